@@ -1,0 +1,59 @@
+/** The CASL ability of the signed-in user, and the pages it gates. */
+import { createMongoAbility } from '@casl/ability';
+import type { MongoAbility, RawRuleOf } from '@casl/ability';
+import { unpackRules } from '@casl/ability/extra';
+import type { PackRule } from '@casl/ability/extra';
+import type { RouteName } from './router';
+import type { RawRule } from './types';
+
+/** Actions the admin UI checks. `manage` is CASL's wildcard. */
+export type UiAction =
+  | 'manage'
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'disable'
+  | 'enable'
+  | 'resetPassword'
+  | 'verify';
+
+/** Subjects the admin UI checks. `all` is CASL's wildcard. */
+export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent';
+
+export type AppAbility = MongoAbility<[UiAction, UiSubject]>;
+
+/** An empty ability; `applyPackedRules` fills it from the server. */
+export function createAppAbility(): AppAbility {
+  return createMongoAbility<AppAbility>([]);
+}
+
+/**
+ * Replaces the ability's rules with the server's packed rules. The rules may name actions
+ * and subjects this UI does not know (conversations, exports...); CASL simply never
+ * matches them here, so the cast only widens what the UI can ask about.
+ */
+export function applyPackedRules(ability: AppAbility, packed: PackRule<RawRule>[]): void {
+  ability.update(unpackRules(packed) as RawRuleOf<AppAbility>[]);
+}
+
+/** The pages behind the sidebar, in menu order, with the subject each one lists. */
+export const PAGES = [
+  { route: 'users', subject: 'User', button: 'nav.users' },
+  { route: 'teams', subject: 'Team', button: 'nav.teams' },
+  { route: 'roles', subject: 'Role', button: 'nav.roles' },
+  { route: 'audit', subject: 'AuditEvent', button: 'nav.audit' },
+] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
+
+export type PageRoute = (typeof PAGES)[number]['route'];
+
+/** The first page the user may read, or null (then the UI shows a welcome page). */
+export function firstReadablePage(ability: AppAbility): PageRoute | null {
+  return PAGES.find((page) => ability.can('read', page.subject))?.route ?? null;
+}
+
+/** Whether a route is open to the user: account routes always, list pages by `read`. */
+export function mayOpen(ability: AppAbility, route: RouteName): boolean {
+  const page = PAGES.find((candidate) => candidate.route === route);
+  return page ? ability.can('read', page.subject) : true;
+}

@@ -1,0 +1,149 @@
+/**
+ * Fetch wrapper for `/api/v1`: cookie session, CSRF header on every mutation, JSON in and
+ * out, and one typed error for everything that is not a 2xx.
+ */
+
+const BASE = '/api/v1';
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Error ids the UI produces itself, next to the server's snake_case ids. */
+export const NETWORK_ERROR = 'network_error';
+export const BAD_RESPONSE = 'bad_response';
+
+/** An API failure: `{ error: { id, message, details } }`, or a transport failure. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly id: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(status: number, id: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.id = id;
+    this.details = details;
+  }
+}
+
+let csrfToken: string | null = null;
+let acceptLanguage = 'en';
+/** Why the session can no longer be used as it is. */
+export type SessionProblem = 'unauthenticated' | 'password_change_required';
+
+let sessionProblemHandler: ((problem: SessionProblem) => void) | null = null;
+let csrfRefresher: (() => Promise<void>) | null = null;
+
+/** Remembers the CSRF token from the login or `/me` response (null after logout). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Sends the UI language so the server may localise its error messages. */
+export function setApiLanguage(lang: string): void {
+  acceptLanguage = lang;
+}
+
+/**
+ * Called on a 401 outside the login call (session expired or revoked), and on a 403
+ * `password_change_required` (a reset happened while signed in).
+ */
+export function onSessionProblem(handler: ((problem: SessionProblem) => void) | null): void {
+  sessionProblemHandler = handler;
+}
+
+/** Re-reads the CSRF token (from `/me`) when the server says ours is stale. */
+export function setCsrfRefresher(refresher: (() => Promise<void>) | null): void {
+  csrfRefresher = refresher;
+}
+
+type Query = Record<string, string | number | null | undefined>;
+
+/** Builds `?a=1&b=2`, leaving out empty values. */
+export function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') {
+      params.set(key, String(value));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toApiError(status: number, body: unknown): ApiError {
+  const error = isRecord(body) ? body.error : undefined;
+  if (isRecord(error) && typeof error.id === 'string') {
+    const message = typeof error.message === 'string' ? error.message : error.id;
+    const details = isRecord(error.details) ? error.details : {};
+    return new ApiError(status, error.id, message, details);
+  }
+  return new ApiError(status, BAD_RESPONSE, `HTTP ${status}`);
+}
+
+/**
+ * Calls the API and returns the parsed JSON body (undefined for 204).
+ * The result type is the caller's statement of the server contract; it is not validated.
+ */
+export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': acceptLanguage,
+  };
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+  }
+  if (MUTATING.has(method) && csrfToken) {
+    headers['x-csrf-token'] = csrfToken;
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, NETWORK_ERROR, 'Network error');
+  }
+  const parsed = await readBody(res);
+  if (!res.ok) {
+    const error = toApiError(res.status, parsed);
+    // The session's token rotated under us (e.g. another tab signed in again): fetch it, retry once.
+    if (error.id === 'csrf_failed' && !retried && csrfRefresher) {
+      await csrfRefresher();
+      return request<T>(method, path, body, true);
+    }
+    // A failed login is an answer to show, not an expired session.
+    if (res.status === 401 && path !== '/auth/login') {
+      sessionProblemHandler?.('unauthenticated');
+    } else if (error.id === 'password_change_required') {
+      sessionProblemHandler?.('password_change_required');
+    }
+    throw error;
+  }
+  return parsed as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  del: <T>(path: string) => request<T>('DELETE', path),
+};

@@ -1,0 +1,164 @@
+import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { PAGES } from '../ability';
+import type { PageRoute } from '../ability';
+import { useSession } from '../auth';
+import { LANGUAGES, useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
+import { hrefFor, useRoute } from '../router';
+import type { Me } from '../types';
+import { Can } from './Can';
+
+const NAV_LABELS: Record<PageRoute, MessageKey> = {
+  users: 'nav.users',
+  teams: 'nav.teams',
+  roles: 'nav.roles',
+  audit: 'nav.audit',
+};
+
+/** The language picker (`#lang-select`), shown in every header. */
+export function LanguageSelect() {
+  const { lang, setLang, t } = useI18n();
+  return (
+    <div className="lang">
+      <label htmlFor="lang-select" className="visually-hidden">
+        {t('header.language')}
+      </label>
+      <select
+        id="lang-select"
+        value={lang}
+        onChange={(event) => {
+          const next = LANGUAGES.find((candidate) => candidate === event.target.value);
+          if (next) {
+            setLang(next);
+          }
+        }}
+      >
+        {LANGUAGES.map((code) => (
+          <option key={code} value={code} lang={code}>
+            {t(`language.${code}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+interface HeaderProps {
+  user?: Me;
+  /** Present when there is a sidebar to open on small screens. */
+  nav?: { open: boolean; toggle: () => void };
+  /** Hide the change-password link (on the forced change page itself). */
+  minimal?: boolean;
+}
+
+/** Top bar: app name, current user, language, change password, log out. */
+export function Header({ user, nav, minimal }: HeaderProps) {
+  const { t } = useI18n();
+  const { logout } = useSession();
+  return (
+    <header className="topbar">
+      {nav && (
+        <button
+          type="button"
+          className="nav-toggle"
+          aria-expanded={nav.open}
+          aria-controls="sidebar"
+          onClick={nav.toggle}
+          data-ui="nav.toggle"
+        >
+          <span aria-hidden="true">☰</span>
+          <span className="visually-hidden">{t('header.menu')}</span>
+        </button>
+      )}
+      <a className="brand" href={hrefFor('home')}>
+        {t('app.name')}
+      </a>
+      <div className="topbar-right">
+        <LanguageSelect />
+        {user && (
+          <>
+            <span className="current-user" title={user.email}>
+              <span className="visually-hidden">{t('header.signedInAs')} </span>
+              {user.name || user.email}
+            </span>
+            {!minimal && (
+              <a className="topbar-link" href={hrefFor('password')} data-button="auth.changePassword">
+                {t('header.changePassword')}
+              </a>
+            )}
+            <button type="button" className="button-secondary" onClick={() => void logout()} data-button="auth.logout">
+              {t('header.logout')}
+            </button>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}
+
+/** Sidebar navigation: only the pages the user may read. */
+function Sidebar({ open }: { open: boolean }) {
+  const { t } = useI18n();
+  const route = useRoute();
+  return (
+    <nav id="sidebar" className={open ? 'sidebar open' : 'sidebar'} aria-label={t('nav.label')}>
+      <ul>
+        {PAGES.map((page) => (
+          <Can I="read" a={page.subject} key={page.route}>
+            <li>
+              <a
+                href={hrefFor(page.route)}
+                data-button={page.button}
+                aria-current={route === page.route ? 'page' : undefined}
+              >
+                {t(NAV_LABELS[page.route])}
+              </a>
+            </li>
+          </Can>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function focusMain() {
+  document.getElementById('main')?.focus();
+}
+
+/** The signed-in layout: skip link, header, sidebar and main content. */
+export function Shell({ user, children }: { user: Me; children: ReactNode }) {
+  const { t } = useI18n();
+  const route = useRoute();
+  const [navOpen, setNavOpen] = useState(false);
+
+  // Close the phone menu after choosing a page.
+  useEffect(() => setNavOpen(false), [route]);
+
+  return (
+    <div className="app">
+      <button type="button" className="skip-link" onClick={focusMain} data-ui="nav.skip">
+        {t('nav.skip')}
+      </button>
+      <Header user={user} nav={{ open: navOpen, toggle: () => setNavOpen((open) => !open) }} />
+      <div className="app-body">
+        <Sidebar open={navOpen} />
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+/** A layout without sidebar, for the login page and the forced password change. */
+export function Bare({ user, children }: { user?: Me; children: ReactNode }) {
+  return (
+    <div className="app app-bare">
+      <Header user={user} minimal />
+      <main id="main" tabIndex={-1} className="bare-main">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { rolesApi } from '../endpoints';
+import { toggle, useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import { buildRules, groupBySubject, parseAdvancedRules, splitRules } from '../permissions';
+import type { CatalogueAction, Role } from '../types';
+import { Can } from './Can';
+import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
+
+interface RoleFormProps {
+  /** The custom role to edit; absent to create one. */
+  role?: Role;
+  catalogue: CatalogueAction[];
+  onSaved: (role: Role) => void;
+  onClose: () => void;
+}
+
+/** Create or edit a custom role: one checkbox per catalogue action, plus raw CASL rules. */
+export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
+  const { t, lang } = useI18n();
+  const [initial] = useState(() => splitRules(role?.rules ?? [], catalogue));
+  const [key, setKey] = useState(role?.key ?? '');
+  const [name, setName] = useState(role?.name ?? '');
+  const [description, setDescription] = useState(role?.description ?? '');
+  const [checked, setChecked] = useState<string[]>(initial.checked);
+  const [advanced, setAdvanced] = useState(initial.advanced.length ? JSON.stringify(initial.advanced, null, 2) : '');
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const action = useAction();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = parseAdvancedRules(advanced);
+    if (!parsed.ok) {
+      setJsonError(t(parsed.error, { index: parsed.index ?? 0 }));
+      return;
+    }
+    setJsonError(null);
+    const rules = buildRules(checked, catalogue, parsed.rules);
+    const input = { name: name.trim(), description: description.trim(), rules };
+    const result = await action.run(() => (role ? rolesApi.update(role.id, input) : rolesApi.create({ ...input, key: key.trim() })));
+    if (result) {
+      onSaved(result.role);
+    }
+  }
+
+  return (
+    <Dialog title={role ? t('roles.editTitle', { name: role.name }) : t('roles.createTitle')} onClose={onClose} id="role-dialog" wide>
+      <form onSubmit={(event) => void submit(event)}>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="role-key">{t('roles.key')}</label>
+            <input
+              id="role-key"
+              name="key"
+              required
+              readOnly={Boolean(role)}
+              pattern="[a-z][a-z0-9\-]{1,39}"
+              aria-describedby="role-key-hint"
+              autoComplete="off"
+              value={key}
+              onChange={(event) => setKey(event.target.value)}
+            />
+            <p id="role-key-hint" className="hint">
+              {t('roles.keyHint')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="role-name">{t('roles.name')}</label>
+            <input id="role-name" name="name" required autoComplete="off" value={name} onChange={(event) => setName(event.target.value)} />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="role-description">{t('roles.description')}</label>
+          <textarea id="role-description" name="description" rows={2} value={description} onChange={(event) => setDescription(event.target.value)} />
+        </div>
+        <fieldset className="permission-picker">
+          <legend>{t('roles.permissions')}</legend>
+          {groupBySubject(catalogue).map(([subject, entries]) => (
+            <fieldset key={subject} className="checkbox-group">
+              <legend>{subject}</legend>
+              {entries.map((entry) => {
+                const inputId = `permission-${entry.key}`;
+                return (
+                  <div className="checkbox" key={entry.key}>
+                    <input
+                      type="checkbox"
+                      id={inputId}
+                      name="permission"
+                      value={entry.key}
+                      checked={checked.includes(entry.key)}
+                      onChange={(event) => setChecked(toggle(checked, entry.key, event.target.checked))}
+                    />
+                    <label htmlFor={inputId}>
+                      {entry.labels[lang] || entry.key} <code className="muted">{entry.key}</code>
+                    </label>
+                  </div>
+                );
+              })}
+            </fieldset>
+          ))}
+        </fieldset>
+        <details className="advanced" open={initial.advanced.length > 0}>
+          <summary>{t('roles.advanced')}</summary>
+          <div className="field">
+            <label htmlFor="role-rules-json">{t('roles.advancedLabel')}</label>
+            <textarea
+              id="role-rules-json"
+              name="rules"
+              rows={8}
+              spellCheck={false}
+              className="mono"
+              aria-describedby="role-rules-hint"
+              aria-invalid={jsonError !== null}
+              value={advanced}
+              onChange={(event) => setAdvanced(event.target.value)}
+            />
+            <p id="role-rules-hint" className="hint">
+              {t('roles.advancedHint')}
+            </p>
+          </div>
+        </details>
+        {jsonError && (
+          <div role="alert" className="alert alert-error">
+            <p>{jsonError}</p>
+          </div>
+        )}
+        <ErrorAlert error={action.error} />
+        <div className="form-actions">
+          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
+            {t('common.cancel')}
+          </button>
+          {role ? (
+            <Can I="update" a="Role">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="roles.submitEdit">
+                {t('common.save')}
+              </button>
+            </Can>
+          ) : (
+            <Can I="create" a="Role">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="roles.submitCreate">
+                {t('roles.create')}
+              </button>
+            </Can>
+          )}
+        </div>
+      </form>
+    </Dialog>
+  );
+}

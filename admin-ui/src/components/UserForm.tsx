@@ -1,0 +1,137 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { usersApi } from '../endpoints';
+import { useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import type { Lookups } from '../lookups';
+import type { User } from '../types';
+import { Can } from './Can';
+import { CheckboxGroup } from './CheckboxGroup';
+import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
+
+interface UserFormProps {
+  /** The user to edit; absent to create one. */
+  user?: User;
+  lookups: Lookups;
+  onCreated: (user: User, temporaryPassword: string) => void;
+  onSaved: (user: User) => void;
+  onClose: () => void;
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((item) => b.includes(item));
+}
+
+/** Create or edit a user: email (create only), name, roles and teams. */
+export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFormProps) {
+  const { t } = useI18n();
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [name, setName] = useState(user?.name ?? '');
+  const [roleIds, setRoleIds] = useState<string[]>(user?.roleIds ?? []);
+  const [teamIds, setTeamIds] = useState<string[]>(user?.teamIds ?? []);
+  const action = useAction();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (user) {
+      // Send only what changed: the server may audit (or forbid) each field separately.
+      const patch: { name?: string; roleIds?: string[]; teamIds?: string[] } = {};
+      if (name.trim() !== user.name) {
+        patch.name = name.trim();
+      }
+      if (!sameSet(roleIds, user.roleIds)) {
+        patch.roleIds = roleIds;
+      }
+      if (!sameSet(teamIds, user.teamIds)) {
+        patch.teamIds = teamIds;
+      }
+      if (Object.keys(patch).length === 0) {
+        onClose();
+        return;
+      }
+      const result = await action.run(() => usersApi.update(user.id, patch));
+      if (result) {
+        onSaved(result.user);
+      }
+      return;
+    }
+    const result = await action.run(() => usersApi.create({ email: email.trim(), name: name.trim(), roleIds, teamIds }));
+    if (result) {
+      onCreated(result.user, result.temporaryPassword);
+    }
+  }
+
+  return (
+    <Dialog
+      title={user ? t('users.editTitle', { email: user.email }) : t('users.createTitle')}
+      onClose={onClose}
+      id="user-dialog"
+    >
+      <form onSubmit={(event) => void submit(event)}>
+        <div className="field">
+          <label htmlFor="user-email">{t('users.email')}</label>
+          <input
+            id="user-email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            readOnly={Boolean(user)}
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="user-name">{t('users.name')}</label>
+          <input
+            id="user-name"
+            name="name"
+            autoComplete="off"
+            required
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        </div>
+        <div className="field-row">
+          <CheckboxGroup
+            legend={t('users.roles')}
+            name="role"
+            options={lookups.roles.map((role) => ({ id: role.id, label: role.name }))}
+            value={roleIds}
+            onChange={setRoleIds}
+            emptyText={t('users.noRolesAvailable')}
+          />
+          <CheckboxGroup
+            legend={t('users.teams')}
+            name="team"
+            options={lookups.teams.map((team) => ({ id: team.id, label: team.name }))}
+            value={teamIds}
+            onChange={setTeamIds}
+            emptyText={t('users.noTeamsAvailable')}
+          />
+        </div>
+        {!user && <p className="hint">{t('users.createHint')}</p>}
+        <ErrorAlert error={action.error} />
+        <div className="form-actions">
+          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
+            {t('common.cancel')}
+          </button>
+          {user ? (
+            <Can I="update" a="User">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="users.submitEdit">
+                {t('common.save')}
+              </button>
+            </Can>
+          ) : (
+            <Can I="create" a="User">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="users.submitCreate">
+                {t('users.create')}
+              </button>
+            </Can>
+          )}
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,129 @@
+/** Typed calls to the Switchboard API, one function per endpoint the admin UI uses. */
+import { api, queryString } from './api';
+import type {
+  AuditEvent,
+  AuditVerifyResult,
+  CatalogueAction,
+  Page,
+  RawRule,
+  Role,
+  SessionPayload,
+  Team,
+  User,
+  UserStatus,
+} from './types';
+
+const id = (value: string) => encodeURIComponent(value);
+
+export const authApi = {
+  login: (email: string, password: string) =>
+    api.post<SessionPayload>('/auth/login', { email, password }),
+  logout: () => api.post<undefined>('/auth/logout'),
+  me: () => api.get<SessionPayload>('/me'),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.post<undefined>('/auth/password', { currentPassword, newPassword }),
+};
+
+export const catalogueApi = {
+  list: () => api.get<{ actions: CatalogueAction[] }>('/permissions/catalogue'),
+};
+
+export interface UserQuery {
+  q?: string;
+  status?: UserStatus | '';
+  cursor?: string | null;
+}
+
+export interface UserInput {
+  email: string;
+  name: string;
+  roleIds: string[];
+  teamIds: string[];
+}
+
+export const PAGE_SIZE = 50;
+
+/**
+ * The server leaves out the user fields a viewer may not read (CASL field rules); give the
+ * missing ones neutral values so the table can still render the row.
+ */
+function normalizeUser(raw: Partial<User> & Pick<User, 'id'>): User {
+  return {
+    id: raw.id,
+    email: raw.email ?? '',
+    name: raw.name ?? '',
+    status: raw.status ?? 'active',
+    roleIds: raw.roleIds ?? [],
+    teamIds: raw.teamIds ?? [],
+    mustChangePassword: raw.mustChangePassword ?? false,
+    lastLoginAt: raw.lastLoginAt ?? null,
+    createdAt: raw.createdAt ?? '',
+  };
+}
+
+type RawUser = Partial<User> & Pick<User, 'id'>;
+
+export const usersApi = {
+  list: async (query: UserQuery): Promise<Page<User>> => {
+    const page = await api.get<Page<RawUser>>(`/users${queryString({ ...query, limit: PAGE_SIZE })}`);
+    return { items: page.items.map(normalizeUser), nextCursor: page.nextCursor };
+  },
+  create: async (input: UserInput) => {
+    const result = await api.post<{ user: RawUser; temporaryPassword: string }>('/users', input);
+    return { user: normalizeUser(result.user), temporaryPassword: result.temporaryPassword };
+  },
+  update: async (userId: string, patch: Partial<Omit<UserInput, 'email'>>) =>
+    ({ user: normalizeUser((await api.patch<{ user: RawUser }>(`/users/${id(userId)}`, patch)).user) }),
+  disable: async (userId: string) =>
+    ({ user: normalizeUser((await api.post<{ user: RawUser }>(`/users/${id(userId)}/disable`)).user) }),
+  enable: async (userId: string) =>
+    ({ user: normalizeUser((await api.post<{ user: RawUser }>(`/users/${id(userId)}/enable`)).user) }),
+  resetPassword: (userId: string) =>
+    api.post<{ temporaryPassword: string }>(`/users/${id(userId)}/reset-password`),
+};
+
+export interface TeamInput {
+  name: string;
+  description: string;
+}
+
+export const teamsApi = {
+  list: () => api.get<{ items: Team[] }>('/teams'),
+  create: (input: TeamInput) => api.post<{ team: Team }>('/teams', input),
+  update: (teamId: string, input: TeamInput) =>
+    api.patch<{ team: Team }>(`/teams/${id(teamId)}`, input),
+  remove: (teamId: string) => api.del<undefined>(`/teams/${id(teamId)}`),
+};
+
+export interface RoleInput {
+  key: string;
+  name: string;
+  description: string;
+  rules: RawRule[];
+}
+
+export const rolesApi = {
+  list: () => api.get<{ items: Role[] }>('/roles'),
+  create: (input: RoleInput) => api.post<{ role: Role }>('/roles', input),
+  update: (roleId: string, input: Omit<RoleInput, 'key'>) =>
+    api.patch<{ role: Role }>(`/roles/${id(roleId)}`, input),
+  remove: (roleId: string) => api.del<undefined>(`/roles/${id(roleId)}`),
+};
+
+export interface AuditQuery {
+  action?: string;
+  actorId?: string;
+  subjectType?: string;
+  subjectId?: string;
+  from?: string;
+  to?: string;
+  beforeSeq?: number | null;
+}
+
+export const auditApi = {
+  list: (query: AuditQuery) =>
+    api.get<{ items: AuditEvent[]; nextBeforeSeq: number | null }>(
+      `/audit/events${queryString({ ...query, limit: PAGE_SIZE })}`,
+    ),
+  verify: () => api.get<AuditVerifyResult>('/audit/verify'),
+};

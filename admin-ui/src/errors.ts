@@ -1,0 +1,64 @@
+/** Turns API errors into text for the user, in the current language. */
+import { ApiError } from './api';
+import type { I18n, MessageKey } from './i18n';
+
+/** Per-form wording for an error id (e.g. a wrong current password is not a failed login). */
+export type ErrorOverrides = Partial<Record<string, MessageKey>>;
+
+export interface ErrorText {
+  message: string;
+  /** Translated reasons, e.g. why a password was refused. */
+  reasons: string[];
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** `validation_failed` lists its fields as `{ path: 'body.email', message }`. */
+function fieldMessages(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value.flatMap((field: unknown) => {
+    if (typeof field !== 'object' || field === null) {
+      return [];
+    }
+    const { path, message } = field as { path?: unknown; message?: unknown };
+    if (typeof message !== 'string') {
+      return [];
+    }
+    const name = typeof path === 'string' ? path.replace(/^(body|query|params)\./, '') : '';
+    return [name ? `${name}: ${message}` : message];
+  });
+}
+
+/**
+ * Known error ids get the UI's own translation (the server may answer in one language only);
+ * any other id shows the server's message, which is written for the user.
+ */
+export function describeError(
+  error: unknown,
+  i18n: Pick<I18n, 't' | 'tMaybe'>,
+  overrides: ErrorOverrides = {},
+): ErrorText {
+  if (!(error instanceof ApiError)) {
+    return { message: i18n.t('errors.unexpected'), reasons: [] };
+  }
+  const vars: Record<string, string | number> = {};
+  const retryAfter = error.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') {
+    vars.minutes = Math.max(1, Math.ceil(retryAfter / 60));
+  }
+  const key = overrides[error.id] ?? `errors.${error.id}`;
+  const translated =
+    error.id === 'account_locked' && vars.minutes === undefined
+      ? i18n.tMaybe('errors.account_locked_no_time')
+      : i18n.tMaybe(key, vars);
+  vars.requestId = typeof error.details.requestId === 'string' ? error.details.requestId : '—';
+  const reasons = [
+    ...stringList(error.details.reasons).map((reason) => i18n.tMaybe(`password.reason.${reason}`) ?? reason),
+    ...fieldMessages(error.details.fields),
+  ];
+  return { message: translated ?? error.message, reasons };
+}

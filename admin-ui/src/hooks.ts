@@ -1,0 +1,48 @@
+/** Small hooks shared by the pages. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface Action {
+  busy: boolean;
+  error: unknown;
+  setError: (error: unknown) => void;
+  /** Runs a mutation; returns its result, or undefined after showing its error. */
+  run: <T>(work: () => Promise<T>) => Promise<T | undefined>;
+}
+
+/** Tracks one user action (a form submit, a button): busy flag and last error. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const run = useCallback(async <T,>(work: () => Promise<T>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      return await work();
+    } catch (caught) {
+      if (mounted.current) {
+        setError(caught);
+      }
+      return undefined;
+    } finally {
+      if (mounted.current) {
+        setBusy(false);
+      }
+    }
+  }, []);
+
+  return { busy, error, setError, run };
+}
+
+/** Toggles a value in a list of ids (checkbox groups). */
+export function toggle(list: string[], value: string, on: boolean): string[] {
+  const without = list.filter((item) => item !== value);
+  return on ? [...without, value] : without;
+}

@@ -1,0 +1,64 @@
+/** A tiny hash router: `#/users` -> 'users'. Hash routes need no server-side fallback. */
+import { useSyncExternalStore } from 'react';
+
+export const ROUTES = ['login', 'password', 'users', 'teams', 'roles', 'audit', 'home'] as const;
+export type RouteName = (typeof ROUTES)[number];
+
+function isRoute(value: string): value is RouteName {
+  return (ROUTES as readonly string[]).includes(value);
+}
+
+/** Parses a location hash; anything unknown is the home route. */
+export function parseHash(hash: string): RouteName {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
+  return isRoute(name) && name !== 'home' ? name : 'home';
+}
+
+/** The href of a route, for links. */
+export function hrefFor(route: RouteName): string {
+  return route === 'home' ? '#/' : `#/${route}`;
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+/** The current route, re-rendering on every hash change. */
+export function useRoute(): RouteName {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseHash(hash);
+}
+
+/** Goes to a route. `replace` keeps redirects out of the back-button history. */
+export function navigate(route: RouteName, options: { replace?: boolean } = {}): void {
+  const target = hrefFor(route);
+  if (window.location.hash === target) {
+    return;
+  }
+  if (options.replace) {
+    window.history.replaceState(null, '', target);
+    // replaceState fires no hashchange; tell subscribers ourselves.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    return;
+  }
+  window.location.hash = target;
+}
+
+let returnTo: RouteName | null = null;
+
+/** Sends the user to the login page, remembering where they were going. */
+export function navigateToLogin(): void {
+  const current = parseHash(window.location.hash);
+  if (current !== 'login' && current !== 'password' && current !== 'home') {
+    returnTo = current;
+  }
+  navigate('login', { replace: true });
+}
+
+/** The page to open after signing in (once), or null for the default page. */
+export function takeReturnTo(): RouteName | null {
+  const route = returnTo;
+  returnTo = null;
+  return route;
+}

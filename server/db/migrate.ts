@@ -1,0 +1,33 @@
+import type { Db } from './knex';
+import { migrationsDir, runningCompiled } from '../lib/paths';
+
+// Arbitrary but fixed: every Switchboard process contends for this one advisory lock.
+const MIGRATION_LOCK_ID = 0x5b0a4d01;
+
+const migratorConfig = {
+  directory: migrationsDir,
+  loadExtensions: runningCompiled ? ['.js'] : ['.ts'],
+  tableName: 'knex_migrations',
+};
+
+/**
+ * Runs pending migrations. Concurrent boots queue on a session advisory lock, so
+ * exactly one process migrates and the others find nothing left to do.
+ */
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const conn = await db.client.acquireConnection();
+  try {
+    await db.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK_ID]).connection(conn);
+    const [, applied] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+    return applied;
+  } finally {
+    await db.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK_ID]).connection(conn).catch(() => undefined);
+    await db.client.releaseConnection(conn);
+  }
+}
+
+/** Names of migrations shipped with this build that the database has not applied. */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [, pending] = (await db.migrate.list(migratorConfig)) as [unknown[], Array<{ file: string } | string>];
+  return pending.map((p) => (typeof p === 'string' ? p : p.file));
+}

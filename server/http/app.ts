@@ -1,0 +1,113 @@
+import { Router } from '@koa/router';
+import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import Koa from 'koa';
+import compress from 'koa-compress';
+import helmet from 'koa-helmet';
+import { uiDistDir } from '../lib/paths';
+import { registerAuditRoutes } from '../modules/audit/routes';
+import { registerAuthzRoutes } from '../modules/authz/routes';
+import { registerAuthRoutes, registerUserRoutes } from '../modules/identity/routes';
+import { registerSettingsRoutes } from '../modules/settings/routes';
+import { registerTeamRoutes } from '../modules/teams/routes';
+import type { Services } from '../services';
+import type { AppState } from './context';
+import { errors } from './errors';
+import { createAuthGate } from './middleware/auth';
+import { errorBoundary } from './middleware/errorBoundary';
+import { requestContext } from './middleware/requestContext';
+import { staticUi } from './middleware/staticUi';
+import { access, RouteTable, type RouteDeclaration } from './route';
+
+export const API_PREFIX = '/api/v1';
+
+export type Readiness = () => Promise<{ ok: boolean; checks: Record<string, string> }>;
+
+/** The Content-Security-Policy: nothing inline, nothing from elsewhere. */
+const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  mediaSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
+
+export type BuiltApp = { app: Koa<AppState>; routes: RouteDeclaration[]; routers: Array<Router<AppState>>; openapi: () => unknown };
+
+/** The web role's Koa application: system endpoints, the REST API and the admin UI. */
+export function createApp(s: Services, readiness: Readiness): BuiltApp {
+  const app = new Koa<AppState>({ proxy: s.config.trustProxy });
+  const gate = createAuthGate(s.sessions, s.audit);
+  const systemRouter = new Router<AppState>();
+  const apiRouter = new Router<AppState>({ prefix: API_PREFIX });
+  const system = new RouteTable(systemRouter, '', s.config.bodyLimitBytes, gate);
+  const api = new RouteTable(apiRouter, API_PREFIX, s.config.bodyLimitBytes, gate);
+
+  registerAuthRoutes(api, s);
+  registerUserRoutes(api, s);
+  registerTeamRoutes(api, s);
+  registerAuthzRoutes(api, s);
+  registerAuditRoutes(api, s);
+  registerSettingsRoutes(api, s);
+
+  const openapi = () => {
+    const generator = new OpenApiGeneratorV31([...api.openapi.definitions, ...system.openapi.definitions]);
+    return generator.generateDocument({
+      openapi: '3.1.0',
+      info: { title: 'Switchboard API', version: '1' },
+      servers: [{ url: '/' }],
+    });
+  };
+  registerSystemRoutes(system, s, readiness, openapi);
+
+  app.use(requestContext(s.log, s.metrics));
+  app.use(errorBoundary(s.log));
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false }));
+  app.use(compress({ threshold: 1024 }));
+  app.use(systemRouter.routes());
+  app.use(apiRouter.routes());
+  app.use(async (ctx, next) => {
+    if (ctx.path.startsWith('/api/')) {
+      throw errors.notFound('Route');
+    }
+    await next();
+  });
+  app.use(staticUi(uiDistDir));
+  return { app, routes: [...system.declarations, ...api.declarations], routers: [systemRouter, apiRouter], openapi };
+}
+
+function registerSystemRoutes(t: RouteTable, s: Services, readiness: Readiness, openapi: () => unknown): void {
+  t.add({
+    method: 'get', path: '/healthz', tag: 'system', summary: 'Liveness: the process is up', access: access.public(),
+    handler: async (ctx) => {
+      ctx.body = { status: 'ok' };
+    },
+  });
+  t.add({
+    method: 'get', path: '/readyz', tag: 'system', summary: 'Readiness: the database is reachable and migrations are current', access: access.public(),
+    handler: async (ctx) => {
+      const result = await readiness();
+      ctx.status = result.ok ? 200 : 503;
+      ctx.body = { status: result.ok ? 'ready' : 'not_ready', checks: result.checks };
+    },
+  });
+  t.add({
+    method: 'get', path: '/metrics', tag: 'system', summary: 'Prometheus metrics', access: access.public(),
+    handler: async (ctx) => {
+      ctx.type = s.metrics.registry.contentType;
+      ctx.body = await s.metrics.registry.metrics();
+    },
+  });
+  t.add({
+    method: 'get', path: '/api/v1/openapi.json', tag: 'system', summary: 'This API as an OpenAPI 3.1 document', access: access.public(),
+    handler: async (ctx) => {
+      ctx.body = openapi();
+    },
+  });
+}

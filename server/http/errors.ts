@@ -1,0 +1,63 @@
+/** The closed set of error ids a client may see. Clients branch on these, never on messages. */
+export type ErrorId =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'password_change_required'
+  | 'weak_password'
+  | 'csrf_failed'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'builtin_role_readonly'
+  | 'role_in_use'
+  | 'account_locked'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'service_unavailable'
+  | 'internal_error';
+
+/** An error meant for the client: a status, a stable id, a message and optional details. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly id: ErrorId,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Details = Record<string, unknown>;
+
+export const errors = {
+  badRequest: (message: string, details?: Details) => new AppError(400, 'bad_request', message, details),
+  validation: (message: string, details?: Details) => new AppError(400, 'validation_failed', message, details),
+  unauthenticated: () => new AppError(401, 'unauthenticated', 'Sign in to continue.'),
+  invalidCredentials: () => new AppError(401, 'invalid_credentials', 'Email or password is incorrect.'),
+  passwordChangeRequired: () =>
+    new AppError(403, 'password_change_required', 'Change your password before doing anything else.'),
+  weakPassword: (reasons: string[]) =>
+    new AppError(400, 'weak_password', 'The new password does not meet the password policy.', { reasons }),
+  csrf: () => new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token.'),
+  forbidden: (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message),
+  notFound: (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`),
+  conflict: (message: string, details?: Details) => new AppError(409, 'conflict', message, details),
+  builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
+  roleInUse: (userCount: number) =>
+    new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),
+  accountLocked: (retryAfterSeconds: number) =>
+    new AppError(423, 'account_locked', 'Too many failed sign-ins. The account is locked for a while.', {
+      retryAfterSeconds,
+    }),
+  payloadTooLarge: (limit: number) =>
+    new AppError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`, { limit }),
+  unsupportedMediaType: () =>
+    new AppError(415, 'unsupported_media_type', 'Send the body as application/json.'),
+  rateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'rate_limited', 'Too many requests. Try again later.', { retryAfterSeconds }),
+  unavailable: () => new AppError(503, 'service_unavailable', 'The service is temporarily unavailable.'),
+};

@@ -1,0 +1,65 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { AuditLog } from '../../modules/audit/auditLog';
+import type { SessionStore } from '../../modules/identity/sessions';
+import { actorOf, type AppContext } from '../context';
+import { errors } from '../errors';
+import type { AuthGate } from '../route';
+
+export const SESSION_COOKIE = 'sb_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Sets the session cookie: httpOnly, SameSite=Strict, Secure whenever the request came over TLS. */
+export function setSessionCookie(ctx: AppContext, token: string | null, expires?: Date): void {
+  ctx.cookies.set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: ctx.secure,
+    path: '/',
+    overwrite: true,
+    ...(token && expires ? { expires } : { maxAge: 0 }),
+  });
+}
+
+/** The authentication and authorization steps every non-public route starts with. */
+export function createAuthGate(sessions: SessionStore, audit: AuditLog): AuthGate {
+  return {
+    authenticate: (allowDuringPasswordChange) => async (ctx, next) => {
+      const token = ctx.cookies.get(SESSION_COOKIE);
+      const auth = token ? await sessions.resolve(token) : null;
+      if (!auth) {
+        if (token) {
+          setSessionCookie(ctx, null);
+        }
+        throw errors.unauthenticated();
+      }
+      ctx.state.auth = auth;
+      // Cookie-authenticated writes must echo the session's CSRF token (a cross-site form cannot).
+      if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get(CSRF_HEADER), auth.csrfToken)) {
+        throw errors.csrf();
+      }
+      if (auth.user.mustChangePassword && !allowDuringPasswordChange) {
+        throw errors.passwordChangeRequired();
+      }
+      await next();
+    },
+    require: (action, subject) => async (ctx, next) => {
+      const auth = ctx.state.auth;
+      if (!auth || !auth.ability.can(action, subject)) {
+        await audit.record(actorOf(ctx), {
+          action: 'access.denied',
+          subjectType: subject,
+          details: { permission: `${subject}:${action}`, method: ctx.method, path: ctx.state.routePath ?? ctx.path },
+        });
+        throw errors.forbidden();
+      }
+      await next();
+    },
+  };
+}

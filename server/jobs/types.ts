@@ -1,0 +1,11 @@
+import type PgBoss from 'pg-boss';
+import type { Services } from '../services';
+
+/** One background job: its queue name, optional schedule, retry policy and an idempotent perform. */
+export type JobDefinition<T extends object> = {
+  name: string;
+  /** node-cron expression; each tick enqueues once across all replicas (singleton key per slot). */
+  cron?: string;
+  options: Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
+  perform: (s: Services, data: T) => Promise<void>;
+};

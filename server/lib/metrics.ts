@@ -1,0 +1,36 @@
+import client from 'prom-client';
+
+/** The process's Prometheus registry and the instruments the code updates. */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+  return {
+    registry,
+    httpRequests: new client.Counter({
+      name: 'switchboard_http_requests_total',
+      help: 'HTTP requests by route template and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new client.Histogram({
+      name: 'switchboard_http_request_duration_seconds',
+      help: 'HTTP request duration by route template',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    loginFailures: new client.Counter({
+      name: 'switchboard_login_failures_total',
+      help: 'Failed sign-ins by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    auditEvents: new client.Counter({
+      name: 'switchboard_audit_events_total',
+      help: 'Audit events appended by this process',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

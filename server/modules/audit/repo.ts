@@ -1,0 +1,106 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db/knex';
+import { GENESIS_HASH, type ChainedEvent } from './chain';
+
+/** The one lock every audit append takes, across all processes: it keeps the chain linear. */
+export const AUDIT_CHAIN_LOCK = 0x5b0a4d02;
+
+export type AuditRow = {
+  seq: number;
+  at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+};
+
+/** Takes the chain lock until the transaction ends, and returns the head it appends after. */
+export async function lockHead(trx: Knex.Transaction): Promise<{ seq: number; hash: string }> {
+  await trx.raw('SELECT pg_advisory_xact_lock(?)', [AUDIT_CHAIN_LOCK]);
+  const head = await trx('audit_events').select('seq', 'hash').orderBy('seq', 'desc').first();
+  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+export async function insertEvents(
+  trx: Knex.Transaction,
+  rows: Array<ChainedEvent & { prevHash: string; hash: string }>,
+): Promise<void> {
+  await trx('audit_events').insert(
+    rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      actor_type: r.actorType,
+      actor_id: r.actorId,
+      action: r.action,
+      subject_type: r.subjectType,
+      subject_id: r.subjectId,
+      ip: r.ip,
+      request_id: r.requestId,
+      details: JSON.stringify(r.details),
+      prev_hash: r.prevHash,
+      hash: r.hash,
+    })),
+  );
+}
+
+/** Rows in chain order after `afterSeq`, a page at a time (for verification). */
+export function chainPage(db: Db, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return db('audit_events').where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit);
+}
+
+export type AuditFilter = {
+  action?: string;
+  actorId?: string;
+  subjectType?: string;
+  subjectId?: string;
+  from?: Date;
+  to?: Date;
+  beforeSeq?: number;
+  limit: number;
+};
+
+/** Newest first, keyset-paged on seq, with the actor's email for display. */
+export function listEvents(
+  db: Db,
+  filter: AuditFilter,
+  narrow: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<Array<AuditRow & { actor_email: string | null }>> {
+  const q = db('audit_events as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .select('a.*', 'u.email as actor_email')
+    .orderBy('a.seq', 'desc')
+    .limit(filter.limit);
+  if (filter.action) {
+    // A trailing dot filters a family: "auth." matches auth.login, auth.logout, ...
+    if (filter.action.endsWith('.')) {
+      q.whereLike('a.action', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
+    } else {
+      q.where('a.action', filter.action);
+    }
+  }
+  if (filter.actorId) {
+    q.where('a.actor_id', filter.actorId);
+  }
+  if (filter.subjectType) {
+    q.where('a.subject_type', filter.subjectType);
+  }
+  if (filter.subjectId) {
+    q.where('a.subject_id', filter.subjectId);
+  }
+  if (filter.from) {
+    q.where('a.at', '>=', filter.from);
+  }
+  if (filter.to) {
+    q.where('a.at', '<', filter.to);
+  }
+  if (filter.beforeSeq !== undefined) {
+    q.where('a.seq', '<', filter.beforeSeq);
+  }
+  return narrow(q);
+}

@@ -1,0 +1,19 @@
+import { subject as asSubject } from '@casl/ability';
+import { errors } from '../../http/errors';
+import type { AppAbility } from './ability';
+
+/**
+ * Checks a loaded row. A row the user may not act on answers exactly like a missing one
+ * (404), so ids cannot be probed.
+ */
+export function assertCanRow<T extends Record<string, unknown>>(
+  ability: AppAbility,
+  action: string,
+  subjectType: string,
+  row: T | undefined,
+): T {
+  if (!row || !ability.can(action, asSubject(subjectType, { ...row }))) {
+    throw errors.notFound(subjectType);
+  }
+  return row;
+}

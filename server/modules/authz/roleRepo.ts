@@ -1,0 +1,46 @@
+import type { Db, Trx } from '../../db/knex';
+import type { RawRuleInput } from './schema';
+
+export type Role = {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  builtin: boolean;
+  rules: RawRuleInput[];
+  userCount: number;
+};
+
+type RoleRow = { id: string; key: string; name: string; description: string; builtin: boolean; rules: RawRuleInput[]; user_count: number };
+const toRole = (r: RoleRow): Role => ({ id: r.id, key: r.key, name: r.name, description: r.description, builtin: r.builtin, rules: r.rules, userCount: r.user_count });
+
+function selectRoles(db: Db | Trx) {
+  return db('roles').select('roles.*', db.raw('(SELECT count(*) FROM user_roles ur WHERE ur.role_id = roles.id)::int AS user_count'));
+}
+
+export async function listRoles(db: Db): Promise<Role[]> {
+  return ((await selectRoles(db).orderBy([{ column: 'builtin', order: 'desc' }, { column: 'name' }])) as RoleRow[]).map(toRole);
+}
+
+export async function findRole(db: Db | Trx, id: string): Promise<Role | undefined> {
+  const row = (await selectRoles(db).where('roles.id', id).first()) as RoleRow | undefined;
+  return row ? toRole(row) : undefined;
+}
+
+export async function findRoleByKey(db: Db | Trx, key: string): Promise<Role | undefined> {
+  const row = (await selectRoles(db).where('roles.key', key).first()) as RoleRow | undefined;
+  return row ? toRole(row) : undefined;
+}
+
+export async function insertRole(trx: Trx, r: { id: string; key: string; name: string; description: string; builtin: boolean; rules: RawRuleInput[] }): Promise<void> {
+  await trx('roles').insert({ ...r, rules: JSON.stringify(r.rules) });
+}
+
+export async function updateRole(trx: Trx, id: string, patch: { name?: string; description?: string; rules?: RawRuleInput[] }): Promise<void> {
+  const { rules, ...rest } = patch;
+  await trx('roles').where({ id }).update({ ...rest, ...(rules ? { rules: JSON.stringify(rules) } : {}), updated_at: trx.fn.now() });
+}
+
+export async function deleteRole(trx: Trx, id: string): Promise<void> {
+  await trx('roles').where({ id }).delete();
+}

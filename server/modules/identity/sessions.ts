@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Trx } from '../../db/knex';
+import type { AuthState } from '../../http/context';
+import { buildAbility, packForClient } from '../authz/ability';
+import { deleteSession, insertSession, loadPrincipal, touchSession, type PrincipalRow } from './sessionRepo';
+
+/** NOTIFY channel telling every process which cached principals are stale. */
+export const AUTH_CHANNEL = 'sb_auth';
+
+// A cached principal is trusted this long even without a NOTIFY (a safety net, not the mechanism).
+const CACHE_TTL_MS = 30_000;
+// last_seen_at is written at most this often per session; idle timeouts are minutes long.
+const TOUCH_EVERY_MS = 60_000;
+const MAX_CACHED = 50_000;
+
+type Cached = { row: PrincipalRow; auth: AuthState; loadedAt: number; lastSeen: number; persistedLastSeen: number };
+
+export type SessionTimeouts = { idleMs: number; absoluteMs: number };
+
+/** Hash of the cookie token: the id under which the session is stored. */
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Server-side sessions. Principals are cached per process and dropped on NOTIFY, so an
+ * authenticated request normally costs no query, yet a role, team or status change applies
+ * to the very next request (synchronously here, within milliseconds in other processes).
+ */
+export class SessionStore {
+  private cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly timeouts: SessionTimeouts,
+  ) {}
+
+  /** Creates a session for a user; returns the cookie token (never stored) and the CSRF token. */
+  async create(
+    trx: Trx,
+    userId: string,
+    meta: { ip: string | null; userAgent: string | null },
+  ): Promise<{ token: string; sessionId: string; csrfToken: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const sessionId = sessionIdOf(token);
+    const csrfToken = randomBytes(24).toString('base64url');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.timeouts.absoluteMs);
+    await insertSession(trx, { id: sessionId, userId, csrfToken, ...meta, now, expiresAt });
+    return { token, sessionId, csrfToken, expiresAt };
+  }
+
+  /** The principal behind a cookie token, or null when missing, expired or disabled. */
+  async resolve(token: string): Promise<AuthState | null> {
+    const sessionId = sessionIdOf(token);
+    const now = Date.now();
+    let entry = this.cache.get(sessionId);
+    if (!entry || now - entry.loadedAt > CACHE_TTL_MS || this.idle(entry, now)) {
+      // Reload before declaring a session idle: another process may have seen it since.
+      entry = await this.load(sessionId, now);
+      if (!entry) {
+        return null;
+      }
+    }
+    const row = entry.row;
+    if (row.status !== 'active' || row.expires_at.getTime() <= now || this.idle(entry, now)) {
+      await this.end(sessionId);
+      return null;
+    }
+    entry.lastSeen = now;
+    if (now - entry.persistedLastSeen > TOUCH_EVERY_MS) {
+      entry.persistedLastSeen = now;
+      touchSession(this.db, sessionId, new Date(now)).catch(() => undefined);
+    }
+    return entry.auth;
+  }
+
+  private idle(entry: Cached, now: number): boolean {
+    return now - entry.lastSeen > this.timeouts.idleMs;
+  }
+
+  private async load(sessionId: string, now: number): Promise<Cached | undefined> {
+    const row = await loadPrincipal(this.db, sessionId);
+    if (!row) {
+      this.cache.delete(sessionId);
+      return undefined;
+    }
+    if (this.cache.size >= MAX_CACHED) {
+      this.cache.clear();
+    }
+    const lastSeen = row.last_seen_at.getTime();
+    const entry = { row, auth: toAuthState(row), loadedAt: now, lastSeen, persistedLastSeen: lastSeen };
+    this.cache.set(sessionId, entry);
+    return entry;
+  }
+
+  /** Deletes a session (logout, expiry). */
+  async end(sessionId: string): Promise<void> {
+    this.cache.delete(sessionId);
+    await deleteSession(this.db, sessionId);
+  }
+
+  /** Applies an invalidation message: `user:<id>`, `role:<id>`, `session:<id>` or `*`. */
+  invalidate(message: string): void {
+    const [kind, id] = message.split(':', 2);
+    if (kind === '*' || !id) {
+      this.cache.clear();
+      return;
+    }
+    for (const [key, entry] of this.cache) {
+      const hit =
+        (kind === 'user' && entry.row.user_id === id) ||
+        (kind === 'session' && key === id) ||
+        (kind === 'role' && entry.row.roles.some((r) => r.id === id));
+      if (hit) {
+        this.cache.delete(key);
+      }
+    }
+  }
+
+  /** Invalidates here at once and, when the transaction commits, in every other process. */
+  async invalidateEverywhere(trx: Trx, message: string): Promise<void> {
+    this.invalidate(message);
+    await trx.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, message]);
+    // A request racing this transaction may have re-cached the old state: drop it again on commit.
+    trx.executionPromise.then(() => this.invalidate(message)).catch(() => undefined);
+  }
+}
+
+function toAuthState(row: PrincipalRow): AuthState {
+  const user = {
+    id: row.user_id,
+    email: row.email,
+    name: row.name,
+    locale: row.locale,
+    mustChangePassword: row.must_change_password,
+    roleIds: row.roles.map((r) => r.id),
+    teamIds: row.team_ids,
+  };
+  const rules = row.roles.flatMap((r) => r.rules);
+  const ruleContext = { user: { id: user.id, teamIds: user.teamIds, email: user.email } };
+  return {
+    user,
+    sessionId: row.session_id,
+    csrfToken: row.csrf_token,
+    rules,
+    packedRules: packForClient(rules, ruleContext),
+    ability: buildAbility(rules, ruleContext),
+  };
+}

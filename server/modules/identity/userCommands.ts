@@ -1,0 +1,142 @@
+import type { Actor } from '../../http/context';
+import { errors } from '../../http/errors';
+import { newId } from '../../lib/ids';
+import type { Services } from '../../services';
+import type { AuditEntry } from '../audit/auditLog';
+import { generatePassword, hashPassword, passwordProblems, verifyPassword } from './passwords';
+import { deleteUserSessions } from './sessionRepo';
+import { existingIds, findPasswordHash, findUser, insertUser, setMemberships, updateUser, type User } from './userRepo';
+
+/** Rejects role or team ids that do not exist, naming them. */
+async function checkRefs(trx: Parameters<typeof existingIds>[0], roleIds?: string[], teamIds?: string[]) {
+  for (const [table, ids] of [['roles', roleIds], ['teams', teamIds]] as const) {
+    if (!ids) {
+      continue;
+    }
+    const found = new Set(await existingIds(trx, table, ids));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw errors.validation(`Unknown ${table}: ${missing.join(', ')}`, {
+        fields: [{ path: `body.${table === 'roles' ? 'roleIds' : 'teamIds'}`, message: 'unknown id', missing }],
+      });
+    }
+  }
+}
+
+/** Creates a user with a temporary password that must be changed at first sign-in. */
+export async function createUser(
+  s: Services,
+  actor: Actor,
+  input: { email: string; name: string; roleIds: string[]; teamIds: string[]; locale?: 'en' | 'fr' },
+): Promise<{ user: User; temporaryPassword: string }> {
+  const temporaryPassword = generatePassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  const id = newId();
+  const user = await s.db.transaction(async (trx) => {
+    await checkRefs(trx, input.roleIds, input.teamIds);
+    await insertUser(trx, { id, email: input.email.trim(), name: input.name.trim(), passwordHash, mustChangePassword: true, locale: input.locale });
+    await setMemberships(trx, 'user_roles', id, input.roleIds);
+    await setMemberships(trx, 'user_teams', id, input.teamIds);
+    await s.audit.appendIn(trx, actor, [
+      { action: 'user.created', subjectType: 'User', subjectId: id, details: { roleIds: input.roleIds, teamIds: input.teamIds } },
+    ]);
+    return (await findUser(trx, id))!;
+  });
+  return { user, temporaryPassword };
+}
+
+/** Changes a user's name, locale, roles or teams; role and team changes apply on the user's next request. */
+export async function editUser(
+  s: Services,
+  actor: Actor,
+  id: string,
+  patch: { name?: string; locale?: 'en' | 'fr'; roleIds?: string[]; teamIds?: string[] },
+): Promise<User> {
+  return s.db.transaction(async (trx) => {
+    const before = await findUser(trx, id);
+    if (!before) {
+      throw errors.notFound('User');
+    }
+    await checkRefs(trx, patch.roleIds, patch.teamIds);
+    const columns: Record<string, unknown> = {};
+    if (patch.name !== undefined) {
+      columns.name = patch.name.trim();
+    }
+    if (patch.locale !== undefined) {
+      columns.locale = patch.locale;
+    }
+    await updateUser(trx, id, columns);
+    if (patch.roleIds) {
+      await setMemberships(trx, 'user_roles', id, patch.roleIds);
+    }
+    if (patch.teamIds) {
+      await setMemberships(trx, 'user_teams', id, patch.teamIds);
+    }
+    const entries: AuditEntry[] = [{ action: 'user.updated', subjectType: 'User', subjectId: id, details: { fields: Object.keys(patch) } }];
+    if (patch.roleIds) {
+      entries.push({ action: 'user.roles_changed', subjectType: 'User', subjectId: id, details: { from: before.roleIds, to: patch.roleIds } });
+    }
+    if (patch.teamIds) {
+      entries.push({ action: 'user.teams_changed', subjectType: 'User', subjectId: id, details: { from: before.teamIds, to: patch.teamIds } });
+    }
+    await s.audit.appendIn(trx, actor, entries);
+    await s.sessions.invalidateEverywhere(trx, `user:${id}`);
+    return (await findUser(trx, id))!;
+  });
+}
+
+/** Disables or re-enables a user; disabling ends every session at once. */
+export async function setUserStatus(s: Services, actor: Actor, id: string, status: 'active' | 'disabled'): Promise<User> {
+  if (status === 'disabled' && actor.id === id) {
+    throw errors.conflict('You cannot disable your own account.');
+  }
+  return s.db.transaction(async (trx) => {
+    await updateUser(trx, id, { status });
+    if (status === 'disabled') {
+      await deleteUserSessions(trx, id);
+    }
+    await s.audit.appendIn(trx, actor, [
+      { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', subjectType: 'User', subjectId: id },
+    ]);
+    await s.sessions.invalidateEverywhere(trx, `user:${id}`);
+    return (await findUser(trx, id))!;
+  });
+}
+
+/** Gives a user a new temporary password, ends their sessions, and forces a change at next sign-in. */
+export async function resetPassword(s: Services, actor: Actor, id: string): Promise<string> {
+  const temporaryPassword = generatePassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  await s.db.transaction(async (trx) => {
+    await updateUser(trx, id, { password_hash: passwordHash, must_change_password: true, password_changed_at: trx.fn.now() });
+    await deleteUserSessions(trx, id);
+    await s.audit.appendIn(trx, actor, [{ action: 'user.password_reset', subjectType: 'User', subjectId: id }]);
+    await s.sessions.invalidateEverywhere(trx, `user:${id}`);
+  });
+  return temporaryPassword;
+}
+
+/** A signed-in user changes their own password; other sessions of theirs end. */
+export async function changeOwnPassword(
+  s: Services,
+  actor: Actor & { id: string },
+  session: { sessionId: string; email: string },
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const stored = await findPasswordHash(s.db, actor.id);
+  if (!stored || !(await verifyPassword(stored, input.currentPassword))) {
+    await s.audit.record(actor, { action: 'auth.password_change_failed', subjectType: 'User', subjectId: actor.id });
+    throw errors.invalidCredentials();
+  }
+  const problems = passwordProblems(input.newPassword, session.email, input.currentPassword);
+  if (problems.length > 0) {
+    throw errors.weakPassword(problems);
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await s.db.transaction(async (trx) => {
+    await updateUser(trx, actor.id, { password_hash: passwordHash, must_change_password: false, password_changed_at: trx.fn.now() });
+    await deleteUserSessions(trx, actor.id, session.sessionId);
+    await s.audit.appendIn(trx, actor, [{ action: 'auth.password_changed', subjectType: 'User', subjectId: actor.id }]);
+    await s.sessions.invalidateEverywhere(trx, `user:${actor.id}`);
+  });
+}

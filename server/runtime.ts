@@ -1,0 +1,165 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Config } from './config';
+import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded';
+import { createDb, type Db } from './db/knex';
+import { PgListener } from './db/listener';
+import { migrateLatest, pendingMigrations } from './db/migrate';
+import { createApp, type BuiltApp, type Readiness } from './http/app';
+import { systemActor } from './http/context';
+import { startWorker, type Worker } from './jobs/worker';
+import { createLogger, type Logger } from './lib/logger';
+import { createMetrics } from './lib/metrics';
+import { loadOrCreateLocalMasterKey } from './lib/secrets';
+import { AuditLog } from './modules/audit/auditLog';
+import { seedBuiltinRoles } from './modules/authz/roleCommands';
+import { bootstrapAdmin } from './modules/identity/bootstrap';
+import { AUTH_CHANNEL, SessionStore } from './modules/identity/sessions';
+import type { Services } from './services';
+
+export type Runtime = {
+  services: Services;
+  /** Base URL of the web role, e.g. http://127.0.0.1:8080 (null for a worker-only process). */
+  url: string | null;
+  databaseUrl: string;
+  /** Credentials of the first admin when this boot created it; shown once, never stored. */
+  bootstrap: { email: string; password: string } | null;
+  built: BuiltApp | null;
+  worker: Worker | null;
+  stop: () => Promise<void>;
+};
+
+const EMBEDDED_DATABASE = 'switchboard';
+
+async function ensureDatabase(embedded: EmbeddedServer, name: string): Promise<void> {
+  const admin = createDb(embedded.url('postgres'), 1);
+  try {
+    const exists = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
+    if (exists.rows.length === 0) {
+      await admin.raw(`CREATE DATABASE ?? ENCODING 'UTF8'`, [name]);
+    }
+  } finally {
+    await admin.destroy();
+  }
+}
+
+function readinessCheck(db: Db): Readiness {
+  let migrationsCurrent = false;
+  const withTimeout = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  return async () => {
+    const checks: Record<string, string> = {};
+    try {
+      await withTimeout(db.raw('SELECT 1'), 2000);
+      checks.database = 'ok';
+    } catch {
+      checks.database = 'unreachable';
+      return { ok: false, checks };
+    }
+    if (!migrationsCurrent) {
+      const pending = await withTimeout(pendingMigrations(db), 2000).catch(() => ['unknown']);
+      migrationsCurrent = pending.length === 0;
+      checks.migrations = migrationsCurrent ? 'current' : `pending: ${pending.length}`;
+    } else {
+      checks.migrations = 'current';
+    }
+    return { ok: migrationsCurrent, checks };
+  };
+}
+
+/**
+ * Boots Switchboard in the configured role: database (embedded when no DATABASE_URL),
+ * migrations under an advisory lock, built-in roles, the first admin, then the web server
+ * and/or the worker. `stop` drains and closes everything within the shutdown timeout.
+ */
+export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+  let embedded: EmbeddedServer | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, log);
+    await ensureDatabase(embedded, EMBEDDED_DATABASE);
+    databaseUrl = embedded.url(EMBEDDED_DATABASE);
+  }
+  const masterKey = config.masterKey ?? (await loadOrCreateLocalMasterKey(config.dataDir));
+  const db = createDb(databaseUrl, config.databasePoolMax);
+  const metrics = createMetrics();
+  const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
+  const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+  const services: Services = { config, db, log, metrics, audit, sessions, masterKey };
+
+  if (config.migrateOnBoot) {
+    const applied = await migrateLatest(db);
+    if (applied.length > 0) {
+      log.info({ applied }, 'migrations applied');
+    }
+  }
+  // Every booting process converges the built-in roles and, on an empty database, creates the
+  // first admin (both under advisory locks), so a Helm install without boot migrations gets one too.
+  await seedBuiltinRoles(services, systemActor);
+  const bootstrap = await bootstrapAdmin(services);
+
+  const listener = new PgListener(databaseUrl, [AUTH_CHANNEL], log);
+  listener.on('notification', (channel: string, payload: string) => {
+    if (channel === AUTH_CHANNEL) {
+      sessions.invalidate(payload);
+    }
+  });
+  listener.on('reconnected', () => sessions.invalidate('*'));
+  await listener.start();
+
+  let server: http.Server | null = null;
+  let built: BuiltApp | null = null;
+  const sockets = new Set<Socket>();
+  let url: string | null = null;
+  const readiness = readinessCheck(db);
+  if (config.role !== 'worker') {
+    built = createApp(services, readiness);
+    server = http.createServer(built.app.callback());
+    server.keepAliveTimeout = 65_000;
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+    log.info({ url, role: config.role }, 'web role listening');
+  }
+  const worker = config.role !== 'web' ? await startWorker(services, databaseUrl) : null;
+  if (config.role === 'worker') {
+    // Probes still need somewhere to land: a worker serves only the system endpoints.
+    built = createApp(services, readiness);
+    server = http.createServer(built.app.callback());
+    await new Promise<void>((resolve) => server!.listen(config.port, config.host, () => resolve()));
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      const deadline = setTimeout(() => {
+        log.warn('shutdown deadline reached; closing remaining connections');
+        server?.closeAllConnections();
+      }, config.shutdownTimeoutMs - 2000);
+      deadline.unref();
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      clearTimeout(deadline);
+      await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
+      await audit.flush().catch(() => undefined);
+      await listener.stop();
+      await db.destroy();
+      if (embedded) {
+        await embedded.stop();
+      }
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { services, url, databaseUrl, bootstrap, built, worker, stop };
+}
