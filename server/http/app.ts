@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { Stream } from 'node:stream';
 import Koa from 'koa';
 import compress from 'koa-compress';
 import helmet from 'koa-helmet';
@@ -70,6 +71,7 @@ export function createApp(s: Services, readiness: Readiness): BuiltApp {
   app.use(errorBoundary(s.log));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false }));
   app.use(compress({ threshold: 1024 }));
+  app.use(serializeJson);
   app.use(systemRouter.routes());
   app.use(apiRouter.routes());
   app.use(async (ctx, next) => {
@@ -81,6 +83,19 @@ export function createApp(s: Services, readiness: Readiness): BuiltApp {
   app.use(staticUi(uiDistDir));
   return { app, routes: [...system.declarations, ...api.declarations], routers: [systemRouter, apiRouter], openapi };
 }
+
+/**
+ * Turns object bodies into JSON text once. Otherwise koa-compress (asking for the length)
+ * and Koa's responder would each stringify the same body.
+ */
+const serializeJson: Koa.Middleware<AppState> = async (ctx, next) => {
+  await next();
+  const body: unknown = ctx.body;
+  if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof Stream)) {
+    ctx.body = JSON.stringify(body);
+    ctx.type = 'application/json';
+  }
+};
 
 function registerSystemRoutes(t: RouteTable, s: Services, readiness: Readiness, openapi: () => unknown): void {
   t.add({

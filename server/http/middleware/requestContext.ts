@@ -1,5 +1,5 @@
 import type Koa from 'koa';
-import { newId } from '../../lib/ids';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../lib/logger';
 import type { Metrics } from '../../lib/metrics';
 import type { AppState } from '../context';
@@ -10,7 +10,8 @@ const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function requestContext(log: Logger, metrics: Metrics): Koa.Middleware<AppState> {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
-    ctx.state.requestId = INCOMING_ID.test(incoming) ? incoming : newId();
+    // Request ids need uniqueness, not time order: randomUUID draws from a pooled buffer.
+    ctx.state.requestId = INCOMING_ID.test(incoming) ? incoming : randomUUID();
     ctx.set('X-Request-Id', ctx.state.requestId);
     const started = process.hrtime.bigint();
     try {

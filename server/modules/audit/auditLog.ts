@@ -76,10 +76,19 @@ export class AuditLog {
   record(actor: Actor, entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ actor, entry, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = this.drain().finally(() => {
-          this.flushing = null;
-        });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.flushing) {
+      return;
+    }
+    this.flushing = this.drain().finally(() => {
+      this.flushing = null;
+      // An entry queued between the drain's last check and this callback must not be stranded.
+      if (this.queue.length > 0) {
+        this.kick();
       }
     });
   }

@@ -13,7 +13,7 @@ const CACHE_TTL_MS = 30_000;
 const TOUCH_EVERY_MS = 60_000;
 const MAX_CACHED = 50_000;
 
-type Cached = { row: PrincipalRow; auth: AuthState; loadedAt: number; lastSeen: number; persistedLastSeen: number };
+type Cached = { sessionId: string; row: PrincipalRow; auth: AuthState; loadedAt: number; lastSeen: number; persistedLastSeen: number };
 
 export type SessionTimeouts = { idleMs: number; absoluteMs: number };
 
@@ -52,16 +52,17 @@ export class SessionStore {
 
   /** The principal behind a cookie token, or null when missing, expired or disabled. */
   async resolve(token: string): Promise<AuthState | null> {
-    const sessionId = sessionIdOf(token);
     const now = Date.now();
-    let entry = this.cache.get(sessionId);
+    // Keyed by the token itself (held in memory only), so a cache hit costs no hashing.
+    let entry = this.cache.get(token);
     if (!entry || now - entry.loadedAt > CACHE_TTL_MS || this.idle(entry, now)) {
       // Reload before declaring a session idle: another process may have seen it since.
-      entry = await this.load(sessionId, now);
+      entry = await this.load(token, now);
       if (!entry) {
         return null;
       }
     }
+    const sessionId = entry.sessionId;
     const row = entry.row;
     if (row.status !== 'active' || row.expires_at.getTime() <= now || this.idle(entry, now)) {
       await this.end(sessionId);
@@ -79,25 +80,27 @@ export class SessionStore {
     return now - entry.lastSeen > this.timeouts.idleMs;
   }
 
-  private async load(sessionId: string, now: number): Promise<Cached | undefined> {
+  private async load(token: string, now: number): Promise<Cached | undefined> {
+    const sessionId = sessionIdOf(token);
     const row = await loadPrincipal(this.db, sessionId);
     if (!row) {
-      this.cache.delete(sessionId);
+      this.cache.delete(token);
       return undefined;
     }
     if (this.cache.size >= MAX_CACHED) {
       this.cache.clear();
     }
     const lastSeen = row.last_seen_at.getTime();
-    const entry = { row, auth: toAuthState(row), loadedAt: now, lastSeen, persistedLastSeen: lastSeen };
-    this.cache.set(sessionId, entry);
+    const entry = { sessionId, row, auth: toAuthState(row), loadedAt: now, lastSeen, persistedLastSeen: lastSeen };
+    this.cache.set(token, entry);
     return entry;
   }
 
   /** Deletes a session (logout, expiry). */
   async end(sessionId: string): Promise<void> {
-    this.cache.delete(sessionId);
+    this.invalidate(`session:${sessionId}`);
     await deleteSession(this.db, sessionId);
+    await this.db.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, `session:${sessionId}`]);
   }
 
   /** Applies an invalidation message: `user:<id>`, `role:<id>`, `session:<id>` or `*`. */
@@ -110,7 +113,7 @@ export class SessionStore {
     for (const [key, entry] of this.cache) {
       const hit =
         (kind === 'user' && entry.row.user_id === id) ||
-        (kind === 'session' && key === id) ||
+        (kind === 'session' && entry.sessionId === id) ||
         (kind === 'role' && entry.row.roles.some((r) => r.id === id));
       if (hit) {
         this.cache.delete(key);

@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from '../config';
+import { createDb } from '../db/knex';
+import { migrateLatest } from '../db/migrate';
+import { systemActor } from '../http/context';
+import { createLogger } from '../lib/logger';
+import { createMetrics } from '../lib/metrics';
+import { AuditLog } from '../modules/audit/auditLog';
+import { seedBuiltinRoles } from '../modules/authz/roleCommands';
+import { SessionStore } from '../modules/identity/sessions';
+import { startRuntime } from '../runtime';
+
+/**
+ * `npm run migrate`: applies pending migrations (under the advisory lock) and converges the
+ * built-in roles, then exits. With DATABASE_URL unset it migrates the embedded database.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  if (!config.databaseUrl) {
+    // Zero-config: booting the runtime in worker-less web mode on port 0 migrates and seeds.
+    const rt = await startRuntime({ ...config, role: 'web', port: 0, host: '127.0.0.1' }, log);
+    await rt.stop();
+    return;
+  }
+  const db = createDb(config.databaseUrl, 2);
+  try {
+    const applied = await migrateLatest(db);
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database already current');
+    const metrics = createMetrics();
+    const audit = new AuditLog(db, log);
+    const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+    await seedBuiltinRoles({ config, db, log, metrics, audit, sessions, masterKey: config.masterKey! }, systemActor);
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

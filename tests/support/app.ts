@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../server/config';
+import { systemActor } from '../../server/http/context';
+import { createLogger } from '../../server/lib/logger';
+import { newId } from '../../server/lib/ids';
+import { findRoleByKey } from '../../server/modules/authz/roleRepo';
+import { hashPassword } from '../../server/modules/identity/passwords';
+import { insertUser, setMemberships } from '../../server/modules/identity/userRepo';
+import { startRuntime, type Runtime } from '../../server/runtime';
+import { ApiClient } from './client';
+import { createTestDatabase } from './db';
+
+export const TEST_PASSWORD = 'correct-Horse-battery-9';
+
+export type TestApp = {
+  runtime: Runtime;
+  url: string;
+  databaseUrl: string;
+  admin: { email: string; password: string };
+  client: () => ApiClient;
+  /** A client signed in as a fresh user holding the given built-in or custom role keys. */
+  userWithRoles: (roleKeys: string[], opts?: { teamIds?: string[]; email?: string }) => Promise<{ id: string; email: string; client: ApiClient }>;
+  /** The bootstrap admin, signed in, password already changed. */
+  adminClient: () => Promise<ApiClient>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Starts the real application (web role by default) on an ephemeral port, against a fresh
+ * database cloned from the migrated template.
+ */
+export async function startTestApp(overrides: Partial<Record<string, string>> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: '10',
+    SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
+    SWITCHBOARD_ROLE: 'web',
+    SWITCHBOARD_SANDBOX: 'false',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+  const runtime = await startRuntime(config, createLogger(config.logLevel));
+  if (!runtime.url || !runtime.bootstrap) {
+    throw new Error('test app did not start a web role with a bootstrap admin');
+  }
+  const url = runtime.url;
+  const s = runtime.services;
+  const bootstrap = runtime.bootstrap;
+
+  const userWithRoles: TestApp['userWithRoles'] = async (roleKeys, opts = {}) => {
+    const id = newId();
+    const email = opts.email ?? `user-${id.slice(-12)}@example.test`;
+    const passwordHash = await hashPassword(TEST_PASSWORD);
+    await s.db.transaction(async (trx) => {
+      await insertUser(trx, { id, email, name: `Test ${roleKeys.join('+') || 'nobody'}`, passwordHash, mustChangePassword: false });
+      const roleIds: string[] = [];
+      for (const key of roleKeys) {
+        const role = await findRoleByKey(trx, key);
+        if (!role) {
+          throw new Error(`no role ${key}`);
+        }
+        roleIds.push(role.id);
+      }
+      await setMemberships(trx, 'user_roles', id, roleIds);
+      await setMemberships(trx, 'user_teams', id, opts.teamIds ?? []);
+      await s.audit.appendIn(trx, systemActor, [{ action: 'user.created', subjectType: 'User', subjectId: id, details: { fixture: true } }]);
+    });
+    const client = await new ApiClient(url).login(email, TEST_PASSWORD);
+    return { id, email, client };
+  };
+
+  const adminClient = async () => {
+    // A test may already have changed the bootstrap password (always to TEST_PASSWORD).
+    const row = (await s.db('users').select('must_change_password').whereRaw('lower(email) = ?', [bootstrap.email]).first()) as
+      | { must_change_password: boolean }
+      | undefined;
+    const fresh = row?.must_change_password === true;
+    const c = await new ApiClient(url).login(bootstrap.email, fresh ? bootstrap.password : TEST_PASSWORD);
+    if (fresh) {
+      const res = await c.post('/api/v1/auth/password', { currentPassword: bootstrap.password, newPassword: TEST_PASSWORD });
+      if (res.status !== 204) {
+        throw new Error(`admin password change failed: ${JSON.stringify(res.body)}`);
+      }
+    }
+    return c;
+  };
+
+  return {
+    runtime,
+    url,
+    databaseUrl: database.url,
+    admin: bootstrap,
+    client: () => new ApiClient(url),
+    userWithRoles,
+    adminClient,
+    stop: async () => {
+      await runtime.stop();
+      await database.drop();
+    },
+  };
+}

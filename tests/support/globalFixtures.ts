@@ -1,0 +1,55 @@
+/**
+ * Mocha global fixtures (main process only): one PostgreSQL for the whole run, and a
+ * migrated template database that every test file clones (CREATE DATABASE ... TEMPLATE),
+ * so files run in parallel workers without sharing state.
+ */
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../server/db/embedded';
+import { createDb } from '../../server/db/knex';
+import { migrateLatest } from '../../server/db/migrate';
+import { createLogger } from '../../server/lib/logger';
+import { projectRoot } from '../../server/lib/paths';
+import { TEMPLATE_DB, TEST_DB_PREFIX } from './constants';
+
+let embedded: EmbeddedServer | null = null;
+
+export async function mochaGlobalSetup(): Promise<void> {
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    embedded = await startEmbeddedPostgres(path.join(projectRoot, '.data', 'test'), log);
+    adminUrl = embedded.url('postgres');
+  }
+  const admin = createDb(adminUrl, 1);
+  try {
+    const stale = await admin.raw<{ rows: Array<{ datname: string }> }>(
+      `SELECT datname FROM pg_database WHERE datname = ? OR datname LIKE ?`,
+      [TEMPLATE_DB, `${TEST_DB_PREFIX}%`],
+    );
+    for (const { datname } of stale.rows) {
+      await admin.raw(`DROP DATABASE IF EXISTS ?? WITH (FORCE)`, [datname]);
+    }
+    await admin.raw(`CREATE DATABASE ?? ENCODING 'UTF8'`, [TEMPLATE_DB]);
+  } finally {
+    await admin.destroy();
+  }
+  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
+  const template = createDb(templateUrl, 2);
+  try {
+    await migrateLatest(template);
+  } finally {
+    await template.destroy();
+  }
+  process.env.SB_TEST_ADMIN_URL = adminUrl;
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await embedded?.stop();
+}
+
+/** The same server URL pointing at another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
