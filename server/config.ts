@@ -74,17 +74,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.keys(envSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
   );
   const parsed = envSchema.safeParse(relevant);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  if (e.DATABASE_URL && !e.SWITCHBOARD_MASTER_KEY) {
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (relevant.DATABASE_URL && !relevant.SWITCHBOARD_MASTER_KEY) {
     problems.push('SWITCHBOARD_MASTER_KEY: required when DATABASE_URL is set (32 random bytes, base64)');
   }
-  if (problems.length > 0) {
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems);
   }
+  const e = parsed.data;
   return {
     env: e.NODE_ENV,
     port: e.PORT,

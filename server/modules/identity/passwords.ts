@@ -48,12 +48,12 @@ export function passwordProblems(password: string, email: string, current?: stri
   if ([...password].length < PASSWORD_MIN_LENGTH) {
     problems.push('too_short');
   }
-  if (password.length > PASSWORD_MAX_LENGTH) {
+  if ([...password].length > PASSWORD_MAX_LENGTH) {
     problems.push('too_long');
   }
   const lowered = password.toLowerCase();
   const stripped = lowered.replace(/[^a-z0-9]/g, '');
-  if (COMMON.has(lowered) || COMMON.has(stripped) || /^(.)\1+$/.test(password)) {
+  if (COMMON.has(lowered) || COMMON.has(stripped) || /^(.)\1+$/u.test(password)) {
     problems.push('common');
   }
   const local = email.toLowerCase().split('@')[0] ?? '';

@@ -1,0 +1,200 @@
+// loadConfig: what an operator gets from the environment, and what they are told when it is wrong.
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import fc from 'fast-check';
+import { ConfigError, loadConfig } from '../../server/config';
+import { projectRoot } from '../../server/lib/paths';
+
+const DATABASE_URL = 'postgres://switchboard:secret@db:5432/switchboard';
+const MASTER_KEY = randomBytes(32).toString('base64');
+
+/** The ConfigError loadConfig throws for env; fails the test when it does not throw one. */
+function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  expect.fail(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+/** The problem lines that name a variable, as `NAME: reason`. */
+const linesNaming = (problems: string[], name: string): string[] => problems.filter((p) => p.startsWith(`${name}:`));
+
+describe('loadConfig', () => {
+  describe('zero-config', () => {
+    it('starts with documented defaults and no environment at all', () => {
+      const config = loadConfig({});
+      expect(config).to.deep.include({
+        env: 'development',
+        port: 8080,
+        host: '0.0.0.0',
+        databaseUrl: undefined,
+        databasePoolMax: 20,
+        role: 'all',
+        masterKey: undefined,
+        migrateOnBoot: true,
+        sandbox: true,
+        bootstrapAdminEmail: 'admin@switchboard.local',
+        logLevel: 'info',
+        sessionIdleMs: 30 * 60_000,
+        sessionAbsoluteMs: 12 * 3_600_000,
+        loginMaxFailuresPerAccount: 5,
+        loginMaxFailuresPerIp: 30,
+        loginLockoutMs: 15 * 60_000,
+        bodyLimitBytes: 256 * 1024,
+        trustProxy: false,
+        shutdownTimeoutMs: 10_000,
+      });
+      expect(config.dataDir).to.equal(path.join(projectRoot, '.data'));
+    });
+
+    it('treats empty variables (as compose files often pass them) as unset', () => {
+      const config = loadConfig({ PORT: '', SWITCHBOARD_ROLE: '', DATABASE_URL: '', TRUST_PROXY: '' });
+      expect(config.port).to.equal(8080);
+      expect(config.role).to.equal('all');
+      expect(config.databaseUrl).to.equal(undefined);
+      expect(config.trustProxy).to.equal(false);
+    });
+
+    it('ignores variables it does not know', () => {
+      expect(loadConfig({ PATH: '/usr/bin', SWITCHBOARD_UNKNOWN: 'x' }).port).to.equal(8080);
+    });
+  });
+
+  describe('database and master key', () => {
+    it('refuses DATABASE_URL without SWITCHBOARD_MASTER_KEY, naming the missing key', () => {
+      const { problems } = configErrorFor({ DATABASE_URL });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^SWITCHBOARD_MASTER_KEY: .*required when DATABASE_URL is set/);
+    });
+
+    it('accepts DATABASE_URL with a 32-byte base64 master key and decodes the key', () => {
+      const config = loadConfig({ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY });
+      expect(config.databaseUrl).to.equal(DATABASE_URL);
+      expect(config.masterKey?.equals(Buffer.from(MASTER_KEY, 'base64'))).to.equal(true);
+      expect(config.masterKey?.length).to.equal(32);
+    });
+
+    it('accepts both postgres:// and postgresql:// URLs but not other schemes', () => {
+      const withKey = { SWITCHBOARD_MASTER_KEY: MASTER_KEY };
+      expect(loadConfig({ ...withKey, DATABASE_URL: 'postgresql://u@h/d' }).databaseUrl).to.equal('postgresql://u@h/d');
+      const { problems } = configErrorFor({ ...withKey, DATABASE_URL: 'mysql://u@h/d' });
+      expect(linesNaming(problems, 'DATABASE_URL')).to.have.length(1);
+    });
+
+    it('refuses a master key that is not 32 bytes', () => {
+      for (const key of ['short', randomBytes(16).toString('base64'), randomBytes(64).toString('base64')]) {
+        const { problems } = configErrorFor({ SWITCHBOARD_MASTER_KEY: key });
+        expect(linesNaming(problems, 'SWITCHBOARD_MASTER_KEY'), key).to.have.length(1);
+      }
+    });
+  });
+
+  describe('reporting bad values', () => {
+    it('reports every bad variable at once, one line each, naming it', () => {
+      const err = configErrorFor({ PORT: 'abc', SWITCHBOARD_ROLE: 'boss', SWITCHBOARD_MASTER_KEY: 'short' });
+      expect(err.problems).to.have.length(3);
+      for (const name of ['PORT', 'SWITCHBOARD_ROLE', 'SWITCHBOARD_MASTER_KEY']) {
+        expect(linesNaming(err.problems, name), name).to.have.length(1);
+      }
+      // The message an operator reads in the boot log carries every line.
+      for (const line of err.problems) {
+        expect(err.message).to.include(line);
+      }
+    });
+
+    it('names bad numbers, emails, levels and booleans', () => {
+      const env = {
+        DATABASE_POOL_MAX: '0',
+        SESSION_IDLE_MINUTES: '-5',
+        BODY_LIMIT_KB: '1.5',
+        SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL: 'not-an-email',
+        LOG_LEVEL: 'loud',
+        NODE_ENV: 'staging',
+        TRUST_PROXY: 'maybe',
+      };
+      const { problems } = configErrorFor(env);
+      expect(problems).to.have.length(Object.keys(env).length);
+      for (const name of Object.keys(env)) {
+        expect(linesNaming(problems, name), name).to.have.length(1);
+      }
+    });
+
+    it('names a missing master key together with other bad values (only the first kind is reported today)', () => {
+      // ConfigError promises "one line per bad setting"; an operator fixing PORT should not
+      // reboot only to discover the master key was also missing.
+      const { problems } = configErrorFor({ DATABASE_URL, PORT: 'abc' });
+      expect(linesNaming(problems, 'PORT')).to.have.length(1);
+      expect(linesNaming(problems, 'SWITCHBOARD_MASTER_KEY')).to.have.length(1);
+    });
+
+    it('accepts any port 0..65535 and refuses any integer outside it', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 65_535 }), (port) => {
+          expect(loadConfig({ PORT: String(port) }).port).to.equal(port);
+        }),
+      );
+      fc.assert(
+        fc.property(fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 65_536 })), (port) => {
+          expect(linesNaming(configErrorFor({ PORT: String(port) }).problems, 'PORT')).to.have.length(1);
+        }),
+      );
+    });
+  });
+
+  describe('booleans', () => {
+    const cases: Array<[string, boolean]> = [
+      ['true', true],
+      ['1', true],
+      ['false', false],
+      ['0', false],
+    ];
+    for (const [raw, expected] of cases) {
+      it(`reads ${raw} as ${String(expected)}`, () => {
+        const config = loadConfig({ TRUST_PROXY: raw, SWITCHBOARD_MIGRATE_ON_BOOT: raw, SWITCHBOARD_SANDBOX: raw });
+        expect(config.trustProxy).to.equal(expected);
+        expect(config.migrateOnBoot).to.equal(expected);
+        expect(config.sandbox).to.equal(expected);
+      });
+    }
+  });
+
+  describe('sandbox', () => {
+    it('defaults to on without DATABASE_URL and off with it', () => {
+      expect(loadConfig({}).sandbox).to.equal(true);
+      expect(loadConfig({ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY }).sandbox).to.equal(false);
+    });
+
+    it('follows SWITCHBOARD_SANDBOX when set, whatever the database', () => {
+      expect(loadConfig({ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_SANDBOX: '1' }).sandbox).to.equal(true);
+      expect(loadConfig({ SWITCHBOARD_SANDBOX: 'false' }).sandbox).to.equal(false);
+    });
+  });
+
+  describe('derived values', () => {
+    it('converts minutes, hours and kilobytes into the units the server uses', () => {
+      const config = loadConfig({
+        SESSION_IDLE_MINUTES: '45',
+        SESSION_ABSOLUTE_HOURS: '8',
+        LOGIN_LOCKOUT_MINUTES: '2',
+        BODY_LIMIT_KB: '1024',
+      });
+      expect(config.sessionIdleMs).to.equal(45 * 60_000);
+      expect(config.sessionAbsoluteMs).to.equal(8 * 3_600_000);
+      expect(config.loginLockoutMs).to.equal(2 * 60_000);
+      expect(config.bodyLimitBytes).to.equal(1024 * 1024);
+    });
+
+    it('lower-cases the bootstrap admin email so sign-in matches it', () => {
+      expect(loadConfig({ SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL: 'Ops@Example.COM' }).bootstrapAdminEmail).to.equal('ops@example.com');
+    });
+
+    it('resolves a relative data dir against the project root and keeps an absolute one', () => {
+      expect(loadConfig({ SWITCHBOARD_DATA_DIR: 'var/data' }).dataDir).to.equal(path.join(projectRoot, 'var/data'));
+      expect(loadConfig({ SWITCHBOARD_DATA_DIR: '/srv/switchboard' }).dataDir).to.equal('/srv/switchboard');
+    });
+  });
+});
