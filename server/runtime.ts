@@ -43,6 +43,18 @@ async function ensureDatabase(embedded: EmbeddedServer, name: string): Promise<v
   }
 }
 
+// Declarative partitioning, MERGE and the JSON functions the schema relies on: 16 or newer.
+const MIN_SERVER_VERSION_NUM = 160000;
+
+async function requireSupportedPostgres(db: Db): Promise<void> {
+  const result = await db.raw<{ rows: Array<{ server_version_num: string }> }>('SHOW server_version_num');
+  const found = Number(result.rows[0]?.server_version_num ?? 0);
+  if (found < MIN_SERVER_VERSION_NUM) {
+    await db.destroy();
+    throw new Error(`PostgreSQL 16 or newer is required; DATABASE_URL points at version ${Math.floor(found / 10000)}.`);
+  }
+}
+
 function readinessCheck(db: Db): Readiness {
   let migrationsCurrent = false;
   const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -82,6 +94,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   }
   const masterKey = config.masterKey ?? (await loadOrCreateLocalMasterKey(config.dataDir));
   const db = createDb(databaseUrl, config.databasePoolMax);
+  await requireSupportedPostgres(db);
   const metrics = createMetrics();
   const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
@@ -131,7 +144,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const worker = config.role !== 'web' ? await startWorker(services, databaseUrl) : null;
   if (config.role === 'worker') {
     // Probes still need somewhere to land: a worker serves only the system endpoints.
-    built = createApp(services, readiness);
+    built = createApp(services, readiness, { api: false });
     server = http.createServer(built.app.callback());
     await new Promise<void>((resolve) => server!.listen(config.port, config.host, () => resolve()));
   }

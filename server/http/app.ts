@@ -42,7 +42,7 @@ const CSP_DIRECTIVES = {
 export type BuiltApp = { app: Koa<AppState>; routes: RouteDeclaration[]; routers: Array<Router<AppState>>; openapi: () => unknown };
 
 /** The web role's Koa application: system endpoints, the REST API and the admin UI. */
-export function createApp(s: Services, readiness: Readiness): BuiltApp {
+export function createApp(s: Services, readiness: Readiness, opts: { api: boolean } = { api: true }): BuiltApp {
   const app = new Koa<AppState>({ proxy: s.config.trustProxy });
   const gate = createAuthGate(s.sessions, s.audit);
   const systemRouter = new Router<AppState>();
@@ -50,12 +50,14 @@ export function createApp(s: Services, readiness: Readiness): BuiltApp {
   const system = new RouteTable(systemRouter, '', s.config.bodyLimitBytes, gate);
   const api = new RouteTable(apiRouter, API_PREFIX, s.config.bodyLimitBytes, gate);
 
-  registerAuthRoutes(api, s);
-  registerUserRoutes(api, s);
-  registerTeamRoutes(api, s);
-  registerAuthzRoutes(api, s);
-  registerAuditRoutes(api, s);
-  registerSettingsRoutes(api, s);
+  if (opts.api) {
+    registerAuthRoutes(api, s);
+    registerUserRoutes(api, s);
+    registerTeamRoutes(api, s);
+    registerAuthzRoutes(api, s);
+    registerAuditRoutes(api, s);
+    registerSettingsRoutes(api, s);
+  }
 
   const openapi = () => {
     const generator = new OpenApiGeneratorV31([...api.openapi.definitions, ...system.openapi.definitions]);
@@ -80,7 +82,9 @@ export function createApp(s: Services, readiness: Readiness): BuiltApp {
     }
     await next();
   });
-  app.use(staticUi(uiDistDir));
+  if (opts.api) {
+    app.use(staticUi(uiDistDir));
+  }
   return { app, routes: [...system.declarations, ...api.declarations], routers: [systemRouter, apiRouter], openapi };
 }
 
