@@ -96,4 +96,16 @@ describe('end to end in Chromium: bootstrap admin, agent, buttons and API refusa
     expect(Number(count[0]!.n)).to.equal(0);
     expect(cspViolations).to.deep.equal([]);
   });
+
+  it('serves the built UI with hashed assets cached for a year and the shell never cached', async () => {
+    const index = await fetch(app.url + '/');
+    expect(index.headers.get('cache-control')).to.equal('no-cache');
+    const html = await index.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset, 'index.html references a hashed script').to.be.a('string');
+    const res = await fetch(app.url + asset!);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
+    expect(html).not.to.match(/<script>(?!\s*<\/script>)/);
+  });
 });

@@ -131,3 +131,26 @@ describe('identity: sign-in, sessions, passwords', () => {
     expect(login.body.user.mustChangePassword).to.equal(true);
   });
 });
+
+describe('identity: per-IP throttling', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ LOGIN_MAX_FAILURES_PER_IP: '3', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100' });
+  });
+  after(async () => app.stop());
+
+  it('answers 429 to an IP that keeps failing, whatever the account, and audits it', async () => {
+    const c = app.client();
+    for (let i = 0; i < 3; i++) {
+      const r = await c.post('/api/v1/auth/login', { email: `probe${i}@example.test`, password: 'guess-guess-guess' });
+      expect(r.status).to.equal(401);
+    }
+    const blocked = await c.post('/api/v1/auth/login', { email: app.admin.email, password: app.admin.password });
+    expect(blocked.status).to.equal(429);
+    expect(blocked.body.error.id).to.equal('rate_limited');
+    expect(Number(blocked.headers.get('retry-after'))).to.be.greaterThan(0);
+    await app.runtime.services.audit.flush();
+    const rows = await app.runtime.services.db('audit_events').where({ action: 'auth.login_failed' }).whereRaw("details->>'reason' = 'ip_throttled'");
+    expect(rows.length).to.equal(1);
+  });
+});
