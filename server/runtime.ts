@@ -16,6 +16,17 @@ import { seedBuiltinRoles } from './modules/authz/roleCommands';
 import { bootstrapAdmin } from './modules/identity/bootstrap';
 import { AUTH_CHANNEL, SessionStore } from './modules/identity/sessions';
 import type { Services } from './services';
+import path from 'node:path';
+import type Koa from 'koa';
+import type { AppState } from './http/context';
+import { ChannelDirectory } from './modules/channels/credentials';
+import { CHANNELS_CHANNEL } from './modules/channels/commands';
+import { DirectoryMediaStore } from './modules/media/store';
+import { MediaDownloader } from './modules/media/downloader';
+import { LiveEvents } from './modules/inbox/liveEvents';
+import { EVENTS_CHANNEL } from './modules/inbox/ingestRepo';
+import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
+import { sendReadReceipt, startSandbox } from './modules/channels/sandboxChannel';
 
 export type Runtime = {
   services: Services;
@@ -26,6 +37,8 @@ export type Runtime = {
   bootstrap: { email: string; password: string } | null;
   built: BuiltApp | null;
   worker: Worker | null;
+  /** The built-in sandbox Cloud API, when it runs in this process. */
+  sandbox: Awaited<ReturnType<typeof startSandbox>> | null;
   stop: () => Promise<void>;
 };
 
@@ -98,7 +111,16 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const metrics = createMetrics();
   const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const services: Services = { config, db, log, metrics, audit, sessions, masterKey };
+  const channels = new ChannelDirectory(db, masterKey);
+  const media = new DirectoryMediaStore(path.join(config.dataDir, 'media'));
+  // Late-bound: the downloader and the sender need the services they are part of.
+  const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };
+  const services: Services = {
+    config, db, log, metrics, audit, sessions, masterKey, channels, media,
+    onMediaPending: (ids) => hooks.mediaPending(ids),
+    onOutboxQueued: (id) => hooks.outboxQueued(id),
+    readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),
+  };
 
   if (config.migrateOnBoot) {
     const applied = await migrateLatest(db);
@@ -111,13 +133,34 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   await seedBuiltinRoles(services, systemActor);
   const bootstrap = await bootstrapAdmin(services);
 
-  const listener = new PgListener(databaseUrl, [AUTH_CHANNEL], log);
+  const runsWorker = config.role !== 'web';
+  const runsWeb = config.role !== 'worker';
+  const sender = runsWorker ? new Sender(services) : null;
+  const downloader = runsWeb ? new MediaDownloader(services) : null;
+  const live = runsWeb ? new LiveEvents(services, log) : null;
+  hooks.mediaPending = (ids) => downloader?.enqueue(ids);
+  hooks.outboxQueued = (channelId) => {
+    sender?.wake(channelId);
+    // Worker processes elsewhere learn of it through NOTIFY.
+    db.raw('SELECT pg_notify(?, ?)', [OUTBOX_CHANNEL, channelId]).catch(() => undefined);
+  };
+
+  const listener = new PgListener(databaseUrl, [AUTH_CHANNEL, EVENTS_CHANNEL, CHANNELS_CHANNEL, OUTBOX_CHANNEL], log);
   listener.on('notification', (channel: string, payload: string) => {
     if (channel === AUTH_CHANNEL) {
       sessions.invalidate(payload);
+    } else if (channel === EVENTS_CHANNEL) {
+      live?.dispatchSafely(payload);
+    } else if (channel === CHANNELS_CHANNEL) {
+      channels.invalidate();
+    } else if (channel === OUTBOX_CHANNEL) {
+      sender?.wake(payload);
     }
   });
-  listener.on('reconnected', () => sessions.invalidate('*'));
+  listener.on('reconnected', () => {
+    sessions.invalidate('*');
+    channels.invalidate();
+  });
   await listener.start();
 
   let server: http.Server | null = null;
@@ -125,8 +168,13 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const sockets = new Set<Socket>();
   let url: string | null = null;
   const readiness = readinessCheck(db);
-  if (config.role !== 'worker') {
-    built = createApp(services, readiness);
+  const sandboxMount: { middleware: Koa.Middleware<AppState> | null } = { middleware: null };
+  if (runsWeb) {
+    built = createApp(services, readiness, {
+      api: true,
+      live: live ?? undefined,
+      extra: (ctx, next) => (sandboxMount.middleware ? sandboxMount.middleware(ctx, next) : next()),
+    });
     server = http.createServer(built.app.callback());
     server.keepAliveTimeout = 65_000;
     server.on('connection', (socket) => {
@@ -141,7 +189,14 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
     url = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
     log.info({ url, role: config.role }, 'web role listening');
   }
-  const worker = config.role !== 'web' ? await startWorker(services, databaseUrl) : null;
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | null = null;
+  if (config.sandbox && url) {
+    sandbox = await startSandbox(services, url, log);
+    sandboxMount.middleware = sandbox?.middleware ?? null;
+  }
+  downloader?.start();
+  const worker = runsWorker ? await startWorker(services, databaseUrl) : null;
+  await sender?.start();
   if (config.role === 'worker') {
     // Probes still need somewhere to land: a worker serves only the system endpoints.
     built = createApp(services, readiness, { api: false });
@@ -157,12 +212,16 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
         server?.closeAllConnections();
       }, config.shutdownTimeoutMs - 2000);
       deadline.unref();
+      live?.close();
+      downloader?.stop();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
       }
       clearTimeout(deadline);
+      await sender?.stop();
+      await sandbox?.close();
       await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
       await audit.flush().catch(() => undefined);
       await listener.stop();
@@ -174,5 +233,5 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
     })();
     return stopping;
   };
-  return { services, url, databaseUrl, bootstrap, built, worker, stop };
+  return { services, url, databaseUrl, bootstrap, built, worker, sandbox, stop };
 }

@@ -4,6 +4,8 @@ import type { Logger } from './lib/logger';
 import type { Metrics } from './lib/metrics';
 import type { AuditLog } from './modules/audit/auditLog';
 import type { SessionStore } from './modules/identity/sessions';
+import type { ChannelDirectory } from './modules/channels/credentials';
+import type { MediaStore } from './modules/media/store';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {
@@ -15,4 +17,13 @@ export type Services = {
   sessions: SessionStore;
   /** AES-256-GCM key for secrets at rest; never stored in the database. */
   masterKey: Buffer;
+  /** Decrypted channel credentials, cached; invalidated on channel changes. */
+  channels: ChannelDirectory;
+  media: MediaStore;
+  /** Called after commit with inbound media ids to download now (the web role downloads at once). */
+  onMediaPending: (mediaIds: string[]) => void;
+  /** Sends a read receipt for a wamid on a channel, after commit, best effort. */
+  readReceipts: (channelId: string, wamid: string) => void;
+  /** Wakes the sender lane of a channel when new outbox rows are committed. */
+  onOutboxQueued: (channelId: string) => void;
 };

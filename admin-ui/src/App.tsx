@@ -6,7 +6,9 @@ import { ErrorAlert } from './components/ErrorAlert';
 import { Bare, Shell } from './components/Layout';
 import { useI18n } from './i18n';
 import { AuditPage } from './pages/AuditPage';
+import { ChannelsPage } from './pages/ChannelsPage';
 import { HomePage, NotAllowedPage } from './pages/HomePage';
+import { InboxPage } from './pages/InboxPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RolesPage } from './pages/RolesPage';
@@ -29,6 +31,10 @@ function Redirect({ to }: { to: RouteName }) {
 
 function pageFor(route: RouteName): ReactNode {
   switch (route) {
+    case 'inbox':
+      return <InboxPage />;
+    case 'channels':
+      return <ChannelsPage />;
     case 'users':
       return <UsersPage />;
     case 'teams':

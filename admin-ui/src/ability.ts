@@ -16,10 +16,14 @@ export type UiAction =
   | 'disable'
   | 'enable'
   | 'resetPassword'
-  | 'verify';
+  | 'verify'
+  | 'test'
+  | 'assign'
+  | 'transfer'
+  | 'resolve';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
-export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent';
+export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template';
 
 export type AppAbility = MongoAbility<[UiAction, UiSubject]>;
 
@@ -37,8 +41,13 @@ export function applyPackedRules(ability: AppAbility, packed: PackRule<RawRule>[
   ability.update(unpackRules(packed) as RawRuleOf<AppAbility>[]);
 }
 
-/** The pages behind the sidebar, in menu order, with the subject each one lists. */
+/**
+ * The pages behind the sidebar, in menu order, with the subject each one lists. The first
+ * readable one is the start page: the inbox for everyone who may read conversations.
+ */
 export const PAGES = [
+  { route: 'inbox', subject: 'Conversation', button: 'nav.inbox' },
+  { route: 'channels', subject: 'Channel', button: 'nav.channels' },
   { route: 'users', subject: 'User', button: 'nav.users' },
   { route: 'teams', subject: 'Team', button: 'nav.teams' },
   { route: 'roles', subject: 'Role', button: 'nav.roles' },

@@ -99,13 +99,15 @@ function toApiError(status: number, body: unknown): ApiError {
 /**
  * Calls the API and returns the parsed JSON body (undefined for 204).
  * The result type is the caller's statement of the server contract; it is not validated.
+ * A `FormData` body is sent as multipart (the browser sets the boundary); anything else as JSON.
  */
 export async function request<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = {
     accept: 'application/json',
     'accept-language': acceptLanguage,
   };
-  if (body !== undefined) {
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) {
     headers['content-type'] = 'application/json';
   }
   if (MUTATING.has(method) && csrfToken) {
@@ -117,7 +119,7 @@ export async function request<T>(method: string, path: string, body?: unknown, r
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? null : JSON.stringify(body),
+      body: body === undefined ? null : multipart ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, NETWORK_ERROR, 'Network error');
@@ -146,4 +148,6 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: <T>(path: string) => request<T>('DELETE', path),
+  /** Multipart upload (e.g. a file in field `file`). */
+  upload: <T>(path: string, form: FormData) => request<T>('POST', path, form),
 };

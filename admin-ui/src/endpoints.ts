@@ -4,11 +4,21 @@ import type {
   AuditEvent,
   AuditVerifyResult,
   CatalogueAction,
+  Channel,
+  ChannelLane,
+  ChannelTestResult,
+  ConversationStatus,
+  ConversationSummary,
+  InboxView,
+  MediaRef,
+  Message,
+  OutgoingMessage,
   Page,
   RawRule,
   Role,
   SessionPayload,
   Team,
+  Template,
   User,
   UserStatus,
 } from './types';
@@ -126,4 +136,72 @@ export const auditApi = {
       `/audit/events${queryString({ ...query, limit: PAGE_SIZE })}`,
     ),
   verify: () => api.get<AuditVerifyResult>('/audit/verify'),
+};
+
+export interface ChannelInput {
+  name: string;
+  phoneNumberId: string;
+  wabaId: string;
+  displayNumber: string;
+  graphBaseUrl?: string;
+  graphVersion?: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  lane?: ChannelLane;
+  throughputMps?: number;
+}
+
+export const channelsApi = {
+  list: () => api.get<{ items: Channel[] }>('/channels'),
+  create: (input: ChannelInput) => api.post<{ channel: Channel }>('/channels', input),
+  /** Secrets are sent only when a new value was typed; absent means "keep the stored one". */
+  update: (channelId: string, patch: Partial<ChannelInput>) =>
+    api.patch<{ channel: Channel }>(`/channels/${id(channelId)}`, patch),
+  remove: (channelId: string) => api.del<undefined>(`/channels/${id(channelId)}`),
+  test: (channelId: string) => api.post<ChannelTestResult>(`/channels/${id(channelId)}/test`),
+};
+
+export interface ConversationQuery {
+  view: InboxView;
+  channelId?: string;
+  status?: ConversationStatus | '';
+  q?: string;
+  cursor?: string | null;
+}
+
+export const MESSAGE_PAGE_SIZE = 50;
+
+export const conversationsApi = {
+  list: (query: ConversationQuery) =>
+    api.get<Page<ConversationSummary>>(`/conversations${queryString({ ...query, limit: PAGE_SIZE })}`),
+  get: (conversationId: string) =>
+    api.get<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}`),
+  messages: (conversationId: string, before: string | null) =>
+    api.get<{ items: Message[]; nextBefore: string | null }>(
+      `/conversations/${id(conversationId)}/messages${queryString({ before, limit: MESSAGE_PAGE_SIZE })}`,
+    ),
+  send: (conversationId: string, message: OutgoingMessage) =>
+    api.post<{ message: Message }>(`/conversations/${id(conversationId)}/messages`, message),
+  markRead: (conversationId: string) => api.post<undefined>(`/conversations/${id(conversationId)}/read`),
+  assign: (conversationId: string, assigneeId: string | null) =>
+    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/assign`, { assigneeId }),
+  transfer: (conversationId: string, target: { assigneeId?: string; teamId?: string }) =>
+    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/transfer`, target),
+  resolve: (conversationId: string) =>
+    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/resolve`),
+  reopen: (conversationId: string) =>
+    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/reopen`),
+};
+
+export const mediaApi = {
+  upload: (file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return api.upload<{ media: MediaRef }>('/media', form);
+  },
+};
+
+export const templatesApi = {
+  list: (channelId: string) => api.get<{ items: Template[] }>(`/templates${queryString({ channelId })}`),
 };

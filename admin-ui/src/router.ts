@@ -1,7 +1,7 @@
 /** A tiny hash router: `#/users` -> 'users'. Hash routes need no server-side fallback. */
 import { useSyncExternalStore } from 'react';
 
-export const ROUTES = ['login', 'password', 'users', 'teams', 'roles', 'audit', 'home'] as const;
+export const ROUTES = ['login', 'password', 'inbox', 'channels', 'users', 'teams', 'roles', 'audit', 'home'] as const;
 export type RouteName = (typeof ROUTES)[number];
 
 function isRoute(value: string): value is RouteName {
@@ -12,6 +12,19 @@ function isRoute(value: string): value is RouteName {
 export function parseHash(hash: string): RouteName {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
   return isRoute(name) && name !== 'home' ? name : 'home';
+}
+
+/** The segment after the route name: `#/inbox/<id>` -> '<id>', or null. */
+export function parseHashArg(hash: string): string | null {
+  const arg = hash.replace(/^#\/?/, '').split('?')[0]?.split('/')[1] ?? '';
+  if (!arg) {
+    return null;
+  }
+  try {
+    return decodeURIComponent(arg);
+  } catch {
+    return null;
+  }
 }
 
 /** The href of a route, for links. */
@@ -30,9 +43,20 @@ export function useRoute(): RouteName {
   return parseHash(hash);
 }
 
+/** The argument of the current route (e.g. the open conversation), re-rendering on change. */
+export function useRouteArg(): string | null {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseHashArg(hash);
+}
+
+/** The href of a route with an argument: `#/inbox/<id>`. */
+export function hrefWithArg(route: RouteName, arg: string | null): string {
+  return arg ? `${hrefFor(route)}/${encodeURIComponent(arg)}` : hrefFor(route);
+}
+
 /** Goes to a route. `replace` keeps redirects out of the back-button history. */
-export function navigate(route: RouteName, options: { replace?: boolean } = {}): void {
-  const target = hrefFor(route);
+export function navigate(route: RouteName, options: { replace?: boolean; arg?: string | null } = {}): void {
+  const target = hrefWithArg(route, options.arg ?? null);
   if (window.location.hash === target) {
     return;
   }

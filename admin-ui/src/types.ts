@@ -96,3 +96,123 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/* ---- Channels (WhatsApp numbers) ---- */
+
+export type ChannelLane = 'shared' | 'dedicated';
+export type QualityRating = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+export type ChannelStatus = 'active' | 'token_invalid' | 'disabled';
+
+/** Whether a secret is stored, and its last four characters; the secret itself never leaves the server. */
+export interface SecretState {
+  set: boolean;
+  last4: string | null;
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  phoneNumberId: string;
+  wabaId: string;
+  displayNumber: string;
+  graphBaseUrl: string;
+  graphVersion: string;
+  lane: ChannelLane;
+  throughputMps: number;
+  qualityRating: QualityRating;
+  messagingTier: string | null;
+  status: ChannelStatus;
+  statusReason: string | null;
+  /** The callback URL to configure in Meta's app dashboard. */
+  webhookUrl: string;
+  secrets: { accessToken: SecretState; appSecret: SecretState; verifyToken: SecretState };
+  lastTestAt: string | null;
+  lastTestOk: boolean | null;
+  createdAt: string;
+}
+
+export interface ChannelTestResult {
+  ok: boolean;
+  checkedAt: string;
+  details: {
+    verifiedName?: string;
+    displayPhoneNumber?: string;
+    qualityRating?: string;
+    throughputLevel?: string;
+    error?: { code: number | string; message: string };
+  };
+}
+
+/* ---- Inbox ---- */
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export type InboxView = 'mine' | 'unassigned' | 'all';
+export type Direction = 'in' | 'out';
+
+export interface ConversationSummary {
+  id: string;
+  status: ConversationStatus;
+  channel: { id: string; name: string; displayNumber: string };
+  contact: { id: string; waId: string; profileName: string | null; country: string | null };
+  assignee: { id: string; name: string } | null;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+  lastMessageDirection: Direction | null;
+  /** End of the 24-hour customer-service window; null or past means closed. */
+  windowExpiresAt: string | null;
+  unreadCount: number;
+}
+
+export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+export type AuthorType = 'customer' | 'agent' | 'bot' | 'broadcast' | 'system';
+
+export interface MediaRef {
+  id: string;
+  mimeType: string;
+  size: number | null;
+  filename: string | null;
+  /** Same-origin download URL: `/api/v1/media/:id`. */
+  url: string;
+}
+
+export interface MessageError {
+  code: number;
+  title: string;
+  details: string | null;
+}
+
+export type StatusTimes = Partial<Record<'queued' | 'sent' | 'delivered' | 'read' | 'failed', string>>;
+
+export interface Message {
+  id: string;
+  direction: Direction;
+  /** text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, unsupported, ... */
+  type: string;
+  text: string | null;
+  content: Record<string, unknown>;
+  media: MediaRef | null;
+  replyTo: { id: string; text: string | null } | null;
+  reactions: Array<{ emoji: string; direction: Direction }>;
+  author: { type: AuthorType; id: string | null; name: string | null };
+  status: MessageStatus;
+  statusTimes: StatusTimes;
+  error: MessageError | null;
+  createdAt: string;
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  bodyText: string | null;
+  parameterCount: number;
+}
+
+/** What the composer sends (`POST /conversations/:id/messages`). */
+export type OutgoingMessage =
+  | { type: 'text'; text: string; replyToMessageId?: string }
+  | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
+  | { type: 'template'; templateId: string; parameters: string[] }
+  | { type: 'reaction'; messageId: string; emoji: string };

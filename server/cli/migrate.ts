@@ -3,7 +3,6 @@ import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import { systemActor } from '../http/context';
 import { createLogger } from '../lib/logger';
-import { createMetrics } from '../lib/metrics';
 import { AuditLog } from '../modules/audit/auditLog';
 import { seedBuiltinRoles } from '../modules/authz/roleCommands';
 import { SessionStore } from '../modules/identity/sessions';
@@ -26,10 +25,9 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateLatest(db);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database already current');
-    const metrics = createMetrics();
     const audit = new AuditLog(db, log);
     const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-    await seedBuiltinRoles({ config, db, log, metrics, audit, sessions, masterKey: config.masterKey! }, systemActor);
+    await seedBuiltinRoles({ db, audit, sessions }, systemActor);
   } finally {
     await db.destroy();
   }

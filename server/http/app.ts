@@ -10,6 +10,12 @@ import { registerAuthzRoutes } from '../modules/authz/routes';
 import { registerAuthRoutes, registerUserRoutes } from '../modules/identity/routes';
 import { registerSettingsRoutes } from '../modules/settings/routes';
 import { registerTeamRoutes } from '../modules/teams/routes';
+import { registerChannelRoutes } from '../modules/channels/routes';
+import { registerConversationRoutes } from '../modules/conversations/routes';
+import { registerMediaRoutes } from '../modules/media/routes';
+import { registerEventRoutes } from '../modules/inbox/routes';
+import type { LiveEvents } from '../modules/inbox/liveEvents';
+import { registerWebhookRoutes } from '../modules/webhooks/routes';
 import type { Services } from '../services';
 import type { AppState } from './context';
 import { errors } from './errors';
@@ -42,7 +48,15 @@ const CSP_DIRECTIVES = {
 export type BuiltApp = { app: Koa<AppState>; routes: RouteDeclaration[]; routers: Array<Router<AppState>>; openapi: () => unknown };
 
 /** The web role's Koa application: system endpoints, the REST API and the admin UI. */
-export function createApp(s: Services, readiness: Readiness, opts: { api: boolean } = { api: true }): BuiltApp {
+export type AppOptions = {
+  /** False for a worker: only the system endpoints. */
+  api: boolean;
+  live?: LiveEvents;
+  /** Mounted before the API (the sandbox Cloud API and simulator in zero-config mode). */
+  extra?: Koa.Middleware<AppState>;
+};
+
+export function createApp(s: Services, readiness: Readiness, opts: AppOptions = { api: true }): BuiltApp {
   const app = new Koa<AppState>({ proxy: s.config.trustProxy });
   const gate = createAuthGate(s.sessions, s.audit);
   const systemRouter = new Router<AppState>();
@@ -57,6 +71,13 @@ export function createApp(s: Services, readiness: Readiness, opts: { api: boolea
     registerAuthzRoutes(api, s);
     registerAuditRoutes(api, s);
     registerSettingsRoutes(api, s);
+    registerChannelRoutes(api, s);
+    registerConversationRoutes(api, s);
+    registerMediaRoutes(api, s);
+    if (opts.live) {
+      registerEventRoutes(system, opts.live);
+    }
+    registerWebhookRoutes(system, s);
   }
 
   const openapi = () => {
@@ -74,6 +95,9 @@ export function createApp(s: Services, readiness: Readiness, opts: { api: boolea
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false }));
   app.use(compress({ threshold: 1024 }));
   app.use(serializeJson);
+  if (opts.extra) {
+    app.use(opts.extra);
+  }
   app.use(systemRouter.routes());
   app.use(apiRouter.routes());
   app.use(async (ctx, next) => {

@@ -3,7 +3,7 @@ import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openap
 import { z } from 'zod';
 import { errors } from './errors';
 import type { AppContext, AppState } from './context';
-import { readJsonBody } from './middleware/body';
+import { readJsonBody, readRawBody } from './middleware/body';
 
 /** What a route requires of its caller. Every route states one; a test fails on any that does not. */
 export type Access =
@@ -28,11 +28,15 @@ export type RouteSpec<B extends AnyObjectSchema, Q extends AnyObjectSchema, P ex
   tag: string;
   access: Access;
   body?: B;
+  /** Read the body as raw bytes up to this many bytes instead of JSON (signed webhooks). */
+  rawBodyLimit?: number;
+  /** The handler reads the request stream itself (multipart uploads). */
+  streamBody?: boolean;
   query?: Q;
   params?: P;
   /** Response status and schema, for the OpenAPI document. */
   responses?: Record<number, { description: string; schema?: z.ZodType }>;
-  handler: (ctx: AppContext, input: { body: z.infer<B>; query: z.infer<Q>; params: z.infer<P> }) => Promise<void>;
+  handler: (ctx: AppContext, input: { body: z.infer<B>; query: z.infer<Q>; params: z.infer<P>; rawBody: Buffer | null }) => Promise<void>;
 };
 
 export type RouteDeclaration = { method: string; path: string; access: Access };
@@ -97,8 +101,9 @@ export class RouteTable {
       pipeline.push(this.gate.require(spec.access.action, spec.access.subject));
     }
     pipeline.push(async (ctx) => {
-      const rawBody = method === 'get' || method === 'delete' ? {} : await readJsonBody(ctx, this.bodyLimit);
-      const body = bodySchema.safeParse(rawBody);
+      const rawBody = spec.rawBodyLimit ? await readRawBody(ctx, spec.rawBodyLimit) : null;
+      const json = rawBody || spec.streamBody || method === 'get' || method === 'delete' ? {} : await readJsonBody(ctx, this.bodyLimit);
+      const body = bodySchema.safeParse(json);
       if (!body.success) {
         throw validationError('body', body.error);
       }
@@ -114,6 +119,7 @@ export class RouteTable {
         body: body.data as z.infer<B>,
         query: query.data as z.infer<Q>,
         params: params.data as z.infer<P>,
+        rawBody,
       });
     });
     this.router[method](path, ...pipeline);

@@ -25,6 +25,24 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    webhookRequests: new client.Counter({
+      name: 'switchboard_webhook_requests_total',
+      help: 'WhatsApp webhook POSTs by outcome (accepted, bad_signature, unknown_number, malformed, error)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhookEvents: new client.Counter({
+      name: 'switchboard_webhook_events_total',
+      help: 'Webhook events by kind (message, duplicate, status, parked_status, template_status, quality)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    outboundMessages: new client.Counter({
+      name: 'switchboard_outbound_messages_total',
+      help: 'Outbox sends by result (sent, retry, failed)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     auditEvents: new client.Counter({
       name: 'switchboard_audit_events_total',
       help: 'Audit events appended by this process',

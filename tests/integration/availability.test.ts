@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase } from '../support/db';
 import { TcpProxy } from '../support/tcpProxy';
+import { addChannel, inbound, postWebhook } from '../support/whatsapp';
 
 describe('availability: the database goes away and comes back', () => {
   let app: TestApp;
@@ -22,8 +23,12 @@ describe('availability: the database goes away and comes back', () => {
     await dropDb();
   });
 
-  it('answers 503 on /readyz and the API while down, and recovers without a restart', async () => {
+  it('answers 503 on /readyz, the API and the webhook while down, and recovers without a restart', async () => {
     const admin = await app.adminClient();
+    const channel = await addChannel(admin);
+    const message = inbound(channel, '15550007777', { type: 'text', text: { body: 'while the database is down' } });
+    // Warm the channel directory so the signature is checked from memory.
+    expect(await postWebhook(app.url, channel.appSecret, inbound(channel, '15550007777', { type: 'text', text: { body: 'warm-up' } }))).to.equal(200);
     // Warm the session cache off, so the API must reach the database.
     expect((await admin.get('/api/v1/users')).status).to.equal(200);
     await proxy.cut();
@@ -36,6 +41,8 @@ describe('availability: the database goes away and comes back', () => {
     const login = await app.client().post('/api/v1/auth/login', { email: app.admin.email, password: 'x-anything-long' });
     expect(login.status).to.equal(503);
     expect((await app.client().get('/healthz')).status).to.equal(200);
+    // Nothing is acknowledged before it is durable: Meta gets a 5xx and retries.
+    expect(await postWebhook(app.url, channel.appSecret, message)).to.be.within(500, 599);
     await proxy.restore();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
@@ -46,5 +53,8 @@ describe('availability: the database goes away and comes back', () => {
     }
     expect(status).to.equal(200);
     expect((await admin.get('/api/v1/users')).status).to.equal(200);
+    expect(await postWebhook(app.url, channel.appSecret, message)).to.equal(200);
+    const id = (message.entry[0]!.changes[0]!.value as unknown as { messages: Array<{ id: string }> }).messages[0]!.id;
+    expect(await app.runtime.services.db('messages').where({ wamid: id })).to.have.length(1);
   });
 });

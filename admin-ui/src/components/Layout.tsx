@@ -10,6 +10,8 @@ import type { Me } from '../types';
 import { Can } from './Can';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
+  inbox: 'nav.inbox',
+  channels: 'nav.channels',
   users: 'nav.users',
   teams: 'nav.teams',
   roles: 'nav.roles',

@@ -84,7 +84,7 @@ export async function removeRole(s: Services, actor: Actor, id: string): Promise
  * Brings the built-in roles in line with policies/roles/*.yaml (at boot). Changes are
  * audited as the system's, and holders of a changed role pick it up on their next request.
  */
-export async function seedBuiltinRoles(s: Services, actor: Actor): Promise<void> {
+export async function seedBuiltinRoles(s: Pick<Services, 'db' | 'audit' | 'sessions'>, actor: Actor): Promise<void> {
   const shipped = loadBuiltinRoles();
   for (const role of shipped) {
     const problems = validateRules(role.rules);

@@ -1,0 +1,273 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { channelsApi } from '../endpoints';
+import type { ChannelInput } from '../endpoints';
+import { useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import type { Channel, ChannelLane, SecretState } from '../types';
+import { Can } from './Can';
+import { CopyText } from './CopyText';
+import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
+
+interface ChannelFormProps {
+  /** The channel to edit; absent to create one. */
+  channel?: Channel;
+  onSaved: (channel: Channel, created: boolean) => void;
+  onClose: () => void;
+}
+
+type TextField = 'name' | 'displayNumber' | 'phoneNumberId' | 'wabaId' | 'graphBaseUrl' | 'graphVersion';
+type SecretField = 'accessToken' | 'appSecret' | 'verifyToken';
+
+const TEXT_FIELDS = [
+  { field: 'name', id: 'channel-name', label: 'channels.name', required: true },
+  { field: 'displayNumber', id: 'channel-display-number', label: 'channels.displayNumber', required: true },
+  { field: 'phoneNumberId', id: 'channel-phone-number-id', label: 'channels.phoneNumberId', required: true },
+  { field: 'wabaId', id: 'channel-waba-id', label: 'channels.wabaId', required: true },
+  { field: 'graphBaseUrl', id: 'channel-graph-base-url', label: 'channels.graphBaseUrl', required: false },
+  { field: 'graphVersion', id: 'channel-graph-version', label: 'channels.graphVersion', required: false },
+] as const satisfies readonly { field: TextField; id: string; label: string; required: boolean }[];
+
+const SECRET_FIELDS = [
+  { field: 'accessToken', id: 'channel-access-token', label: 'channels.accessToken', type: 'password' },
+  { field: 'appSecret', id: 'channel-app-secret', label: 'channels.appSecret', type: 'password' },
+  // Typed into Meta's dashboard as well, so the new value is shown while it is entered.
+  { field: 'verifyToken', id: 'channel-verify-token', label: 'channels.verifyToken', type: 'text' },
+] as const satisfies readonly { field: SecretField; id: string; label: string; type: string }[];
+
+function randomToken(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Create or edit a WhatsApp number. Stored secrets are never shown: an empty field keeps them. */
+export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
+  const { t } = useI18n();
+  const [text, setText] = useState<Record<TextField, string>>({
+    name: channel?.name ?? '',
+    displayNumber: channel?.displayNumber ?? '',
+    phoneNumberId: channel?.phoneNumberId ?? '',
+    wabaId: channel?.wabaId ?? '',
+    graphBaseUrl: channel?.graphBaseUrl ?? '',
+    graphVersion: channel?.graphVersion ?? '',
+  });
+  const [secrets, setSecrets] = useState<Record<SecretField, string>>({ accessToken: '', appSecret: '', verifyToken: '' });
+  const [lane, setLane] = useState<ChannelLane>(channel?.lane ?? 'shared');
+  const [throughput, setThroughput] = useState(channel ? String(channel.throughputMps) : '');
+  const action = useAction();
+
+  function secretHint(state: SecretState | undefined): string {
+    if (!state) {
+      return t('channels.secretRequired');
+    }
+    if (!state.set) {
+      return t('channels.secretNotSet');
+    }
+    return state.last4 ? t('channels.secretSetLast4', { last4: state.last4 }) : t('channels.secretSet');
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const trimmed = Object.fromEntries(Object.entries(text).map(([key, value]) => [key, value.trim()])) as Record<TextField, string>;
+    const mps = throughput.trim() === '' ? undefined : Number(throughput);
+    if (channel) {
+      // Only what changed; a secret only when a new value was typed.
+      const patch: Partial<ChannelInput> = {};
+      for (const { field, required } of TEXT_FIELDS) {
+        // An emptied optional field keeps the stored value rather than sending ''.
+        if (trimmed[field] !== channel[field] && (required || trimmed[field] !== '')) {
+          patch[field] = trimmed[field];
+        }
+      }
+      for (const { field } of SECRET_FIELDS) {
+        if (secrets[field] !== '') {
+          patch[field] = secrets[field];
+        }
+      }
+      if (lane !== channel.lane) {
+        patch.lane = lane;
+      }
+      if (mps !== undefined && mps !== channel.throughputMps) {
+        patch.throughputMps = mps;
+      }
+      if (Object.keys(patch).length === 0) {
+        onClose();
+        return;
+      }
+      const result = await action.run(() => channelsApi.update(channel.id, patch));
+      if (result) {
+        onSaved(result.channel, false);
+      }
+      return;
+    }
+    const input: ChannelInput = {
+      name: trimmed.name,
+      displayNumber: trimmed.displayNumber,
+      phoneNumberId: trimmed.phoneNumberId,
+      wabaId: trimmed.wabaId,
+      accessToken: secrets.accessToken,
+      appSecret: secrets.appSecret,
+      verifyToken: secrets.verifyToken,
+      lane,
+    };
+    if (trimmed.graphBaseUrl) {
+      input.graphBaseUrl = trimmed.graphBaseUrl;
+    }
+    if (trimmed.graphVersion) {
+      input.graphVersion = trimmed.graphVersion;
+    }
+    if (mps !== undefined) {
+      input.throughputMps = mps;
+    }
+    const result = await action.run(() => channelsApi.create(input));
+    if (result) {
+      onSaved(result.channel, true);
+    }
+  }
+
+  return (
+    <Dialog title={channel ? t('channels.editTitle', { name: channel.name }) : t('channels.createTitle')} onClose={onClose} id="channel-dialog" wide>
+      <form onSubmit={(event) => void submit(event)} autoComplete="off">
+        <div className="field-row">
+          {TEXT_FIELDS.map(({ field, id, label, required }) => (
+            <div className="field" key={field}>
+              <label htmlFor={id}>{t(label)}</label>
+              <input
+                id={id}
+                name={field}
+                required={required}
+                type={field === 'graphBaseUrl' ? 'url' : 'text'}
+                inputMode={field === 'phoneNumberId' || field === 'wabaId' ? 'numeric' : undefined}
+                placeholder={field === 'graphBaseUrl' ? 'https://graph.facebook.com' : field === 'graphVersion' ? 'v21.0' : undefined}
+                aria-describedby={required ? undefined : `${id}-hint`}
+                value={text[field]}
+                onChange={(event) => setText({ ...text, [field]: event.target.value })}
+              />
+              {!required && (
+                <p id={`${id}-hint`} className="hint">
+                  {t('channels.defaultHint')}
+                </p>
+              )}
+            </div>
+          ))}
+        </div>
+        <fieldset>
+          <legend>{t('channels.secrets')}</legend>
+          <div className="field-row">
+            {SECRET_FIELDS.map(({ field, id, label, type }) => (
+              <div className="field" key={field}>
+                <label htmlFor={id}>{t(label)}</label>
+                <input
+                  id={id}
+                  name={field}
+                  type={type}
+                  required={!channel}
+                  autoComplete="new-password"
+                  spellCheck={false}
+                  aria-describedby={`${id}-hint`}
+                  value={secrets[field]}
+                  onChange={(event) => setSecrets({ ...secrets, [field]: event.target.value })}
+                />
+                <p id={`${id}-hint`} className="hint" data-secret-state={channel ? (channel.secrets[field].set ? 'set' : 'unset') : undefined}>
+                  {secretHint(channel?.secrets[field])}
+                  {channel && channel.secrets[field].set && <> {t('channels.secretKeep')}</>}
+                </p>
+                {field === 'verifyToken' && (
+                  <button
+                    type="button"
+                    className="button-link"
+                    onClick={() => setSecrets({ ...secrets, verifyToken: randomToken() })}
+                    data-ui="channels.generateVerifyToken"
+                  >
+                    {t('channels.generate')}
+                  </button>
+                )}
+              </div>
+            ))}
+          </div>
+        </fieldset>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor="channel-lane">{t('channels.lane')}</label>
+            <select
+              id="channel-lane"
+              name="lane"
+              aria-describedby="channel-lane-hint"
+              value={lane}
+              onChange={(event) => setLane(event.target.value === 'dedicated' ? 'dedicated' : 'shared')}
+            >
+              <option value="shared">{t('channels.laneShared')}</option>
+              <option value="dedicated">{t('channels.laneDedicated')}</option>
+            </select>
+            <p id="channel-lane-hint" className="hint">
+              {t('channels.laneHint')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="channel-throughput">{t('channels.throughputLabel')}</label>
+            <input
+              id="channel-throughput"
+              name="throughputMps"
+              type="number"
+              min={1}
+              max={1000}
+              step={1}
+              inputMode="numeric"
+              aria-describedby="channel-throughput-hint"
+              value={throughput}
+              onChange={(event) => setThroughput(event.target.value)}
+            />
+            <p id="channel-throughput-hint" className="hint">
+              {t('channels.throughputHint')}
+            </p>
+          </div>
+        </div>
+        {channel && (
+          <div className="field">
+            <span className="label">{t('channels.webhookUrl')}</span>
+            <CopyText id="channel-webhook-url" value={channel.webhookUrl} button="channels.copyWebhookUrl" label={t('channels.webhookUrl')} />
+          </div>
+        )}
+        <ErrorAlert error={action.error} />
+        <div className="form-actions">
+          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
+            {t('common.cancel')}
+          </button>
+          {channel ? (
+            <Can I="update" a="Channel">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="channels.submitEdit">
+                {t('common.save')}
+              </button>
+            </Can>
+          ) : (
+            <Can I="create" a="Channel">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="channels.submitCreate">
+                {t('channels.create')}
+              </button>
+            </Can>
+          )}
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The webhook URL and verify-token reminder to configure in Meta's app dashboard. */
+export function WebhookDialog({ channel, created, onClose }: { channel: Channel; created: boolean; onClose: () => void }) {
+  const { t } = useI18n();
+  return (
+    <Dialog title={t('channels.webhookTitle', { name: channel.name })} onClose={onClose} id="channel-webhook-dialog">
+      {created && <p className="alert alert-success">{t('channels.created', { name: channel.name })}</p>}
+      <p>{t('channels.webhookIntro')}</p>
+      <CopyText id="channel-webhook-url" value={channel.webhookUrl} button="channels.copyWebhookUrl" label={t('channels.webhookUrl')} />
+      <p className="hint">{t('channels.webhookVerifyHint')}</p>
+      <div className="form-actions">
+        <button type="button" className="button-primary" onClick={onClose} data-ui="channels.webhookDone">
+          {t('common.done')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,348 @@
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { Can } from '../components/Can';
+import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { PageTitle } from '../components/PageTitle';
+import { channelsApi } from '../endpoints';
+import { useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
+import type { Channel, ChannelStatus, ChannelTestResult, QualityRating } from '../types';
+
+type Open =
+  | { kind: 'create' }
+  | { kind: 'edit' | 'delete'; channel: Channel }
+  | { kind: 'webhook'; channel: Channel; created: boolean }
+  | null;
+
+type OpenHandler = (kind: 'edit' | 'delete' | 'webhook', channel: Channel) => void;
+
+const QUALITY_LABEL: Record<QualityRating, MessageKey> = {
+  GREEN: 'channels.quality.GREEN',
+  YELLOW: 'channels.quality.YELLOW',
+  RED: 'channels.quality.RED',
+  UNKNOWN: 'channels.quality.UNKNOWN',
+};
+
+const STATUS_LABEL: Record<ChannelStatus, MessageKey> = {
+  active: 'channels.status.active',
+  token_invalid: 'channels.status.token_invalid',
+  disabled: 'channels.status.disabled',
+};
+
+/** Lower-cased text a channel is found by in the filter box. */
+function searchText(channel: Channel): string {
+  return `${channel.name} ${channel.displayNumber} ${channel.phoneNumberId} ${channel.wabaId}`.toLowerCase();
+}
+
+interface TestOutcome {
+  channelId: string;
+  name: string;
+  result: ChannelTestResult;
+}
+
+/** `#/channels`: the WhatsApp numbers, their health, and create/edit/delete/test. */
+export function ChannelsPage() {
+  const { t } = useI18n();
+  const [items, setItems] = useState<Channel[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [open, setOpen] = useState<Open>(null);
+  const [testingId, setTestingId] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<TestOutcome | null>(null);
+  const list = useAction();
+  const remove = useAction();
+  const testing = useAction();
+  const { run: runList } = list;
+  const { run: runTest } = testing;
+
+  const load = useCallback(async () => {
+    const page = await runList(() => channelsApi.list());
+    if (page) {
+      setItems(page.items);
+      setLoaded(true);
+    }
+  }, [runList]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // The filter input stays responsive with hundreds of rows: the table follows a deferred
+  // value, and rows are memoised, so typing re-renders only rows that appear or disappear.
+  const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
+  const indexed = useMemo(() => items.map((channel) => ({ channel, text: searchText(channel) })), [items]);
+  const visible = useMemo(
+    () => (deferredFilter ? indexed.filter((entry) => entry.text.includes(deferredFilter)).map((entry) => entry.channel) : items),
+    [indexed, items, deferredFilter],
+  );
+
+  const openFor = useCallback<OpenHandler>(
+    (kind, channel) => setOpen(kind === 'webhook' ? { kind, channel, created: false } : { kind, channel }),
+    [],
+  );
+
+  const test = useCallback(
+    async (channel: Channel) => {
+      setTestingId(channel.id);
+      setOutcome(null);
+      const result = await runTest(() => channelsApi.test(channel.id));
+      setTestingId(null);
+      if (!result) {
+        return;
+      }
+      setOutcome({ channelId: channel.id, name: channel.name, result });
+      setItems((previous) =>
+        previous.map((item) => (item.id === channel.id ? { ...item, lastTestAt: result.checkedAt, lastTestOk: result.ok } : item)),
+      );
+      // A test may change the channel's status (token found invalid, quality); re-read quietly.
+      channelsApi.list().then(
+        (page) => setItems(page.items),
+        () => undefined,
+      );
+    },
+    [runTest],
+  );
+
+  function close() {
+    remove.setError(null);
+    setOpen(null);
+  }
+
+  function saved(channel: Channel, created: boolean) {
+    setItems((previous) =>
+      previous.some((item) => item.id === channel.id) ? previous.map((item) => (item.id === channel.id ? channel : item)) : [...previous, channel],
+    );
+    // After creating a number, show where Meta must send its webhooks.
+    setOpen(created ? { kind: 'webhook', channel, created: true } : null);
+  }
+
+  async function confirmDelete(channel: Channel) {
+    const done = await remove.run(async () => {
+      await channelsApi.remove(channel.id);
+      return true;
+    });
+    if (done) {
+      setItems((previous) => previous.filter((item) => item.id !== channel.id));
+      setOpen(null);
+    }
+  }
+
+  const invalidCount = useMemo(() => items.filter((item) => item.status === 'token_invalid').length, [items]);
+
+  return (
+    <section>
+      <PageTitle
+        title={t('channels.title')}
+        actions={
+          <Can I="create" a="Channel">
+            <button type="button" className="button-primary" onClick={() => setOpen({ kind: 'create' })} data-button="channels.create">
+              {t('channels.create')}
+            </button>
+          </Can>
+        }
+      />
+      {invalidCount > 0 && (
+        <p className="alert alert-warning" id="channels-token-warning">
+          {t('channels.tokenInvalidSummary', { count: invalidCount })}
+        </p>
+      )}
+
+      <div className="toolbar">
+        <div className="toolbar-filter">
+          <label htmlFor="channels-filter">{t('channels.filter')}</label>
+          <input
+            id="channels-filter"
+            type="search"
+            autoComplete="off"
+            aria-describedby="channels-count"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
+        </div>
+        <p id="channels-count" className="hint" role="status">
+          {loaded ? t('channels.count', { shown: visible.length, total: items.length }) : ''}
+        </p>
+      </div>
+
+      <div id="channel-test-result" role="status" data-ok={outcome ? String(outcome.result.ok) : undefined} data-channel-id={outcome?.channelId}>
+        {outcome && <TestResult outcome={outcome} />}
+      </div>
+      <ErrorAlert error={testing.error} />
+      <ErrorAlert error={list.error} />
+
+      <div className="table-wrap">
+        <table className="table" id="channels-table">
+          <caption className="visually-hidden">{t('channels.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('channels.name')}</th>
+              <th scope="col">{t('channels.displayNumber')}</th>
+              <th scope="col">{t('channels.phoneNumberId')}</th>
+              <th scope="col">{t('channels.quality')}</th>
+              <th scope="col" className="numeric">
+                {t('channels.throughput')}
+              </th>
+              <th scope="col">{t('channels.lane')}</th>
+              <th scope="col">{t('channels.statusHeader')}</th>
+              <th scope="col">{t('channels.lastTest')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('common.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {visible.map((channel) => (
+              <ChannelRow key={channel.id} channel={channel} testing={testingId === channel.id} onOpen={openFor} onTest={test} />
+            ))}
+            {loaded && visible.length === 0 && (
+              <tr>
+                <td colSpan={9} className="empty">
+                  {items.length === 0 ? t('channels.empty') : t('channels.noMatch')}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <p role="status" className="list-status">
+        {list.busy ? t('common.loading') : ''}
+      </p>
+
+      {open?.kind === 'create' && <ChannelForm onClose={close} onSaved={saved} />}
+      {open?.kind === 'edit' && <ChannelForm channel={open.channel} onClose={close} onSaved={saved} />}
+      {open?.kind === 'webhook' && <WebhookDialog channel={open.channel} created={open.created} onClose={close} />}
+      {open?.kind === 'delete' && (
+        <ConfirmDialog
+          title={t('channels.deleteTitle')}
+          confirmLabel={t('common.delete')}
+          can={['delete', 'Channel']}
+          button="channels.confirmDelete"
+          danger
+          busy={remove.busy}
+          error={remove.error}
+          onConfirm={() => void confirmDelete(open.channel)}
+          onClose={close}
+        >
+          <p>{t('channels.deleteText', { name: open.channel.name, number: open.channel.displayNumber })}</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function TestResult({ outcome }: { outcome: TestOutcome }) {
+  const { t } = useI18n();
+  const { ok, details } = outcome.result;
+  const facts = [
+    details.verifiedName && t('channels.test.verifiedName', { value: details.verifiedName }),
+    details.displayPhoneNumber && t('channels.test.displayPhoneNumber', { value: details.displayPhoneNumber }),
+    details.qualityRating && t('channels.test.qualityRating', { value: details.qualityRating }),
+    details.throughputLevel && t('channels.test.throughputLevel', { value: details.throughputLevel }),
+  ].filter((fact): fact is string => Boolean(fact));
+  return (
+    <div className={ok ? 'alert alert-success' : 'alert alert-error'}>
+      <p>{ok ? t('channels.test.ok', { name: outcome.name }) : t('channels.test.failed', { name: outcome.name })}</p>
+      {facts.length > 0 && (
+        <ul>
+          {facts.map((fact) => (
+            <li key={fact}>{fact}</li>
+          ))}
+        </ul>
+      )}
+      {details.error && (
+        <p>
+          {details.error.message} <span className="muted">({details.error.code})</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface RowProps {
+  channel: Channel;
+  testing: boolean;
+  onOpen: OpenHandler;
+  onTest: (channel: Channel) => Promise<void>;
+}
+
+/** One channel; memoised so filtering and testing re-render only the rows that change. */
+const ChannelRow = memo(function ChannelRow({ channel, testing, onOpen, onTest }: RowProps) {
+  const { t, formatDateTime } = useI18n();
+  const warningId = `channel-warning-${channel.id}`;
+  return (
+    <tr data-id={channel.id} data-status={channel.status} className={channel.status === 'token_invalid' ? 'row-warning' : undefined}>
+      <td>
+        {channel.name}
+        <button type="button" className="button-link small" onClick={() => onOpen('webhook', channel)} data-ui="channels.webhook">
+          {t('channels.webhookShort')}
+          <span className="visually-hidden"> {channel.name}</span>
+        </button>
+      </td>
+      <td className="nowrap">{channel.displayNumber}</td>
+      <td>
+        <code>{channel.phoneNumberId}</code>
+      </td>
+      <td>
+        <span className={`badge badge-quality badge-quality-${channel.qualityRating.toLowerCase()}`} data-quality={channel.qualityRating}>
+          <span aria-hidden="true" className="dot" />
+          {t(QUALITY_LABEL[channel.qualityRating] ?? 'channels.quality.UNKNOWN')}
+        </span>
+      </td>
+      <td className="numeric nowrap">
+        {t('channels.mps', { n: channel.throughputMps })}
+        {channel.messagingTier && <div className="hint">{t('channels.tier', { tier: channel.messagingTier })}</div>}
+      </td>
+      <td>{channel.lane === 'dedicated' ? t('channels.laneDedicated') : t('channels.laneShared')}</td>
+      <td>
+        <span className={`badge badge-channel-${channel.status}`}>{t(STATUS_LABEL[channel.status] ?? 'channels.status.active')}</span>
+        {channel.status === 'token_invalid' && (
+          <p className="status-warning" id={warningId} role="note">
+            <span aria-hidden="true">⚠ </span>
+            {t('channels.tokenInvalid')}
+          </p>
+        )}
+        {channel.statusReason && <p className="hint">{channel.statusReason}</p>}
+      </td>
+      <td className="nowrap" data-last-test={channel.lastTestOk === null ? 'none' : String(channel.lastTestOk)}>
+        {channel.lastTestAt ? (
+          <>
+            <span className={channel.lastTestOk ? 'test-ok' : 'test-failed'}>
+              {channel.lastTestOk ? t('channels.lastTestOk') : t('channels.lastTestFailed')}
+            </span>
+            <div className="hint">{formatDateTime(channel.lastTestAt)}</div>
+          </>
+        ) : (
+          <span className="muted">{t('common.never')}</span>
+        )}
+      </td>
+      <td className="row-actions">
+        <Can I="test" a="Channel">
+          <button type="button" className="button-link" onClick={() => void onTest(channel)} disabled={testing} data-button="channels.test">
+            {testing ? t('channels.testing') : t('channels.testAction')}
+            <span className="visually-hidden"> {channel.name}</span>
+          </button>
+        </Can>
+        <Can I="update" a="Channel">
+          <button
+            type="button"
+            className="button-link"
+            onClick={() => onOpen('edit', channel)}
+            aria-describedby={channel.status === 'token_invalid' ? warningId : undefined}
+            data-button="channels.edit"
+          >
+            {t('common.edit')}
+            <span className="visually-hidden"> {channel.name}</span>
+          </button>
+        </Can>
+        <Can I="delete" a="Channel">
+          <button type="button" className="button-link danger" onClick={() => onOpen('delete', channel)} data-button="channels.delete">
+            {t('common.delete')}
+            <span className="visually-hidden"> {channel.name}</span>
+          </button>
+        </Can>
+      </td>
+    </tr>
+  );
+});

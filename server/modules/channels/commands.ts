@@ -1,0 +1,165 @@
+import type { Actor } from '../../http/context';
+import { errors } from '../../http/errors';
+import { newId } from '../../lib/ids';
+import { encryptSecret } from '../../lib/secrets';
+import type { Services } from '../../services';
+import { CloudApiClient } from '../../whatsapp/client';
+import { upsertTemplateStatus } from '../inbox/templateRepo';
+import { decryptChannel, secretAad } from './credentials';
+import { channelHasConversations, deleteChannel, findChannel, insertChannel, updateChannel, type ChannelRow } from './repo';
+
+export const CHANNELS_CHANNEL = 'sb_channels';
+
+export type ChannelInput = {
+  name: string;
+  phoneNumberId: string;
+  wabaId: string;
+  displayNumber: string;
+  graphBaseUrl?: string;
+  graphVersion?: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  lane?: 'shared' | 'dedicated';
+  throughputMps?: number;
+};
+
+const SECRET_FIELDS = [
+  ['accessToken', 'access_token'],
+  ['appSecret', 'app_secret'],
+  ['verifyToken', 'verify_token'],
+] as const;
+
+function sealSecrets(key: Buffer, id: string, input: Partial<ChannelInput>): Partial<ChannelRow> {
+  const out: Record<string, string> = {};
+  for (const [field, column] of SECRET_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) {
+      out[`${column}_enc`] = encryptSecret(key, value, secretAad(id, column));
+      out[`${column}_last4`] = value.slice(-4);
+    }
+  }
+  return out as Partial<ChannelRow>;
+}
+
+function plainColumns(input: Partial<ChannelInput>): Partial<ChannelRow> {
+  const map: Array<[keyof ChannelInput, keyof ChannelRow]> = [
+    ['name', 'name'], ['phoneNumberId', 'phone_number_id'], ['wabaId', 'waba_id'], ['displayNumber', 'display_number'],
+    ['graphBaseUrl', 'graph_base_url'], ['graphVersion', 'graph_version'], ['lane', 'lane'], ['throughputMps', 'throughput_mps'],
+  ];
+  return Object.fromEntries(map.flatMap(([from, to]) => (input[from] === undefined ? [] : [[to, input[from]]]))) as Partial<ChannelRow>;
+}
+
+async function changed(s: Services, trx: Parameters<typeof updateChannel>[0]): Promise<void> {
+  s.channels.invalidate();
+  await trx.raw('SELECT pg_notify(?, ?)', [CHANNELS_CHANNEL, 'changed']);
+}
+
+/** Adds a WhatsApp number; its secrets are sealed under the master key and never returned. */
+export async function createChannel(s: Services, actor: Actor, input: ChannelInput, opts: { sandbox?: boolean } = {}): Promise<ChannelRow> {
+  const id = newId();
+  return s.db.transaction(async (trx) => {
+    await insertChannel(trx, { id, ...plainColumns(input), ...sealSecrets(s.masterKey, id, input), is_sandbox: opts.sandbox === true });
+    await s.audit.appendIn(trx, actor, [{ action: 'channel.created', subjectType: 'Channel', subjectId: id, details: { phoneNumberId: input.phoneNumberId, wabaId: input.wabaId } }]);
+    await changed(s, trx);
+    return (await findChannel(trx, id))!;
+  });
+}
+
+/** Edits a number; a secret is replaced only when a new value is given. */
+export async function editChannel(s: Services, actor: Actor, id: string, input: Partial<ChannelInput>): Promise<ChannelRow> {
+  return s.db.transaction(async (trx) => {
+    const before = await findChannel(trx, id);
+    if (!before) {
+      throw errors.notFound('Channel');
+    }
+    const patch: Partial<ChannelRow> = { ...plainColumns(input), ...sealSecrets(s.masterKey, id, input) };
+    if (input.accessToken !== undefined && before.status === 'token_invalid') {
+      patch.status = 'active';
+      patch.status_reason = null;
+    }
+    await updateChannel(trx, id, patch);
+    const secretsChanged = SECRET_FIELDS.filter(([f]) => input[f] !== undefined).map(([f]) => f);
+    await s.audit.appendIn(trx, actor, [
+      { action: 'channel.updated', subjectType: 'Channel', subjectId: id, details: { fields: Object.keys(input).filter((k) => !secretsChanged.includes(k as never)), secretsChanged } },
+    ]);
+    await changed(s, trx);
+    return (await findChannel(trx, id))!;
+  });
+}
+
+/** Removes a number that has no conversations (history is never orphaned). */
+export async function removeChannel(s: Services, actor: Actor, id: string): Promise<void> {
+  await s.db.transaction(async (trx) => {
+    if (await channelHasConversations(trx, id)) {
+      throw errors.conflict('The number has conversations; disable it instead of deleting it.');
+    }
+    await deleteChannel(trx, id);
+    await s.audit.appendIn(trx, actor, [{ action: 'channel.deleted', subjectType: 'Channel', subjectId: id }]);
+    await changed(s, trx);
+  });
+}
+
+/** Flags a number whose token Meta refused (190) and alerts admins through the audit log and the panel. */
+export async function flagTokenInvalid(s: Services, channelId: string, detail: string): Promise<void> {
+  await s.db.transaction(async (trx) => {
+    await updateChannel(trx, channelId, { status: 'token_invalid', status_reason: detail.slice(0, 300) });
+    await s.audit.appendIn(trx, { type: 'system', id: null, ip: null, requestId: null }, [
+      { action: 'channel.token_invalid', subjectType: 'Channel', subjectId: channelId, details: { alert: true } },
+    ]);
+    await changed(s, trx);
+  });
+}
+
+/** Calls Meta (or the sandbox) with the stored credentials: number info, then the template list. */
+export async function testChannel(s: Services, actor: Actor, id: string) {
+  const row = await findChannel(s.db, id);
+  if (!row) {
+    throw errors.notFound('Channel');
+  }
+  const creds = decryptChannel(s.masterKey, row);
+  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 10_000 });
+  const checkedAt = new Date();
+  let result: { ok: boolean; details: Record<string, unknown> };
+  try {
+    const info = await client.getPhoneNumber();
+    const templates = await syncTemplates(s, client, creds.wabaId);
+    await updateChannel(s.db, id, {
+      last_test_at: checkedAt,
+      last_test_ok: true,
+      quality_rating: info.qualityRating ?? row.quality_rating,
+      messaging_tier: info.messagingLimitTier ?? row.messaging_tier,
+      ...(row.status === 'token_invalid' ? { status: 'active', status_reason: null } : {}),
+    });
+    result = { ok: true, details: { ...info, templates } };
+  } catch (err) {
+    const e = err as { code?: number; message?: string; classification?: string };
+    await updateChannel(s.db, id, { last_test_at: checkedAt, last_test_ok: false });
+    if (e.classification === 'token_invalid') {
+      await flagTokenInvalid(s, id, e.message ?? 'token rejected');
+    }
+    result = { ok: false, details: { error: { code: e.code ?? 0, message: e.message ?? 'unreachable' } } };
+  }
+  await s.audit.record(actor, { action: 'channel.tested', subjectType: 'Channel', subjectId: id, details: { ok: result.ok } });
+  s.channels.invalidate();
+  return { ok: result.ok, checkedAt: checkedAt.toISOString(), details: result.details };
+}
+
+/** Copies the WABA's templates (every page) into the local table; returns how many. */
+export async function syncTemplates(s: Services, client: CloudApiClient, wabaId: string): Promise<number> {
+  let cursor: string | undefined;
+  let count = 0;
+  for (let page = 0; page < 50; page++) {
+    const result = await client.listTemplates(cursor);
+    for (const t of result.templates) {
+      await upsertTemplateStatus(s.db, { wabaId, templateId: t.id, name: t.name, language: t.language, status: t.status, reason: null });
+      await s.db('templates').where({ waba_id: wabaId, name: t.name, language: t.language }).update({ category: t.category ?? null, components: JSON.stringify(t.components ?? []) });
+      count += 1;
+    }
+    if (!result.nextCursor) {
+      break;
+    }
+    cursor = result.nextCursor;
+  }
+  return count;
+}

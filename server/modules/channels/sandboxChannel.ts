@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { systemActor } from '../../http/context';
+import type { Logger } from '../../lib/logger';
+import { createSandbox } from '../../sandbox';
+import type { Services } from '../../services';
+import { CloudApiClient } from '../../whatsapp/client';
+import { createChannel } from './commands';
+import { decryptChannel, type ChannelCredentials } from './credentials';
+import { updateChannel } from './repo';
+
+export const SANDBOX_PREFIX = '/sandbox';
+const SANDBOX_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001', displayNumber: '+1 555 010 0001' };
+
+/** The zero-config number: created once, pointed at this process's sandbox on every boot. */
+async function ensureSandboxChannel(s: Services, appUrl: string): Promise<ChannelCredentials> {
+  const graphBaseUrl = `${appUrl}${SANDBOX_PREFIX}/graph`;
+  let row = await s.db('channels').where({ is_sandbox: true }).orderBy('created_at').first();
+  if (!row) {
+    const secret = () => randomBytes(24).toString('base64url');
+    row = await createChannel(
+      s,
+      systemActor,
+      { name: 'Sandbox', ...SANDBOX_NUMBER, graphBaseUrl, graphVersion: 'v23.0', accessToken: secret(), appSecret: secret(), verifyToken: secret() },
+      { sandbox: true },
+    );
+  } else if (row.graph_base_url !== graphBaseUrl) {
+    await updateChannel(s.db, row.id, { graph_base_url: graphBaseUrl });
+    row = { ...row, graph_base_url: graphBaseUrl };
+    s.channels.invalidate();
+  }
+  return decryptChannel(s.masterKey, row);
+}
+
+/**
+ * Runs the built-in sandbox Cloud API (zero-config mode) for the sandbox number, mounted under
+ * /sandbox, and submits a starter template so template sending can be tried at once.
+ */
+export async function startSandbox(s: Services, appUrl: string, log: Logger) {
+  const creds = await ensureSandboxChannel(s, appUrl);
+  const sandbox = createSandbox({
+    numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret }],
+    webhookUrl: `${appUrl}/webhooks/whatsapp`,
+    log: log.child({ component: 'sandbox' }),
+  });
+  const middleware = sandbox.middleware(SANDBOX_PREFIX);
+  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 5000 });
+  // After the server answers (the sandbox is mounted by the caller), submit the starter template.
+  setTimeout(() => {
+    client
+      .createTemplate({
+        name: 'welcome_back',
+        language: 'en_US',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hello {{1}}, thanks for contacting us. How can we help?', example: { body_text: [['Alex']] } }],
+      })
+      .catch((err: Error) => log.debug({ err: err.message }, 'sandbox starter template not created'));
+  }, 50).unref();
+  log.info({ simulator: `${appUrl}${SANDBOX_PREFIX}/simulator`, phoneNumberId: creds.phoneNumberId }, 'sandbox Cloud API running');
+  return { sandbox, middleware, close: () => sandbox.close() };
+}
+
+/** Tells WhatsApp a message was read; best effort, after the local state is committed. */
+export async function sendReadReceipt(s: Services, channelId: string, wamid: string): Promise<void> {
+  const creds = await s.channels.get(channelId);
+  if (!creds || creds.status !== 'active') {
+    return;
+  }
+  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 10_000 });
+  await client.markRead(wamid).catch((err: Error) => s.log.warn({ err: err.message, channelId }, 'read receipt failed'));
+}

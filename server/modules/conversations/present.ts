@@ -1,0 +1,47 @@
+import type { ConversationRow, MessageRow } from './repo';
+
+// WhatsApp's customer-service window: 24 hours from the customer's last message.
+export const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A conversation as the inbox list and header show it. */
+export function presentConversation(c: ConversationRow) {
+  return {
+    id: c.id,
+    status: c.status,
+    channel: { id: c.channel_id, name: c.channel_name, displayNumber: c.channel_display_number },
+    contact: { id: c.contact_id, waId: c.wa_id, profileName: c.profile_name, country: c.country },
+    assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name } : null,
+    teamId: c.team_id,
+    lastMessageAt: c.last_message_at?.toISOString() ?? null,
+    lastMessagePreview: c.last_message_preview,
+    lastMessageDirection: c.last_message_direction,
+    windowExpiresAt: c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + WINDOW_MS).toISOString() : null,
+    unreadCount: c.unread_count,
+  };
+}
+
+export type PresentedMessage = ReturnType<typeof presentMessage>;
+
+/** A message as the conversation view shows it; text only, never the raw webhook payload. */
+export function presentMessage(
+  m: MessageRow,
+  extras: { replyTo?: { id: string; text: string | null } | null; reactions?: Array<{ emoji: string; direction: 'in' | 'out' }> } = {},
+) {
+  return {
+    id: m.id,
+    direction: m.direction,
+    type: m.type,
+    text: m.text,
+    content: m.content,
+    media: m.media_id
+      ? { id: m.media_id, mimeType: m.media_mime_type, size: m.media_size, filename: m.media_filename, state: m.media_state, url: `/api/v1/media/${m.media_id}` }
+      : null,
+    replyTo: extras.replyTo ?? null,
+    reactions: extras.reactions ?? [],
+    author: { type: m.author_type, id: m.author_id, name: m.author_name },
+    status: m.status,
+    statusTimes: m.status_times,
+    error: m.error ? { code: m.error.code, title: m.error.title, details: m.error.details ?? null } : null,
+    createdAt: m.created_at.toISOString(),
+  };
+}

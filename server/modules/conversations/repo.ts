@@ -1,0 +1,178 @@
+import type { Knex } from 'knex';
+import type { Db, Trx } from '../../db/knex';
+import type { FieldMap } from '../authz/sql';
+
+/** How CASL conditions on Conversation map to SQL. */
+export const CONVERSATION_FIELDS: FieldMap = {
+  id: { column: 'v.id' },
+  assigneeId: { column: 'v.assignee_id' },
+  teamId: { column: 'v.team_id' },
+  channelId: { column: 'v.channel_id' },
+  status: { column: 'v.status' },
+};
+
+export type ConversationRow = {
+  id: string;
+  status: 'open' | 'pending' | 'resolved';
+  channel_id: string;
+  channel_name: string;
+  channel_display_number: string;
+  contact_id: string;
+  wa_id: string;
+  profile_name: string | null;
+  country: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  team_id: string | null;
+  last_message_at: Date | null;
+  last_message_preview: string | null;
+  last_message_direction: 'in' | 'out' | null;
+  last_inbound_at: Date | null;
+  first_response_at: Date | null;
+  unread_count: number;
+  created_at: Date;
+};
+
+function selectConversations(db: Db | Trx): Knex.QueryBuilder {
+  return db('conversations as v')
+    .join('channels as ch', 'ch.id', 'v.channel_id')
+    .join('contacts as ct', 'ct.id', 'v.contact_id')
+    .leftJoin('users as u', 'u.id', 'v.assignee_id')
+    .select(
+      'v.id', 'v.status', 'v.channel_id', 'ch.name as channel_name', 'ch.display_number as channel_display_number',
+      'v.contact_id', 'ct.wa_id', 'ct.profile_name', 'ct.country', 'v.assignee_id', 'u.name as assignee_name', 'v.team_id',
+      'v.last_message_at', 'v.last_message_preview', 'v.last_message_direction', 'v.last_inbound_at', 'v.first_response_at',
+      'v.unread_count', 'v.created_at',
+    );
+}
+
+export type ConversationFilter = {
+  view: 'mine' | 'unassigned' | 'all';
+  userId: string;
+  channelId?: string;
+  status?: 'open' | 'pending' | 'resolved';
+  q?: string;
+  cursor?: { at: Date; id: string };
+  limit: number;
+};
+
+/** Most recent activity first, keyset-paged on (last_message_at, id). */
+export async function listConversations(
+  db: Db,
+  f: ConversationFilter,
+  narrow: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<ConversationRow[]> {
+  const q = selectConversations(db).orderByRaw('v.last_message_at DESC NULLS LAST, v.id DESC').limit(f.limit);
+  if (f.view === 'mine') {
+    q.where('v.assignee_id', f.userId);
+  } else if (f.view === 'unassigned') {
+    q.whereNull('v.assignee_id');
+  }
+  if (f.channelId) {
+    q.where('v.channel_id', f.channelId);
+  }
+  if (f.status) {
+    q.where('v.status', f.status);
+  }
+  if (f.q) {
+    const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
+    const digits = f.q.replace(/\D/g, '');
+    q.where((w) => {
+      w.whereILike('ct.profile_name', like);
+      if (digits.length >= 3) {
+        w.orWhereLike('ct.wa_id', `%${digits}%`);
+      }
+    });
+  }
+  if (f.cursor) {
+    q.whereRaw('(v.last_message_at, v.id) < (?, ?)', [f.cursor.at, f.cursor.id]);
+  }
+  return narrow(q);
+}
+
+export async function findConversation(db: Db | Trx, id: string): Promise<ConversationRow | undefined> {
+  return selectConversations(db).where('v.id', id).first();
+}
+
+export async function updateConversation(trx: Db | Trx, id: string, patch: Record<string, unknown>): Promise<void> {
+  await trx('conversations').where({ id }).update({ ...patch, updated_at: new Date() });
+}
+
+export type MessageRow = {
+  id: string;
+  created_at: Date;
+  conversation_id: string;
+  direction: 'in' | 'out';
+  wamid: string | null;
+  type: string;
+  text: string | null;
+  content: Record<string, unknown>;
+  media_id: string | null;
+  context_wamid: string | null;
+  author_type: 'customer' | 'agent' | 'bot' | 'broadcast' | 'system';
+  author_id: string | null;
+  author_name: string | null;
+  status: string;
+  status_times: Record<string, string>;
+  error: { code: number; title: string; details?: string | null } | null;
+  media_mime_type: string | null;
+  media_size: number | null;
+  media_filename: string | null;
+  media_state: string | null;
+};
+
+function selectMessages(db: Db | Trx): Knex.QueryBuilder {
+  return db('messages as m')
+    .leftJoin('users as u', 'u.id', 'm.author_id')
+    .leftJoin('media as md', 'md.id', 'm.media_id')
+    .select(
+      'm.id', 'm.created_at', 'm.conversation_id', 'm.direction', 'm.wamid', 'm.type', 'm.text', 'm.content', 'm.media_id',
+      'm.context_wamid', 'm.author_type', 'm.author_id', 'u.name as author_name', 'm.status', 'm.status_times', 'm.error',
+      'md.mime_type as media_mime_type', 'md.size as media_size', 'md.filename as media_filename', 'md.state as media_state',
+    );
+}
+
+/** One page of a conversation's history, newest first before a (created_at, id) cursor. */
+export async function listMessages(db: Db, conversationId: string, before: { at: Date; id: string } | null, limit: number): Promise<MessageRow[]> {
+  const q = selectMessages(db).where('m.conversation_id', conversationId).orderBy([{ column: 'm.created_at', order: 'desc' }, { column: 'm.id', order: 'desc' }]).limit(limit);
+  if (before) {
+    q.whereRaw('(m.created_at, m.id) < (?, ?)', [before.at, before.id]);
+  }
+  return q;
+}
+
+export async function findMessage(db: Db | Trx, id: string, createdAt?: Date): Promise<MessageRow | undefined> {
+  const q = selectMessages(db).where('m.id', id);
+  if (createdAt) {
+    q.where('m.created_at', createdAt);
+  }
+  return q.first();
+}
+
+/** Messages quoted by (context) or reacting to the given wamids, to show replies and reactions. */
+export async function messagesByWamid(db: Db, conversationId: string, wamids: string[]): Promise<Array<{ id: string; wamid: string; text: string | null; type: string }>> {
+  if (wamids.length === 0) {
+    return [];
+  }
+  return db('messages').select('id', 'wamid', 'text', 'type').where({ conversation_id: conversationId }).whereIn('wamid', wamids);
+}
+
+export async function reactionsFor(db: Db, conversationId: string, wamids: string[]): Promise<Array<{ context_wamid: string; emoji: string; direction: 'in' | 'out'; created_at: Date }>> {
+  if (wamids.length === 0) {
+    return [];
+  }
+  return db('messages')
+    .select('context_wamid', db.raw("content->>'emoji' AS emoji"), 'direction', 'created_at')
+    .where({ conversation_id: conversationId, type: 'reaction' })
+    .whereIn('context_wamid', wamids)
+    .orderBy('created_at');
+}
+
+export async function markConversationRead(db: Db, conversationId: string): Promise<string[]> {
+  await updateConversation(db, conversationId, { unread_count: 0 });
+  const rows = (await db('messages')
+    .where({ conversation_id: conversationId, direction: 'in', status: 'received' })
+    .update({ status: 'read', status_times: db.raw("status_times || jsonb_build_object('read', now())") })
+    .returning('wamid')) as Array<{ wamid: string | null }>;
+  return rows.flatMap((r) => (r.wamid ? [r.wamid] : []));
+}

@@ -1,0 +1,129 @@
+import type { Trx } from '../../db/knex';
+import type { Actor } from '../../http/context';
+import { AppError, errors } from '../../http/errors';
+import { newId } from '../../lib/ids';
+import type { Services } from '../../services';
+import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
+import { findMedia } from '../media/repo';
+import { WINDOW_MS } from './present';
+import { findConversation, findMessage, updateConversation, type ConversationRow } from './repo';
+import { findTemplate } from './templateRepo';
+import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+
+export type SendInput =
+  | { type: 'text'; text: string; replyToMessageId?: string }
+  | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
+  | { type: 'template'; templateId: string; parameters: string[] }
+  | { type: 'reaction'; messageId: string; emoji: string };
+
+/** Marks where the sender must put the Meta media id it gets by uploading our stored media. */
+export const MEDIA_PLACEHOLDER = '@media:';
+
+const mediaKindOf = (mime: string): 'image' | 'video' | 'audio' | 'document' | 'sticker' =>
+  mime === 'image/webp' ? 'sticker' : mime.startsWith('image/') ? 'image' : mime.startsWith('video/') ? 'video' : mime.startsWith('audio/') ? 'audio' : 'document';
+
+type Composed = { payload: Record<string, unknown>; type: string; text: string | null; content: Record<string, unknown>; mediaId: string | null; contextWamid: string | null; preview: string };
+
+async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<Composed> {
+  const to = c.wa_id;
+  const replyWamid = async (messageId: string | undefined) => {
+    if (!messageId) {
+      return null;
+    }
+    const m = await findMessage(trx, messageId);
+    if (!m || m.conversation_id !== c.id || !m.wamid) {
+      throw errors.validation('The message to reply to is not in this conversation.', { fields: [{ path: 'body.replyToMessageId', message: 'unknown' }] });
+    }
+    return m.wamid;
+  };
+  switch (input.type) {
+    case 'text': {
+      const context = await replyWamid(input.replyToMessageId);
+      const payload = textMessage(to, input.text, { previewUrl: /https?:\/\//.test(input.text), replyTo: context ?? undefined });
+      return { payload, type: 'text', text: input.text, content: { body: input.text }, mediaId: null, contextWamid: context, preview: input.text.slice(0, 120) };
+    }
+    case 'media': {
+      const media = await findMedia(trx, input.mediaId);
+      if (!media || media.state !== 'stored' || media.direction !== 'out') {
+        throw errors.validation('Unknown media: upload it first.', { fields: [{ path: 'body.mediaId', message: 'unknown' }] });
+      }
+      const context = await replyWamid(input.replyToMessageId);
+      const kind = mediaKindOf(media.mime_type);
+      const payload = mediaMessage(to, kind, {
+        id: `${MEDIA_PLACEHOLDER}${media.id}`,
+        caption: kind === 'audio' || kind === 'sticker' ? undefined : input.caption,
+        filename: kind === 'document' ? media.filename ?? undefined : undefined,
+        replyTo: context ?? undefined,
+      });
+      return { payload, type: kind, text: input.caption ?? null, content: { caption: input.caption ?? null, mimeType: media.mime_type }, mediaId: media.id, contextWamid: context, preview: input.caption || `[${kind}]` };
+    }
+    case 'template': {
+      const template = await findTemplate(trx, input.templateId);
+      if (!template || template.status !== 'APPROVED') {
+        throw errors.validation('Unknown or unapproved template.', { fields: [{ path: 'body.templateId', message: 'not approved' }] });
+      }
+      const components: TemplateComponent[] = input.parameters.length > 0 ? [{ type: 'body', parameters: input.parameters.map((p) => ({ type: 'text' as const, text: p })) }] : [];
+      const payload = templateMessage(to, template.name, template.language, components);
+      const body = bodyTextOf(template.components, input.parameters);
+      return { payload, type: 'template', text: body, content: { name: template.name, language: template.language, parameters: input.parameters }, mediaId: null, contextWamid: null, preview: body ?? `[${template.name}]` };
+    }
+    case 'reaction': {
+      const target = await replyWamid(input.messageId);
+      const payload = reactionMessage(to, target!, input.emoji);
+      return { payload, type: 'reaction', text: null, content: { emoji: input.emoji, message_id: target }, mediaId: null, contextWamid: target, preview: input.emoji || '[reaction removed]' };
+    }
+  }
+}
+
+/** The template's body with {{n}} filled from the parameters, for the history and search. */
+export function bodyTextOf(components: unknown, parameters: string[]): string | null {
+  const list = Array.isArray(components) ? (components as Array<{ type?: string; text?: string }>) : [];
+  const body = list.find((c) => (c.type ?? '').toUpperCase() === 'BODY')?.text;
+  return body ? body.replace(/\{\{(\d+)\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? `{{${n}}}`) : null;
+}
+
+/**
+ * The outbound path for an agent: checks (channel state, 24-hour window or template), then the
+ * message row, its outbox row, the conversation and the audit event in one transaction. The
+ * sender lane picks it up after commit.
+ */
+export async function sendFromAgent(s: Services, actor: Actor & { id: string }, conversationId: string, input: SendInput) {
+  const result = await s.db.transaction(async (trx) => {
+    const c = await findConversation(trx, conversationId);
+    if (!c) {
+      throw errors.notFound('Conversation');
+    }
+    const channel = await s.channels.get(c.channel_id);
+    if (!channel || channel.status !== 'active') {
+      throw new AppError(409, 'channel_unavailable', channel?.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.');
+    }
+    const windowOpen = c.last_inbound_at !== null && Date.now() - c.last_inbound_at.getTime() < WINDOW_MS;
+    if (!windowOpen && input.type !== 'template') {
+      throw new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.');
+    }
+    const composed = await compose(trx, c, input);
+    const id = newId();
+    const createdAt = new Date();
+    await trx('messages').insert({
+      id, created_at: createdAt, conversation_id: c.id, channel_id: c.channel_id, contact_id: c.contact_id, direction: 'out',
+      type: composed.type, text: composed.text, content: JSON.stringify(composed.content), media_id: composed.mediaId,
+      context_wamid: composed.contextWamid, author_type: 'agent', author_id: actor.id, status: 'queued',
+      status_times: JSON.stringify({ queued: createdAt.toISOString() }),
+    });
+    await trx('outbox').insert({ id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
+    const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out' };
+    if (!c.first_response_at) {
+      patch.first_response_at = createdAt;
+    }
+    if (!c.assignee_id) {
+      // Replying to a waiting conversation claims it.
+      patch.assignee_id = actor.id;
+    }
+    await updateConversation(trx, c.id, patch);
+    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.created', conversationId: c.id, messageId: id, createdAt })]);
+    await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
+    return { id, createdAt, channelId: c.channel_id };
+  });
+  s.onOutboxQueued(result.channelId);
+  return (await findMessage(s.db, result.id, result.createdAt))!;
+}

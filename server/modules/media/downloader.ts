@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { Services } from '../../services';
+import { CloudApiClient } from '../../whatsapp/client';
+import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
+import { mediaLimitFor } from './routes';
+import { mediaKey } from './store';
+import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+
+/**
+ * Downloads inbound media into the store right after the webhook commits (media ids from
+ * webhooks expire), checks Meta's sha256 and the size limits, and sweeps anything a crash left pending.
+ */
+export class MediaDownloader {
+  private active = 0;
+  private queue: string[] = [];
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly s: Services,
+    private readonly concurrency = 4,
+  ) {}
+
+  start(): void {
+    this.sweepTimer = setInterval(() => void this.sweep().catch(() => undefined), 60_000);
+    this.sweepTimer.unref();
+  }
+
+  enqueue(ids: string[]): void {
+    this.queue.push(...ids);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.active < this.concurrency && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      this.active += 1;
+      void this.download(id)
+        .catch((err: Error) => this.s.log.warn({ err: err.message, mediaId: id }, 'media download failed'))
+        .finally(() => {
+          this.active -= 1;
+          this.pump();
+        });
+    }
+  }
+
+  /** Fetches one pending media item; idempotent (a stored item is left alone). */
+  async download(id: string): Promise<void> {
+    const media = await findMedia(this.s.db, id);
+    if (!media || media.state !== 'pending' || !media.meta_media_id || !media.channel_id) {
+      return;
+    }
+    const creds = await this.s.channels.get(media.channel_id);
+    if (!creds) {
+      return;
+    }
+    const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 30_000 });
+    try {
+      const info = await client.getMedia(media.meta_media_id);
+      const limit = mediaLimitFor(info.mimeType ?? media.mime_type) ?? 100 * 1024 * 1024;
+      if (info.fileSize && info.fileSize > limit) {
+        throw Object.assign(new Error(`file of ${info.fileSize} bytes is over the ${limit}-byte limit`), { permanent: true });
+      }
+      const bytes = await client.downloadMedia(info.url, limit);
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const expected = (info.sha256 ?? media.sha256 ?? '').toLowerCase();
+      if (expected && expected !== sha256 && Buffer.from(expected, 'base64').toString('hex') !== sha256) {
+        throw Object.assign(new Error('checksum mismatch'), { permanent: true });
+      }
+      const key = mediaKey(id, media.created_at);
+      const stored = await this.s.media.put(key, bytes);
+      await markMediaStored(this.s.db, id, key, stored.size, stored.sha256);
+    } catch (err) {
+      const permanent = (err as { permanent?: boolean }).permanent === true || Date.now() - media.created_at.getTime() > 6 * 24 * 3600_000;
+      if (!permanent) {
+        throw err;
+      }
+      await markMediaFailed(this.s.db, id, { message: (err as Error).message });
+    }
+    const msg = (await this.s.db('messages').select('id', 'conversation_id', 'created_at').where({ media_id: id }).first()) as
+      | { id: string; conversation_id: string; created_at: Date }
+      | undefined;
+    if (msg) {
+      await this.s.db.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.status', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at })]);
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const rows = await pendingMediaOlderThan(this.s.db, new Date(Date.now() - 30_000), 100);
+    this.enqueue(rows.map((r) => r.id));
+  }
+
+  stop(): void {
+    if (this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+    }
+    this.queue = [];
+  }
+}

@@ -1,0 +1,128 @@
+import Busboy from 'busboy';
+import { z } from 'zod';
+import { actorOf, authOf, type AppContext } from '../../http/context';
+import { AppError, errors } from '../../http/errors';
+import { access, type RouteTable } from '../../http/route';
+import { newId } from '../../lib/ids';
+import type { Services } from '../../services';
+import { loadConversation } from '../conversations/routes';
+import { conversationOfMedia, findMedia, insertStoredMedia } from './repo';
+import { mediaKey } from './store';
+
+// Meta's limits: image 5 MB (jpeg, png), video and audio 16 MB, document 100 MB, sticker 100 KB (500 KB animated).
+const MB = 1024 * 1024;
+export function mediaLimitFor(mime: string): number | null {
+  if (mime === 'image/webp') {
+    return 500 * 1024;
+  }
+  if (mime === 'image/jpeg' || mime === 'image/png') {
+    return 5 * MB;
+  }
+  if (/^(video\/(mp4|3gpp)|audio\/(aac|amr|mpeg|mp4|ogg))/.test(mime)) {
+    return 16 * MB;
+  }
+  if (/^(application\/|text\/plain)/.test(mime)) {
+    return 100 * MB;
+  }
+  return null;
+}
+
+// Served inline only when a browser cannot run it: no HTML, no SVG, no scripts.
+const INLINE_TYPES = /^(image\/(jpeg|png|webp|gif)|audio\/|video\/)/;
+
+function readUpload(ctx: AppContext): Promise<{ bytes: Buffer; mime: string; filename: string }> {
+  return new Promise((resolve, reject) => {
+    let busboy: Busboy.Busboy;
+    try {
+      busboy = Busboy({ headers: ctx.req.headers, limits: { files: 1, fileSize: 100 * MB + 1, fields: 5 } });
+    } catch {
+      reject(errors.unsupportedMediaType());
+      return;
+    }
+    let found = false;
+    busboy.on('file', (field, stream, info) => {
+      if (field !== 'file') {
+        stream.resume();
+        return;
+      }
+      found = true;
+      const mime = info.mimeType.toLowerCase();
+      const limit = mediaLimitFor(mime);
+      if (limit === null) {
+        stream.resume();
+        reject(errors.validation(`WhatsApp does not accept ${mime} files.`, { fields: [{ path: 'body.file', message: 'unsupported type' }] }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          stream.destroy();
+          reject(errors.payloadTooLarge(limit));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('end', () => resolve({ bytes: Buffer.concat(chunks), mime, filename: info.filename || 'file' }));
+      stream.on('error', reject);
+    });
+    busboy.on('finish', () => {
+      if (!found) {
+        reject(errors.validation('Send the file in a multipart field named "file".', { fields: [{ path: 'body.file', message: 'missing' }] }));
+      }
+    });
+    busboy.on('error', () => reject(errors.badRequest('The multipart body is malformed.')));
+    ctx.req.pipe(busboy);
+  });
+}
+
+/** Media: agents upload what they send; everyone allowed to see a conversation may fetch its media. */
+export function registerMediaRoutes(t: RouteTable, s: Services): void {
+  t.add({
+    method: 'post', path: '/media', tag: 'inbox', summary: 'Upload a file to send (multipart field "file")', access: access.can('create', 'Message'),
+    streamBody: true,
+    handler: async (ctx) => {
+      if (!ctx.is('multipart/form-data')) {
+        throw errors.unsupportedMediaType();
+      }
+      const upload = await readUpload(ctx);
+      const id = newId();
+      const key = mediaKey(id);
+      const stored = await s.media.put(key, upload.bytes);
+      await s.db.transaction(async (trx) => {
+        await insertStoredMedia(trx, { id, channelId: null, direction: 'out', mimeType: upload.mime, size: stored.size, sha256: stored.sha256, filename: upload.filename.slice(0, 200), storageKey: key, uploadedBy: authOf(ctx).user.id });
+        await s.audit.appendIn(trx, actorOf(ctx), [{ action: 'media.uploaded', subjectType: 'Media', subjectId: id, details: { mimeType: upload.mime, size: stored.size } }]);
+      });
+      ctx.status = 201;
+      ctx.body = { media: { id, mimeType: upload.mime, size: stored.size, filename: upload.filename, url: `/api/v1/media/${id}` } };
+    },
+  });
+  t.add({
+    method: 'get', path: '/media/:id', tag: 'inbox', summary: "A media file of a conversation you may read (or that you uploaded)",
+    access: access.can('read', 'Conversation'), params: z.strictObject({ id: z.uuid() }),
+    handler: async (ctx, { params }) => {
+      const media = await findMedia(s.db, params.id);
+      if (!media) {
+        throw errors.notFound('Media');
+      }
+      const conversationId = await conversationOfMedia(s.db, media.id);
+      if (conversationId) {
+        await loadConversation(s, ctx, conversationId);
+      } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
+        throw errors.notFound('Media');
+      }
+      if (media.state !== 'stored' || !media.storage_key) {
+        throw new AppError(409, 'conflict', media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
+      }
+      const { stream, size } = await s.media.open(media.storage_key);
+      const inline = INLINE_TYPES.test(media.mime_type);
+      ctx.set('Content-Type', inline ? media.mime_type : 'application/octet-stream');
+      ctx.set('Content-Length', String(size));
+      ctx.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${(media.filename ?? 'file').replace(/[^\w.-]/g, '_')}"`);
+      ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+      ctx.set('Cache-Control', 'private, max-age=3600');
+      ctx.body = stream;
+    },
+  });
+}

@@ -1,0 +1,62 @@
+import type { Db, Trx } from '../../db/knex';
+
+export type OutboxRow = {
+  id: string;
+  message_id: string;
+  message_created_at: Date;
+  channel_id: string;
+  to_wa_id: string;
+  payload: Record<string, unknown>;
+  state: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+};
+
+/**
+ * Claims up to `limit` due rows of one channel for this sender. SKIP LOCKED lets several
+ * workers share a lane without waiting on each other or sending a row twice.
+ */
+export async function claimDue(db: Db, channelId: string, worker: string, limit: number): Promise<OutboxRow[]> {
+  const result = await db.raw<{ rows: OutboxRow[] }>(
+    `UPDATE outbox o SET state = 'sending', claimed_by = ?, claimed_at = now(), attempts = o.attempts + 1
+      WHERE o.id IN (SELECT id FROM outbox WHERE channel_id = ? AND state = 'queued' AND next_attempt_at <= now()
+                      ORDER BY next_attempt_at, created_at LIMIT ? FOR UPDATE SKIP LOCKED)
+      RETURNING o.id, o.message_id, o.message_created_at, o.channel_id, o.to_wa_id, o.payload, o.state, o.attempts`,
+    [worker, channelId, limit],
+  );
+  return result.rows;
+}
+
+/** Channels that have rows due now (the lanes to run). */
+export async function channelsWithDueRows(db: Db): Promise<string[]> {
+  const rows = (await db('outbox').distinct('channel_id').where({ state: 'queued' }).andWhere('next_attempt_at', '<=', db.fn.now())) as Array<{ channel_id: string }>;
+  return rows.map((r) => r.channel_id);
+}
+
+export async function markSent(trx: Trx, row: OutboxRow, wamid: string): Promise<void> {
+  await trx('outbox').where({ id: row.id }).update({ state: 'sent', done_at: trx.fn.now(), last_error: null });
+  await trx.raw(`INSERT INTO message_wamids (wamid, message_id, message_created_at) VALUES (?, ?, ?) ON CONFLICT (wamid) DO NOTHING`, [wamid, row.message_id, row.message_created_at]);
+  await trx('messages')
+    .where({ id: row.message_id, created_at: row.message_created_at })
+    .update({
+      wamid,
+      sent_at: trx.fn.now(),
+      status: trx.raw(`CASE WHEN status = 'queued' THEN 'sent' ELSE status END`),
+      status_times: trx.raw(`CASE WHEN (status_times -> 'sent') IS NULL THEN status_times || jsonb_build_object('sent', now()) ELSE status_times END`),
+    });
+}
+
+export async function markRetry(db: Db, row: OutboxRow, delayMs: number, error: Record<string, unknown>): Promise<void> {
+  await db('outbox').where({ id: row.id }).update({ state: 'queued', next_attempt_at: new Date(Date.now() + delayMs), last_error: JSON.stringify(error), claimed_by: null });
+}
+
+export async function markFailed(trx: Trx, row: OutboxRow, error: { code: number | string; title: string; details: string | null }): Promise<void> {
+  await trx('outbox').where({ id: row.id }).update({ state: 'failed', done_at: trx.fn.now(), last_error: JSON.stringify(error) });
+  await trx('messages')
+    .where({ id: row.message_id, created_at: row.message_created_at })
+    .update({ status: 'failed', error: JSON.stringify(error), status_times: trx.raw(`status_times || jsonb_build_object('failed', now())`) });
+}
+
+/** Rows left 'sending' by a crashed process: Meta may or may not have accepted them. */
+export async function staleInFlight(db: Db, olderThan: Date): Promise<OutboxRow[]> {
+  return db('outbox').where({ state: 'sending' }).andWhere('claimed_at', '<', olderThan).limit(500);
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { AppError, errors } from '../../http/errors';
+import { access, type RouteTable } from '../../http/route';
+import type { Services } from '../../services';
+import { verifySignature } from '../../whatsapp/signature';
+import { parseWebhook, ParseError } from '../../whatsapp/webhookParse';
+import { ingestWebhook } from '../inbox/ingest';
+
+// 1,000 changes in one POST, each with a message and its contact, stay well under this.
+const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
+
+const verifyQuery = z.object({
+  'hub.mode': z.string().optional(),
+  'hub.verify_token': z.string().optional(),
+  'hub.challenge': z.string().max(200).optional(),
+});
+
+/** Meta's webhook endpoint: the subscription check and signed notifications. */
+export function registerWebhookRoutes(t: RouteTable, s: Services): void {
+  t.add({
+    method: 'get', path: '/webhooks/whatsapp', tag: 'webhooks', summary: "Meta's subscription check (hub.challenge)",
+    access: access.public(), query: verifyQuery as unknown as z.ZodType<Record<string, unknown>>,
+    handler: async (ctx, { query }) => {
+      const q = query as z.infer<typeof verifyQuery>;
+      const channels = await s.channels.all();
+      const token = q['hub.verify_token'];
+      const ok = q['hub.mode'] === 'subscribe' && token !== undefined && channels.some((c) => c.verifyToken === token);
+      ctx.type = 'text/plain';
+      if (!ok) {
+        ctx.status = 403;
+        ctx.body = 'Forbidden';
+        return;
+      }
+      ctx.body = q['hub.challenge'] ?? '';
+    },
+  });
+  t.add({
+    method: 'post', path: '/webhooks/whatsapp', tag: 'webhooks', summary: 'Signed WhatsApp notifications (messages, statuses, templates, quality)',
+    access: access.public(), rawBodyLimit: WEBHOOK_BODY_LIMIT,
+    responses: { 200: { description: 'Stored (durable) or already known' }, 401: { description: 'Bad signature' }, 403: { description: 'Unknown number' } },
+    handler: async (ctx, { rawBody }) => {
+      const raw = rawBody!;
+      const secret = verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, await s.channels.appSecrets());
+      if (!secret) {
+        s.metrics.webhookRequests.inc({ outcome: 'bad_signature' });
+        throw new AppError(401, 'unauthenticated', 'Invalid X-Hub-Signature-256.');
+      }
+      let parsed;
+      try {
+        parsed = parseWebhook(JSON.parse(raw.toString('utf8')));
+      } catch (err) {
+        s.metrics.webhookRequests.inc({ outcome: 'malformed' });
+        throw errors.validation(err instanceof ParseError || err instanceof SyntaxError ? err.message : 'Not a WhatsApp webhook.');
+      }
+      // Every number named in the payload must belong to the app whose secret signed it.
+      const byPhone = new Map<string, NonNullable<Awaited<ReturnType<typeof s.channels.byPhoneNumberId>>>>();
+      for (const id of parsed.phoneNumberIds) {
+        const channel = await s.channels.byPhoneNumberId(id);
+        if (!channel || channel.appSecret !== secret) {
+          s.metrics.webhookRequests.inc({ outcome: 'unknown_number' });
+          throw new AppError(403, 'forbidden', 'The payload names a number this appliance does not serve with that app.');
+        }
+        byPhone.set(id, channel);
+      }
+      const outcome = await ingestWebhook(s.db, parsed, (id) => byPhone.get(id)!);
+      s.metrics.webhookRequests.inc({ outcome: 'accepted' });
+      s.metrics.webhookEvents.inc({ kind: 'message' }, outcome.stored);
+      s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);
+      s.metrics.webhookEvents.inc({ kind: 'status' }, outcome.statuses);
+      s.metrics.webhookEvents.inc({ kind: 'parked_status' }, outcome.parked);
+      if (outcome.pendingMedia.length > 0) {
+        s.onMediaPending(outcome.pendingMedia);
+      }
+      ctx.status = 200;
+      ctx.body = { ok: true };
+    },
+  });
+}
