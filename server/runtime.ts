@@ -20,11 +20,12 @@ import path from 'node:path';
 import type Koa from 'koa';
 import type { AppState } from './http/context';
 import { ChannelDirectory } from './modules/channels/credentials';
-import { CHANNELS_CHANNEL } from './modules/channels/commands';
+import { CHANNELS_CHANNEL, syncWabaTemplates } from './modules/channels/commands';
 import { DirectoryMediaStore } from './modules/media/store';
 import { MediaDownloader } from './modules/media/downloader';
 import { LiveEvents } from './modules/inbox/liveEvents';
 import { EVENTS_CHANNEL } from './modules/inbox/ingestRepo';
+import { EventPublisher } from './modules/inbox/publisher';
 import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
 import { sendReadReceipt, startSandbox } from './modules/channels/sandboxChannel';
 
@@ -114,12 +115,15 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const channels = new ChannelDirectory(db, masterKey);
   const media = new DirectoryMediaStore(path.join(config.dataDir, 'media'));
   // Late-bound: the downloader and the sender need the services they are part of.
+  const publisher = new EventPublisher(db, log);
   const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };
   const services: Services = {
     config, db, log, metrics, audit, sessions, masterKey, channels, media,
     onMediaPending: (ids) => hooks.mediaPending(ids),
     onOutboxQueued: (id) => hooks.outboxQueued(id),
     readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),
+    onTemplatesChanged: (wabaId) => void syncWabaTemplates(services, wabaId),
+    publish: (notices) => publisher.publish(notices),
   };
 
   if (config.migrateOnBoot) {
@@ -224,6 +228,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       await sandbox?.close();
       await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
       await audit.flush().catch(() => undefined);
+      await publisher.flush();
       await listener.stop();
       await db.destroy();
       if (embedded) {

@@ -6,6 +6,7 @@ import type { AuditLog } from './modules/audit/auditLog';
 import type { SessionStore } from './modules/identity/sessions';
 import type { ChannelDirectory } from './modules/channels/credentials';
 import type { MediaStore } from './modules/media/store';
+import type { LiveNotice } from './modules/inbox/publisher';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {
@@ -24,6 +25,10 @@ export type Services = {
   onMediaPending: (mediaIds: string[]) => void;
   /** Sends a read receipt for a wamid on a channel, after commit, best effort. */
   readReceipts: (channelId: string, wamid: string) => void;
+  /** A template of this WABA changed status: refresh the local copy (components) from the Graph API. */
+  onTemplatesChanged: (wabaId: string) => void;
+  /** Publishes live notices (SSE) after their data is committed. */
+  publish: (notices: LiveNotice[]) => void;
   /** Wakes the sender lane of a channel when new outbox rows are committed. */
   onOutboxQueued: (channelId: string) => void;
 };

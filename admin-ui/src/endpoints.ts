@@ -152,12 +152,44 @@ export interface ChannelInput {
   throughputMps?: number;
 }
 
+type RawChannel = Partial<Channel> & Pick<Channel, 'id'>;
+const NO_SECRET = { set: false, last4: null };
+
+/** Field rules may hide channel fields from a viewer: give them neutral values (as for users). */
+function normalizeChannel(raw: RawChannel): Channel {
+  return {
+    id: raw.id,
+    name: raw.name ?? '',
+    phoneNumberId: raw.phoneNumberId ?? '',
+    wabaId: raw.wabaId ?? '',
+    displayNumber: raw.displayNumber ?? '',
+    graphBaseUrl: raw.graphBaseUrl ?? '',
+    graphVersion: raw.graphVersion ?? '',
+    lane: raw.lane ?? 'shared',
+    throughputMps: raw.throughputMps ?? 0,
+    qualityRating: raw.qualityRating ?? 'UNKNOWN',
+    messagingTier: raw.messagingTier ?? null,
+    status: raw.status ?? 'active',
+    statusReason: raw.statusReason ?? null,
+    webhookUrl: raw.webhookUrl ?? '',
+    secrets: {
+      accessToken: raw.secrets?.accessToken ?? NO_SECRET,
+      appSecret: raw.secrets?.appSecret ?? NO_SECRET,
+      verifyToken: raw.secrets?.verifyToken ?? NO_SECRET,
+    },
+    lastTestAt: raw.lastTestAt ?? null,
+    lastTestOk: raw.lastTestOk ?? null,
+    createdAt: raw.createdAt ?? '',
+    isSandbox: raw.isSandbox ?? false,
+  };
+}
+
 export const channelsApi = {
-  list: () => api.get<{ items: Channel[] }>('/channels'),
-  create: (input: ChannelInput) => api.post<{ channel: Channel }>('/channels', input),
+  list: async () => ({ items: (await api.get<{ items: RawChannel[] }>('/channels')).items.map(normalizeChannel) }),
+  create: async (input: ChannelInput) => ({ channel: normalizeChannel((await api.post<{ channel: RawChannel }>('/channels', input)).channel) }),
   /** Secrets are sent only when a new value was typed; absent means "keep the stored one". */
-  update: (channelId: string, patch: Partial<ChannelInput>) =>
-    api.patch<{ channel: Channel }>(`/channels/${id(channelId)}`, patch),
+  update: async (channelId: string, patch: Partial<ChannelInput>) =>
+    ({ channel: normalizeChannel((await api.patch<{ channel: RawChannel }>(`/channels/${id(channelId)}`, patch)).channel) }),
   remove: (channelId: string) => api.del<undefined>(`/channels/${id(channelId)}`),
   test: (channelId: string) => api.post<ChannelTestResult>(`/channels/${id(channelId)}/test`),
 };

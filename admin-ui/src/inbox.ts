@@ -14,13 +14,16 @@ export const WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The reactions the composer offers. */
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
-/** The contact's profile name, or their number. */
+/** The contact's profile name, or their number ('—' when a field rule hides both). */
 export function contactName(conversation: ConversationSummary): string {
-  return conversation.contact.profileName?.trim() || formatWaId(conversation.contact.waId);
+  return conversation.contact.profileName?.trim() || formatWaId(conversation.contact.waId) || '—';
 }
 
-/** wa_id is the number in international format without `+`. */
-export function formatWaId(waId: string): string {
+/** wa_id is the number in international format without `+` (absent when a field rule hides it). */
+export function formatWaId(waId: string | null | undefined): string {
+  if (!waId) {
+    return '';
+  }
   return waId.startsWith('+') ? waId : `+${waId}`;
 }
 
@@ -60,7 +63,7 @@ export function matchesFilters(conversation: ConversationSummary, filters: Inbox
     const digits = q.replace(/[^0-9]/g, '');
     const name = (conversation.contact.profileName ?? '').toLowerCase();
     const byName = name.includes(q);
-    const byNumber = digits.length > 0 && conversation.contact.waId.replace(/[^0-9]/g, '').includes(digits);
+    const byNumber = digits.length > 0 && (conversation.contact.waId ?? '').replace(/[^0-9]/g, '').includes(digits);
     if (!byName && !byNumber) {
       return false;
     }

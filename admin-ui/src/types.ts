@@ -129,6 +129,8 @@ export interface Channel {
   lastTestAt: string | null;
   lastTestOk: boolean | null;
   createdAt: string;
+  /** Wired to the built-in WhatsApp sandbox rather than Meta. */
+  isSandbox?: boolean;
 }
 
 export interface ChannelTestResult {
@@ -171,6 +173,8 @@ export interface MediaRef {
   mimeType: string;
   size: number | null;
   filename: string | null;
+  /** Inbound media are fetched from WhatsApp after the webhook: `pending` until stored. */
+  state?: 'pending' | 'stored' | 'failed';
   /** Same-origin download URL: `/api/v1/media/:id`. */
   url: string;
 }

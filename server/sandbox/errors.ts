@@ -10,7 +10,7 @@ type CatalogueEntry = { title: string; details: string; http: number; transient?
 
 const CATALOGUE: Record<number, CatalogueEntry> = {
   1: { title: 'An unknown error occurred', details: 'An unknown error occurred.', http: 500, transient: true },
-  2: { title: 'Service temporarily unavailable', details: 'Service temporarily unavailable.', http: 503, transient: true },
+  2: { title: 'Service temporarily unavailable', details: 'Service temporarily unavailable.', http: 500, transient: true },
   4: { title: 'Application request limit reached', details: 'Too many API calls from this app.', http: 400 },
   100: { title: 'Invalid parameter', details: 'Invalid parameter.', http: 400 },
   190: { title: 'Invalid OAuth access token - Cannot parse access token', details: 'The access token is invalid or has expired.', http: 401 },
@@ -20,7 +20,7 @@ const CATALOGUE: Record<number, CatalogueEntry> = {
   131000: { title: 'Something went wrong', details: 'Something went wrong.', http: 500, transient: true },
   131008: { title: 'Required parameter is missing', details: 'A required parameter is missing.', http: 400 },
   131009: { title: 'Parameter value is not valid', details: 'A parameter value is not valid.', http: 400 },
-  131016: { title: 'Service unavailable', details: 'A service is temporarily unavailable.', http: 503, transient: true },
+  131016: { title: 'Service unavailable', details: 'A service is temporarily unavailable.', http: 500, transient: true },
   131021: { title: 'Recipient cannot be sender', details: 'The recipient is the sending phone number.', http: 400 },
   131026: { title: 'Message undeliverable', details: 'Message Undeliverable.', http: 400 },
   131031: { title: 'Account has been locked', details: 'The business account is locked.', http: 400 },
@@ -103,11 +103,11 @@ export function fbtraceId(): string {
 
 /**
  * Meta's error body: `{error: {message: '(#code) title', type, code, error_data: {messaging_product,
- * details}, fbtrace_id}}`. Code 190 has no `(#190)` prefix in Meta's answers.
+ * details}, fbtrace_id}}`. Codes 190 and 2500 have no `(#code)` prefix in Meta's answers.
  */
 export function graphErrorBody(err: GraphError): Record<string, unknown> {
   const error: Record<string, unknown> = {
-    message: err.code === 190 ? err.title : `(#${err.code}) ${err.title}`,
+    message: err.code === 190 ? err.title : err.code === 2500 ? err.details : `(#${err.code}) ${err.title}`,
     type: err.extra.type ?? 'OAuthException',
     code: err.code,
   };

@@ -18,9 +18,12 @@ export function newWamid(waId: string, direction: 'in' | 'out'): string {
   return `wamid.${record.toString('base64')}`;
 }
 
-/** A numeric Graph object id (media, templates), 15 to 16 digits like Meta's. */
+/**
+ * A numeric Graph object id (media, templates), 16 digits like Meta's, kept below 2^53 because
+ * some webhooks (message_template_id) carry ids as JSON numbers.
+ */
 export function newNumericId(): string {
-  return `${randomInt(1, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
+  return `${randomInt(1, 9)}${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 1e6)).padStart(6, '0')}`;
 }
 
 /** Unix seconds as a string, the way webhooks carry timestamps. */

@@ -6,6 +6,8 @@ export const MAX_MPS = 1000;
 export const PAIR_INTERVAL_MS = 6000;
 /** ...with bursts of up to 45 messages borrowed from later (131056 beyond). */
 export const PAIR_BURST = 45;
+/** Refill arithmetic is in floating point (a pair token is 1/6 per second): a token within this is whole. */
+const EPSILON = 1e-9;
 
 /**
  * A token bucket: `capacity` tokens, refilled continuously at `ratePerSec`. Taking from an empty
@@ -27,10 +29,10 @@ export class TokenBucket {
   /** Takes one token; false when none is left. */
   tryTake(): boolean {
     this.refill();
-    if (this.tokens < 1) {
+    if (this.tokens < 1 - EPSILON) {
       return false;
     }
-    this.tokens -= 1;
+    this.tokens = Math.max(0, this.tokens - 1);
     return true;
   }
 
@@ -43,13 +45,7 @@ export class TokenBucket {
   /** Milliseconds until the next token is available (0 if one is). */
   waitMs(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000);
-  }
-
-  /** True when the bucket is back to full, so its state carries no information and may be dropped. */
-  isFull(): boolean {
-    this.refill();
-    return this.tokens >= this.capacity;
+    return this.tokens >= 1 - EPSILON ? 0 : Math.ceil(((1 - this.tokens) / this.ratePerSec) * 1000 - EPSILON);
   }
 
   /** Changes capacity and rate, keeping the tokens already earned (up to the new capacity). */

@@ -51,7 +51,7 @@ export class StatusEmitter {
     this.core.scheduler.after(deliveredAt, () => this.emit(number, conv, record, 'delivered', undefined, windowWasOpen));
     if (p > 0 && Math.random() < p) {
       const again: StatusName = Math.random() < 0.5 ? 'sent' : 'delivered';
-      this.core.scheduler.after(deliveredAt + 20 + Math.floor(Math.random() * 200), () =>
+      this.core.scheduler.after(Math.max(sentAt, deliveredAt) + 20 + Math.floor(Math.random() * 200), () =>
         this.emit(number, conv, record, again, undefined, windowWasOpen),
       );
     }

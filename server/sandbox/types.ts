@@ -137,5 +137,7 @@ export type Sandbox = {
   setThroughput(phoneNumberId: string, mps: number): void;
   /** Changes quality, tier or throughput level and sends `phone_number_quality_update`. */
   setQuality(change: QualityChange): void;
+  /** Meta's subscription check: GET webhookUrl?hub.mode=subscribe&hub.verify_token&hub.challenge; ok when the challenge comes back. */
+  verifyWebhook(verifyToken: string): Promise<{ ok: boolean; status: number }>;
   close(): Promise<void>;
 };

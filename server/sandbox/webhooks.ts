@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Logger } from '../lib/logger';
 import type { SandboxState, Scheduler } from './state';
 
@@ -59,14 +59,6 @@ export class WebhookDispatcher {
     this.enqueue({ body, signature: signatureHeader(body, appSecret), attempt: 0, label });
   }
 
-  /** Resolves once nothing is queued, in flight or waiting for a retry (for tests and shutdown). */
-  async idle(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.state.counters.webhooks.pending > 0 && Date.now() < deadline && !this.scheduler.isClosed) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   private enqueue(job: Job): void {
     if (this.scheduler.isClosed) {
       return;
@@ -119,5 +111,24 @@ export class WebhookDispatcher {
     }
     stats.retried += 1;
     this.scheduler.after(delay, () => this.enqueue({ ...job, attempt: job.attempt + 1 }));
+  }
+}
+
+/**
+ * The subscription check Meta makes when a callback URL is configured: a GET with hub.mode,
+ * hub.verify_token and hub.challenge, which the app must answer 200 with the challenge as the body.
+ */
+export async function verifySubscription(url: string, verifyToken: string, timeoutMs: number): Promise<{ ok: boolean; status: number }> {
+  const challenge = String(randomInt(1, 2 ** 31));
+  const target = new URL(url);
+  target.searchParams.set('hub.mode', 'subscribe');
+  target.searchParams.set('hub.verify_token', verifyToken);
+  target.searchParams.set('hub.challenge', challenge);
+  try {
+    const res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
+    const body = await res.text();
+    return { ok: res.status === 200 && body.trim() === challenge, status: res.status };
+  } catch {
+    return { ok: false, status: 0 };
   }
 }

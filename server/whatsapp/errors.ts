@@ -48,9 +48,9 @@ const HOUR = 60 * MINUTE;
 export function classifyError(code: number, httpStatus: number, isTransient = false): ErrorClassification {
   switch (code) {
     case GRAPH_CODES.network:
-      // No HTTP answer at all is worth retrying; an HTTP answer without a Graph error body
-      // (a proxy's HTML page) falls through to the status below.
-      if (httpStatus === 0) {
+      // No HTTP answer at all, or a 2xx we could not read, is worth retrying (after reconciling);
+      // an HTTP error without a Graph error body (a proxy's HTML page) falls through to the status.
+      if (httpStatus === 0 || (httpStatus >= 200 && httpStatus < 300)) {
         return 'retry';
       }
       break;

@@ -15,8 +15,8 @@ import type { ChildServer } from './servers/fork';
 
 export { forkServer, stopAllServers, type ChildServer } from './servers/fork';
 
-/** What a bench must reach: a floor on its value, or on value / baseline. */
-export type Target = { of: 'value' | 'ratio'; atLeast: number };
+/** What a bench must reach: a floor (throughput) or a ceiling (latency) on its value, or on value / baseline. */
+export type Target = { of: 'value' | 'ratio'; atLeast: number } | { of: 'value' | 'ratio'; atMost: number };
 
 /** One measurement. `ratio = value / baseline`, both measured in the same run on the same machine. */
 export type BenchResult = {
@@ -73,7 +73,8 @@ export function buildResult(input: Omit<BenchResult, 'ratio' | 'meetsTarget'> & 
   const { checks, ...rest } = input;
   const ratio = rest.baseline > 0 ? rest.value / rest.baseline : 0;
   const measured = rest.target.of === 'ratio' ? ratio : rest.value;
-  const meetsTarget = measured >= rest.target.atLeast && Object.values(checks).every(Boolean);
+  const withinTarget = 'atLeast' in rest.target ? measured >= rest.target.atLeast : measured <= rest.target.atMost;
+  const meetsTarget = withinTarget && Object.values(checks).every(Boolean);
   return {
     name: rest.name,
     metric: rest.metric,
@@ -202,7 +203,14 @@ export async function interleaved<T>(rounds: number, run: (side: Side, round: nu
 
 export type LoadSettings = { connections: number; warmupSeconds: number; durationSeconds: number; rounds: number };
 
-export type LoadTarget = { label: string; url: string; headers?: Record<string, string>; server: ChildServer };
+export type LoadTarget = {
+  label: string;
+  url: string;
+  headers?: Record<string, string>;
+  server: ChildServer;
+  /** Further autocannon options (method, body, `requests` with setupRequest/onResponse...); the load settings still win. */
+  options?: Omit<autocannon.Options, 'url' | 'headers' | 'connections' | 'duration'>;
+};
 
 export type LoadRun = {
   requestsPerSec: number;
@@ -222,7 +230,7 @@ export type LoadRun = {
 };
 
 function cannon(target: LoadTarget, connections: number, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url: target.url, headers: target.headers ?? {}, connections, duration: seconds, timeout: 10 });
+  return autocannon({ timeout: 10, ...target.options, url: target.url, headers: target.headers ?? {}, connections, duration: seconds });
 }
 
 /** One autocannon run against a target, with the CPU both sides used meanwhile. */

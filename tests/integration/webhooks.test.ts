@@ -139,7 +139,7 @@ describe('webhooks: verification, signatures, every message type, statuses', () 
     expect(row.status).to.equal('read');
     expect(Object.keys(row.status_times).sort()).to.deep.equal(['delivered', 'read', 'sent']);
     expect(new Date(row.status_times.read).getTime()).to.equal(Math.floor((t0 + 3000) / 1000) * 1000);
-    expect(row.pricing).to.include({ billable: true, pricing_model: 'PMP', category: 'utility' });
+    expect(row.pricing).to.include({ billable: true, pricingModel: 'PMP', category: 'utility' });
   });
 
   it('keeps a failure code and details, and a status that arrives before its message is applied later', async () => {

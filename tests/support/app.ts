@@ -44,12 +44,13 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     ...overrides,
   });
   const runtime = await startRuntime(config, createLogger(config.logLevel));
-  if (!runtime.url || !runtime.bootstrap) {
+  if (!runtime.url || (!runtime.bootstrap && !overrides.DATABASE_URL)) {
     throw new Error('test app did not start a web role with a bootstrap admin');
   }
   const url = runtime.url;
   const s = runtime.services;
-  const bootstrap = runtime.bootstrap;
+  // A second process on an existing database finds the admin already created.
+  const bootstrap = runtime.bootstrap ?? { email: config.bootstrapAdminEmail, password: TEST_PASSWORD };
 
   const userWithRoles: TestApp['userWithRoles'] = async (roleKeys, opts = {}) => {
     const id = newId();

@@ -32,6 +32,11 @@ export class ApiClient {
     return { status: res.status, body: parsed, headers: res.headers };
   }
 
+  /** The session cookie, for clients other than fetch (SSE). */
+  cookieHeader(): string | null {
+    return this.cookie;
+  }
+
   get(path: string) {
     return this.request('GET', path);
   }

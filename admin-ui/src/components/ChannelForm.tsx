@@ -224,7 +224,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
             </p>
           </div>
         </div>
-        {channel && (
+        {channel?.webhookUrl && (
           <div className="field">
             <span className="label">{t('channels.webhookUrl')}</span>
             <CopyText id="channel-webhook-url" value={channel.webhookUrl} button="channels.copyWebhookUrl" label={t('channels.webhookUrl')} />

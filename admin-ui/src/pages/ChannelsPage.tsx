@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageTitle } from '../components/PageTitle';
 import { channelsApi } from '../endpoints';
+import { useFormats } from '../format';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
@@ -69,14 +70,16 @@ export function ChannelsPage() {
     void load();
   }, [load]);
 
-  // The filter input stays responsive with hundreds of rows: the table follows a deferred
-  // value, and rows are memoised, so typing re-renders only rows that appear or disappear.
+  // The filter stays fast with hundreds of rows: the table follows a deferred value, every
+  // row stays mounted (filtered-out rows are only hidden), and rows are memoised, so a
+  // keystroke re-renders just the rows whose visibility changes.
   const deferredFilter = useDeferredValue(filter.trim().toLowerCase());
-  const indexed = useMemo(() => items.map((channel) => ({ channel, text: searchText(channel) })), [items]);
-  const visible = useMemo(
-    () => (deferredFilter ? indexed.filter((entry) => entry.text.includes(deferredFilter)).map((entry) => entry.channel) : items),
-    [indexed, items, deferredFilter],
+  const texts = useMemo(() => new Map(items.map((channel) => [channel.id, searchText(channel)])), [items]);
+  const shown = useMemo(
+    () => (deferredFilter ? new Set(items.filter((channel) => texts.get(channel.id)?.includes(deferredFilter)).map((channel) => channel.id)) : null),
+    [items, texts, deferredFilter],
   );
+  const shownCount = shown ? shown.size : items.length;
 
   const openFor = useCallback<OpenHandler>(
     (kind, channel) => setOpen(kind === 'webhook' ? { kind, channel, created: false } : { kind, channel }),
@@ -115,7 +118,7 @@ export function ChannelsPage() {
       previous.some((item) => item.id === channel.id) ? previous.map((item) => (item.id === channel.id ? channel : item)) : [...previous, channel],
     );
     // After creating a number, show where Meta must send its webhooks.
-    setOpen(created ? { kind: 'webhook', channel, created: true } : null);
+    setOpen(created && channel.webhookUrl ? { kind: 'webhook', channel, created: true } : null);
   }
 
   async function confirmDelete(channel: Channel) {
@@ -162,7 +165,7 @@ export function ChannelsPage() {
           />
         </div>
         <p id="channels-count" className="hint" role="status">
-          {loaded ? t('channels.count', { shown: visible.length, total: items.length }) : ''}
+          {loaded ? t('channels.count', { shown: shownCount, total: items.length }) : ''}
         </p>
       </div>
 
@@ -184,7 +187,7 @@ export function ChannelsPage() {
               <th scope="col" className="numeric">
                 {t('channels.throughput')}
               </th>
-              <th scope="col">{t('channels.lane')}</th>
+              <th scope="col">{t('channels.laneShort')}</th>
               <th scope="col">{t('channels.statusHeader')}</th>
               <th scope="col">{t('channels.lastTest')}</th>
               <th scope="col">
@@ -193,10 +196,17 @@ export function ChannelsPage() {
             </tr>
           </thead>
           <tbody>
-            {visible.map((channel) => (
-              <ChannelRow key={channel.id} channel={channel} testing={testingId === channel.id} onOpen={openFor} onTest={test} />
+            {items.map((channel) => (
+              <ChannelRow
+                key={channel.id}
+                channel={channel}
+                hidden={shown !== null && !shown.has(channel.id)}
+                testing={testingId === channel.id}
+                onOpen={openFor}
+                onTest={test}
+              />
             ))}
-            {loaded && visible.length === 0 && (
+            {loaded && shownCount === 0 && (
               <tr>
                 <td colSpan={9} className="empty">
                   {items.length === 0 ? t('channels.empty') : t('channels.noMatch')}
@@ -262,23 +272,28 @@ function TestResult({ outcome }: { outcome: TestOutcome }) {
 
 interface RowProps {
   channel: Channel;
+  hidden: boolean;
   testing: boolean;
   onOpen: OpenHandler;
   onTest: (channel: Channel) => Promise<void>;
 }
 
 /** One channel; memoised so filtering and testing re-render only the rows that change. */
-const ChannelRow = memo(function ChannelRow({ channel, testing, onOpen, onTest }: RowProps) {
-  const { t, formatDateTime } = useI18n();
+const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, onTest }: RowProps) {
+  const { t } = useI18n();
+  const formats = useFormats();
   const warningId = `channel-warning-${channel.id}`;
   return (
-    <tr data-id={channel.id} data-status={channel.status} className={channel.status === 'token_invalid' ? 'row-warning' : undefined}>
-      <td>
+    <tr hidden={hidden} data-id={channel.id} data-status={channel.status} className={channel.status === 'token_invalid' ? 'row-warning' : undefined}>
+      <td className="channel-name">
         {channel.name}
-        <button type="button" className="button-link small" onClick={() => onOpen('webhook', channel)} data-ui="channels.webhook">
-          {t('channels.webhookShort')}
-          <span className="visually-hidden"> {channel.name}</span>
-        </button>
+        {channel.isSandbox && <span className="badge badge-sandbox">{t('channels.sandbox')}</span>}
+        {channel.webhookUrl && (
+          <button type="button" className="button-link small" onClick={() => onOpen('webhook', channel)} data-ui="channels.webhook">
+            {t('channels.webhookShort')}
+            <span className="visually-hidden"> {channel.name}</span>
+          </button>
+        )}
       </td>
       <td className="nowrap">{channel.displayNumber}</td>
       <td>
@@ -305,43 +320,54 @@ const ChannelRow = memo(function ChannelRow({ channel, testing, onOpen, onTest }
         )}
         {channel.statusReason && <p className="hint">{channel.statusReason}</p>}
       </td>
-      <td className="nowrap" data-last-test={channel.lastTestOk === null ? 'none' : String(channel.lastTestOk)}>
+      <td className="last-test" data-last-test={channel.lastTestOk === null ? 'none' : String(channel.lastTestOk)}>
         {channel.lastTestAt ? (
           <>
             <span className={channel.lastTestOk ? 'test-ok' : 'test-failed'}>
               {channel.lastTestOk ? t('channels.lastTestOk') : t('channels.lastTestFailed')}
             </span>
-            <div className="hint">{formatDateTime(channel.lastTestAt)}</div>
+            <div className="hint" title={formats.dateTime(channel.lastTestAt)}>
+              {formats.shortDateTime(channel.lastTestAt)}
+            </div>
           </>
         ) : (
           <span className="muted">{t('common.never')}</span>
         )}
       </td>
       <td className="row-actions">
-        <Can I="test" a="Channel">
-          <button type="button" className="button-link" onClick={() => void onTest(channel)} disabled={testing} data-button="channels.test">
-            {testing ? t('channels.testing') : t('channels.testAction')}
-            <span className="visually-hidden"> {channel.name}</span>
-          </button>
-        </Can>
-        <Can I="update" a="Channel">
-          <button
-            type="button"
-            className="button-link"
-            onClick={() => onOpen('edit', channel)}
-            aria-describedby={channel.status === 'token_invalid' ? warningId : undefined}
-            data-button="channels.edit"
-          >
-            {t('common.edit')}
-            <span className="visually-hidden"> {channel.name}</span>
-          </button>
-        </Can>
-        <Can I="delete" a="Channel">
-          <button type="button" className="button-link danger" onClick={() => onOpen('delete', channel)} data-button="channels.delete">
-            {t('common.delete')}
-            <span className="visually-hidden"> {channel.name}</span>
-          </button>
-        </Can>
+        <div className="row-actions-stacked">
+          <Can I="test" a="Channel">
+            <button type="button" className="button-link" onClick={() => void onTest(channel)} disabled={testing} data-button="channels.test">
+              {testing ? (
+                t('channels.testing')
+              ) : (
+                <>
+                  <span aria-hidden="true">{t('channels.testShort')}</span>
+                  <span className="visually-hidden">{t('channels.testAction')}</span>
+                </>
+              )}
+              <span className="visually-hidden"> {channel.name}</span>
+            </button>
+          </Can>
+          <Can I="update" a="Channel">
+            <button
+              type="button"
+              className="button-link"
+              onClick={() => onOpen('edit', channel)}
+              aria-describedby={channel.status === 'token_invalid' ? warningId : undefined}
+              data-button="channels.edit"
+            >
+              {t('common.edit')}
+              <span className="visually-hidden"> {channel.name}</span>
+            </button>
+          </Can>
+          <Can I="delete" a="Channel">
+            <button type="button" className="button-link danger" onClick={() => onOpen('delete', channel)} data-button="channels.delete">
+              {t('common.delete')}
+              <span className="visually-hidden"> {channel.name}</span>
+            </button>
+          </Can>
+        </div>
       </td>
     </tr>
   );

@@ -163,3 +163,13 @@ export async function syncTemplates(s: Services, client: CloudApiClient, wabaId:
   }
   return count;
 }
+
+/** Refreshes the templates of a WABA through any active number of it; best effort. */
+export async function syncWabaTemplates(s: Services, wabaId: string): Promise<void> {
+  const creds = (await s.channels.all()).find((c) => c.wabaId === wabaId && c.status === 'active');
+  if (!creds) {
+    return;
+  }
+  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId, timeoutMs: 10_000 });
+  await syncTemplates(s, client, wabaId).catch((err: Error) => s.log.warn({ err: err.message, wabaId }, 'template sync failed'));
+}

@@ -57,10 +57,11 @@ export async function loadConversation(s: Services, ctx: AppContext, id: string,
 }
 
 /** Presents a page of messages with their reply quotes and reactions. */
-export async function presentMessages(s: Services, conversationId: string, rows: Awaited<ReturnType<typeof listMessages>>) {
+export async function presentMessages(s: Services, conversationId: string, rows: Awaited<ReturnType<typeof listMessages>>, opts: { fresh?: boolean } = {}) {
   const visible = rows.filter((m) => m.type !== 'reaction');
   const contexts = await messagesByWamid(s.db, conversationId, visible.flatMap((m) => (m.context_wamid ? [m.context_wamid] : [])));
-  const reactions = await reactionsFor(s.db, conversationId, visible.flatMap((m) => (m.wamid ? [m.wamid] : [])));
+  // A message that has just arrived cannot have reactions yet.
+  const reactions = opts.fresh ? [] : await reactionsFor(s.db, conversationId, visible.flatMap((m) => (m.wamid ? [m.wamid] : [])));
   return visible.map((m) => {
     const quoted = m.context_wamid ? contexts.find((c) => c.wamid === m.context_wamid) : undefined;
     // The latest reaction per side wins; an empty emoji removes it.

@@ -7,10 +7,25 @@ import { updateChannelsByWaba } from '../channels/repo';
 import { insertPendingMedia } from '../media/repo';
 import { applyStatus, insertInbound } from './ingestRepo';
 import { upsertTemplateStatus } from './templateRepo';
+import type { LiveNotice } from './publisher';
 
-export type IngestOutcome = { stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[] };
+export type IngestOutcome = { stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[] };
 
 const PREVIEW_LENGTH = 120;
+
+// Customers write again and again from the same numbers; the lookup is not free.
+const countries = new Map<string, string | null>();
+function countryOf(waId: string): string | null {
+  let c = countries.get(waId);
+  if (c === undefined) {
+    c = countryOfWaId(waId);
+    if (countries.size > 100_000) {
+      countries.clear();
+    }
+    countries.set(waId, c);
+  }
+  return c;
+}
 
 function previewOf(m: InboundMessage): string {
   const text = m.text?.trim();
@@ -27,14 +42,15 @@ async function storeMessage(db: Db | Trx, channel: ChannelCredentials, m: Inboun
     mediaId = newId();
     await insertPendingMedia(db, { id: mediaId, channelId: channel.id, mimeType: m.media.mimeType, sha256: m.media.sha256, filename: m.media.filename, metaMediaId: m.media.id });
   }
+  const messageId = newId();
   const result = await insertInbound(db, {
-    messageId: newId(),
+    messageId,
     createdAt,
     channelId: channel.id,
     contactId: newId(),
     waId: m.from,
     profileName: m.profileName,
-    country: countryOfWaId(m.from),
+    country: countryOf(m.from),
     wamid: m.wamid,
     type: m.type,
     text: m.text,
@@ -55,6 +71,7 @@ async function storeMessage(db: Db | Trx, channel: ChannelCredentials, m: Inboun
     return;
   }
   outcome.stored += 1;
+  outcome.notices.push({ type: 'message.created', conversationId: result.conversationId, messageId, createdAt });
   if (mediaId) {
     outcome.pendingMedia.push(mediaId);
   }
@@ -65,6 +82,7 @@ async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome
   const applied = await applyStatus(db, { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw });
   if (applied.applied) {
     outcome.statuses += 1;
+    outcome.notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
   } else {
     outcome.parked += 1;
   }
@@ -80,7 +98,7 @@ export async function ingestWebhook(
   parsed: ParsedWebhook,
   channelFor: (phoneNumberId: string) => ChannelCredentials,
 ): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [] };
+  const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [] };
   const run = async (q: Db | Trx) => {
     for (const event of parsed.events) {
       switch (event.kind) {
@@ -92,6 +110,7 @@ export async function ingestWebhook(
           break;
         case 'template_status':
           await upsertTemplateStatus(q, event as TemplateStatusUpdate);
+          outcome.templateWabas.push(event.wabaId);
           break;
         case 'quality':
           await applyQuality(q, event as QualityUpdate);
@@ -101,7 +120,9 @@ export async function ingestWebhook(
       }
     }
   };
-  const single = parsed.events.length === 1 && parsed.events[0]!.kind === 'message' ? !(parsed.events[0] as InboundMessage).media : parsed.events.length === 1;
+  // One event without media is one atomic statement; anything more gets a transaction.
+  const first = parsed.events[0];
+  const single = parsed.events.length === 1 && !(first?.kind === 'message' && first.media);
   if (single) {
     await run(db);
   } else {

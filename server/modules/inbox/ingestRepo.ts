@@ -28,7 +28,8 @@ export type InboundResult = { conversationId: string; messageId: string; duplica
 /**
  * Stores one inbound message in a single statement (atomic on its own, one round trip):
  * upsert the contact, claim the wamid (a repeat stops everything after it), upsert the
- * conversation (reopening it if resolved), insert the message, and NOTIFY the web processes.
+ * conversation (reopening it if resolved) and insert the message. The live event is published
+ * after commit (a NOTIFY inside the statement would serialize every commit on its flush).
  */
 export async function insertInbound(db: Db | Trx, r: InboundRow): Promise<InboundResult> {
   const result = await db.raw<{ rows: Array<{ conversation_id: string; message_id: string }> }>(
@@ -71,9 +72,7 @@ export async function insertInbound(db: Db | Trx, r: InboundRow): Promise<Inboun
          FROM conversation, contact
        RETURNING id, conversation_id
      )
-     SELECT message.conversation_id, message.id AS message_id,
-            pg_notify('${EVENTS_CHANNEL}', json_build_object('type', 'message.created', 'conversationId', message.conversation_id,
-                                                  'messageId', message.id, 'createdAt', :createdAt::timestamptz)::text)
+     SELECT message.conversation_id, message.id AS message_id
        FROM message`,
     {
       contactId: r.contactId,
@@ -115,21 +114,19 @@ export type StatusRow = {
  * Applies a delivery status monotonically (read never goes back to delivered) and records
  * the time of each state. A status for a wamid not yet known is parked and applied when it is.
  */
-export async function applyStatus(db: Db | Trx, s: StatusRow): Promise<{ applied: boolean; conversationId?: string; messageId?: string }> {
-  const result = await db.raw<{ rows: Array<{ id: string; conversation_id: string }> }>(
+export async function applyStatus(db: Db | Trx, s: StatusRow): Promise<{ applied: boolean; conversationId?: string; messageId?: string; createdAt?: Date }> {
+  const result = await db.raw<{ rows: Array<{ id: string; conversation_id: string; created_at: Date }> }>(
     `WITH target AS (SELECT message_id, message_created_at FROM message_wamids WHERE wamid = :wamid)
      UPDATE messages m
-        SET status = CASE WHEN array_position(${STATUS_ORDER}, :status) > array_position(${STATUS_ORDER}, m.status)
-                          THEN :status ELSE m.status END,
-            status_times = CASE WHEN (m.status_times -> :status) IS NOT NULL THEN m.status_times
-                                ELSE m.status_times || jsonb_build_object(:status, :at::timestamptz) END,
+        SET status = CASE WHEN array_position(${STATUS_ORDER}, CAST(:status AS text)) > array_position(${STATUS_ORDER}, m.status)
+                          THEN CAST(:status AS text) ELSE m.status END,
+            status_times = CASE WHEN (m.status_times -> CAST(:status AS text)) IS NOT NULL THEN m.status_times
+                                ELSE m.status_times || jsonb_build_object(CAST(:status AS text), CAST(:at AS timestamptz)) END,
             error = COALESCE(:error::jsonb, m.error),
             pricing = COALESCE(m.pricing, '{}'::jsonb) || COALESCE(:pricing::jsonb, '{}'::jsonb)
        FROM target
       WHERE m.id = target.message_id AND m.created_at = target.message_created_at
-      RETURNING m.id, m.conversation_id,
-                pg_notify('${EVENTS_CHANNEL}', json_build_object('type', 'message.status', 'conversationId', m.conversation_id,
-                          'messageId', m.id, 'createdAt', m.created_at)::text)`,
+      RETURNING m.id, m.conversation_id, m.created_at`,
     {
       wamid: s.wamid,
       status: s.status,
@@ -140,7 +137,7 @@ export async function applyStatus(db: Db | Trx, s: StatusRow): Promise<{ applied
   );
   const row = result.rows[0];
   if (row) {
-    return { applied: true, conversationId: row.conversation_id, messageId: row.id };
+    return { applied: true, conversationId: row.conversation_id, messageId: row.id, createdAt: row.created_at };
   }
   await db.raw(
     `INSERT INTO pending_statuses (wamid, status, at, payload) VALUES (?, ?, ?, ?)

@@ -3,12 +3,12 @@ import type { ServerResponse } from 'node:http';
 import type { AuthState } from '../../http/context';
 import type { Logger } from '../../lib/logger';
 import { presentConversation } from '../conversations/present';
-import { findConversation, findMessage, type ConversationRow } from '../conversations/repo';
+import { findConversation, findMessage, messagesByWamid, type ConversationRow } from '../conversations/repo';
 import { presentMessages } from '../conversations/routes';
 import type { Services } from '../../services';
 
 type Client = { res: ServerResponse; token: string; auth: AuthState };
-type Notice = { type: 'message.created' | 'message.status' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: string };
+type Notice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: string };
 
 // Proxies close idle connections; a comment line every 20 s keeps the stream open.
 const HEARTBEAT_MS = 20_000;
@@ -63,13 +63,14 @@ export class LiveEvents {
     if (!conversation) {
       return;
     }
-    const data = await this.render(notice, conversation);
-    if (!data) {
+    const rendered = await this.render(notice, conversation);
+    if (!rendered) {
       return;
     }
+    const { event, data } = rendered;
     const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
-    const frame = `event: ${notice.type}\ndata: ${JSON.stringify(data)}\n\n`;
-    const summary = notice.type === 'conversation.updated' ? null : `event: conversation.updated\ndata: ${JSON.stringify({ conversation: presentConversation(conversation) })}\n\n`;
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    const summary = event === 'conversation.updated' || event === 'message.status' ? null : `event: conversation.updated\ndata: ${JSON.stringify({ conversation: presentConversation(conversation) })}\n\n`;
     for (const client of this.clients) {
       // The session cache answers without a query, and reflects role changes at once.
       const auth = (await this.s.sessions.resolve(client.token).catch(() => null)) ?? null;
@@ -80,24 +81,35 @@ export class LiveEvents {
     }
   }
 
-  private async render(notice: Notice, conversation: ConversationRow): Promise<unknown> {
+  private async render(notice: Notice, conversation: ConversationRow): Promise<{ event: string; data: unknown } | null> {
     if (notice.type === 'conversation.updated') {
-      return { conversation: presentConversation(conversation) };
+      return { event: 'conversation.updated', data: { conversation: presentConversation(conversation) } };
     }
     if (!notice.messageId) {
       return null;
     }
-    const row = await findMessage(this.s.db, notice.messageId, notice.createdAt ? new Date(notice.createdAt) : undefined);
+    let row = await findMessage(this.s.db, notice.messageId, notice.createdAt ? new Date(notice.createdAt) : undefined);
     if (!row) {
       return null;
     }
-    const [message] = await presentMessages(this.s, conversation.id, [row]);
+    let event: string = notice.type;
+    if (row.type === 'reaction') {
+      // A reaction changes the message it reacts to: send that message again, updated.
+      const target = row.context_wamid ? (await messagesByWamid(this.s.db, conversation.id, [row.context_wamid]))[0] : undefined;
+      row = target ? await findMessage(this.s.db, target.id) : undefined;
+      event = 'message.updated';
+      if (!row) {
+        return null;
+      }
+    }
+    const [message] = await presentMessages(this.s, conversation.id, [row], { fresh: event === 'message.created' });
     if (!message) {
       return null;
     }
-    return notice.type === 'message.created'
-      ? { conversationId: conversation.id, message }
-      : { conversationId: conversation.id, messageId: message.id, status: message.status, statusTimes: message.statusTimes, error: message.error };
+    if (event === 'message.status') {
+      return { event, data: { conversationId: conversation.id, messageId: message.id, status: message.status, statusTimes: message.statusTimes, error: message.error } };
+    }
+    return { event, data: { conversationId: conversation.id, message } };
   }
 
   /** Heartbeats, and drops streams whose session ended (logout, disable, expiry) or whose rules changed. */

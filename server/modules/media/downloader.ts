@@ -80,7 +80,7 @@ export class MediaDownloader {
       | { id: string; conversation_id: string; created_at: Date }
       | undefined;
     if (msg) {
-      await this.s.db.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.status', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at })]);
+      await this.s.db.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.updated', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at })]);
     }
   }
 

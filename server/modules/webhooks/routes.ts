@@ -68,6 +68,10 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
       s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);
       s.metrics.webhookEvents.inc({ kind: 'status' }, outcome.statuses);
       s.metrics.webhookEvents.inc({ kind: 'parked_status' }, outcome.parked);
+      s.publish(outcome.notices);
+      for (const wabaId of new Set(outcome.templateWabas)) {
+        s.onTemplatesChanged(wabaId);
+      }
       if (outcome.pendingMedia.length > 0) {
         s.onMediaPending(outcome.pendingMedia);
       }

@@ -16,6 +16,9 @@ export type ChildServer = {
   stop: () => Promise<void>;
 };
 
+/** The server scripts under tests/bench/servers/ that run as children. */
+export type ServerScript = 'bareKoa' | 'switchboard' | 'webhookBaseline';
+
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 15_000;
 const live = new Set<ChildProcess>();
@@ -28,7 +31,7 @@ process.on('exit', () => {
 });
 
 /** Forks `tests/bench/servers/<script>.ts` under tsx and resolves once it listens. */
-export function forkServer(script: 'bareKoa' | 'switchboard', env: Record<string, string> = {}): Promise<ChildServer> {
+export function forkServer(script: ServerScript, env: Record<string, string> = {}): Promise<ChildServer> {
   // BENCH_CPU_PROF_DIR: each server child writes a .cpuprofile there when it stops.
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const child = fork(path.join(__dirname, `${script}.ts`), [], {

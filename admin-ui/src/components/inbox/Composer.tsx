@@ -9,6 +9,7 @@ import { isSafeImage } from '../../inbox';
 import type { ConversationSummary, MediaRef, Message } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
+import { PaperclipIcon } from './icons';
 import { TemplatePicker } from './TemplatePicker';
 
 /** Unsent text per conversation, kept while switching between conversations. */
@@ -204,7 +205,7 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
               aria-describedby={windowOpen ? undefined : 'composer-window-closed'}
               data-button="inbox.attach"
             >
-              <span aria-hidden="true">📎</span>
+              <PaperclipIcon />
               <span className="visually-hidden">{t('inbox.attach')}</span>
             </button>
             <input

@@ -1,4 +1,5 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import { conversationsApi } from '../../endpoints';
 import { useServerEvents } from '../../events';
 import type { ServerEvent } from '../../events';
@@ -46,6 +47,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   const [loaded, setLoaded] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [dialog, setDialog] = useState<'assign' | 'transfer' | null>(null);
+  const [currentId, setCurrentId] = useState<string | null>(null);
   const [, setTick] = useState(0);
   const history = useAction();
   const older = useAction();
@@ -147,7 +149,11 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
 
   useEffect(() => {
     if (focusOnOpen) {
-      headingRef.current?.focus();
+      headingRef.current?.focus({ preventScroll: true });
+    }
+    // On a phone the inbox is as tall as the screen: scroll the top bar away.
+    if (window.matchMedia?.('(max-width: 48rem)').matches) {
+      document.querySelector('.inbox')?.scrollIntoView({ block: 'start' });
     }
   }, [focusOnOpen]);
 
@@ -284,10 +290,44 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
     },
     [conversationId, runReact],
   );
+  const focusMessage = useCallback((messageId: string) => setCurrentId(messageId), []);
+
+  /** Arrow keys, Home and End move between messages (the roving tab stop follows). */
+  function historyKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const target = event.target as HTMLElement;
+    if (!target.matches('li.message') || event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    const index = messages.findIndex((message) => message.id === target.dataset.messageId);
+    let next: number;
+    if (event.key === 'ArrowUp') {
+      next = Math.max(0, index - 1);
+    } else if (event.key === 'ArrowDown') {
+      next = Math.min(messages.length - 1, index + 1);
+    } else if (event.key === 'Home') {
+      next = 0;
+    } else if (event.key === 'End') {
+      next = messages.length - 1;
+    } else {
+      return;
+    }
+    event.preventDefault();
+    const id = messages[next]?.id;
+    if (id) {
+      setCurrentId(id);
+      scrollRef.current?.querySelector<HTMLElement>(`li[data-message-id="${CSS.escape(id)}"]`)?.focus();
+    }
+    if (next === 0 && nextBefore) {
+      void loadOlder();
+    }
+  }
+
   const jump = useCallback((messageId: string) => {
     const node = scrollRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
     if (node) {
       node.scrollIntoView({ block: 'center' });
+      setCurrentId(messageId);
+      node.focus({ preventScroll: true });
       node.classList.add('message-highlight');
       setTimeout(() => node.classList.remove('message-highlight'), 1500);
     }
@@ -317,6 +357,8 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   }
 
   const windowOpen = isWindowOpen(conversation, Date.now());
+  // The roving tab stop: the message last focused, else the newest.
+  const current = currentId && messages.some((message) => message.id === currentId) ? currentId : (messages[messages.length - 1]?.id ?? null);
   const name = contactName(conversation);
   const number = formatWaId(conversation.contact.waId);
   const country = formats.region(conversation.contact.country);
@@ -332,7 +374,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
             {name}
           </h2>
           <p className="conversation-subtitle">
-            {name !== number && <span className="contact-number">{number}</span>}
+            {number && name !== number && <span className="contact-number">{number}</span>}
             {country && <span className="contact-country">{country}</span>}
             <span className="conversation-channel">
               {t('inbox.via', { channel: conversation.channel.name, number: conversation.channel.displayNumber })}
@@ -347,7 +389,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
             </span>
             <span className={windowOpen ? 'window window-open' : 'window window-closed'} id="conversation-window">
               {windowOpen && conversation.windowExpiresAt
-                ? t('inbox.windowOpenUntil', { time: formats.compact(conversation.windowExpiresAt) })
+                ? t('inbox.windowOpenUntil', { time: formats.timeOrDay(conversation.windowExpiresAt) })
                 : t('inbox.windowClosed')}
             </span>
           </p>
@@ -381,7 +423,13 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
       <ErrorAlert error={header.error} />
       <ErrorAlert error={reacting.error} />
 
-      <div className="history" ref={scrollRef} onScroll={onScroll} tabIndex={0} role="region" aria-label={t('inbox.history', { name })} aria-busy={history.busy || older.busy}>
+      <div
+        className="history"
+        ref={scrollRef}
+        onScroll={onScroll}
+        onKeyDown={historyKeyDown}
+        tabIndex={messages.length === 0 ? 0 : -1}
+        role="region" aria-label={t('inbox.history', { name })} aria-busy={history.busy || older.busy}>
         {nextBefore && (
           <div className="load-older">
             <Can I="read" a="Conversation">
@@ -404,7 +452,11 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
                     <span>{formats.day(message.createdAt)}</span>
                   </li>
                 )}
-                <MessageItem message={message} onReply={reply} onReact={react} onMediaLoad={onMediaLoad} onJump={jump} />
+                <MessageItem
+                  message={message}
+                  current={message.id === current}
+                  onFocusMessage={focusMessage}
+                  onReply={reply} onReact={react} onMediaLoad={onMediaLoad} onJump={jump} />
               </Fragment>
             );
           })}

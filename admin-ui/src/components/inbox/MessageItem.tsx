@@ -1,15 +1,24 @@
-import { memo, useId, useState } from 'react';
+import { createContext, memo, useContext, useEffect, useId, useState } from 'react';
 import type { KeyboardEvent, ReactNode } from 'react';
 import { useFormats } from '../../format';
 import { useI18n } from '../../i18n';
 import { isMime, isSafeImage, pick, REACTIONS } from '../../inbox';
 import type { MediaRef, Message } from '../../types';
 import { Can } from '../Can';
-import { AlertIcon, CheckIcon, ClockIcon, DoubleCheckIcon } from './icons';
+import { AlertIcon, CheckIcon, ClockIcon, DocumentIcon, DoubleCheckIcon } from './icons';
 import { authorLabel, STATUS_LABELS, typeLabel } from './labels';
+
+/**
+ * Roving tab stop: only the current message and its controls are in the Tab order, so Tab
+ * goes from the header to the history to the composer; arrow keys move between messages.
+ */
+const TabStop = createContext(-1);
 
 interface MessageItemProps {
   message: Message;
+  /** The history's current message (the one Tab reaches). */
+  current: boolean;
+  onFocusMessage: (messageId: string) => void;
   onReply: (message: Message) => void;
   onReact: (message: Message, emoji: string) => void;
   /** A picture or video got its size: the history may need to stay scrolled to the bottom. */
@@ -26,7 +35,7 @@ function mediaUrl(media: MediaRef): string {
 }
 
 /** One message of the history: bubble, media, quote, reactions, time, ticks and actions. */
-export const MessageItem = memo(function MessageItem({ message, onReply, onReact, onMediaLoad, onJump }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem({ message, current, onFocusMessage, onReply, onReact, onMediaLoad, onJump }: MessageItemProps) {
   const { t } = useI18n();
   const formats = useFormats();
   const [picking, setPicking] = useState(false);
@@ -35,6 +44,7 @@ export const MessageItem = memo(function MessageItem({ message, onReply, onReact
   const system = message.author.type === 'system';
   const mine = message.reactions.find((reaction) => reaction.direction === 'out')?.emoji ?? '';
   const author = outbound ? authorLabel(message, t) : null;
+  const tabIndex = current ? 0 : -1;
 
   function closeOnEscape(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key === 'Escape') {
@@ -45,7 +55,10 @@ export const MessageItem = memo(function MessageItem({ message, onReply, onReact
   }
 
   return (
+    <TabStop.Provider value={tabIndex}>
     <li
+      tabIndex={tabIndex}
+      onFocus={() => onFocusMessage(message.id)}
       className={`message message-${message.direction}${system ? ' message-system' : ''}${message.status === 'failed' ? ' message-failed' : ''}`}
       data-message-id={message.id}
       data-direction={message.direction}
@@ -54,8 +67,9 @@ export const MessageItem = memo(function MessageItem({ message, onReply, onReact
     >
       <div className="bubble">
         {author && <p className="message-author">{author}</p>}
+        {!outbound && <span className="visually-hidden">{t('inbox.customer')}: </span>}
         {message.replyTo && (
-          <button type="button" className="quote" onClick={() => onJump(message.replyTo?.id ?? '')} data-ui="inbox.jumpToQuoted">
+          <button type="button" className="quote" tabIndex={tabIndex} onClick={() => onJump(message.replyTo?.id ?? '')} data-ui="inbox.jumpToQuoted">
             <span className="visually-hidden">{t('inbox.inReplyTo')} </span>
             {message.replyTo.text || t('inbox.quotedMedia')}
           </button>
@@ -71,7 +85,7 @@ export const MessageItem = memo(function MessageItem({ message, onReply, onReact
       {message.reactions.length > 0 && (
         <ul className="reactions" aria-label={t('inbox.reactions')}>
           {message.reactions.map((reaction) => (
-            <li key={`${reaction.direction}-${reaction.emoji}`} data-direction={reaction.direction} title={reaction.direction === 'in' ? t('inbox.reactionByCustomer') : t('inbox.reactionByUs')}>
+            <li key={`${reaction.direction}-${reaction.emoji}`} data-reaction-by={reaction.direction} title={reaction.direction === 'in' ? t('inbox.reactionByCustomer') : t('inbox.reactionByUs')}>
               {reaction.emoji}
               <span className="visually-hidden"> {reaction.direction === 'in' ? t('inbox.reactionByCustomer') : t('inbox.reactionByUs')}</span>
             </li>
@@ -81,13 +95,14 @@ export const MessageItem = memo(function MessageItem({ message, onReply, onReact
       {!system && (
         <Can I="create" a="Message">
           <div className="message-actions">
-            <button type="button" className="button-chip" onClick={() => onReply(message)} data-button="inbox.reply">
+            <button type="button" className="button-chip" tabIndex={tabIndex} onClick={() => onReply(message)} data-button="inbox.reply">
               {t('inbox.reply')}
               <span className="visually-hidden"> {t('inbox.toMessageAt', { time: formats.time(message.createdAt) })}</span>
             </button>
             <button
               type="button"
               className="button-chip"
+              tabIndex={tabIndex}
               aria-expanded={picking}
               aria-controls={picking ? pickerId : undefined}
               onClick={() => setPicking((open) => !open)}
@@ -121,6 +136,7 @@ export const MessageItem = memo(function MessageItem({ message, onReply, onReact
         </Can>
       )}
     </li>
+    </TabStop.Provider>
   );
 });
 
@@ -128,6 +144,7 @@ function StatusTicks({ message }: { message: Message }) {
   const { t } = useI18n();
   const formats = useFormats();
   const tipId = useId();
+  const tabIndex = useContext(TabStop);
   const label = t(STATUS_LABELS[message.status] ?? 'inbox.status.queued');
   const when = message.statusTimes[message.status as keyof Message['statusTimes']];
   const title = when ? `${label} · ${formats.dateTime(when)}` : label;
@@ -136,7 +153,7 @@ function StatusTicks({ message }: { message: Message }) {
     const detail = error ? `${error.title}${error.code ? ` (${error.code})` : ''}` : t('inbox.status.failed');
     return (
       <span className="ticks ticks-failed">
-        <button type="button" className="tick-button" aria-describedby={tipId} title={detail} data-ui="inbox.failedDetails">
+        <button type="button" className="tick-button" tabIndex={tabIndex} aria-describedby={tipId} title={detail} data-ui="inbox.failedDetails">
           <AlertIcon />
           <span className="ticks-text">{label}</span>
         </button>
@@ -155,18 +172,77 @@ function StatusTicks({ message }: { message: Message }) {
   );
 }
 
+const PENDING_POLL_MS = 3_000;
+const PENDING_POLLS = 40;
+
+/**
+ * Whether a media file can be shown. An inbound file is `pending` while the server fetches
+ * it from WhatsApp (its URL answers 409 meanwhile): poll with HEAD until it is there.
+ */
+function useMediaState(media: MediaRef | null): 'stored' | 'pending' | 'failed' {
+  const initial = media?.state ?? 'stored';
+  const [state, setState] = useState(initial);
+  const url = media ? mediaUrl(media) : null;
+  useEffect(() => setState(initial), [initial]);
+  useEffect(() => {
+    if (state !== 'pending' || !url) {
+      return undefined;
+    }
+    let polls = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let live = true;
+    const poll = () => {
+      polls += 1;
+      fetch(url, { method: 'HEAD', credentials: 'same-origin' }).then(
+        (res) => {
+          if (!live) {
+            return;
+          }
+          if (res.ok) {
+            setState('stored');
+          } else if (res.status === 409 && polls < PENDING_POLLS) {
+            timer = setTimeout(poll, PENDING_POLL_MS);
+          }
+        },
+        () => {
+          if (live && polls < PENDING_POLLS) {
+            timer = setTimeout(poll, PENDING_POLL_MS);
+          }
+        },
+      );
+    };
+    timer = setTimeout(poll, PENDING_POLL_MS);
+    return () => {
+      live = false;
+      if (timer) {
+        clearTimeout(timer);
+      }
+    };
+  }, [state, url]);
+  return state;
+}
+
 function MediaView({ message, onMediaLoad }: { message: Message; onMediaLoad: () => void }) {
   const { t } = useI18n();
   const formats = useFormats();
+  const tabIndex = useContext(TabStop);
   const media = message.media;
+  const state = useMediaState(media);
   if (!media) {
     return <p className="message-placeholder">{typeLabel(message.type, t)}</p>;
+  }
+  if (state !== 'stored') {
+    return (
+      <p className="message-placeholder media-state" data-media-state={state}>
+        {typeLabel(message.type, t)} · {state === 'pending' ? t('inbox.mediaPending') : t('inbox.mediaFailed')}
+      </p>
+    );
   }
   const url = mediaUrl(media);
   const pictureType = message.type === 'image' || message.type === 'sticker' || media.mimeType.startsWith('image/');
   if (pictureType && isSafeImage(media.mimeType)) {
     return (
-      <a href={url} className="media-link" target="_blank" rel="noopener" data-ui="inbox.openImage">
+      <a href={url} className="media-link" tabIndex={tabIndex} target="_blank" rel="noopener" data-ui="inbox.openImage">
         <img
           src={url}
           alt={message.text || typeLabel(message.type, t)}
@@ -180,7 +256,7 @@ function MediaView({ message, onMediaLoad }: { message: Message; onMediaLoad: ()
   }
   if (isMime(media.mimeType, 'audio')) {
     return (
-      <audio controls preload="none" src={url} className="media-audio">
+      <audio controls preload="none" src={url} className="media-audio" tabIndex={tabIndex}>
         <a href={url} download={media.filename ?? ''}>
           {t('inbox.download')}
         </a>
@@ -189,7 +265,7 @@ function MediaView({ message, onMediaLoad }: { message: Message; onMediaLoad: ()
   }
   if (isMime(media.mimeType, 'video')) {
     return (
-      <video controls preload="metadata" src={url} className="media-video" onLoadedMetadata={onMediaLoad}>
+      <video controls preload="metadata" src={url} className="media-video" tabIndex={tabIndex} onLoadedMetadata={onMediaLoad}>
         <a href={url} download={media.filename ?? ''}>
           {t('inbox.download')}
         </a>
@@ -198,9 +274,9 @@ function MediaView({ message, onMediaLoad }: { message: Message; onMediaLoad: ()
   }
   // Documents (and SVG, HTML or anything unknown) are downloaded, never rendered here.
   return (
-    <a href={url} download={media.filename ?? ''} className="document-link" type={media.mimeType} data-ui="inbox.download">
-      <span aria-hidden="true" className="document-icon">
-        📄
+     <a href={url} download={media.filename ?? ''} tabIndex={tabIndex} className="document-link" type={media.mimeType} data-ui="inbox.download">
+      <span className="document-icon">
+        <DocumentIcon />
       </span>
       <span className="document-name">{media.filename || typeLabel(message.type, t)}</span>
       <span className="document-meta">

@@ -36,3 +36,27 @@ export function AlertIcon() {
     </svg>
   );
 }
+
+export function PaperclipIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" focusable="false" className="icon">
+      <path
+        d="M13.5 7.5l-5.3 5.3a3.2 3.2 0 01-4.5-4.5l5.6-5.6a2.1 2.1 0 013 3L6.7 11.3a1.1 1.1 0 01-1.5-1.5L10.3 4.7"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
+export function DocumentIcon() {
+  return (
+    <svg viewBox="0 0 16 16" width="24" height="24" aria-hidden="true" focusable="false" className="icon">
+      <path d="M4 1.5h5.5L13 5v9.5H4z" fill="none" stroke="currentColor" strokeWidth="1.2" strokeLinejoin="round" />
+      <path d="M9.5 1.5V5H13M6 8h5M6 10.5h5" fill="none" stroke="currentColor" strokeWidth="1.2" />
+    </svg>
+  );
+}

@@ -1,0 +1,64 @@
+import type { Db } from '../../db/knex';
+import type { Logger } from '../../lib/logger';
+import { EVENTS_CHANNEL } from './ingestRepo';
+
+export type LiveNotice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: Date | string };
+
+const MAX_BATCH = 500;
+
+/**
+ * Publishes live notices after the data they announce is committed, batched into one
+ * statement. Its own transaction skips waiting for the WAL flush: a lost notice costs a
+ * live update (clients refetch on reconnect), never data.
+ */
+export class EventPublisher {
+  private queue: string[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  publish(notices: LiveNotice[]): void {
+    if (notices.length === 0) {
+      return;
+    }
+    for (const n of notices) {
+      this.queue.push(JSON.stringify(n));
+    }
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.flushing) {
+      return;
+    }
+    this.flushing = this.drain().finally(() => {
+      this.flushing = null;
+      if (this.queue.length > 0) {
+        this.kick();
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.db.transaction(async (trx) => {
+          await trx.raw('SET LOCAL synchronous_commit = off');
+          await trx.raw('SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p', [EVENTS_CHANNEL, batch]);
+        });
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live notices not published');
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    while (this.flushing) {
+      await this.flushing;
+    }
+  }
+}

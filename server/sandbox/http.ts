@@ -1,0 +1,111 @@
+import type { RouterContext, RouterMiddleware } from '@koa/router';
+import type Koa from 'koa';
+import getRawBody from 'raw-body';
+import type { Core } from './core';
+import { GraphError, graphErrorBody, metaError } from './errors';
+import type { NumberState } from './state';
+
+/** JSON request bodies: generous for messages and template definitions. */
+export const JSON_LIMIT = 1024 * 1024;
+const VERSION_RE = /^v\d+\.\d+$/;
+
+/** Reads the request bytes, refusing more than `limit` with Meta's error for oversized input. */
+export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
+  const declared = Number(ctx.get('content-length') || 0);
+  if (declared > limit) {
+    throw metaError(131053, `The request body (${declared} bytes) is larger than the ${limit} bytes allowed.`);
+  }
+  try {
+    return await getRawBody(ctx.req, { limit });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      throw metaError(131053, `The request body is larger than the ${limit} bytes allowed.`);
+    }
+    throw metaError(100, 'The request body could not be read.');
+  }
+}
+
+/** A JSON object body; Graph answers 100 for anything else. */
+export async function readJson(ctx: Koa.Context): Promise<Record<string, unknown>> {
+  const raw = await readBody(ctx, JSON_LIMIT);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8') || '{}');
+  } catch {
+    throw metaError(100, 'Invalid JSON in request body.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw metaError(100, 'The request body must be a JSON object.');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The access token: `Authorization: Bearer <token>`, or Graph's `access_token` query parameter. */
+export function tokenOf(ctx: Koa.Context): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
+  if (match) {
+    return match[1];
+  }
+  const query = ctx.query.access_token;
+  return typeof query === 'string' && query ? query : undefined;
+}
+
+/**
+ * The WABAs a token may act on; 190 when it is missing or matches no sandbox number. A token grants
+ * access to the numbers, media and templates of its own WABA only (others answer 100/33).
+ */
+export function wabasOfToken(core: Core, ctx: Koa.Context): Set<string> {
+  const token = tokenOf(ctx);
+  const wabas = new Set<string>();
+  if (token) {
+    for (const n of core.state.numbers.values()) {
+      if (n.cfg.accessToken === token) {
+        wabas.add(n.cfg.wabaId);
+      }
+    }
+  }
+  if (wabas.size === 0) {
+    throw metaError(190, token ? 'The access token could not be decrypted or does not belong to a sandbox number.' : 'An access token is required to request this resource.');
+  }
+  return wabas;
+}
+
+/** True when the token may act on this number. */
+export function mayUseNumber(wabas: Set<string>, number: NumberState): boolean {
+  return wabas.has(number.cfg.wabaId);
+}
+
+/** Checks the `{version}` path segment (any `v<major>.<minor>`, as Graph accepts several). */
+export function checkVersion(version: string | undefined): void {
+  if (!version || !VERSION_RE.test(version)) {
+    throw metaError(2500, `Unknown path components: /${version ?? ''}. Graph API paths start with a version such as /v23.0.`);
+  }
+}
+
+/** Answers a Graph error in Meta's shape, counting it by code. */
+export function answerError(core: Core, ctx: Koa.Context, err: unknown): void {
+  const graphError = err instanceof GraphError ? err : metaError(1);
+  if (!(err instanceof GraphError)) {
+    core.log?.error({ err }, 'sandbox request failed');
+  }
+  core.state.countViolation(graphError.code);
+  ctx.status = graphError.httpStatus;
+  if (graphError.code === 190) {
+    ctx.set('WWW-Authenticate', 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"');
+  }
+  ctx.body = graphErrorBody(graphError);
+}
+
+/** Wraps a Graph handler: version check, JSON answer, Meta-shaped errors. */
+export function graphHandler(core: Core, handler: (ctx: RouterContext) => Promise<unknown>): RouterMiddleware {
+  return async (ctx) => {
+    try {
+      checkVersion(ctx.params.version);
+      const body = await handler(ctx);
+      ctx.status = 200;
+      ctx.body = body;
+    } catch (err) {
+      answerError(core, ctx, err);
+    }
+  };
+}
