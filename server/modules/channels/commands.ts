@@ -5,7 +5,7 @@ import { encryptSecret } from '../../lib/secrets';
 import type { Services } from '../../services';
 import { CloudApiClient } from '../../whatsapp/client';
 import { upsertTemplateStatus } from '../inbox/templateRepo';
-import { decryptChannel, secretAad } from './credentials';
+import { clientFor, decryptChannel, secretAad } from './credentials';
 import { channelHasConversations, deleteChannel, findChannel, insertChannel, updateChannel, type ChannelRow } from './repo';
 
 export const CHANNELS_CHANNEL = 'sb_channels';
@@ -118,7 +118,7 @@ export async function testChannel(s: Services, actor: Actor, id: string) {
     throw errors.notFound('Channel');
   }
   const creds = decryptChannel(s.masterKey, row);
-  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 10_000 });
+  const client = clientFor(creds, 10_000);
   const checkedAt = new Date();
   let result: { ok: boolean; details: Record<string, unknown> };
   try {
@@ -170,6 +170,6 @@ export async function syncWabaTemplates(s: Services, wabaId: string): Promise<vo
   if (!creds) {
     return;
   }
-  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId, timeoutMs: 10_000 });
+  const client = clientFor(creds, 10_000);
   await syncTemplates(s, client, wabaId).catch((err: Error) => s.log.warn({ err: err.message, wabaId }, 'template sync failed'));
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex';
 import { decryptSecret } from '../../lib/secrets';
+import { CloudApiClient } from '../../whatsapp/client';
 import { allChannels, type ChannelRow } from './repo';
 
 /** What the connector needs to act for one number, decrypted. Lives in memory only. */
@@ -98,4 +99,9 @@ export class ChannelDirectory {
     await this.refresh();
     return [...this.byId.values()];
   }
+}
+
+/** A Cloud API client acting for one number. */
+export function clientFor(c: ChannelCredentials, timeoutMs = 15_000): CloudApiClient {
+  return new CloudApiClient({ baseUrl: c.graphBaseUrl, version: c.graphVersion, accessToken: c.accessToken, phoneNumberId: c.phoneNumberId, wabaId: c.wabaId, timeoutMs });
 }

@@ -3,9 +3,8 @@ import { systemActor } from '../../http/context';
 import type { Logger } from '../../lib/logger';
 import { createSandbox } from '../../sandbox';
 import type { Services } from '../../services';
-import { CloudApiClient } from '../../whatsapp/client';
 import { createChannel } from './commands';
-import { decryptChannel, type ChannelCredentials } from './credentials';
+import { clientFor, decryptChannel, type ChannelCredentials } from './credentials';
 import { updateChannel } from './repo';
 
 export const SANDBOX_PREFIX = '/sandbox';
@@ -43,7 +42,7 @@ export async function startSandbox(s: Services, appUrl: string, log: Logger) {
     log: log.child({ component: 'sandbox' }),
   });
   const middleware = sandbox.middleware(SANDBOX_PREFIX);
-  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 5000 });
+  const client = clientFor(creds, 5000);
   // After the server answers (the sandbox is mounted by the caller), submit the starter template.
   setTimeout(() => {
     client
@@ -65,6 +64,6 @@ export async function sendReadReceipt(s: Services, channelId: string, wamid: str
   if (!creds || creds.status !== 'active') {
     return;
   }
-  const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 10_000 });
+  const client = clientFor(creds, 10_000);
   await client.markRead(wamid).catch((err: Error) => s.log.warn({ err: err.message, channelId }, 'read receipt failed'));
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../../services';
-import { CloudApiClient } from '../../whatsapp/client';
+import { clientFor } from '../channels/credentials';
 import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
 import { mediaLimitFor } from './routes';
 import { mediaKey } from './store';
@@ -53,7 +53,7 @@ export class MediaDownloader {
     if (!creds) {
       return;
     }
-    const client = new CloudApiClient({ baseUrl: creds.graphBaseUrl, version: creds.graphVersion, accessToken: creds.accessToken, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, timeoutMs: 30_000 });
+    const client = clientFor(creds, 30_000);
     try {
       const info = await client.getMedia(media.meta_media_id);
       const limit = mediaLimitFor(info.mimeType ?? media.mime_type) ?? 100 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { CloudApiClient } from '../../whatsapp/client';
 import { backoffHintMs, GraphApiError, isRetryable } from '../../whatsapp/errors';
 import { PairLimiter, TokenBucket } from '../../whatsapp/rateLimit';
 import { flagTokenInvalid } from '../channels/commands';
-import type { ChannelCredentials } from '../channels/credentials';
+import { clientFor, type ChannelCredentials } from '../channels/credentials';
 import { applyStatus, EVENTS_CHANNEL, takePendingStatuses } from '../inbox/ingestRepo';
 import { findMedia } from '../media/repo';
 import { MEDIA_PLACEHOLDER } from '../conversations/send';
@@ -201,10 +201,6 @@ export class Sender {
 
 function credsKey(c: ChannelCredentials): string {
   return `${c.graphBaseUrl}|${c.graphVersion}|${c.accessToken}|${c.throughputMps}`;
-}
-
-function clientFor(c: ChannelCredentials): CloudApiClient {
-  return new CloudApiClient({ baseUrl: c.graphBaseUrl, version: c.graphVersion, accessToken: c.accessToken, phoneNumberId: c.phoneNumberId, wabaId: c.wabaId, timeoutMs: 15_000 });
 }
 
 async function notifyStatus(trx: Trx, row: OutboxRow): Promise<void> {
