@@ -168,3 +168,28 @@ describe('webhooks: verification, signatures, every message type, statuses', () 
     expect(ch.messaging_tier).to.equal('TIER_1K');
   });
 });
+
+describe('webhooks with 200 numbers on one panel', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(async () => app.stop());
+
+  it('lists 200 numbers and routes a webhook to each by its own app secret', async function () {
+    this.timeout(120_000);
+    const admin = await app.adminClient();
+    const channels: TestChannel[] = [];
+    for (let i = 0; i < 200; i++) {
+      channels.push(await addChannel(admin, { phoneNumberId: `3${String(i).padStart(9, '0')}`, wabaId: `4${String(i % 20).padStart(9, '0')}` }));
+    }
+    const list = await admin.get('/api/v1/channels');
+    expect(list.body.items).to.have.length(200);
+    for (const ch of [channels[0]!, channels[99]!, channels[199]!]) {
+      const payload = inbound(ch, '15559990000', { type: 'text', text: { body: `to ${ch.phoneNumberId}` } });
+      expect(await postWebhook(app.url, ch.appSecret, payload)).to.equal(200);
+      const row = await app.runtime.services.db('messages').where({ text: `to ${ch.phoneNumberId}` }).first();
+      expect(row.channel_id).to.equal(ch.id);
+    }
+  });
+});
