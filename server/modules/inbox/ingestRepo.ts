@@ -32,7 +32,7 @@ export type InboundResult = { conversationId: string; messageId: string; duplica
  * after commit (a NOTIFY inside the statement would serialize every commit on its flush).
  */
 export async function insertInbound(db: Db | Trx, r: InboundRow): Promise<InboundResult> {
-  const result = await db.raw<{ rows: Array<{ conversation_id: string; message_id: string }> }>(
+  const query = db.raw(
     `WITH contact AS (
        INSERT INTO contacts AS c (id, wa_id, profile_name, country)
        VALUES (:contactId, :waId, :profileName, :country)
@@ -94,8 +94,30 @@ export async function insertInbound(db: Db | Trx, r: InboundRow): Promise<Inboun
       raw: JSON.stringify(r.raw ?? null),
     },
   );
-  const row = result.rows[0];
+  const rows = await runPrepared<{ conversation_id: string; message_id: string }>(db, 'sb_ingest_inbound_v1', query);
+  const row = rows[0];
   return row ? { conversationId: row.conversation_id, messageId: row.message_id, duplicate: false } : { duplicate: true };
+}
+
+type PgClient = { query: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }> };
+
+/**
+ * Runs a statement as a named prepared statement on a pooled connection: the hot ingest
+ * path then skips parsing and planning its CTE on every message. Inside a transaction the
+ * statement runs on the transaction's connection through knex as usual.
+ */
+async function runPrepared<T>(db: Db | Trx, name: string, query: ReturnType<Db['raw']>): Promise<T[]> {
+  if ((db as Trx).isTransaction) {
+    return ((await query) as { rows: T[] }).rows;
+  }
+  const native = query.toSQL().toNative();
+  const conn = (await db.client.acquireConnection()) as PgClient;
+  try {
+    const result = await conn.query({ name, text: native.sql, values: native.bindings as unknown[] });
+    return result.rows as T[];
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
 }
 
 // Later states outrank earlier ones; 'failed' outranks only 'queued' and 'sent' (a delivered message cannot fail).
