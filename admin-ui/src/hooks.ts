@@ -46,3 +46,29 @@ export function toggle(list: string[], value: string, on: boolean): string[] {
   const without = list.filter((item) => item !== value);
   return on ? [...without, value] : without;
 }
+
+/**
+ * Copies a value to the clipboard; where the clipboard is refused (no permission, insecure
+ * context) it selects the shown value for a manual copy instead.
+ */
+export function useCopy(value: string) {
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const ref = useRef<HTMLElement>(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied('yes');
+    } catch {
+      const node = ref.current;
+      const selection = window.getSelection();
+      if (node && selection) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      setCopied('no');
+    }
+  }
+  return { copied, copy, ref };
+}

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useCopy } from '../hooks';
 import { useI18n } from '../i18n';
 
 interface CopyTextProps {
@@ -13,25 +13,7 @@ interface CopyTextProps {
 /** A value shown in full with a copy button; falls back to selecting it for a manual copy. */
 export function CopyText({ id, value, button, label }: CopyTextProps) {
   const { t } = useI18n();
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-  const codeRef = useRef<HTMLElement>(null);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(value);
-      setCopied('yes');
-    } catch {
-      const node = codeRef.current;
-      const selection = window.getSelection();
-      if (node && selection) {
-        const range = document.createRange();
-        range.selectNodeContents(node);
-        selection.removeAllRanges();
-        selection.addRange(range);
-      }
-      setCopied('no');
-    }
-  }
+  const { copied, copy, ref: codeRef } = useCopy(value);
 
   return (
     <div className="copy-text">

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useCopy } from '../hooks';
 import { useI18n } from '../i18n';
 import { Dialog } from './Dialog';
 
@@ -11,26 +11,7 @@ interface TemporaryPasswordProps {
 /** Shows a one-time temporary password with a copy button. It is never shown again. */
 export function TemporaryPassword({ email, password, onClose }: TemporaryPasswordProps) {
   const { t } = useI18n();
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-  const codeRef = useRef<HTMLElement>(null);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(password);
-      setCopied('yes');
-    } catch {
-      // Clipboard refused (no permission, insecure context): select it for a manual copy.
-      const node = codeRef.current;
-      const selection = window.getSelection();
-      if (node && selection) {
-        const range = document.createRange();
-        range.selectNodeContents(node);
-        selection.removeAllRanges();
-        selection.addRange(range);
-      }
-      setCopied('no');
-    }
-  }
+  const { copied, copy, ref: codeRef } = useCopy(password);
 
   return (
     <Dialog title={t('tempPassword.title')} onClose={onClose} id="temporary-password-dialog">
