@@ -374,7 +374,10 @@ export function clusterCpuSeconds(): number | null {
       // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ppid = Number(fields[1]);
-      if (Number(entry) === postmaster || ppid === postmaster) {
+      if (Number(entry) === postmaster) {
+        // The postmaster's own time, and that of backends that have exited (cutime, cstime).
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      } else if (ppid === postmaster) {
         ticks += Number(fields[11]) + Number(fields[12]);
       }
     }

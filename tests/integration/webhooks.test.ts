@@ -115,6 +115,29 @@ describe('webhooks: verification, signatures, every message type, statuses', () 
     expect(Number(count[0]!.n)).to.equal(1000);
   });
 
+  it('stores concurrent webhooks (many per customer, each delivered twice at once) exactly once, counting every message', async () => {
+    // Concurrent webhooks share statements (group commit); a customer never appears twice in
+    // one statement, and a repeat racing its original is still stored once.
+    const customers = Array.from({ length: 12 }, (_, i) => `4930555${String(i).padStart(4, '0')}`);
+    const payloads = customers.flatMap((from) =>
+      Array.from({ length: 8 }, (_, k) => inbound(channel, from, { type: 'text', text: { body: `burst ${k}` } })),
+    );
+    const statuses = await Promise.all([...payloads, ...payloads].map((p) => postWebhook(app.url, channel.appSecret, p)));
+    expect(statuses.every((s) => s === 200)).to.equal(true);
+    const wamids = payloads.map((p) => (p.entry[0]!.changes[0]!.value as any).messages[0].id as string);
+    const rows = await db()('messages').whereIn('wamid', wamids).select('wamid', 'conversation_id');
+    expect(rows).to.have.length(payloads.length);
+    expect(new Set(rows.map((r) => r.wamid)).size).to.equal(payloads.length);
+    const conversations = await db()('conversations')
+      .join('contacts', 'contacts.id', 'conversations.contact_id')
+      .whereIn('contacts.wa_id', customers)
+      .where('conversations.channel_id', channel.id)
+      .select('conversations.id', 'unread_count', 'last_message_preview');
+    expect(conversations).to.have.length(customers.length);
+    expect(conversations.every((c) => c.unread_count === 8)).to.equal(true);
+    expect(new Set(rows.map((r) => r.conversation_id)).size).to.equal(customers.length);
+  });
+
   async function outboundMessage(to: string): Promise<string> {
     // An outbound message as the sender leaves it: a row with its wamid.
     const w = wamid();

@@ -4,8 +4,8 @@ import type { InboundMessage, ParsedWebhook, QualityUpdate, StatusUpdate, Templa
 import { countryOfWaId } from '../../whatsapp/country';
 import type { ChannelCredentials } from '../channels/credentials';
 import { updateChannelsByWaba } from '../channels/repo';
-import { insertPendingMedia } from '../media/repo';
-import { applyStatus, insertInbound } from './ingestRepo';
+import { applyStatus } from './ingestRepo';
+import { type InboundBatcher, type InboundRow } from './inboundBatcher';
 import { upsertTemplateStatus } from './templateRepo';
 import type { LiveNotice } from './publisher';
 
@@ -35,17 +35,10 @@ function previewOf(m: InboundMessage): string {
   return m.reaction ? `${m.reaction.emoji}` : `[${m.type}]`;
 }
 
-async function storeMessage(db: Db | Trx, channel: ChannelCredentials, m: InboundMessage, outcome: IngestOutcome): Promise<void> {
-  const createdAt = new Date();
-  let mediaId: string | null = null;
-  if (m.media) {
-    mediaId = newId();
-    await insertPendingMedia(db, { id: mediaId, channelId: channel.id, mimeType: m.media.mimeType, sha256: m.media.sha256, filename: m.media.filename, metaMediaId: m.media.id });
-  }
-  const messageId = newId();
-  const result = await insertInbound(db, {
-    messageId,
-    createdAt,
+function inboundRow(channel: ChannelCredentials, m: InboundMessage): InboundRow {
+  return {
+    messageId: newId(),
+    createdAt: new Date(),
     channelId: channel.id,
     contactId: newId(),
     waId: m.from,
@@ -55,26 +48,13 @@ async function storeMessage(db: Db | Trx, channel: ChannelCredentials, m: Inboun
     type: m.type,
     text: m.text,
     content: m.content,
-    mediaId,
+    media: m.media ? { id: newId(), mimeType: m.media.mimeType, sha256: m.media.sha256, filename: m.media.filename, metaMediaId: m.media.id } : null,
     contextWamid: m.contextWamid ?? m.reaction?.wamid ?? null,
     sentAt: m.timestamp,
     preview: previewOf(m),
     raw: m.raw,
     conversationId: newId(),
-  });
-  if (result.duplicate) {
-    outcome.duplicates += 1;
-    if (mediaId) {
-      // The pending media row of a repeated message is not needed.
-      await db('media').where({ id: mediaId }).delete();
-    }
-    return;
-  }
-  outcome.stored += 1;
-  outcome.notices.push({ type: 'message.created', conversationId: result.conversationId, messageId, createdAt });
-  if (mediaId) {
-    outcome.pendingMedia.push(mediaId);
-  }
+  };
 }
 
 async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome): Promise<void> {
@@ -89,44 +69,53 @@ async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome
 }
 
 /**
- * Makes a verified webhook durable: messages, statuses, template and quality changes, all in
- * one transaction (a single event needs no explicit transaction: its statement is atomic).
- * `channelFor` names the channel of each phone_number_id, already checked against the secret.
+ * Makes a verified webhook durable: messages (through the batcher's group commit), statuses,
+ * template and quality changes. The events of one payload are not stored atomically, and need
+ * not be: each is idempotent, so a payload that fails half way is answered 5xx and Meta's
+ * retry completes it. `channelFor` names the channel of each phone_number_id, already checked
+ * against the secret.
  */
 export async function ingestWebhook(
   db: Db,
+  batcher: InboundBatcher,
   parsed: ParsedWebhook,
   channelFor: (phoneNumberId: string) => ChannelCredentials,
 ): Promise<IngestOutcome> {
   const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [] };
-  const run = async (q: Db | Trx) => {
-    for (const event of parsed.events) {
-      switch (event.kind) {
-        case 'message':
-          await storeMessage(q, channelFor(event.phoneNumberId), event, outcome);
-          break;
-        case 'status':
-          await storeStatus(q, event, outcome);
-          break;
-        case 'template_status':
-          await upsertTemplateStatus(q, event as TemplateStatusUpdate);
-          outcome.templateWabas.push(event.wabaId);
-          break;
-        case 'quality':
-          await applyQuality(q, event as QualityUpdate);
-          break;
-        default:
-          break;
-      }
+  const rows: InboundRow[] = [];
+  for (const event of parsed.events) {
+    if (event.kind === 'message') {
+      rows.push(inboundRow(channelFor(event.phoneNumberId), event));
     }
-  };
-  // One event without media is one atomic statement; anything more gets a transaction.
-  const first = parsed.events[0];
-  const single = parsed.events.length === 1 && !(first?.kind === 'message' && first.media);
-  if (single) {
-    await run(db);
-  } else {
-    await db.transaction(run);
+  }
+  const results = rows.length > 0 ? await batcher.store(rows) : [];
+  results.forEach((result, i) => {
+    const row = rows[i]!;
+    if (result.duplicate) {
+      outcome.duplicates += 1;
+      return;
+    }
+    outcome.stored += 1;
+    outcome.notices.push({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId, createdAt: row.createdAt });
+    if (row.media) {
+      outcome.pendingMedia.push(row.media.id);
+    }
+  });
+  for (const event of parsed.events) {
+    switch (event.kind) {
+      case 'status':
+        await storeStatus(db, event, outcome);
+        break;
+      case 'template_status':
+        await upsertTemplateStatus(db, event as TemplateStatusUpdate);
+        outcome.templateWabas.push(event.wabaId);
+        break;
+      case 'quality':
+        await applyQuality(db, event as QualityUpdate);
+        break;
+      default:
+        break;
+    }
   }
   return outcome;
 }

@@ -1,10 +1,13 @@
 import type { Db } from '../../db/knex';
+import { runPrepared } from '../../db/prepared';
 import type { Logger } from '../../lib/logger';
 import { EVENTS_CHANNEL } from './ingestRepo';
 
 export type LiveNotice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: Date | string };
 
 const MAX_BATCH = 500;
+
+const PUBLISH = `SELECT set_config('synchronous_commit', 'off', true), count(pg_notify($1, p)) FROM unnest($2::text[]) AS p`;
 
 /**
  * Publishes live notices after the data they announce is committed, batched into one
@@ -46,10 +49,8 @@ export class EventPublisher {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.db.transaction(async (trx) => {
-          await trx.raw('SET LOCAL synchronous_commit = off');
-          await trx.raw('SELECT pg_notify(?, p) FROM unnest(?::text[]) AS p', [EVENTS_CHANNEL, batch]);
-        });
+        // One statement, its own implicit transaction: set_config(..., true) lasts until its commit.
+        await runPrepared(this.db, 'sb_publish_notices_v1', PUBLISH, [EVENTS_CHANNEL, batch]);
       } catch (err) {
         this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live notices not published');
       }

@@ -4,6 +4,7 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { verifySignature } from '../../whatsapp/signature';
 import { parseWebhook, ParseError } from '../../whatsapp/webhookParse';
+import { InboundBatcher } from '../inbox/inboundBatcher';
 import { ingestWebhook } from '../inbox/ingest';
 
 // 1,000 changes in one POST, each with a message and its contact, stay well under this.
@@ -17,6 +18,8 @@ const verifyQuery = z.object({
 
 /** Meta's webhook endpoint: the subscription check and signed notifications. */
 export function registerWebhookRoutes(t: RouteTable, s: Services): void {
+  // Inbound messages of concurrent webhooks share statements and commits (group commit).
+  const batcher = new InboundBatcher(s.db);
   t.add({
     method: 'get', path: '/webhooks/whatsapp', tag: 'webhooks', summary: "Meta's subscription check (hub.challenge)",
     access: access.public(), query: verifyQuery as unknown as z.ZodType<Record<string, unknown>>,
@@ -62,7 +65,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
         }
         byPhone.set(id, channel);
       }
-      const outcome = await ingestWebhook(s.db, parsed, (id) => byPhone.get(id)!);
+      const outcome = await ingestWebhook(s.db, batcher, parsed, (id) => byPhone.get(id)!);
       s.metrics.webhookRequests.inc({ outcome: 'accepted' });
       s.metrics.webhookEvents.inc({ kind: 'message' }, outcome.stored);
       s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);
