@@ -94,6 +94,11 @@ export async function findConversation(db: Db | Trx, id: string): Promise<Conver
   return selectConversations(db).where('v.id', id).first();
 }
 
+/** Several conversations by id in one query (the live events of a burst). */
+export async function findConversations(db: Db | Trx, ids: readonly string[]): Promise<ConversationRow[]> {
+  return ids.length === 0 ? [] : selectConversations(db).whereIn('v.id', [...new Set(ids)]);
+}
+
 export async function updateConversation(trx: Db | Trx, id: string, patch: Record<string, unknown>): Promise<void> {
   await trx('conversations').where({ id }).update({ ...patch, updated_at: new Date() });
 }
@@ -147,6 +152,22 @@ export async function findMessage(db: Db | Trx, id: string, createdAt?: Date): P
     q.where('m.created_at', createdAt);
   }
   return q.first();
+}
+
+/**
+ * Several messages by id in one query. The creation times, when known, bound the scan to the
+ * partitions that can hold them.
+ */
+export async function findMessages(db: Db | Trx, ids: readonly string[], createdAt: readonly Date[] = []): Promise<MessageRow[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  const q = selectMessages(db).whereIn('m.id', [...new Set(ids)]);
+  if (createdAt.length === ids.length) {
+    const times = createdAt.map((d) => d.getTime());
+    q.whereBetween('m.created_at', [new Date(Math.min(...times)), new Date(Math.max(...times))]);
+  }
+  return q;
 }
 
 /** Messages quoted by (context) or reacting to the given wamids, to show replies and reactions. */

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { AuthState } from '../../http/context';
 import type { Logger } from '../../lib/logger';
 import { presentConversation } from '../conversations/present';
-import { findConversation, findMessage, messagesByWamid, type ConversationRow } from '../conversations/repo';
+import { findConversations, findMessage, findMessages, messagesByWamid, type ConversationRow, type MessageRow } from '../conversations/repo';
 import { presentMessages } from '../conversations/routes';
 import type { Services } from '../../services';
 
@@ -12,6 +12,8 @@ type Notice = { type: 'message.created' | 'message.status' | 'message.updated' |
 
 // Proxies close idle connections; a comment line every 20 s keeps the stream open.
 const HEARTBEAT_MS = 20_000;
+// Notices rendered together at most (two queries for the lot).
+const MAX_DISPATCH_BATCH = 500;
 
 /**
  * Server-Sent Events for the inbox. Every web process LISTENs on the events channel; for each
@@ -20,6 +22,8 @@ const HEARTBEAT_MS = 20_000;
  */
 export class LiveEvents {
   private clients = new Set<Client>();
+  private pending: string[] = [];
+  private draining: Promise<void> | null = null;
   private heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -48,47 +52,93 @@ export class LiveEvents {
     res.on('close', () => this.clients.delete(client));
   }
 
-  /** Handles one NOTIFY payload. */
-  async dispatch(payload: string): Promise<void> {
+  /**
+   * Handles a NOTIFY payload. Notices are rendered in batches, in order: whatever arrives while
+   * one batch is being rendered goes into the next, so a burst costs two queries per batch,
+   * not per message, and never crowds the pool that webhooks need.
+   */
+  dispatchSafely(payload: string): void {
     if (this.clients.size === 0) {
       return;
     }
-    let notice: Notice;
-    try {
-      notice = JSON.parse(payload) as Notice;
-    } catch {
-      return;
+    this.pending.push(payload);
+    if (!this.draining) {
+      this.draining = this.drain().finally(() => {
+        this.draining = null;
+      });
     }
-    const conversation = await findConversation(this.s.db, notice.conversationId);
-    if (!conversation) {
-      return;
-    }
-    const rendered = await this.render(notice, conversation);
-    if (!rendered) {
-      return;
-    }
-    const { event, data } = rendered;
-    const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    const summary = event === 'conversation.updated' || event === 'message.status' ? null : `event: conversation.updated\ndata: ${JSON.stringify({ conversation: presentConversation(conversation) })}\n\n`;
-    for (const client of this.clients) {
-      // The session cache answers without a query, and reflects role changes at once.
-      const auth = (await this.s.sessions.resolve(client.token).catch(() => null)) ?? null;
-      if (auth?.ability.can('read', subject)) {
-        client.auth = auth;
-        client.res.write(summary ? frame + summary : frame);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_DISPATCH_BATCH);
+      try {
+        await this.dispatch(batch);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live event dispatch failed');
       }
     }
   }
 
-  private async render(notice: Notice, conversation: ConversationRow): Promise<{ event: string; data: unknown } | null> {
+  private async dispatch(payloads: string[]): Promise<void> {
+    if (this.clients.size === 0) {
+      return;
+    }
+    const notices = payloads.flatMap((p): Notice[] => {
+      try {
+        return [JSON.parse(p) as Notice];
+      } catch {
+        return [];
+      }
+    });
+    const conversations = new Map((await findConversations(this.s.db, notices.map((n) => n.conversationId))).map((c) => [c.id, c]));
+    const wanted = notices.filter((n) => n.type !== 'conversation.updated' && n.messageId && conversations.has(n.conversationId));
+    const times = wanted.every((n) => n.createdAt) ? wanted.map((n) => new Date(n.createdAt!)) : [];
+    const messages = new Map((await findMessages(this.s.db, wanted.map((n) => n.messageId!), times)).map((m) => [m.id, m]));
+
+    // Each stream's rights once per batch: the session cache answers without a query, and
+    // reflects role changes at once.
+    const readers: Array<{ client: Client; out: string }> = [];
+    for (const client of this.clients) {
+      const auth = await this.s.sessions.resolve(client.token).catch(() => null);
+      if (auth) {
+        client.auth = auth;
+        readers.push({ client, out: '' });
+      }
+    }
+    for (const notice of notices) {
+      const conversation = conversations.get(notice.conversationId);
+      if (!conversation) {
+        continue;
+      }
+      const rendered = await this.render(notice, conversation, notice.messageId ? messages.get(notice.messageId) : undefined);
+      if (!rendered) {
+        continue;
+      }
+      const { event, data } = rendered;
+      const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
+      let frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+      if (event !== 'conversation.updated' && event !== 'message.status') {
+        frame += `event: conversation.updated\ndata: ${JSON.stringify({ conversation: presentConversation(conversation) })}\n\n`;
+      }
+      for (const reader of readers) {
+        if (reader.client.auth.ability.can('read', subject)) {
+          reader.out += frame;
+        }
+      }
+    }
+    for (const { client, out } of readers) {
+      if (out && this.clients.has(client)) {
+        client.res.write(out);
+      }
+    }
+  }
+
+  private async render(notice: Notice, conversation: ConversationRow, loaded: MessageRow | undefined): Promise<{ event: string; data: unknown } | null> {
     if (notice.type === 'conversation.updated') {
       return { event: 'conversation.updated', data: { conversation: presentConversation(conversation) } };
     }
-    if (!notice.messageId) {
-      return null;
-    }
-    let row = await findMessage(this.s.db, notice.messageId, notice.createdAt ? new Date(notice.createdAt) : undefined);
+    let row = loaded;
     if (!row) {
       return null;
     }
@@ -132,10 +182,5 @@ export class LiveEvents {
       client.res.end();
     }
     this.clients.clear();
-  }
-
-  /** Logs a dispatch failure without breaking the listener. */
-  dispatchSafely(payload: string): void {
-    this.dispatch(payload).catch((err: Error) => this.log.warn({ err: err.message }, 'live event dispatch failed'));
   }
 }
