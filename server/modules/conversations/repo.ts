@@ -96,7 +96,7 @@ export async function findConversation(db: Db | Trx, id: string): Promise<Conver
 
 /** Several conversations by id in one query (the live events of a burst). */
 export async function findConversations(db: Db | Trx, ids: readonly string[]): Promise<ConversationRow[]> {
-  return ids.length === 0 ? [] : selectConversations(db).whereIn('v.id', [...new Set(ids)]);
+  return ids.length === 0 ? [] : selectConversations(db).whereRaw('v.id = ANY(?::uuid[])', [[...new Set(ids)]]);
 }
 
 export async function updateConversation(trx: Db | Trx, id: string, patch: Record<string, unknown>): Promise<void> {
@@ -162,7 +162,8 @@ export async function findMessages(db: Db | Trx, ids: readonly string[], created
   if (ids.length === 0) {
     return [];
   }
-  const q = selectMessages(db).whereIn('m.id', [...new Set(ids)]);
+  // One statement text whatever the count (ANY of an array), so it is planned like the others.
+  const q = selectMessages(db).whereRaw('m.id = ANY(?::uuid[])', [[...new Set(ids)]]);
   if (createdAt.length === ids.length) {
     const times = createdAt.map((d) => d.getTime());
     q.whereBetween('m.created_at', [new Date(Math.min(...times)), new Date(Math.max(...times))]);
