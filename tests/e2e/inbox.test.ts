@@ -58,6 +58,11 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
       { timeout: 15_000 },
     );
     expect(await outbound.getAttribute('data-status')).to.equal('read');
+
+    // Replying claimed the conversation: the header says so without a refresh, whichever of the
+    // send's response and the live update came first.
+    const me = (await app.runtime.services.db('users').where({ email: app.admin.email }).first('name')) as { name: string };
+    await agentPage.locator('#conversation-assignee', { hasText: me.name }).waitFor({ timeout: 5_000 });
     await agentPage.screenshot({ path: 'test-results/e2e-inbox.png' }).catch(() => undefined);
     await customer.screenshot({ path: 'test-results/e2e-simulator.png' }).catch(() => undefined);
   });

@@ -62,6 +62,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const loadedOnce = useRef(false);
   const messagesRef = useRef<Message[]>([]);
+  const conversationRef = useRef<ConversationSummary | null>(initial);
   const { run: runHistory } = history;
   const { run: runOlder } = older;
 
@@ -70,6 +71,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   useEffect(() => {
     parent.current = { onConversation, onRead, onIncoming };
     messagesRef.current = messages;
+    conversationRef.current = conversation;
   });
 
   const update = useCallback((next: ConversationSummary) => {
@@ -268,11 +270,14 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
     (message: Message) => {
       stickToBottom.current = true;
       setMessages((current) => addMessages(current, [message]));
-      if (conversation) {
-        update({ ...conversation, lastMessageAt: message.createdAt, lastMessagePreview: previewOf(message, t), lastMessageDirection: message.direction });
+      // The latest conversation, not the one this callback was made with: the composer calls it
+      // after its request, and the live update (a claim, say) may have arrived meanwhile.
+      const latest = conversationRef.current;
+      if (latest) {
+        update({ ...latest, lastMessageAt: message.createdAt, lastMessagePreview: previewOf(message, t), lastMessageDirection: message.direction });
       }
     },
-    [conversation, update, t],
+    [update, t],
   );
 
   const windowClosed = useCallback(() => {
