@@ -36,7 +36,37 @@ const envSchema = z.object({
   BODY_LIMIT_KB: positiveInt(256),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  MEDIA_STORE: z.enum(['directory', 's3']).default('directory'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  S3_REGION: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a region name such as us-east-1').default('us-east-1'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3 to 63 lowercase letters, digits, dots, hyphens or underscores')
+    .optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^(?!.*(\.\.|\/\/))[A-Za-z0-9][A-Za-z0-9/_.-]{0,100}$/, 'must start with a letter or digit, use only letters, digits and / _ . -, and contain no .. or //')
+    .optional(),
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
 });
+
+/** Where an S3-compatible media store is and how to reach it. */
+export type S3Settings = Readonly<{
+  /** undefined: AWS S3 itself; else the S3-compatible server's URL. */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  /** Prepended to every key: "" or a folder ending in "/". */
+  prefix: string;
+  /** Path-style URLs (https://host/bucket/key), which most S3-compatible servers need. */
+  forcePathStyle: boolean;
+  /** Static keys; undefined lets the SDK's default chain find credentials (IRSA, instance profile, AWS_* env). */
+  credentials: Readonly<{ accessKeyId: string; secretAccessKey: string }> | undefined;
+}>;
+
+export type MediaSettings = Readonly<{ store: 'directory' }> | Readonly<{ store: 's3'; s3: S3Settings }>;
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -59,6 +89,7 @@ export type Config = Readonly<{
   bodyLimitBytes: number;
   trustProxy: boolean;
   shutdownTimeoutMs: number;
+  media: MediaSettings;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -78,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (relevant.DATABASE_URL && !relevant.SWITCHBOARD_MASTER_KEY) {
     problems.push('SWITCHBOARD_MASTER_KEY: required when DATABASE_URL is set (32 random bytes, base64)');
   }
+  problems.push(...mediaProblems(relevant));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -103,5 +135,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    media: e.MEDIA_STORE === 's3' && e.S3_BUCKET ? { store: 's3', s3: s3Settings({ ...e, S3_BUCKET: e.S3_BUCKET }) } : { store: 'directory' },
+  };
+}
+
+/** Settings that are each valid but do not fit together; read from the raw values, so they are reported with any other problem. */
+function mediaProblems(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const s3 = raw.MEDIA_STORE === 's3';
+  if (s3 && !raw.S3_BUCKET) {
+    problems.push('S3_BUCKET: required when MEDIA_STORE is s3');
+  }
+  if ((raw.MEDIA_STORE ?? 'directory') === 'directory' && raw.S3_BUCKET) {
+    // Media would otherwise land on local disk while the operator believes it is in the bucket.
+    problems.push('MEDIA_STORE: must be s3 when S3_BUCKET is set (or unset S3_BUCKET to keep media in the data dir)');
+  }
+  if (s3 && Boolean(raw.S3_ACCESS_KEY_ID) !== Boolean(raw.S3_SECRET_ACCESS_KEY)) {
+    const missing = raw.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    const other = raw.S3_ACCESS_KEY_ID ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY';
+    problems.push(`${missing}: required when ${other} is set (or unset both to use the default AWS credential chain)`);
+  }
+  return problems;
+}
+
+function s3Settings(e: z.infer<typeof envSchema> & { S3_BUCKET: string }): S3Settings {
+  const prefix = e.S3_PREFIX ?? '';
+  return {
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    bucket: e.S3_BUCKET,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    // AWS serves virtual-hosted buckets; a custom endpoint (MinIO, Ceph, ...) usually serves paths only.
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+    credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
   };
 }

@@ -9,6 +9,7 @@ export type ErrorId =
   | 'csrf_failed'
   | 'forbidden'
   | 'not_found'
+  | 'media_missing'
   | 'conflict'
   | 'window_closed'
   | 'channel_unavailable'

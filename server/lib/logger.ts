@@ -18,6 +18,11 @@ export function createLogger(level: string): pino.Logger {
         '*.accessToken',
         '*.appSecret',
         '*.masterKey',
+        // S3 media store keys, as they sit in the config (config.media.s3.credentials).
+        '*.secretAccessKey',
+        '*.credentials.secretAccessKey',
+        'media.s3.credentials.secretAccessKey',
+        'config.media.s3.credentials.secretAccessKey',
         '*.cookie',
         '*.authorization',
         '*.text',

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         bodyLimitBytes: 256 * 1024,
         trustProxy: false,
         shutdownTimeoutMs: 10_000,
+        media: { store: 'directory' },
       });
       expect(config.dataDir).to.equal(path.join(projectRoot, '.data'));
     });
@@ -195,6 +196,87 @@ describe('loadConfig', () => {
     it('resolves a relative data dir against the project root and keeps an absolute one', () => {
       expect(loadConfig({ SWITCHBOARD_DATA_DIR: 'var/data' }).dataDir).to.equal(path.join(projectRoot, 'var/data'));
       expect(loadConfig({ SWITCHBOARD_DATA_DIR: '/srv/switchboard' }).dataDir).to.equal('/srv/switchboard');
+    });
+  });
+
+  describe('media store', () => {
+    const S3 = { MEDIA_STORE: 's3', S3_BUCKET: 'switchboard-media' };
+
+    it('keeps media in the data dir unless MEDIA_STORE is s3', () => {
+      expect(loadConfig({ MEDIA_STORE: 'directory' }).media).to.deep.equal({ store: 'directory' });
+      // Compose files pass every variable, empty when unused.
+      expect(loadConfig({ MEDIA_STORE: '', S3_BUCKET: '', S3_ENDPOINT: '' }).media).to.deep.equal({ store: 'directory' });
+    });
+
+    it('reads an S3-compatible server: path-style by default with an endpoint, the prefix as a folder, static keys', () => {
+      const config = loadConfig({
+        ...S3,
+        S3_ENDPOINT: 'https://minio.internal:9000',
+        S3_REGION: 'eu-west-3',
+        S3_PREFIX: 'prod/media',
+        S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+        S3_SECRET_ACCESS_KEY: 'secret/with+chars',
+      });
+      expect(config.media).to.deep.equal({
+        store: 's3',
+        s3: {
+          endpoint: 'https://minio.internal:9000',
+          region: 'eu-west-3',
+          bucket: 'switchboard-media',
+          prefix: 'prod/media/',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret/with+chars' },
+        },
+      });
+    });
+
+    it('defaults to AWS itself: us-east-1, virtual-hosted buckets, no prefix, the default credential chain', () => {
+      expect(loadConfig(S3).media).to.deep.equal({
+        store: 's3',
+        s3: { endpoint: undefined, region: 'us-east-1', bucket: 'switchboard-media', prefix: '', forcePathStyle: false, credentials: undefined },
+      });
+      const forced = loadConfig({ ...S3, S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'false' }).media;
+      expect(forced.store === 's3' && forced.s3.forcePathStyle).to.equal(false);
+    });
+
+    it('requires a bucket with MEDIA_STORE=s3, and MEDIA_STORE=s3 with a bucket', () => {
+      expect(configErrorFor({ MEDIA_STORE: 's3' }).problems).to.deep.equal(['S3_BUCKET: required when MEDIA_STORE is s3']);
+      const { problems } = configErrorFor({ S3_BUCKET: 'switchboard-media' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^MEDIA_STORE: must be s3 when S3_BUCKET is set/);
+    });
+
+    it('requires both access keys or neither, and never repeats the secret in a problem', () => {
+      const onlySecret = configErrorFor({ ...S3, S3_SECRET_ACCESS_KEY: 'TOPSECRET' });
+      expect(onlySecret.problems).to.have.length(1);
+      expect(onlySecret.problems[0]).to.match(/^S3_ACCESS_KEY_ID: required when S3_SECRET_ACCESS_KEY is set/);
+      expect(onlySecret.message).not.to.include('TOPSECRET');
+      const onlyId = configErrorFor({ ...S3, S3_ACCESS_KEY_ID: 'AKIAEXAMPLE' });
+      expect(onlyId.problems).to.have.length(1);
+      expect(onlyId.problems[0]).to.match(/^S3_SECRET_ACCESS_KEY: required when S3_ACCESS_KEY_ID is set/);
+    });
+
+    it('names each bad S3 value on its own line, with the other problems', () => {
+      const env = {
+        MEDIA_STORE: 'minio',
+        S3_ENDPOINT: 'ftp://files.example',
+        S3_BUCKET: 'Not_A_Bucket!',
+        S3_PREFIX: '/abs/../path',
+        S3_REGION: 'eu west',
+        S3_FORCE_PATH_STYLE: 'sometimes',
+        PORT: 'abc',
+      };
+      const { problems } = configErrorFor(env);
+      expect(problems).to.have.length(Object.keys(env).length);
+      for (const name of Object.keys(env)) {
+        expect(linesNaming(problems, name), name).to.have.length(1);
+      }
+    });
+
+    it('refuses a prefix that could climb out of its folder', () => {
+      for (const prefix of ['a/../b', 'a//b', '../x', '/x']) {
+        expect(linesNaming(configErrorFor({ ...S3, S3_PREFIX: prefix }).problems, 'S3_PREFIX'), prefix).to.have.length(1);
+      }
     });
   });
 });

@@ -199,6 +199,26 @@ describe('helm chart (helm/switchboard)', () => {
       (good.secret as Record<string, unknown>).masterKey = Buffer.alloc(32, 7).toString('base64');
       expect(validate(good), JSON.stringify(validate.errors)).to.equal(true);
     });
+
+    it('accepts an S3 media store with a bucket, and refuses one without a bucket or with a climbing prefix', () => {
+      const withS3 = (s3: Record<string, unknown>): Record<string, unknown> => {
+        const v = clone();
+        v.media = { store: 's3', s3: { ...(v.media as { s3: object }).s3, ...s3 } };
+        return v;
+      };
+      expect(validate(withS3({ bucket: 'switchboard-media', endpoint: 'https://minio.example:9000', prefix: 'prod/' })), JSON.stringify(validate.errors)).to.equal(true);
+      expect(validate(withS3({ bucket: '' }))).to.equal(false);
+      expect(validate.errors?.map((e) => e.instancePath)).to.include('/media/s3/bucket');
+      expect(validate(withS3({ bucket: 'switchboard-media', prefix: 'a/../b' }))).to.equal(false);
+      expect(validate(withS3({ bucket: 'switchboard-media', endpoint: 'minio:9000' }))).to.equal(false);
+      expect(validate({ ...clone(), media: { store: 'minio' } })).to.equal(false);
+    });
+
+    it('uses no lookahead in patterns: Helm validates them with Go\'s RE2', () => {
+      const patterns = [...JSON.stringify(schema).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+      expect(patterns.length).to.be.greaterThan(5);
+      expect(patterns.filter((p) => /\(\?[=!<]/.test(p))).to.deep.equal([]);
+    });
   });
 
   describe('templates', () => {
@@ -271,6 +291,15 @@ describe('helm chart (helm/switchboard)', () => {
         expect(t).to.match(/seccompProfile:\s+type: RuntimeDefault/);
         expect(t).to.match(/mountPath: \/tmp\b/);
         expect(t).to.match(/mountPath: \/var\/lib\/switchboard\b/);
+      });
+
+      it('passes the media store, and the S3 keys from the Secret as optional (the SDK chain otherwise)', () => {
+        const t = text();
+        expect(t).to.match(/name: MEDIA_STORE\s+value: \{\{ \.Values\.media\.store \| quote \}\}/);
+        expect(t).to.match(/name: S3_BUCKET\s+value: \{\{ required /);
+        for (const key of ['s3AccessKeyId', 's3SecretAccessKey']) {
+          expect(t).to.match(new RegExp(`key: \\{\\{ \\.Values\\.secret\\.keys\\.${key} \\}\\}\\s+optional: true`), key);
+        }
       });
 
       it('probes liveness on /healthz and readiness on /readyz, behind a startup probe', () => {

@@ -159,8 +159,49 @@ overrides the chart's variables of the same name.
     secretKeyRef:
       name: {{ include "switchboard.secretName" . }}
       key: {{ .Values.secret.keys.masterKey }}
+{{- include "switchboard.mediaEnv" . }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+MEDIA_STORE and, for an S3-compatible bucket, where it is. The access keys come
+from the Secret and are optional there: without them the AWS SDK finds
+credentials itself (IRSA, EKS Pod Identity, instance profile).
+*/}}
+{{- define "switchboard.mediaEnv" }}
+- name: MEDIA_STORE
+  value: {{ .Values.media.store | quote }}
+{{- if eq .Values.media.store "s3" }}
+- name: S3_BUCKET
+  value: {{ required "media.s3.bucket is required when media.store is s3" .Values.media.s3.bucket | quote }}
+- name: S3_REGION
+  value: {{ .Values.media.s3.region | quote }}
+{{- with .Values.media.s3.endpoint }}
+- name: S3_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.media.s3.prefix }}
+- name: S3_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+{{- if kindIs "bool" .Values.media.s3.forcePathStyle }}
+- name: S3_FORCE_PATH_STYLE
+  value: {{ .Values.media.s3.forcePathStyle | quote }}
+{{- end }}
+- name: S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "switchboard.secretName" . }}
+      key: {{ .Values.secret.keys.s3AccessKeyId }}
+      optional: true
+- name: S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "switchboard.secretName" . }}
+      key: {{ .Values.secret.keys.s3SecretAccessKey }}
+      optional: true
 {{- end }}
 {{- end }}
 

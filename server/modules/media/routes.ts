@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { loadConversation } from '../conversations/routes';
 import { conversationOfMedia, findMedia, insertStoredMedia } from './repo';
-import { mediaKey } from './store';
+import { isMediaMissing, mediaKey } from './store';
 
 // Meta's limits: image 5 MB (jpeg, png), video and audio 16 MB, document 100 MB, sticker 100 KB (500 KB animated).
 const MB = 1024 * 1024;
@@ -115,7 +115,18 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       if (media.state !== 'stored' || !media.storage_key) {
         throw new AppError(409, 'conflict', media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
       }
-      const { stream, size } = await s.media.open(media.storage_key);
+      let opened;
+      try {
+        opened = await s.media.open(media.storage_key);
+      } catch (err) {
+        if (!isMediaMissing(err)) {
+          throw err;
+        }
+        // The database knows the file but the store lost it: an operator must hear of it.
+        s.log.error({ mediaId: media.id, storageKey: media.storage_key }, 'media missing from the media store');
+        throw new AppError(410, 'media_missing', 'The file is no longer in the media store.');
+      }
+      const { stream, size } = opened;
       const inline = INLINE_TYPES.test(media.mime_type);
       ctx.set('Content-Type', inline ? media.mime_type : 'application/octet-stream');
       ctx.set('Content-Length', String(size));
