@@ -1,4 +1,4 @@
-import type { Db } from '../../db/knex';
+import { isDatabaseUnavailable, type Db } from '../../db/knex';
 import { runPrepared } from '../../db/prepared';
 
 /** One inbound message, ready to store: ids are chosen by the caller, media arrives pending. */
@@ -132,66 +132,64 @@ export async function insertInboundBatch(db: Db, rows: readonly InboundRow[]): P
 
 type Waiting = { row: InboundRow; resolve: (r: InboundResult) => void; reject: (err: unknown) => void };
 
-/** Inbound messages waiting in one lane, and whether a batch of the lane is in the database. */
-type Lane = { queue: Waiting[]; busy: boolean };
-
-export type BatcherOptions = { lanes?: number; maxBatch?: number };
-
 /**
  * Group commit for inbound messages. Webhooks arrive one message at a time, many at once; each
- * waits for its message to be durable before it is acknowledged. Messages are spread over a few
- * lanes by customer (the same customer always in the same lane, so concurrent batches never
- * touch the same contact or conversation), and each lane has one batch in the database at a
- * time: whatever arrived meanwhile goes in the next one. An idle lane writes at once, so a
- * lone message waits for nothing but its own statement.
+ * waits for its message to be durable before it is acknowledged. One batch is in the database
+ * at a time, and whatever arrives meanwhile goes into the next one, so the batch grows with the
+ * load while an idle appliance writes a lone message at once. (Measured in `npm run bench
+ * webhook`: one batch in flight beats several smaller concurrent ones, in throughput and in
+ * CPU per message, for the app and for PostgreSQL.) A batch holds one message per customer;
+ * a customer's next message waits for the next batch.
  *
- * A batch that fails is retried one message at a time, so one bad message (or a deadlock with
- * another writer) fails only its own webhook, which Meta delivers again.
+ * A batch that fails is retried one message at a time, so one bad message fails only its own
+ * webhook, which Meta delivers again; while the database is unavailable the whole batch fails
+ * at once.
  */
 export class InboundBatcher {
-  private readonly lanes: Lane[];
+  private queue: Waiting[] = [];
+  private busy = false;
   private readonly maxBatch: number;
 
   constructor(
     private readonly db: Db,
-    opts: BatcherOptions = {},
+    opts: { maxBatch?: number } = {},
   ) {
-    this.lanes = Array.from({ length: opts.lanes ?? 4 }, () => ({ queue: [], busy: false }));
     this.maxBatch = opts.maxBatch ?? 250;
   }
 
-  /** Resolves when every row is durable (or known already), with each row's outcome. */
-  store(rows: readonly InboundRow[]): Promise<InboundResult[]> {
-    return Promise.all(
-      rows.map(
-        (row) =>
-          new Promise<InboundResult>((resolve, reject) => {
-            const lane = this.lanes[laneOf(row.waId, this.lanes.length)]!;
-            lane.queue.push({ row, resolve, reject });
-            this.kick(lane);
-          }),
-      ),
-    );
+  /**
+   * Resolves when every row is durable (or known already), with each row's outcome. Rejects,
+   * once every row has been tried, if any could not be stored.
+   */
+  async store(rows: readonly InboundRow[]): Promise<InboundResult[]> {
+    const pending = rows.map((row) => new Promise<InboundResult>((resolve, reject) => this.queue.push({ row, resolve, reject })));
+    this.kick();
+    const settled = await Promise.allSettled(pending);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) {
+      throw failed.reason;
+    }
+    return settled.map((s) => (s as PromiseFulfilledResult<InboundResult>).value);
   }
 
-  private kick(lane: Lane): void {
-    if (lane.busy || lane.queue.length === 0) {
+  private kick(): void {
+    if (this.busy || this.queue.length === 0) {
       return;
     }
-    lane.busy = true;
-    const batch = this.take(lane);
+    this.busy = true;
+    const batch = this.take();
     void this.write(batch).finally(() => {
-      lane.busy = false;
-      this.kick(lane);
+      this.busy = false;
+      this.kick();
     });
   }
 
   /** Up to maxBatch waiting messages from distinct customers, oldest first; the rest wait. */
-  private take(lane: Lane): Waiting[] {
+  private take(): Waiting[] {
     const batch: Waiting[] = [];
     const rest: Waiting[] = [];
     const customers = new Set<string>();
-    for (const w of lane.queue) {
+    for (const w of this.queue) {
       if (batch.length < this.maxBatch && !customers.has(w.row.waId)) {
         customers.add(w.row.waId);
         batch.push(w);
@@ -199,7 +197,7 @@ export class InboundBatcher {
         rest.push(w);
       }
     }
-    lane.queue = rest;
+    this.queue = rest;
     return batch;
   }
 
@@ -211,8 +209,9 @@ export class InboundBatcher {
       );
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      // With the database away, every message fails alike: no point trying them one by one.
+      if (batch.length === 1 || isDatabaseUnavailable(err)) {
+        batch.forEach((w) => w.reject(err));
         return;
       }
       for (const w of batch) {
@@ -220,14 +219,4 @@ export class InboundBatcher {
       }
     }
   }
-}
-
-/** A stable lane for a customer (FNV-1a of the wa_id). */
-function laneOf(waId: string, lanes: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < waId.length; i++) {
-    h ^= waId.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % lanes;
 }
