@@ -15,7 +15,7 @@ import { registerConversationRoutes } from '../modules/conversations/routes';
 import { registerMediaRoutes } from '../modules/media/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
-import { registerWebhookRoutes } from '../modules/webhooks/routes';
+import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
 import type { AppState } from './context';
 import { errors } from './errors';
@@ -92,8 +92,8 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
 
   app.use(requestContext(s.log, s.metrics));
   app.use(errorBoundary(s.log));
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false }));
-  app.use(compress({ threshold: 1024 }));
+  app.use(forBrowsers(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES }, crossOriginEmbedderPolicy: false })));
+  app.use(forBrowsers(compress({ threshold: 1024 })));
   app.use(serializeJson);
   if (opts.extra) {
     app.use(opts.extra);
@@ -110,6 +110,15 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     app.use(staticUi(uiDistDir));
   }
   return { app, routes: [...system.declarations, ...api.declarations], routers: [systemRouter, apiRouter], openapi };
+}
+
+/**
+ * Skips a middleware for Meta's webhook notifications, the hottest route: browser security
+ * headers and compression mean nothing to a server that posts JSON and reads a tiny JSON
+ * acknowledgement. The GET subscription check, which echoes a challenge, keeps every header.
+ */
+function forBrowsers(mw: Koa.Middleware<AppState>): Koa.Middleware<AppState> {
+  return (ctx, next) => (ctx.method === 'POST' && ctx.path === WEBHOOK_PATH ? next() : mw(ctx, next));
 }
 
 /**

@@ -23,6 +23,9 @@ describe('webhooks: verification, signatures, every message type, statuses', () 
     const ok = await fetch(`${app.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${channel.verifyToken}&hub.challenge=1158201444`);
     expect(ok.status).to.equal(200);
     expect(await ok.text()).to.equal('1158201444');
+    // The challenge is echoed: it keeps the security headers (only notifications skip them).
+    expect(ok.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(ok.headers.get('content-security-policy')).to.contain("default-src 'self'");
     const bad = await fetch(`${app.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
     expect(bad.status).to.equal(403);
   });

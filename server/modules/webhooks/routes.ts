@@ -10,6 +10,9 @@ import { ingestWebhook } from '../inbox/ingest';
 // 1,000 changes in one POST, each with a message and its contact, stay well under this.
 const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 
+/** Where Meta posts notifications (and checks the subscription). */
+export const WEBHOOK_PATH = '/webhooks/whatsapp';
+
 const verifyQuery = z.object({
   'hub.mode': z.string().optional(),
   'hub.verify_token': z.string().optional(),
@@ -21,7 +24,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
   // Inbound messages of concurrent webhooks share statements and commits (group commit).
   const batcher = new InboundBatcher(s.db);
   t.add({
-    method: 'get', path: '/webhooks/whatsapp', tag: 'webhooks', summary: "Meta's subscription check (hub.challenge)",
+    method: 'get', path: WEBHOOK_PATH, tag: 'webhooks', summary: "Meta's subscription check (hub.challenge)",
     access: access.public(), query: verifyQuery as unknown as z.ZodType<Record<string, unknown>>,
     handler: async (ctx, { query }) => {
       const q = query as z.infer<typeof verifyQuery>;
@@ -38,7 +41,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     },
   });
   t.add({
-    method: 'post', path: '/webhooks/whatsapp', tag: 'webhooks', summary: 'Signed WhatsApp notifications (messages, statuses, templates, quality)',
+    method: 'post', path: WEBHOOK_PATH, tag: 'webhooks', summary: 'Signed WhatsApp notifications (messages, statuses, templates, quality)',
     access: access.public(), rawBodyLimit: WEBHOOK_BODY_LIMIT,
     responses: { 200: { description: 'Stored (durable) or already known' }, 401: { description: 'Bad signature' }, 403: { description: 'Unknown number' } },
     handler: async (ctx, { rawBody }) => {
