@@ -2,22 +2,9 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { SseClient } from '../support/sse';
+import { eventually } from '../support/eventually';
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('inbox against the sandbox Cloud API: conversations, replies, statuses, live events', function () {
   this.timeout(60_000);

@@ -13,6 +13,7 @@ import { DirectoryMediaStore, isMediaMissing, mediaKey, type MediaStore } from '
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { startTestS3, type TestS3 } from '../support/s3';
+import { eventually } from '../support/eventually';
 
 // A 1x1 PNG.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
@@ -33,20 +34,6 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
     return err;
   }
   expect.fail('expected a rejection');
-}
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > until) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('S3 media store against a real S3-compatible server', function () {
