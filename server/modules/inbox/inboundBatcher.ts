@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable, type Db } from '../../db/knex';
-import { runPrepared } from '../../db/prepared';
+import { acquireConnection, queryPrepared, releaseConnection, type PgConnection } from '../../db/prepared';
 
 /** One inbound message, ready to store: ids are chosen by the caller, media arrives pending. */
 export type InboundRow = {
@@ -117,8 +117,8 @@ function toRecord(r: InboundRow): Record<string, unknown> {
 }
 
 /** Stores the rows (distinct customers) in one statement; the result of each, in order. */
-export async function insertInboundBatch(db: Db, rows: readonly InboundRow[]): Promise<InboundResult[]> {
-  const stored = await runPrepared<{ wamid: string; message_id: string; conversation_id: string }>(db, STATEMENT, INSERT_BATCH, [
+export async function insertInboundBatch(conn: PgConnection, rows: readonly InboundRow[]): Promise<InboundResult[]> {
+  const stored = await queryPrepared<{ wamid: string; message_id: string; conversation_id: string }>(conn, STATEMENT, INSERT_BATCH, [
     JSON.stringify(rows.map(toRecord)),
   ]);
   const byWamid = new Map(stored.map((s) => [s.wamid, s]));
@@ -148,6 +148,7 @@ type Waiting = { row: InboundRow; resolve: (r: InboundResult) => void; reject: (
 export class InboundBatcher {
   private queue: Waiting[] = [];
   private busy = false;
+  private conn: PgConnection | null = null;
   private readonly maxBatch: number;
 
   constructor(
@@ -173,7 +174,12 @@ export class InboundBatcher {
   }
 
   private kick(): void {
-    if (this.busy || this.queue.length === 0) {
+    if (this.busy) {
+      return;
+    }
+    if (this.queue.length === 0) {
+      // Idle: the connection goes back to the pool until the next message.
+      this.releaseConnection();
       return;
     }
     this.busy = true;
@@ -182,6 +188,20 @@ export class InboundBatcher {
       this.busy = false;
       this.kick();
     });
+  }
+
+  /** Under load consecutive batches keep one connection: borrowing one costs a turn of the event loop or two. */
+  private async connection(): Promise<PgConnection> {
+    this.conn ??= await acquireConnection(this.db);
+    return this.conn;
+  }
+
+  private releaseConnection(): void {
+    const conn = this.conn;
+    this.conn = null;
+    if (conn) {
+      void releaseConnection(this.db, conn);
+    }
   }
 
   /** Up to maxBatch waiting messages from distinct customers, oldest first; the rest wait. */
@@ -204,11 +224,13 @@ export class InboundBatcher {
   private async write(batch: Waiting[]): Promise<void> {
     try {
       const results = await insertInboundBatch(
-        this.db,
+        await this.connection(),
         batch.map((w) => w.row),
       );
       batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (err) {
+      // A broken connection must not be reused; the pool checks it when it comes back.
+      this.releaseConnection();
       // With the database away, every message fails alike: no point trying them one by one.
       if (batch.length === 1 || isDatabaseUnavailable(err)) {
         batch.forEach((w) => w.reject(err));
