@@ -64,6 +64,7 @@ describe('end to end in Chromium: bootstrap admin, agent, buttons and API refusa
     expect(temporary).to.have.length.greaterThan(11);
     await page.click('[data-ui="tempPassword.done"]');
     await page.waitForSelector('text=agent.smith@example.test');
+    expect(await page.locator('th', { hasText: 'Roles' }).count()).to.equal(1);
     await page.click('[data-button="auth.logout"]');
     await page.waitForSelector('#login-email');
 
@@ -79,6 +80,8 @@ describe('end to end in Chromium: bootstrap admin, agent, buttons and API refusa
     for (const button of ['nav.roles', 'nav.audit', 'users.create', 'users.disable', 'roles.create', 'teams.create', 'audit.verify']) {
       expect(await agent.locator(`[data-button="${button}"]`).count(), button).to.equal(0);
     }
+    // Roles are not the agent's to read: no column of bare role ids.
+    expect(await agent.locator('th', { hasText: 'Roles' }).count()).to.equal(0);
     await agent.screenshot({ path: 'test-results/e2e-agent.png' }).catch(() => undefined);
 
     // 4. The same admin actions sent straight to the API with the agent's session are refused.

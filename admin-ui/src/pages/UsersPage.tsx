@@ -152,7 +152,10 @@ export function UsersPage() {
             <tr>
               <th scope="col">{t('users.email')}</th>
               <th scope="col">{t('users.name')}</th>
-              <th scope="col">{t('users.roles')}</th>
+              {/* Without `read Role` a role is only an id: the column is left out. */}
+              <Can I="read" a="Role">
+                <th scope="col">{t('users.roles')}</th>
+              </Can>
               <th scope="col">{t('users.teams')}</th>
               <th scope="col">{t('users.status')}</th>
               <th scope="col">{t('users.lastLogin')}</th>
@@ -166,7 +169,9 @@ export function UsersPage() {
               <tr key={user.id} data-id={user.id} data-email={user.email}>
                 <td>{user.email}</td>
                 <td>{user.name}</td>
-                <td>{user.roleIds.map(lookups.roleName).join(', ') || '—'}</td>
+                <Can I="read" a="Role">
+                  <td>{user.roleIds.map(lookups.roleName).join(', ') || '—'}</td>
+                </Can>
                 <td>{user.teamIds.map(lookups.teamName).join(', ') || '—'}</td>
                 <td>
                   <span className={`badge badge-${user.status}`}>
