@@ -26,6 +26,7 @@ const envSchema = z.object({
   SWITCHBOARD_DATA_DIR: z.string().min(1).default('.data'),
   SWITCHBOARD_MIGRATE_ON_BOOT: bool.default(true),
   SWITCHBOARD_SANDBOX: bool.optional(),
+  SANDBOX_TEMPLATE_REVIEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(3000),
   SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL: z.string().email().default('admin@switchboard.local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_IDLE_MINUTES: positiveInt(30),
@@ -79,6 +80,8 @@ export type Config = Readonly<{
   dataDir: string;
   migrateOnBoot: boolean;
   sandbox: boolean;
+  /** How long the built-in sandbox takes to review a new template (approve or reject it). */
+  sandboxTemplateReviewMs: number;
   bootstrapAdminEmail: string;
   logLevel: string;
   sessionIdleMs: number;
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(projectRoot, e.SWITCHBOARD_DATA_DIR),
     migrateOnBoot: e.SWITCHBOARD_MIGRATE_ON_BOOT,
     sandbox: e.SWITCHBOARD_SANDBOX ?? !e.DATABASE_URL,
+    sandboxTemplateReviewMs: e.SANDBOX_TEMPLATE_REVIEW_MS,
     bootstrapAdminEmail: e.SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
     logLevel: e.LOG_LEVEL,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         masterKey: undefined,
         migrateOnBoot: true,
         sandbox: true,
+        sandboxTemplateReviewMs: 3000,
         bootstrapAdminEmail: 'admin@switchboard.local',
         logLevel: 'info',
         sessionIdleMs: 30 * 60_000,
@@ -116,6 +117,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         NODE_ENV: 'staging',
         TRUST_PROXY: 'maybe',
+        SANDBOX_TEMPLATE_REVIEW_MS: 'soon',
       };
       const { problems } = configErrorFor(env);
       expect(problems).to.have.length(Object.keys(env).length);

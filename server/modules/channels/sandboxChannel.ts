@@ -39,6 +39,7 @@ export async function startSandbox(s: Services, appUrl: string, log: Logger) {
   const sandbox = createSandbox({
     numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret }],
     webhookUrl: `${appUrl}/webhooks/whatsapp`,
+    templateReviewMs: s.config.sandboxTemplateReviewMs,
     log: log.child({ component: 'sandbox' }),
   });
   const middleware = sandbox.middleware(SANDBOX_PREFIX);
