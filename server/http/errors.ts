@@ -13,6 +13,8 @@ export type ErrorId =
   | 'conflict'
   | 'window_closed'
   | 'channel_unavailable'
+  | 'whatsapp_refused'
+  | 'whatsapp_unavailable'
   | 'blocked_by_policy'
   | 'builtin_role_readonly'
   | 'role_in_use'

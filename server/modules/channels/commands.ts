@@ -4,7 +4,7 @@ import { newId } from '../../lib/ids';
 import { encryptSecret } from '../../lib/secrets';
 import type { Services } from '../../services';
 import { CloudApiClient } from '../../whatsapp/client';
-import { upsertTemplateStatus } from '../inbox/templateRepo';
+import { upsertListedTemplate } from '../templates';
 import { clientFor, decryptChannel, secretAad } from './credentials';
 import { channelHasConversations, deleteChannel, findChannel, insertChannel, updateChannel, type ChannelRow } from './repo';
 
@@ -152,8 +152,7 @@ export async function syncTemplates(s: Services, client: CloudApiClient, wabaId:
   for (let page = 0; page < 50; page++) {
     const result = await client.listTemplates(cursor);
     for (const t of result.templates) {
-      await upsertTemplateStatus(s.db, { wabaId, templateId: t.id, name: t.name, language: t.language, status: t.status, reason: null });
-      await s.db('templates').where({ waba_id: wabaId, name: t.name, language: t.language }).update({ category: t.category ?? null, components: JSON.stringify(t.components ?? []) });
+      await upsertListedTemplate(s.db, { wabaId, metaTemplateId: t.id, name: t.name, language: t.language, category: t.category, status: t.status, reason: t.rejectedReason, components: t.components });
       count += 1;
     }
     if (!result.nextCursor) {

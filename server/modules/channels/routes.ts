@@ -7,8 +7,6 @@ import type { Services } from '../../services';
 import type { AppAbility } from '../authz/ability';
 import { assertCanRow } from '../authz/guard';
 import { whereAccessible } from '../authz/sql';
-import { listTemplatesForWaba } from '../conversations/templateRepo';
-import { bodyTextOf } from '../conversations/send';
 import { createChannel, editChannel, removeChannel, testChannel } from './commands';
 import { CHANNEL_FIELDS, findChannel, listChannels, type ChannelRow } from './repo';
 
@@ -53,7 +51,7 @@ export function presentChannel(c: ChannelRow, ability: AppAbility, publicUrl: st
 
 const asCasl = (c: ChannelRow | undefined) => (c ? { id: c.id, wabaId: c.waba_id, lane: c.lane, status: c.status } : undefined);
 
-/** WhatsApp numbers (channels) and their templates. */
+/** WhatsApp numbers (channels). */
 export function registerChannelRoutes(t: RouteTable, s: Services): void {
   const publicUrl = (ctx: { origin: string }) => ctx.origin;
   t.add({
@@ -94,24 +92,6 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { params }) => {
       assertCanRow(authOf(ctx).ability, 'test', 'Channel', asCasl(await findChannel(s.db, params.id)));
       ctx.body = await testChannel(s, actorOf(ctx), params.id);
-    },
-  });
-  t.add({
-    method: 'get', path: '/templates', tag: 'channels', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
-    query: z.strictObject({ channelId: z.uuid() }),
-    handler: async (ctx, { query }) => {
-      const channel = await findChannel(s.db, query.channelId);
-      if (!channel) {
-        ctx.body = { items: [] };
-        return;
-      }
-      const rows = await listTemplatesForWaba(s.db, [channel.waba_id]);
-      ctx.body = {
-        items: rows.map((r) => {
-          const body = bodyTextOf(r.components, []);
-          return { id: r.id, name: r.name, language: r.language, category: r.category, status: r.status, bodyText: body, parameterCount: new Set(body?.match(/\{\{\d+\}\}/g) ?? []).size };
-        }),
-      };
     },
   });
 }

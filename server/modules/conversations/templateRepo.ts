@@ -5,7 +5,3 @@ export type TemplateRow = { id: string; waba_id: string; name: string; language:
 export async function findTemplate(db: Db | Trx, id: string): Promise<TemplateRow | undefined> {
   return db('templates').where({ id }).first();
 }
-
-export async function listTemplatesForWaba(db: Db, wabaIds: string[]): Promise<TemplateRow[]> {
-  return db('templates').whereIn('waba_id', wabaIds).orderBy(['name', 'language']);
-}

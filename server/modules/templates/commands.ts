@@ -1,0 +1,92 @@
+import type { Actor } from '../../http/context';
+import { AppError, errors } from '../../http/errors';
+import type { Services } from '../../services';
+import { GraphApiError } from '../../whatsapp/errors';
+import { flagTokenInvalid } from '../channels/commands';
+import { clientFor, type ChannelCredentials } from '../channels/credentials';
+import { findTemplateByKey, upsertSubmittedTemplate, type TemplateRecord } from './repo';
+import { toMetaComponents, type CreateTemplateInput } from './schema';
+
+// Meta's error subcode for "There is already <language> content for this template".
+const DUPLICATE_CONTENT_SUBCODE = 2388024;
+
+/**
+ * Submits a new template for Meta's review on the channel's WABA, then records it (PENDING
+ * until the status webhook gives the verdict) and audits `template.created` in one transaction.
+ */
+export async function submitTemplate(s: Services, actor: Actor, channel: ChannelCredentials, input: CreateTemplateInput): Promise<TemplateRecord> {
+  if (channel.status !== 'active') {
+    throw new AppError(
+      409,
+      'channel_unavailable',
+      channel.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.',
+    );
+  }
+  if (await findTemplateByKey(s.db, channel.wabaId, input.name, input.language)) {
+    throw duplicate(input);
+  }
+  const components = toMetaComponents(input);
+  let created: { id: string; status: string | null; category: string | null };
+  try {
+    created = await clientFor(channel, 15_000).createTemplate({ name: input.name, language: input.language, category: input.category, components });
+  } catch (err) {
+    throw await whatsappFailure(s, channel, input, err);
+  }
+  return s.db.transaction(async (trx) => {
+    const row = await upsertSubmittedTemplate(trx, {
+      wabaId: channel.wabaId,
+      metaTemplateId: created.id,
+      name: input.name,
+      language: input.language,
+      // Meta may answer with another category than the one asked for (it re-categorises).
+      category: created.category ?? input.category,
+      status: created.status ?? 'PENDING',
+      components,
+    });
+    await s.audit.appendIn(trx, actor, [
+      {
+        action: 'template.created',
+        subjectType: 'Template',
+        subjectId: row.id,
+        details: { channelId: channel.id, wabaId: channel.wabaId, metaTemplateId: created.id, name: input.name, language: input.language, category: row.category, status: row.status },
+      },
+    ]);
+    return row;
+  });
+}
+
+function duplicate(input: CreateTemplateInput): AppError {
+  return errors.conflict(`A template named ${input.name} already exists in ${input.language} for this WhatsApp Business Account.`, {
+    fields: [{ path: 'body.name', message: 'already used in this language' }],
+  });
+}
+
+/** Meta's answer as a client error: its own words where it gave them, otherwise a safe summary. */
+async function whatsappFailure(s: Services, channel: ChannelCredentials, input: CreateTemplateInput, err: unknown): Promise<AppError> {
+  if (!(err instanceof GraphApiError)) {
+    s.log.error({ err, channelId: channel.id }, 'template submission failed');
+    return new AppError(502, 'whatsapp_unavailable', 'WhatsApp could not be reached. Try again in a moment.');
+  }
+  const meta = { code: err.code, subcode: err.subcode, title: err.title, fbtraceId: err.fbtraceId };
+  s.log.warn({ channelId: channel.id, ...meta, classification: err.classification }, 'WhatsApp refused a template');
+  if (err.subcode === DUPLICATE_CONTENT_SUBCODE) {
+    return duplicate(input);
+  }
+  switch (err.classification) {
+    case 'token_invalid':
+      await flagTokenInvalid(s, channel.id, err.message);
+      return new AppError(409, 'channel_unavailable', "WhatsApp refused the number's access token: an admin must update it.", meta);
+    case 'rate_limited':
+      // Template management shares the hourly Graph API budget of the app and the WABA.
+      return new AppError(429, 'rate_limited', 'WhatsApp is limiting requests for this account. Try again later.', {
+        ...meta,
+        retryAfterSeconds: Math.ceil((err.backoffMs ?? 60_000) / 1000),
+      });
+    case 'retry':
+      return new AppError(502, 'whatsapp_unavailable', 'WhatsApp could not take the template right now. Try again in a moment.', meta);
+    default: {
+      const reason = err.details ?? (err.title !== err.message ? err.title : null) ?? err.message;
+      return new AppError(422, 'whatsapp_refused', `WhatsApp refused the template: ${reason}`, { ...meta, reason });
+    }
+  }
+}

@@ -1,0 +1,3 @@
+// What other modules may use of the templates module.
+export { upsertListedTemplate } from './repo';
+export { presentTemplate, type PresentedTemplate } from './present';

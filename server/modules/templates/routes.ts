@@ -1,0 +1,59 @@
+import { subject as asSubject } from '@casl/ability';
+import { z } from 'zod';
+import { actorOf, authOf } from '../../http/context';
+import { errors } from '../../http/errors';
+import { access, type RouteTable } from '../../http/route';
+import type { Services } from '../../services';
+import { submitTemplate } from './commands';
+import { presentTemplate } from './present';
+import { listTemplatesOfWaba } from './repo';
+import { createTemplateBody } from './schema';
+
+const headerSchema = z.object({ format: z.string(), text: z.string().nullable() });
+const templateSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  language: z.string(),
+  category: z.string().nullable(),
+  status: z.string().describe('PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ...'),
+  rejectedReason: z.string().nullable(),
+  header: headerSchema.nullable(),
+  bodyText: z.string().nullable(),
+  parameterCount: z.number().int(),
+  footer: z.string().nullable(),
+  buttons: z.array(z.object({ type: z.string(), text: z.string().nullable() })),
+  updatedAt: z.string(),
+});
+
+/** Message templates of a number's WhatsApp Business Account: list and submit for review. */
+export function registerTemplateRoutes(t: RouteTable, s: Services): void {
+  t.add({
+    method: 'get', path: '/templates', tag: 'templates', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
+    query: z.strictObject({ channelId: z.uuid() }),
+    responses: { 200: { description: 'Templates, by name and language', schema: z.object({ items: z.array(templateSchema) }) } },
+    handler: async (ctx, { query }) => {
+      const channel = await s.channels.get(query.channelId);
+      ctx.body = { items: channel ? (await listTemplatesOfWaba(s.db, channel.wabaId)).map(presentTemplate) : [] };
+    },
+  });
+  t.add({
+    method: 'post', path: '/templates', tag: 'templates', summary: 'Submit a new template for review (PENDING, then APPROVED or REJECTED by webhook)',
+    access: access.can('create', 'Template'), body: createTemplateBody,
+    responses: {
+      201: { description: 'Submitted', schema: z.object({ template: templateSchema }) },
+      400: { description: 'A field breaks one of Meta\'s template rules (validation_failed, naming the field)' },
+      409: { description: 'That name already exists in that language (conflict), or the number cannot be used (channel_unavailable)' },
+      422: { description: "WhatsApp refused the template (whatsapp_refused, with Meta's reason)" },
+    },
+    handler: async (ctx, { body }) => {
+      const channel = await s.channels.get(body.channelId);
+      // A number the role may not submit templates for answers like a missing one.
+      if (!channel || !authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
+        throw errors.notFound('Channel');
+      }
+      const row = await submitTemplate(s, actorOf(ctx), channel, body);
+      ctx.status = 201;
+      ctx.body = { template: presentTemplate(row) };
+    },
+  });
+}
