@@ -13,6 +13,7 @@ import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
+import { TemplatesPage } from './pages/TemplatesPage';
 import { UsersPage } from './pages/UsersPage';
 import { navigate, navigateToLogin, useRoute } from './router';
 import type { RouteName } from './router';
@@ -35,6 +36,8 @@ function pageFor(route: RouteName): ReactNode {
       return <InboxPage />;
     case 'channels':
       return <ChannelsPage />;
+    case 'templates':
+      return <TemplatesPage />;
     case 'users':
       return <UsersPage />;
     case 'teams':

@@ -48,6 +48,7 @@ export function applyPackedRules(ability: AppAbility, packed: PackRule<RawRule>[
 export const PAGES = [
   { route: 'inbox', subject: 'Conversation', button: 'nav.inbox' },
   { route: 'channels', subject: 'Channel', button: 'nav.channels' },
+  { route: 'templates', subject: 'Template', button: 'nav.templates' },
   { route: 'users', subject: 'User', button: 'nav.users' },
   { route: 'teams', subject: 'Team', button: 'nav.teams' },
   { route: 'roles', subject: 'Role', button: 'nav.roles' },

@@ -19,6 +19,7 @@ import type {
   SessionPayload,
   Team,
   Template,
+  TemplateInput,
   User,
   UserStatus,
 } from './types';
@@ -236,4 +237,5 @@ export const mediaApi = {
 
 export const templatesApi = {
   list: (channelId: string) => api.get<{ items: Template[] }>(`/templates${queryString({ channelId })}`),
+  create: (input: TemplateInput) => api.post<{ template: Template }>('/templates', input),
 };

@@ -204,14 +204,43 @@ export interface Message {
   createdAt: string;
 }
 
+export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+export type TemplateHeaderFormat = 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT';
+export type TemplateButtonType = 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER';
+
+/** A message template of a number's WhatsApp Business Account (`GET /templates`). */
 export interface Template {
   id: string;
   name: string;
   language: string;
   category: string;
+  /** PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ... */
   status: string;
+  /** Meta's reason code (INVALID_FORMAT, ...) when REJECTED. */
+  rejectedReason: string | null;
+  header: { format: string; text: string | null } | null;
   bodyText: string | null;
   parameterCount: number;
+  footer: string | null;
+  buttons: Array<{ type: string; text: string | null }>;
+  updatedAt: string;
+}
+
+/** What `POST /templates` takes. */
+export interface TemplateInput {
+  channelId: string;
+  name: string;
+  language: string;
+  category: TemplateCategory;
+  header?: { format: 'TEXT'; text: string; example?: string } | { format: Exclude<TemplateHeaderFormat, 'TEXT'>; exampleHandle?: string };
+  body?: { text: string; examples?: string[] };
+  footer?: { text: string };
+  buttons?: Array<
+    | { type: 'QUICK_REPLY'; text: string }
+    | { type: 'URL'; text: string; url: string; example?: string }
+    | { type: 'PHONE_NUMBER'; text: string; phoneNumber: string }
+  >;
+  authentication?: { addSecurityRecommendation?: boolean; codeExpirationMinutes?: number; buttonText?: string };
 }
 
 /** What the composer sends (`POST /conversations/:id/messages`). */

@@ -12,6 +12,7 @@ import { Can } from './Can';
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
   inbox: 'nav.inbox',
   channels: 'nav.channels',
+  templates: 'nav.templates',
   users: 'nav.users',
   teams: 'nav.teams',
   roles: 'nav.roles',

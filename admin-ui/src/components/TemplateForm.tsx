@@ -1,0 +1,291 @@
+import { useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { templatesApi } from '../endpoints';
+import { useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import type { MessageKey } from '../i18n';
+import { CATEGORIES, draftToInput, EMPTY_DRAFT, fieldError, HEADER_FORMATS, languageName, LIMITS, renumberVariables, TEMPLATE_LANGUAGES, variableNumbers, variableProblem } from '../templates';
+import type { Draft } from '../templates';
+import type { Channel, Template, TemplateCategory } from '../types';
+import { Can } from './Can';
+import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
+import { TemplateButtonsEditor } from './TemplateButtonsEditor';
+import { TemplatePreview } from './TemplatePreview';
+
+interface Props {
+  channel: Pick<Channel, 'id' | 'name' | 'displayNumber'>;
+  onCreated: (template: Template) => void;
+  onClose: () => void;
+}
+
+const CATEGORY_LABEL: Record<TemplateCategory, MessageKey> = {
+  MARKETING: 'templates.category.MARKETING',
+  UTILITY: 'templates.category.UTILITY',
+  AUTHENTICATION: 'templates.category.AUTHENTICATION',
+};
+
+/** One form field: label, control, hint and the server's or the live check's error, wired for screen readers. */
+function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: ReactNode; error?: string | null; children: (describedBy: string | undefined, invalid: true | undefined) => ReactNode }) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(describedBy, error ? true : undefined)}
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** "New template": Meta's components with live checks and a phone preview; submits for review. */
+export function TemplateForm({ channel, onCreated, onClose }: Props) {
+  const { t, lang } = useI18n();
+  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const action = useAction();
+  const set = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
+  const err = (path: string) => fieldError(action.error, path);
+
+  const auth = draft.category === 'AUTHENTICATION';
+  const variables = variableNumbers(draft.body);
+  const bodyProblem = draft.body ? variableProblem(draft.body) : null;
+  const headerProblem = draft.headerFormat === 'TEXT' && draft.headerText ? variableProblem(draft.headerText, 'header') : null;
+  const headerHasVariable = draft.headerFormat === 'TEXT' && variableNumbers(draft.headerText).length > 0;
+
+  /** Inserts a variable at the cursor, then renumbers them all in order (examples follow their variable). */
+  function addVariable() {
+    const area = bodyRef.current;
+    const token = `{{${Math.max(0, ...variables) + 1}}}`;
+    const start = area?.selectionStart ?? draft.body.length;
+    const end = area?.selectionEnd ?? draft.body.length;
+    const inserted = `${draft.body.slice(0, start)}${token}${draft.body.slice(end)}`;
+    if (inserted.length > LIMITS.body) {
+      return;
+    }
+    const { text, examples } = renumberVariables(inserted, draft.examples);
+    set({ body: text, examples });
+    const caret = start + (text.length - draft.body.length + (end - start));
+    requestAnimationFrame(() => {
+      area?.focus();
+      area?.setSelectionRange(caret, caret);
+    });
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = await action.run(() => templatesApi.create(draftToInput(channel.id, draft)));
+    if (result) {
+      onCreated(result.template);
+    }
+  }
+
+  return (
+    <Dialog title={t('templates.createTitle', { number: channel.name })} onClose={onClose} id="template-dialog" wide>
+      <form className="template-editor" onSubmit={(event) => void submit(event)} autoComplete="off">
+        <div className="template-fields">
+          <div className="field-row">
+            <Field id="template-name" label={t('templates.name')} hint={t('templates.nameHint')} error={err('name')}>
+              {(describedBy, invalid) => (
+                <input
+                  id="template-name"
+                  name="name"
+                  required
+                  maxLength={LIMITS.name}
+                  pattern="[a-z0-9_]+"
+                  title={t('templates.nameHint')}
+                  spellCheck={false}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  value={draft.name}
+                  onChange={(event) => set({ name: event.target.value.toLowerCase().replace(/[\s-]/g, '_') })}
+                />
+              )}
+            </Field>
+            <Field id="template-language" label={t('templates.language')} error={err('language')}>
+              {(describedBy) => (
+                <select id="template-language" name="language" aria-describedby={describedBy} value={draft.language} onChange={(event) => set({ language: event.target.value })}>
+                  {TEMPLATE_LANGUAGES.map((code) => (
+                    <option key={code} value={code}>
+                      {languageName(code, lang)} ({code})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id="template-category" label={t('templates.categoryLabel')} hint={t(`templates.categoryHint.${draft.category}`)}>
+              {(describedBy) => (
+                <select
+                  id="template-category"
+                  name="category"
+                  aria-describedby={describedBy}
+                  value={draft.category}
+                  onChange={(event) => set({ category: CATEGORIES.find((c) => c === event.target.value) ?? 'UTILITY' })}
+                >
+                  {CATEGORIES.map((category) => (
+                    <option key={category} value={category}>
+                      {t(CATEGORY_LABEL[category])}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+
+          {auth ? (
+            <fieldset>
+              <legend>{t('templates.auth.title')}</legend>
+              <p className="hint">{t('templates.auth.hint')}</p>
+              <div className="checkbox">
+                <input id="template-security" type="checkbox" checked={draft.securityRecommendation} onChange={(event) => set({ securityRecommendation: event.target.checked })} />
+                <label htmlFor="template-security">{t('templates.auth.security')}</label>
+              </div>
+              <div className="field-row">
+                <Field id="template-expiration" label={t('templates.auth.expiration')} hint={t('templates.auth.expirationHint')}>
+                  {(describedBy) => (
+                    <input id="template-expiration" type="number" min={1} max={LIMITS.codeExpiration} inputMode="numeric" aria-describedby={describedBy} value={draft.codeExpiration} onChange={(event) => set({ codeExpiration: event.target.value })} />
+                  )}
+                </Field>
+                <Field id="template-otp-text" label={t('templates.auth.buttonText')}>
+                  {() => <input id="template-otp-text" maxLength={LIMITS.buttonText} placeholder={t('templates.preview.copyCode')} value={draft.otpText} onChange={(event) => set({ otpText: event.target.value })} />}
+                </Field>
+              </div>
+            </fieldset>
+          ) : (
+            <>
+              <fieldset>
+                <legend>{t('templates.header.title')}</legend>
+                <div className="field-row">
+                  <Field id="template-header-format" label={t('templates.header.format')}>
+                    {() => (
+                      <select
+                        id="template-header-format"
+                        value={draft.headerFormat}
+                        onChange={(event) => set({ headerFormat: HEADER_FORMATS.find((f) => f === event.target.value) ?? '' })}
+                      >
+                        <option value="">{t('templates.header.none')}</option>
+                        {HEADER_FORMATS.map((format) => (
+                          <option key={format} value={format}>
+                            {t(`templates.header.${format}`)}
+                          </option>
+                        ))}
+                      </select>
+                    )}
+                  </Field>
+                  {draft.headerFormat === 'TEXT' && (
+                    <Field id="template-header-text" label={t('templates.header.text')} hint={t('templates.header.textHint')} error={err('header.text') ?? (headerProblem ? t(`templates.problem.${headerProblem}`) : null)}>
+                      {(describedBy, invalid) => (
+                        <input id="template-header-text" required maxLength={LIMITS.headerText} aria-describedby={describedBy} aria-invalid={invalid} value={draft.headerText} onChange={(event) => set({ headerText: event.target.value })} />
+                      )}
+                    </Field>
+                  )}
+                  {headerHasVariable && (
+                    <Field id="template-header-example" label={t('templates.exampleFor', { variable: '{{1}}' })} error={err('header.example')}>
+                      {(describedBy, invalid) => (
+                        <input id="template-header-example" required aria-describedby={describedBy} aria-invalid={invalid} value={draft.headerExample} onChange={(event) => set({ headerExample: event.target.value })} />
+                      )}
+                    </Field>
+                  )}
+                  {draft.headerFormat && draft.headerFormat !== 'TEXT' && (
+                    <Field id="template-header-handle" label={t('templates.header.handle')} hint={t('templates.header.handleHint')}>
+                      {(describedBy) => (
+                        <input id="template-header-handle" spellCheck={false} aria-describedby={describedBy} value={draft.headerHandle} onChange={(event) => set({ headerHandle: event.target.value })} />
+                      )}
+                    </Field>
+                  )}
+                </div>
+              </fieldset>
+
+              <Field
+                id="template-body"
+                label={t('templates.body')}
+                hint={t('templates.bodyHint', { count: draft.body.length, max: LIMITS.body })}
+                error={err('body.text') ?? err('body') ?? (bodyProblem ? t(`templates.problem.${bodyProblem}`) : null)}
+              >
+                {(describedBy, invalid) => (
+                  <textarea
+                    id="template-body"
+                    ref={bodyRef}
+                    name="body"
+                    rows={5}
+                    required
+                    maxLength={LIMITS.body}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    value={draft.body}
+                    onChange={(event) => set({ body: event.target.value })}
+                  />
+                )}
+              </Field>
+              <div className="template-variable-bar">
+                <button type="button" className="button-secondary" onClick={addVariable} data-ui="templates.addVariable">
+                  {t('templates.addVariable')}
+                </button>
+              </div>
+              {variables.length > 0 && (
+                <fieldset aria-describedby="template-examples-hint">
+                  <legend>{t('templates.examples')}</legend>
+                  <p className="hint" id="template-examples-hint">
+                    {t('templates.examplesHint')}
+                  </p>
+                  {err('body.examples') && <p className="field-error">{err('body.examples')}</p>}
+                  <div className="field-row">
+                    {variables.map((_, index) => (
+                      <div className="field" key={index}>
+                        <label htmlFor={`template-example-${index + 1}`}>{t('templates.exampleFor', { variable: `{{${index + 1}}}` })}</label>
+                        <input
+                          id={`template-example-${index + 1}`}
+                          required
+                          autoComplete="off"
+                          value={draft.examples[index] ?? ''}
+                          onChange={(event) => {
+                            const examples = Array.from({ length: Math.max(draft.examples.length, index + 1) }, (_unused, at) => draft.examples[at] ?? '');
+                            examples[index] = event.target.value;
+                            set({ examples });
+                          }}
+                        />
+                      </div>
+                    ))}
+                  </div>
+                </fieldset>
+              )}
+
+              <Field id="template-footer" label={t('templates.footer')} hint={t('templates.footerHint')} error={err('footer.text')}>
+                {(describedBy, invalid) => (
+                  <input id="template-footer" maxLength={LIMITS.footer} aria-describedby={describedBy} aria-invalid={invalid} value={draft.footer} onChange={(event) => set({ footer: event.target.value })} />
+                )}
+              </Field>
+
+              <TemplateButtonsEditor buttons={draft.buttons} onChange={(buttons) => set({ buttons })} error={action.error} />
+            </>
+          )}
+        </div>
+
+        <TemplatePreview draft={draft} />
+
+        <div className="template-actions">
+          <ErrorAlert error={action.error} />
+          <p className="hint">{t('templates.reviewHint')}</p>
+          <div className="form-actions">
+            <button type="button" className="button-secondary" onClick={onClose} data-ui="templates.cancel">
+              {t('common.cancel')}
+            </button>
+            <Can I="create" a="Template">
+              <button type="submit" className="button-primary" disabled={action.busy} data-button="templates.submitCreate">
+                {action.busy ? t('templates.submitting') : t('templates.submit')}
+              </button>
+            </Can>
+          </div>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
