@@ -193,6 +193,15 @@ describe('message templates: submitted from the panel, reviewed by the sandbox C
     expect(await listed('agent_made')).to.equal(undefined);
   });
 
+  it('is described in the OpenAPI document, body schema included', async () => {
+    const doc = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as any;
+    const post = doc.paths['/api/v1/templates'].post;
+    expect(post.description).to.equal('Requires Template:create.');
+    const schema = post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(schema)).to.include('QUICK_REPLY');
+    expect(Object.keys(post.responses)).to.include.members(['201', '400', '409', '422']);
+  });
+
   it('answers 404 for an unknown number', async () => {
     const res = await admin.post('/api/v1/templates', orderUpdate({ channelId: '0190a0a0-0000-7000-8000-000000000000', name: 'nowhere' }));
     expect(res.status).to.equal(404);
