@@ -218,9 +218,12 @@ export interface Template {
   status: string;
   /** Meta's reason code (INVALID_FORMAT, ...) when REJECTED. */
   rejectedReason: string | null;
-  header: { format: string; text: string | null } | null;
+  /** `parameterCount` is 1 when a text header holds a variable. */
+  header: { format: string; text: string | null; parameterCount: number } | null;
   bodyText: string | null;
   parameterCount: number;
+  /** URL buttons whose address ends in a variable: each needs a value when sent. */
+  urlButtonParameters: Array<{ index: number; text: string | null; url: string }>;
   footer: string | null;
   buttons: Array<{ type: string; text: string | null }>;
   updatedAt: string;
@@ -247,5 +250,5 @@ export interface TemplateInput {
 export type OutgoingMessage =
   | { type: 'text'; text: string; replyToMessageId?: string }
   | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
-  | { type: 'template'; templateId: string; parameters: string[] }
+  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; buttonParameters?: Array<{ index: number; text: string }> }
   | { type: 'reaction'; messageId: string; emoji: string };

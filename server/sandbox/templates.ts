@@ -113,7 +113,10 @@ export class TemplateStore {
       name,
       language,
       category: category.toUpperCase() as SandboxSeedTemplate['category'],
-      components: components as Array<Record<string, unknown>>,
+      components:
+        category.toUpperCase() === 'AUTHENTICATION'
+          ? authenticationComponents(components as Array<Record<string, unknown>>)
+          : (components as Array<Record<string, unknown>>),
       status: 'PENDING',
     }, parameterFormat);
   }
@@ -167,6 +170,35 @@ export class TemplateStore {
     this.byWaba.set(wabaId, list);
     return record;
   }
+}
+
+const OTP_URL = 'https://www.whatsapp.com/otp/code/?otp_type=COPY_CODE&code=otp{{1}}';
+
+/**
+ * What Meta stores for an authentication template (English wording): its preset body, with the
+ * security recommendation when asked, the expiry footer, and the OTP button turned into a URL
+ * button carrying the code, which is how the template is listed and must be sent.
+ */
+function authenticationComponents(components: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const byType = (type: string) => components.find((c) => String(c.type ?? '').toUpperCase() === type);
+  const body = byType('BODY');
+  const footer = byType('FOOTER');
+  const buttons = (byType('BUTTONS')?.buttons ?? []) as Array<Record<string, unknown>>;
+  const out: Array<Record<string, unknown>> = [
+    {
+      type: 'BODY',
+      text: `*{{1}}* is your verification code.${body?.add_security_recommendation ? ' For your security, do not share this code.' : ''}`,
+    },
+  ];
+  const minutes = footer?.code_expiration_minutes;
+  if (typeof minutes === 'number') {
+    out.push({ type: 'FOOTER', text: `This code expires in ${minutes} minutes.` });
+  }
+  const copy = buttons.find((b) => String(b.type ?? '').toUpperCase() === 'OTP');
+  if (copy) {
+    out.push({ type: 'BUTTONS', buttons: [{ type: 'URL', text: typeof copy.text === 'string' ? copy.text : 'Copy code', url: OTP_URL }] });
+  }
+  return out;
 }
 
 /** Meta's component rules: one BODY, text limits, placeholders numbered from 1, at most 10 buttons. */

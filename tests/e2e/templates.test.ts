@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
 
 describe('end to end in Chromium: an admin writes a template, WhatsApp (the sandbox) approves it', function () {
@@ -110,6 +111,46 @@ describe('end to end in Chromium: an admin writes a template, WhatsApp (the sand
     const rejected = page.locator('#templates-table [data-name="promo_reject_me"][data-status="REJECTED"]');
     await rejected.waitFor({ timeout: 15_000 });
     expect(await rejected.locator('.template-reason').textContent()).to.equal('Rejected: invalid format');
+  });
+
+  it('sends an approved template with header, body and link values from the inbox; the customer receives it', async () => {
+    const admin = await app.adminClient();
+    const channel = (await admin.get('/api/v1/channels')).body.items[0];
+    const created = await admin.post('/api/v1/templates', {
+      channelId: channel.id,
+      name: 'order_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      header: { format: 'TEXT', text: 'Order {{1}}', example: '#12' },
+      body: { text: 'Hello {{1}}, your order is ready for pickup.', examples: ['Sam'] },
+      buttons: [{ type: 'URL', text: 'Details', url: 'https://shop.example.com/o/{{1}}', example: 'A12' }],
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const sandbox = app.runtime.sandbox!.sandbox;
+    await sandbox.customerSends({ phoneNumberId: channel.phoneNumberId, from: '33799000001', profileName: 'Sam Picker', message: { type: 'text', body: 'Is my order ready?' } });
+
+    const page = await openTemplates();
+    await page.locator('#templates-table [data-name="order_ready"][data-status="APPROVED"]').waitFor({ timeout: 15_000 });
+    await page.click('[data-button="nav.inbox"]');
+    await page.locator('[data-conversation-id]', { hasText: 'Sam Picker' }).click();
+    await page.click('[data-ui="inbox.templates"]');
+    await page.selectOption('#template-select', { label: 'order_ready (en_US) · UTILITY' });
+    await page.fill('#template-param-1', 'Sam');
+    await page.fill('#template-header-param', '#12');
+    // Not sendable until the link has its value.
+    expect(await page.locator('[data-button="inbox.sendTemplate"]').isDisabled()).to.equal(true);
+    await page.fill('#template-button-param-0', 'A12');
+    expect(await page.locator('#template-preview').textContent()).to.include('Order #12');
+    await page.click('[data-button="inbox.sendTemplate"]');
+    await page.locator('[data-direction="out"]', { hasText: 'Hello Sam, your order is ready for pickup.' }).waitFor();
+
+    const received = await eventually('the template at the customer', async () => sandbox.conversation(channel.phoneNumberId, '33799000001').find((m) => m.direction === 'out'));
+    const components = (received.body as { components: Array<{ type: string; parameters: Array<{ text: string }> }> }).components;
+    expect(components.map((c) => [c.type, c.parameters[0]!.text])).to.deep.equal([
+      ['header', '#12'],
+      ['body', 'Sam'],
+      ['button', 'A12'],
+    ]);
   });
 
   it('fits a phone screen, and speaks French', async () => {

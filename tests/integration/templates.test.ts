@@ -74,7 +74,8 @@ describe('message templates: submitted from the panel, reviewed by the sandbox C
     const res = await admin.post('/api/v1/templates', orderUpdate());
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.template).to.deep.include({ name: 'order_shipped', language: 'en_US', category: 'UTILITY', status: 'PENDING', rejectedReason: null, parameterCount: 3 });
-    expect(res.body.template.header).to.deep.equal({ format: 'TEXT', text: 'Order {{1}}' });
+    expect(res.body.template.header).to.deep.equal({ format: 'TEXT', text: 'Order {{1}}', parameterCount: 1 });
+    expect(res.body.template.urlButtonParameters).to.deep.equal([{ index: 2, text: 'Track', url: 'https://shop.example.com/track/{{1}}' }]);
     expect(res.body.template.footer).to.equal('Reply STOP to opt out');
     expect(res.body.template.buttons.map((b: any) => b.type)).to.deep.equal(['QUICK_REPLY', 'QUICK_REPLY', 'URL', 'PHONE_NUMBER']);
 

@@ -22,10 +22,18 @@ const listQuery = z.strictObject({
 });
 const messagesQuery = z.strictObject({ before: cursor.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 const replyTo = z.uuid().optional();
+const templateValue = z.string().trim().min(1).max(1024);
 const sendBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text'), text: z.string().trim().min(1).max(4096), replyToMessageId: replyTo }),
   z.strictObject({ type: z.literal('media'), mediaId: z.uuid(), caption: z.string().max(1024).optional(), replyToMessageId: replyTo }),
-  z.strictObject({ type: z.literal('template'), templateId: z.uuid(), parameters: z.array(z.string().max(1024)).max(20).default([]) }),
+  z.strictObject({
+    type: z.literal('template'),
+    templateId: z.uuid(),
+    // WhatsApp refuses empty values; a value is one line of text.
+    parameters: z.array(templateValue).max(20).default([]),
+    headerParameter: templateValue.max(60).optional(),
+    buttonParameters: z.array(z.strictObject({ index: z.number().int().min(0).max(9), text: templateValue.max(2000) })).max(10).optional(),
+  }),
   z.strictObject({ type: z.literal('reaction'), messageId: z.uuid(), emoji: z.string().max(16) }),
 ]);
 const assignBody = z.strictObject({ assigneeId: z.uuid().nullable() });

@@ -8,12 +8,13 @@ import { findMedia } from '../media/repo';
 import { WINDOW_MS } from './present';
 import { findConversation, findMessage, updateConversation, type ConversationRow } from './repo';
 import { findTemplate } from './templateRepo';
+import { templateVariables, type TemplateVariables } from '../templates/variables';
 import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
   | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
-  | { type: 'template'; templateId: string; parameters: string[] }
+  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; buttonParameters?: Array<{ index: number; text: string }> }
   | { type: 'reaction'; messageId: string; emoji: string };
 
 /** Marks where the sender must put the Meta media id it gets by uploading our stored media. */
@@ -62,10 +63,11 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<
       if (!template || template.status !== 'APPROVED') {
         throw errors.validation('Unknown or unapproved template.', { fields: [{ path: 'body.templateId', message: 'not approved' }] });
       }
-      const components: TemplateComponent[] = input.parameters.length > 0 ? [{ type: 'body', parameters: input.parameters.map((p) => ({ type: 'text' as const, text: p })) }] : [];
+      const components = templateComponents(templateVariables(template.components), input);
       const payload = templateMessage(to, template.name, template.language, components);
       const body = bodyTextOf(template.components, input.parameters);
-      return { payload, type: 'template', text: body, content: { name: template.name, language: template.language, parameters: input.parameters }, mediaId: null, contextWamid: null, preview: body ?? `[${template.name}]` };
+      const content = { name: template.name, language: template.language, parameters: input.parameters, headerParameter: input.headerParameter ?? null, buttonParameters: input.buttonParameters ?? [] };
+      return { payload, type: 'template', text: body, content, mediaId: null, contextWamid: null, preview: body ?? `[${template.name}]` };
     }
     case 'reaction': {
       const target = await replyWamid(input.messageId);
@@ -73,6 +75,49 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<
       return { payload, type: 'reaction', text: null, content: { emoji: input.emoji, message_id: target }, mediaId: null, contextWamid: target, preview: input.emoji || '[reaction removed]' };
     }
   }
+}
+
+/**
+ * The send's components for a template, checked against what it needs: as many body values as
+ * variables, a header value when its text has one, a value for each URL button ending in a
+ * variable. WhatsApp refuses anything else (132000), so it is refused here, naming the field.
+ */
+function templateComponents(needs: TemplateVariables, input: Extract<SendInput, { type: 'template' }>): TemplateComponent[] {
+  const refuse = (path: string, message: string) => errors.validation(`This template cannot be sent that way: ${message}.`, { fields: [{ path, message }] });
+  if (needs.headerFormat !== null && needs.headerFormat !== 'TEXT') {
+    throw refuse('body.templateId', `its ${needs.headerFormat.toLowerCase()} header cannot be sent from the inbox`);
+  }
+  if (input.parameters.length !== needs.bodyVariables) {
+    throw refuse('body.parameters', `expected ${needs.bodyVariables} value(s), got ${input.parameters.length}`);
+  }
+  if (needs.headerVariables === 0 && input.headerParameter !== undefined) {
+    throw refuse('body.headerParameter', 'the header has no variable');
+  }
+  if (needs.headerVariables === 1 && input.headerParameter === undefined) {
+    throw refuse('body.headerParameter', 'the header needs a value');
+  }
+  const given = new Map((input.buttonParameters ?? []).map((b) => [b.index, b.text]));
+  for (const index of given.keys()) {
+    if (!needs.urlButtons.some((b) => b.index === index)) {
+      throw refuse('body.buttonParameters', `button ${index} takes no value`);
+    }
+  }
+  const missing = needs.urlButtons.find((b) => !given.has(b.index));
+  if (missing) {
+    throw refuse('body.buttonParameters', `button ${missing.index} (${missing.text ?? 'link'}) needs a value`);
+  }
+  const text = (value: string) => ({ type: 'text' as const, text: value });
+  const components: TemplateComponent[] = [];
+  if (input.headerParameter !== undefined) {
+    components.push({ type: 'header', parameters: [text(input.headerParameter)] });
+  }
+  if (input.parameters.length > 0) {
+    components.push({ type: 'body', parameters: input.parameters.map(text) });
+  }
+  for (const b of needs.urlButtons) {
+    components.push({ type: 'button', sub_type: 'url', index: String(b.index), parameters: [text(given.get(b.index)!)] });
+  }
+  return components;
 }
 
 /** The template's body with {{n}} filled from the parameters, for the history and search. */

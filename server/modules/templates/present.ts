@@ -1,5 +1,6 @@
 import type { TemplateRecord } from './repo';
 import { variableCount } from './schema';
+import { templateVariables } from './variables';
 
 type Component = { type?: unknown; format?: unknown; text?: unknown; buttons?: unknown };
 
@@ -14,6 +15,7 @@ export function presentTemplate(r: TemplateRecord) {
   const components = componentsOf(r.components);
   const byType = (type: string) => components.find((c) => String(c.type ?? '').toUpperCase() === type);
   const header = byType('HEADER');
+  const variables = templateVariables(r.components);
   const bodyText = str(byType('BODY')?.text);
   const rawButtons = byType('BUTTONS')?.buttons;
   const buttons = (Array.isArray(rawButtons) ? (rawButtons as Array<Record<string, unknown>>) : []).map((b) => ({
@@ -28,9 +30,11 @@ export function presentTemplate(r: TemplateRecord) {
     status: r.status,
     /** Meta's reason (INVALID_FORMAT, INCORRECT_CATEGORY, ...), when the template was rejected. */
     rejectedReason: r.status === 'REJECTED' ? r.status_reason : null,
-    header: header ? { format: str(header.format)?.toUpperCase() ?? 'TEXT', text: str(header.text) } : null,
+    header: header ? { format: str(header.format)?.toUpperCase() ?? 'TEXT', text: str(header.text), parameterCount: variables.headerVariables } : null,
     bodyText,
     parameterCount: bodyText ? variableCount(bodyText) : 0,
+    /** URL buttons whose address ends in a variable: each needs a value when sent. */
+    urlButtonParameters: variables.urlButtons,
     footer: str(byType('FOOTER')?.text),
     buttons,
     updatedAt: r.updated_at.toISOString(),

@@ -9,7 +9,7 @@ import { presentTemplate } from './present';
 import { listTemplatesOfWaba } from './repo';
 import { createTemplateBody } from './schema';
 
-const headerSchema = z.object({ format: z.string(), text: z.string().nullable() });
+const headerSchema = z.object({ format: z.string(), text: z.string().nullable(), parameterCount: z.number().int().describe('1 when a text header holds a variable') });
 const templateSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -22,6 +22,7 @@ const templateSchema = z.object({
   parameterCount: z.number().int(),
   footer: z.string().nullable(),
   buttons: z.array(z.object({ type: z.string(), text: z.string().nullable() })),
+  urlButtonParameters: z.array(z.object({ index: z.number().int(), text: z.string().nullable(), url: z.string() })).describe('URL buttons whose address ends in a variable: a value for each is required when sending'),
   updatedAt: z.string(),
 });
 

@@ -16,7 +16,11 @@ interface TemplatePickerProps {
   onClose?: () => void;
 }
 
-/** Approved templates of the conversation's number, with one input per `{{n}}` parameter. */
+/**
+ * Approved templates of the conversation's number, with one input per variable: the body's
+ * `{{n}}`, a text header's, and each link button ending in one (an authentication code fills
+ * its copy-code button itself).
+ */
 export function TemplatePicker({ conversation, onSent, onClose }: TemplatePickerProps) {
   const { t } = useI18n();
   const { ability } = useSession();
@@ -25,6 +29,8 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [templateId, setTemplateId] = useState('');
   const [parameters, setParameters] = useState<string[]>([]);
+  const [headerValue, setHeaderValue] = useState('');
+  const [buttonValues, setButtonValues] = useState<Record<number, string>>({});
   const loading = useAction();
   const sending = useAction();
   const { run: runLoad } = loading;
@@ -46,12 +52,25 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   }, [canRead, channelId, runLoad]);
 
   const template = useMemo(() => templates?.find((item) => item.id === templateId) ?? null, [templates, templateId]);
-  const missing = template ? parameters.slice(0, template.parameterCount).some((value) => !value.trim()) || parameters.length < template.parameterCount : true;
+  // An authentication template's copy-code button carries the code itself: no second input.
+  const authentication = template?.category.toUpperCase() === 'AUTHENTICATION';
+  const mediaHeader = template?.header !== null && template?.header !== undefined && template.header.format !== 'TEXT';
+  const needsHeader = (template?.header?.parameterCount ?? 0) > 0;
+  const linkButtons = authentication ? [] : template?.urlButtonParameters ?? [];
+  const missing =
+    !template ||
+    mediaHeader ||
+    parameters.slice(0, template.parameterCount).some((value) => !value.trim()) ||
+    parameters.length < template.parameterCount ||
+    (needsHeader && !headerValue.trim()) ||
+    linkButtons.some((button) => !buttonValues[button.index]?.trim());
 
   function choose(id: string) {
     setTemplateId(id);
     const next = templates?.find((item) => item.id === id);
     setParameters(Array.from({ length: next?.parameterCount ?? 0 }, () => ''));
+    setHeaderValue('');
+    setButtonValues({});
     sending.setError(null);
   }
 
@@ -61,10 +80,23 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
       return;
     }
     const values = parameters.slice(0, template.parameterCount).map((value) => value.trim());
-    const result = await sending.run(() => conversationsApi.send(conversation.id, { type: 'template', templateId: template.id, parameters: values }));
+    const buttonParameters = template.urlButtonParameters.map((button) => ({
+      index: button.index,
+      text: authentication ? (values[0] ?? '') : (buttonValues[button.index] ?? '').trim(),
+    }));
+    const input = {
+      type: 'template' as const,
+      templateId: template.id,
+      parameters: values,
+      ...(needsHeader ? { headerParameter: headerValue.trim() } : {}),
+      ...(buttonParameters.length > 0 ? { buttonParameters } : {}),
+    };
+    const result = await sending.run(() => conversationsApi.send(conversation.id, input));
     if (result) {
       setTemplateId('');
       setParameters([]);
+      setHeaderValue('');
+      setButtonValues({});
       onSent(result.message);
     }
   }
@@ -93,21 +125,38 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
         </div>
         {template && (
           <>
+            {mediaHeader && (
+              <p className="hint" role="status" id="template-media-header">
+                {t('inbox.templates.mediaHeader')}
+              </p>
+            )}
             {template.bodyText && (
               <div className="field">
                 <span className="label" id="template-preview-label">
                   {t('inbox.templates.preview')}
                 </span>
                 <p className="template-preview" id="template-preview" aria-labelledby="template-preview-label">
+                  {template.header?.text && (
+                    <>
+                      <strong>{fillTemplate(template.header.text, [headerValue])}</strong>
+                      <br />
+                    </>
+                  )}
                   {fillTemplate(template.bodyText, parameters)}
                 </p>
+              </div>
+            )}
+            {needsHeader && (
+              <div className="field">
+                <label htmlFor="template-header-param">{t('inbox.templates.headerParameter')}</label>
+                <input id="template-header-param" name="headerParameter" required autoComplete="off" maxLength={60} value={headerValue} onChange={(event) => setHeaderValue(event.target.value)} />
               </div>
             )}
             {parameters.length > 0 && (
               <div className="field-row">
                 {parameters.map((value, index) => (
                   <div className="field" key={index}>
-                    <label htmlFor={`template-param-${index + 1}`}>{t('inbox.templates.parameter', { n: index + 1 })}</label>
+                    <label htmlFor={`template-param-${index + 1}`}>{authentication && index === 0 ? t('inbox.templates.code') : t('inbox.templates.parameter', { n: index + 1 })}</label>
                     <input
                       id={`template-param-${index + 1}`}
                       name={`parameter-${index + 1}`}
@@ -120,6 +169,19 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
                 ))}
               </div>
             )}
+            {linkButtons.map((button) => (
+              <div className="field" key={button.index}>
+                <label htmlFor={`template-button-param-${button.index}`}>{t('inbox.templates.buttonParameter', { button: button.text ?? '', url: button.url })}</label>
+                <input
+                  id={`template-button-param-${button.index}`}
+                  name={`button-${button.index}`}
+                  required
+                  autoComplete="off"
+                  value={buttonValues[button.index] ?? ''}
+                  onChange={(event) => setButtonValues({ ...buttonValues, [button.index]: event.target.value })}
+                />
+              </div>
+            ))}
           </>
         )}
         <ErrorAlert error={loading.error} />
