@@ -8,6 +8,7 @@ import type { AuditQuery } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { AuditEvent, AuditVerifyResult } from '../types';
+import { EmptyRow, ListStatus } from '../components/ListParts';
 
 interface FilterForm {
   action: string;
@@ -230,14 +231,12 @@ export function AuditPage() {
               );
             })}
             {loaded && items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="empty">{t('audit.empty')}</td>
-              </tr>
+              <EmptyRow colSpan={7}>{t('audit.empty')}</EmptyRow>
             )}
           </tbody>
         </table>
       </div>
-      <p role="status" className="list-status">{list.busy ? t('common.loading') : ''}</p>
+      <ListStatus busy={list.busy} />
       {nextBeforeSeq !== null && (
         <Can I="read" a="AuditEvent">
           <button type="button" className="button-secondary" disabled={list.busy} onClick={() => void load(query, nextBeforeSeq)} data-button="audit.loadMore">

@@ -10,6 +10,7 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import type { Channel, ChannelStatus, ChannelTestResult, QualityRating } from '../types';
+import { EmptyRow, ListStatus } from '../components/ListParts';
 
 type Open =
   | { kind: 'create' }
@@ -207,18 +208,12 @@ export function ChannelsPage() {
               />
             ))}
             {loaded && shownCount === 0 && (
-              <tr>
-                <td colSpan={9} className="empty">
-                  {items.length === 0 ? t('channels.empty') : t('channels.noMatch')}
-                </td>
-              </tr>
+              <EmptyRow colSpan={9}>{items.length === 0 ? t('channels.empty') : t('channels.noMatch')}</EmptyRow>
             )}
           </tbody>
         </table>
       </div>
-      <p role="status" className="list-status">
-        {list.busy ? t('common.loading') : ''}
-      </p>
+      <ListStatus busy={list.busy} />
 
       {open?.kind === 'create' && <ChannelForm onClose={close} onSaved={saved} />}
       {open?.kind === 'edit' && <ChannelForm channel={open.channel} onClose={close} onSaved={saved} />}

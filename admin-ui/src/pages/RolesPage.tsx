@@ -9,6 +9,7 @@ import { catalogueApi, rolesApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { CatalogueAction, Role } from '../types';
+import { ListStatus } from '../components/ListParts';
 
 type Open = { kind: 'create' } | { kind: 'edit' | 'delete'; role: Role } | null;
 
@@ -145,9 +146,7 @@ export function RolesPage() {
           </tbody>
         </table>
       </div>
-      <p role="status" className="list-status">
-        {list.busy ? t('common.loading') : ''}
-      </p>
+      <ListStatus busy={list.busy} />
 
       <section className="matrix-section" aria-labelledby="matrix-title">
         <div className="page-header">

@@ -9,6 +9,7 @@ import { teamsApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Team } from '../types';
+import { EmptyRow, ListStatus } from '../components/ListParts';
 
 type Open = { kind: 'create' } | { kind: 'edit' | 'delete'; team: Team } | null;
 
@@ -103,18 +104,12 @@ export function TeamsPage() {
               </tr>
             ))}
             {loaded && items.length === 0 && (
-              <tr>
-                <td colSpan={4} className="empty">
-                  {t('teams.empty')}
-                </td>
-              </tr>
+              <EmptyRow colSpan={4}>{t('teams.empty')}</EmptyRow>
             )}
           </tbody>
         </table>
       </div>
-      <p role="status" className="list-status">
-        {list.busy ? t('common.loading') : ''}
-      </p>
+      <ListStatus busy={list.busy} />
 
       {(open?.kind === 'create' || open?.kind === 'edit') && (
         <TeamForm

@@ -9,6 +9,7 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { languageName, statusClass } from '../templates';
 import type { Channel, Template } from '../types';
+import { EmptyRow, ListStatus } from '../components/ListParts';
 
 /** While a template awaits Meta's verdict, the list is re-read this often (the verdict comes by webhook). */
 const PENDING_POLL_MS = 4000;
@@ -133,18 +134,12 @@ export function TemplatesPage() {
               <TemplateRow key={item.id} template={item} />
             ))}
             {items?.length === 0 && (
-              <tr>
-                <td colSpan={5} className="empty">
-                  {t('templates.empty')}
-                </td>
-              </tr>
+              <EmptyRow colSpan={5}>{t('templates.empty')}</EmptyRow>
             )}
           </tbody>
         </table>
       </div>
-      <p role="status" className="list-status">
-        {list.busy ? t('common.loading') : ''}
-      </p>
+      <ListStatus busy={list.busy} />
 
       {creating && channel && <TemplateForm channel={channel} onCreated={created} onClose={() => setCreating(false)} />}
     </section>

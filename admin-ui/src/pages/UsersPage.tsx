@@ -11,6 +11,7 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { useLookups } from '../lookups';
 import type { User, UserStatus } from '../types';
+import { EmptyRow, ListStatus } from '../components/ListParts';
 
 interface Filters {
   q: string;
@@ -212,18 +213,12 @@ export function UsersPage() {
               </tr>
             ))}
             {loaded && items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="empty">
-                  {t('users.empty')}
-                </td>
-              </tr>
+              <EmptyRow colSpan={7}>{t('users.empty')}</EmptyRow>
             )}
           </tbody>
         </table>
       </div>
-      <p role="status" className="list-status">
-        {list.busy ? t('common.loading') : ''}
-      </p>
+      <ListStatus busy={list.busy} />
       {nextCursor && (
         <Can I="read" a="User">
           <button type="button" className="button-secondary" disabled={list.busy} onClick={() => void load(filters, nextCursor)} data-button="users.loadMore">
