@@ -70,7 +70,27 @@ describe('inbound batcher (group commit of webhook messages)', () => {
     expect(retried.filter((r) => r.status === 'fulfilled').every((r) => (r as PromiseFulfilledResult<Array<{ duplicate: boolean }>>).value[0]!.duplicate)).to.equal(true);
   });
 
-  it('keeps a customer to one message per batch, and two writers (two web processes) lose and double nothing', async () => {
+  it('stores many messages of one customer in one batch: one conversation counting them all, the last one as preview', async () => {
+    const batcher = new InboundBatcher(db());
+    const t0 = Date.now();
+    const rows = Array.from({ length: 40 }, (_, i) => row('4470000031', { sentAt: new Date(t0 + i * 1000), text: `part ${i}`, preview: `part ${i}` }));
+    // The same delivery twice in one batch is stored once.
+    const results = await batcher.store([...rows, { ...rows[7]!, messageId: newId() }]);
+    expect(results.slice(0, 40).every((r) => !r.duplicate)).to.equal(true);
+    expect(results[40]!.duplicate).to.equal(true);
+    const conversations = await db()('conversations')
+      .join('contacts', 'contacts.id', 'conversations.contact_id')
+      .where('contacts.wa_id', '4470000031')
+      .select('conversations.id', 'unread_count', 'last_message_preview', 'first_inbound_at', 'last_inbound_at');
+    expect(conversations).to.have.length(1);
+    expect(conversations[0]).to.deep.include({ unread_count: 40, last_message_preview: 'part 39' });
+    expect(conversations[0].first_inbound_at.getTime()).to.equal(t0);
+    expect(conversations[0].last_inbound_at.getTime()).to.equal(t0 + 39_000);
+    const stored = await db()('messages').where({ conversation_id: conversations[0].id }).count<{ n: number }[]>('* as n');
+    expect(Number(stored[0]!.n)).to.equal(40);
+  });
+
+  it('two writers (two web processes) with the same messages at once lose and double nothing', async () => {
     const a = new InboundBatcher(db());
     const b = new InboundBatcher(db());
     const customers = ['4470000021', '4470000022', '4470000023'];

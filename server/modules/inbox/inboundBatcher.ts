@@ -27,20 +27,22 @@ export type InboundResult = { conversationId: string; messageId: string; duplica
 /**
  * Stores a batch of inbound messages in one statement (atomic on its own, one round trip, one
  * commit): upsert the contacts, claim the wamids (a repeat stops everything after it for that
- * message), upsert the conversations (reopening resolved ones), record pending media and insert
- * the messages. A batch never holds two messages from the same customer, so no row is touched
- * twice; rows are inserted in key order so concurrent batches lock in one order.
+ * message), upsert the conversations (reopening resolved ones, counting every new message),
+ * record pending media and insert the messages. Several messages of one customer collapse to
+ * one contact and one conversation row, so no row is touched twice; rows are inserted in key
+ * order so concurrent batches (other web processes) lock in one order.
  */
 const INSERT_BATCH = `
   WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-      message_id uuid, created_at timestamptz, channel_id uuid, contact_id uuid, wa_id text, profile_name text,
+    SELECT DISTINCT ON (wamid) * FROM jsonb_to_recordset($1::jsonb) AS x(
+      ord int, message_id uuid, created_at timestamptz, channel_id uuid, contact_id uuid, wa_id text, profile_name text,
       country text, wamid text, type text, text text, content jsonb, media_id uuid, media_mime text,
       media_sha256 text, media_filename text, media_meta_id text, context_wamid text, sent_at timestamptz,
       preview text, raw jsonb, conversation_id uuid)
+    ORDER BY wamid, ord
   ), contact AS (
     INSERT INTO contacts AS c (id, wa_id, profile_name, country)
-    SELECT contact_id, wa_id, profile_name, country FROM input ORDER BY wa_id
+    SELECT DISTINCT ON (wa_id) contact_id, wa_id, profile_name, country FROM input ORDER BY wa_id, ord DESC
     ON CONFLICT (wa_id) DO UPDATE
       SET profile_name = COALESCE(EXCLUDED.profile_name, c.profile_name),
           country = COALESCE(c.country, EXCLUDED.country),
@@ -57,8 +59,9 @@ const INSERT_BATCH = `
   ), conversation AS (
     INSERT INTO conversations AS v (id, contact_id, channel_id, status, first_inbound_at, last_inbound_at,
                                     last_message_at, last_message_preview, last_message_direction, unread_count)
-    SELECT conversation_id, known_contact_id, channel_id, 'open', sent_at, sent_at, sent_at, preview, 'in', 1
-      FROM fresh ORDER BY wa_id
+    SELECT (array_agg(conversation_id ORDER BY ord))[1], known_contact_id, channel_id, 'open', min(sent_at), max(sent_at),
+           max(sent_at), (array_agg(preview ORDER BY sent_at DESC, ord DESC))[1], 'in', count(*)
+      FROM fresh GROUP BY wa_id, known_contact_id, channel_id ORDER BY wa_id, channel_id
     ON CONFLICT (contact_id, channel_id) DO UPDATE
       SET status = CASE WHEN v.status = 'resolved' OR v.status = 'pending' THEN 'open' ELSE v.status END,
           resolved_at = CASE WHEN v.status = 'resolved' THEN NULL ELSE v.resolved_at END,
@@ -69,7 +72,7 @@ const INSERT_BATCH = `
           last_message_direction = CASE WHEN v.last_message_at IS NULL OR EXCLUDED.last_message_at >= v.last_message_at
                                         THEN 'in' ELSE v.last_message_direction END,
           last_message_at = GREATEST(v.last_message_at, EXCLUDED.last_message_at),
-          unread_count = v.unread_count + 1,
+          unread_count = v.unread_count + EXCLUDED.unread_count,
           updated_at = now()
     RETURNING v.id, v.contact_id, v.channel_id
   ), media AS (
@@ -88,10 +91,11 @@ const INSERT_BATCH = `
   SELECT wamid, id AS message_id, conversation_id FROM message`;
 
 // The statement's name on each connection; a new text needs a new name.
-const STATEMENT = 'sb_ingest_inbound_batch_v1';
+const STATEMENT = 'sb_ingest_inbound_batch_v2';
 
-function toRecord(r: InboundRow): Record<string, unknown> {
+function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
   return {
+    ord,
     message_id: r.messageId,
     created_at: r.createdAt,
     channel_id: r.channelId,
@@ -116,10 +120,10 @@ function toRecord(r: InboundRow): Record<string, unknown> {
   };
 }
 
-/** Stores the rows (distinct customers) in one statement; the result of each, in order. */
+/** Stores the rows in one statement; the result of each, in order (a repeated wamid is a duplicate). */
 export async function insertInboundBatch(conn: PgConnection, rows: readonly InboundRow[]): Promise<InboundResult[]> {
   const stored = await queryPrepared<{ wamid: string; message_id: string; conversation_id: string }>(conn, STATEMENT, INSERT_BATCH, [
-    JSON.stringify(rows.map(toRecord)),
+    JSON.stringify(rows.map((r, i) => toRecord(r, i))),
   ]);
   const byWamid = new Map(stored.map((s) => [s.wamid, s]));
   return rows.map((r) => {
@@ -138,8 +142,7 @@ type Waiting = { row: InboundRow; resolve: (r: InboundResult) => void; reject: (
  * at a time, and whatever arrives meanwhile goes into the next one, so the batch grows with the
  * load while an idle appliance writes a lone message at once. (Measured in `npm run bench
  * webhook`: one batch in flight beats several smaller concurrent ones, in throughput and in
- * CPU per message, for the app and for PostgreSQL.) A batch holds one message per customer;
- * a customer's next message waits for the next batch.
+ * CPU per message, for the app and for PostgreSQL.)
  *
  * A batch that fails is retried one message at a time, so one bad message fails only its own
  * webhook, which Meta delivers again; while the database is unavailable the whole batch fails
@@ -204,21 +207,9 @@ export class InboundBatcher {
     }
   }
 
-  /** Up to maxBatch waiting messages from distinct customers, oldest first; the rest wait. */
+  /** Up to maxBatch waiting messages, oldest first; the rest wait for the next batch. */
   private take(): Waiting[] {
-    const batch: Waiting[] = [];
-    const rest: Waiting[] = [];
-    const customers = new Set<string>();
-    for (const w of this.queue) {
-      if (batch.length < this.maxBatch && !customers.has(w.row.waId)) {
-        customers.add(w.row.waId);
-        batch.push(w);
-      } else {
-        rest.push(w);
-      }
-    }
-    this.queue = rest;
-    return batch;
+    return this.queue.splice(0, this.maxBatch);
   }
 
   private async write(batch: Waiting[]): Promise<void> {
