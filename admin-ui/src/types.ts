@@ -250,5 +250,5 @@ export interface TemplateInput {
 export type OutgoingMessage =
   | { type: 'text'; text: string; replyToMessageId?: string }
   | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
-  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; buttonParameters?: Array<{ index: number; text: string }> }
+  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; headerMediaId?: string; buttonParameters?: Array<{ index: number; text: string }> }
   | { type: 'reaction'; messageId: string; emoji: string };

@@ -3,6 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { TINY_PNG } from '../support/media';
+
 
 describe('end to end in Chromium: an admin writes a template, WhatsApp (the sandbox) approves it', function () {
   this.timeout(180_000);
@@ -151,6 +153,33 @@ describe('end to end in Chromium: an admin writes a template, WhatsApp (the sand
       ['body', 'Sam'],
       ['button', 'A12'],
     ]);
+
+    // A template with an image header takes a file, uploaded when chosen.
+    const sale = await admin.post('/api/v1/templates', {
+      channelId: channel.id,
+      name: 'spring_sale',
+      language: 'en_US',
+      category: 'MARKETING',
+      header: { format: 'IMAGE' },
+      body: { text: 'Spring sale starts today, {{1}}!', examples: ['Sam'] },
+    });
+    expect(sale.status, JSON.stringify(sale.body)).to.equal(201);
+    await eventually('spring_sale approved', async () =>
+      ((await admin.get(`/api/v1/templates?channelId=${channel.id}`)).body.items as Array<{ name: string; status: string }>).some((t) => t.name === 'spring_sale' && t.status === 'APPROVED'),
+    );
+    await page.click('[data-ui="inbox.templates"]');
+    await page.selectOption('#template-select', { label: 'spring_sale (en_US) · MARKETING' });
+    await page.fill('#template-param-1', 'Sam');
+    expect(await page.locator('[data-button="inbox.sendTemplate"]').isDisabled()).to.equal(true);
+    await page.setInputFiles('#template-header-file', { name: 'sale.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await page.locator('#template-header-file-ready', { hasText: 'sale.png' }).waitFor();
+    await page.click('[data-button="inbox.sendTemplate"]');
+    await page.locator('[data-direction="out"]', { hasText: 'Spring sale starts today, Sam!' }).waitFor();
+    const withImage = await eventually('the image template at the customer', async () =>
+      sandbox.conversation(channel.phoneNumberId, '33799000001').filter((m) => m.direction === 'out')[1],
+    );
+    const header = (withImage.body as { components: Array<{ type: string; parameters: Array<{ type: string }> }> }).components[0]!;
+    expect([header.type, header.parameters[0]!.type]).to.deep.equal(['header', 'image']);
   });
 
   it('fits a phone screen, and speaks French', async () => {

@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { SseClient } from '../support/sse';
 import { eventually } from '../support/eventually';
+import { TINY_PNG } from '../support/media';
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
 
@@ -156,7 +157,7 @@ describe('inbox against the sandbox Cloud API: conversations, replies, statuses,
   });
 
   it('downloads inbound media at once and serves it only to those who may see the conversation', async () => {
-    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+    const png = TINY_PNG;
     await sandbox.customerSends({ phoneNumberId, from: '33700000008', profileName: 'Img', message: { type: 'image', bytes: png, mimeType: 'image/png', caption: 'photo' } });
     const conv = await eventually('the conversation', async () => (await admin.get('/api/v1/conversations?q=33700000008')).body.items[0]);
     const message = await eventually('the media stored', async () => {

@@ -14,9 +14,8 @@ import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { startTestS3, type TestS3 } from '../support/s3';
 import { eventually } from '../support/eventually';
+import { TINY_PNG } from '../support/media';
 
-// A 1x1 PNG.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -158,7 +157,7 @@ describe('app with MEDIA_STORE=s3: inbound media lands in the bucket and is serv
 
   it('stores an inbound image in the bucket and serves it only to those who may see the conversation', async () => {
     const sandbox = app.runtime.sandbox!.sandbox;
-    await sandbox.customerSends({ phoneNumberId, from: '33700000042', profileName: 'Img', message: { type: 'image', bytes: PNG, mimeType: 'image/png', caption: 'photo' } });
+    await sandbox.customerSends({ phoneNumberId, from: '33700000042', profileName: 'Img', message: { type: 'image', bytes: TINY_PNG, mimeType: 'image/png', caption: 'photo' } });
     const conv = await eventually('the conversation', async () => (await admin.get('/api/v1/conversations?q=33700000042')).body.items[0]);
     const message = await eventually('the media stored', async () => {
       const page = await admin.get(`/api/v1/conversations/${conv.id}/messages`);
@@ -170,15 +169,15 @@ describe('app with MEDIA_STORE=s3: inbound media lands in the bucket and is serv
     const row = await app.runtime.services.db('media').where({ id: message.media.id }).first();
     const objectKey = `switchboard/media/${mediaKey(row.id, row.created_at)}`;
     expect(row.storage_key).to.equal(mediaKey(row.id, row.created_at));
-    expect(row.sha256).to.equal(sha256(PNG));
+    expect(row.sha256).to.equal(sha256(TINY_PNG));
     expect(await s3.has(objectKey)).to.equal(true);
-    expect((await s3.bytesOf(objectKey)).equals(PNG)).to.equal(true);
+    expect((await s3.bytesOf(objectKey)).equals(TINY_PNG)).to.equal(true);
 
     const res = await fetch(app.url + message.media.url, { headers: { cookie: admin.cookieHeader()! } });
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal('image/png');
-    expect(res.headers.get('content-length')).to.equal(String(PNG.length));
-    expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).to.equal(true);
+    expect(res.headers.get('content-length')).to.equal(String(TINY_PNG.length));
+    expect(Buffer.from(await res.arrayBuffer()).equals(TINY_PNG)).to.equal(true);
 
     const agent = await app.userWithRoles(['agent']);
     await admin.post(`/api/v1/conversations/${conv.id}/assign`, { assigneeId: (await app.userWithRoles(['agent'])).id });

@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
+import { clientFor } from '../../server/modules/channels/credentials';
+import { TINY_PNG } from '../support/media';
+
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
 
@@ -88,6 +91,53 @@ describe('sending templates with header, body and button variables (and authenti
     const components = (received!.body as any).components as any[];
     expect(components.map((c) => c.type)).to.deep.equal(['header', 'body', 'button']);
     expect(components[2]).to.deep.include({ sub_type: 'url', index: '1' });
+  });
+
+  async function upload(bytes: Buffer, type: string, filename: string): Promise<string> {
+    const form = new FormData();
+    form.set('file', new Blob([bytes], { type }), filename);
+    const res = await fetch(`${app.url}/api/v1/media`, { method: 'POST', headers: { cookie: admin.cookieHeader()!, 'x-csrf-token': admin.csrfToken! }, body: form });
+    expect(res.status).to.equal(201);
+    return ((await res.json()) as { media: { id: string } }).media.id;
+  }
+
+  it('sends an image header from an uploaded file, which the sender hands to WhatsApp first', async () => {
+    const created = await admin.post('/api/v1/templates', {
+      channelId,
+      name: 'new_collection',
+      language: 'en_US',
+      category: 'MARKETING',
+      header: { format: 'IMAGE' },
+      body: { text: 'Our new collection is here, {{1}}!', examples: ['Robin'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const tpl = await approved('new_collection');
+    expect(tpl.header).to.deep.include({ format: 'IMAGE', parameterCount: 0 });
+    const conv = await conversationWith('33711000003');
+    const send = (extra: Record<string, unknown>) => admin.post(`/api/v1/conversations/${conv.id}/messages`, { type: 'template', templateId: tpl.id, parameters: ['Robin'], ...extra });
+
+    const missing = await send({});
+    expect(missing.status).to.equal(400);
+    expect(missing.body.error.details.fields[0].path).to.equal('body.headerMediaId');
+    const pdf = await upload(Buffer.from('%PDF-1.4\n'), 'application/pdf', 'flyer.pdf');
+    const wrongKind = await send({ headerMediaId: pdf });
+    expect(wrongKind.status).to.equal(400);
+    expect(wrongKind.body.error.message).to.match(/application\/pdf/);
+
+    const png = await upload(TINY_PNG, 'image/png', 'collection.png');
+    const ok = await send({ headerMediaId: png });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+    expect(ok.body.message.media?.id).to.equal(png);
+    const row = await outcome(ok.body.message.id);
+    expect(row.status, JSON.stringify(row.error)).not.to.equal('failed');
+    const received = sandbox.conversation(phoneNumberId, '33711000003').find((m) => m.direction === 'out');
+    const header = ((received!.body as any).components as any[]).find((c) => c.type === 'header');
+    // WhatsApp got its own media id, not our placeholder, and the bytes behind it are ours.
+    expect(header.parameters[0].type).to.equal('image');
+    const mediaId = header.parameters[0].image.id as string;
+    expect(mediaId).not.to.match(/^@media:/);
+    const graph = clientFor((await app.runtime.services.channels.get(channelId))!, 10_000);
+    expect((await graph.downloadMedia((await graph.getMedia(mediaId)).url, 1024 * 1024)).equals(TINY_PNG)).to.equal(true);
   });
 
   it('sends an authentication code: the body and the copy-code button carry it', async () => {

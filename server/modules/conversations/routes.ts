@@ -32,6 +32,8 @@ const sendBody = z.discriminatedUnion('type', [
     // WhatsApp refuses empty values; a value is one line of text.
     parameters: z.array(templateValue).max(20).default([]),
     headerParameter: templateValue.max(60).optional(),
+    // An uploaded file (POST /media) for an image, video or document header.
+    headerMediaId: z.uuid().optional(),
     buttonParameters: z.array(z.strictObject({ index: z.number().int().min(0).max(9), text: templateValue.max(2000) })).max(10).optional(),
   }),
   z.strictObject({ type: z.literal('reaction'), messageId: z.uuid(), emoji: z.string().max(16) }),

@@ -14,7 +14,7 @@ import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
   | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
-  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; buttonParameters?: Array<{ index: number; text: string }> }
+  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; headerMediaId?: string; buttonParameters?: Array<{ index: number; text: string }> }
   | { type: 'reaction'; messageId: string; emoji: string };
 
 /** Marks where the sender must put the Meta media id it gets by uploading our stored media. */
@@ -63,11 +63,13 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<
       if (!template || template.status !== 'APPROVED') {
         throw errors.validation('Unknown or unapproved template.', { fields: [{ path: 'body.templateId', message: 'not approved' }] });
       }
-      const components = templateComponents(templateVariables(template.components), input);
+      const needs = templateVariables(template.components);
+      const headerMedia = await templateHeaderMedia(trx, needs, input);
+      const components = templateComponents(needs, input, headerMedia);
       const payload = templateMessage(to, template.name, template.language, components);
       const body = bodyTextOf(template.components, input.parameters);
       const content = { name: template.name, language: template.language, parameters: input.parameters, headerParameter: input.headerParameter ?? null, buttonParameters: input.buttonParameters ?? [] };
-      return { payload, type: 'template', text: body, content, mediaId: null, contextWamid: null, preview: body ?? `[${template.name}]` };
+      return { payload, type: 'template', text: body, content, mediaId: headerMedia?.id ?? null, contextWamid: null, preview: body ?? `[${template.name}]` };
     }
     case 'reaction': {
       const target = await replyWamid(input.messageId);
@@ -82,11 +84,45 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<
  * variables, a header value when its text has one, a value for each URL button ending in a
  * variable. WhatsApp refuses anything else (132000), so it is refused here, naming the field.
  */
-function templateComponents(needs: TemplateVariables, input: Extract<SendInput, { type: 'template' }>): TemplateComponent[] {
-  const refuse = (path: string, message: string) => errors.validation(`This template cannot be sent that way: ${message}.`, { fields: [{ path, message }] });
-  if (needs.headerFormat !== null && needs.headerFormat !== 'TEXT') {
-    throw refuse('body.templateId', `its ${needs.headerFormat.toLowerCase()} header cannot be sent from the inbox`);
+type TemplateInput = Extract<SendInput, { type: 'template' }>;
+type HeaderMedia = { id: string; kind: 'image' | 'video' | 'document'; filename: string | null };
+
+const refuseTemplate = (path: string, message: string) => errors.validation(`This template cannot be sent that way: ${message}.`, { fields: [{ path, message }] });
+
+// What each media header format takes, as WhatsApp accepts it (the spec's media types).
+const HEADER_MEDIA: Record<string, { kind: HeaderMedia['kind']; accepts: (mime: string) => boolean }> = {
+  IMAGE: { kind: 'image', accepts: (mime) => mime === 'image/jpeg' || mime === 'image/png' },
+  VIDEO: { kind: 'video', accepts: (mime) => mime === 'video/mp4' || mime === 'video/3gpp' },
+  DOCUMENT: { kind: 'document', accepts: () => true },
+};
+
+/** The uploaded file for an image, video or document header, checked against the format. */
+async function templateHeaderMedia(trx: Trx, needs: TemplateVariables, input: TemplateInput): Promise<HeaderMedia | null> {
+  const format = needs.headerFormat && HEADER_MEDIA[needs.headerFormat];
+  if (!format) {
+    if (input.headerMediaId !== undefined) {
+      throw refuseTemplate('body.headerMediaId', 'its header takes no file');
+    }
+    if (needs.headerFormat !== null && needs.headerFormat !== 'TEXT') {
+      throw refuseTemplate('body.templateId', `its ${needs.headerFormat.toLowerCase()} header cannot be sent from the inbox`);
+    }
+    return null;
   }
+  if (input.headerMediaId === undefined) {
+    throw refuseTemplate('body.headerMediaId', `its header needs ${format.kind === 'image' ? 'an image' : `a ${format.kind}`}`);
+  }
+  const media = await findMedia(trx, input.headerMediaId);
+  if (!media || media.state !== 'stored' || media.direction !== 'out') {
+    throw refuseTemplate('body.headerMediaId', 'unknown file: upload it first');
+  }
+  if (!format.accepts(media.mime_type)) {
+    throw refuseTemplate('body.headerMediaId', `a ${media.mime_type} file cannot be its ${format.kind} header`);
+  }
+  return { id: media.id, kind: format.kind, filename: media.filename };
+}
+
+function templateComponents(needs: TemplateVariables, input: TemplateInput, headerMedia: HeaderMedia | null): TemplateComponent[] {
+  const refuse = refuseTemplate;
   if (input.parameters.length !== needs.bodyVariables) {
     throw refuse('body.parameters', `expected ${needs.bodyVariables} value(s), got ${input.parameters.length}`);
   }
@@ -108,6 +144,12 @@ function templateComponents(needs: TemplateVariables, input: Extract<SendInput, 
   }
   const text = (value: string) => ({ type: 'text' as const, text: value });
   const components: TemplateComponent[] = [];
+  if (headerMedia) {
+    // The sender uploads the stored file to WhatsApp and puts its media id in place.
+    const ref = { id: `${MEDIA_PLACEHOLDER}${headerMedia.id}`, ...(headerMedia.kind === 'document' && headerMedia.filename ? { filename: headerMedia.filename } : {}) };
+    const parameter = headerMedia.kind === 'image' ? { type: 'image' as const, image: ref } : headerMedia.kind === 'video' ? { type: 'video' as const, video: ref } : { type: 'document' as const, document: ref };
+    components.push({ type: 'header', parameters: [parameter] });
+  }
   if (input.headerParameter !== undefined) {
     components.push({ type: 'header', parameters: [text(input.headerParameter)] });
   }

@@ -162,20 +162,24 @@ export class Sender {
     }
   }
 
-  /** Uploads our stored media to Meta when a payload refers to it, and puts Meta's id in. */
+  /**
+   * Uploads our stored media to Meta where a payload refers to it (a media message, or a
+   * template's image, video or document header) and puts Meta's id in.
+   */
   private async resolveMedia(client: CloudApiClient, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const kind = payload.type as string;
-    const obj = payload[kind] as { id?: string } | undefined;
-    if (!obj?.id?.startsWith(MEDIA_PLACEHOLDER)) {
+    if (placeholdersIn(payload).length === 0) {
       return payload;
     }
-    const media = await findMedia(this.s.db, obj.id.slice(MEDIA_PLACEHOLDER.length));
-    if (!media?.storage_key) {
-      throw new Error('media to send is missing from the store');
+    const resolved = structuredClone(payload);
+    for (const ref of placeholdersIn(resolved)) {
+      const media = await findMedia(this.s.db, ref.id.slice(MEDIA_PLACEHOLDER.length));
+      if (!media?.storage_key) {
+        throw new Error('media to send is missing from the store');
+      }
+      const { stream } = await this.s.media.open(media.storage_key);
+      ref.id = await client.uploadMedia(await streamToBuffer(stream), media.mime_type, media.filename ?? 'file');
     }
-    const { stream } = await this.s.media.open(media.storage_key);
-    const id = await client.uploadMedia(await streamToBuffer(stream), media.mime_type, media.filename ?? 'file');
-    return { ...payload, [kind]: { ...obj, id } };
+    return resolved;
   }
 
   /** Rows in flight at a crash: marked failed with a clear reason so an agent decides, never re-sent blindly. */
@@ -213,3 +217,17 @@ async function notifyStatus(trx: Trx, row: OutboxRow): Promise<void> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type MediaObject = { id: string };
+
+/** The media objects of a payload still naming our stored media instead of a WhatsApp media id. */
+function placeholdersIn(payload: Record<string, unknown>): MediaObject[] {
+  const isPlaceholder = (value: unknown): value is MediaObject =>
+    typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' && (value as MediaObject).id.startsWith(MEDIA_PLACEHOLDER);
+  const kind = payload.type as string;
+  if (kind !== 'template') {
+    return isPlaceholder(payload[kind]) ? [payload[kind]] : [];
+  }
+  const components = ((payload.template as { components?: unknown[] } | undefined)?.components ?? []) as Array<{ parameters?: Array<Record<string, unknown>> }>;
+  return components.flatMap((c) => (c.parameters ?? []).map((p) => p[p.type as string]).filter(isPlaceholder));
+}

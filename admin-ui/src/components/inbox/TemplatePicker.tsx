@@ -1,13 +1,21 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { ChangeEvent, FormEvent } from 'react';
 import { useSession } from '../../auth';
-import { conversationsApi, templatesApi } from '../../endpoints';
+import { conversationsApi, mediaApi, templatesApi } from '../../endpoints';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
+import type { MessageKey } from '../../i18n';
 import { fillTemplate } from '../../inbox';
-import type { ConversationSummary, Message, Template } from '../../types';
+import type { ConversationSummary, MediaRef, Message, Template } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
+
+// The files each media header takes, as WhatsApp accepts them.
+const MEDIA_ACCEPT: Record<string, string> = {
+  IMAGE: 'image/jpeg,image/png',
+  VIDEO: 'video/mp4,video/3gpp',
+  DOCUMENT: '*/*',
+};
 
 interface TemplatePickerProps {
   conversation: ConversationSummary;
@@ -19,7 +27,7 @@ interface TemplatePickerProps {
 /**
  * Approved templates of the conversation's number, with one input per variable: the body's
  * `{{n}}`, a text header's, and each link button ending in one (an authentication code fills
- * its copy-code button itself).
+ * its copy-code button itself), and the file of an image, video or document header.
  */
 export function TemplatePicker({ conversation, onSent, onClose }: TemplatePickerProps) {
   const { t } = useI18n();
@@ -31,6 +39,8 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   const [parameters, setParameters] = useState<string[]>([]);
   const [headerValue, setHeaderValue] = useState('');
   const [buttonValues, setButtonValues] = useState<Record<number, string>>({});
+  const [headerFile, setHeaderFile] = useState<MediaRef | null>(null);
+  const uploading = useAction();
   const loading = useAction();
   const sending = useAction();
   const { run: runLoad } = loading;
@@ -54,12 +64,13 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   const template = useMemo(() => templates?.find((item) => item.id === templateId) ?? null, [templates, templateId]);
   // An authentication template's copy-code button carries the code itself: no second input.
   const authentication = template?.category.toUpperCase() === 'AUTHENTICATION';
-  const mediaHeader = template?.header !== null && template?.header !== undefined && template.header.format !== 'TEXT';
+  const mediaFormat = template?.header && MEDIA_ACCEPT[template.header.format] ? template.header.format : null;
   const needsHeader = (template?.header?.parameterCount ?? 0) > 0;
   const linkButtons = authentication ? [] : template?.urlButtonParameters ?? [];
   const missing =
     !template ||
-    mediaHeader ||
+    (mediaFormat !== null && !headerFile) ||
+    uploading.busy ||
     parameters.slice(0, template.parameterCount).some((value) => !value.trim()) ||
     parameters.length < template.parameterCount ||
     (needsHeader && !headerValue.trim()) ||
@@ -71,7 +82,21 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
     setParameters(Array.from({ length: next?.parameterCount ?? 0 }, () => ''));
     setHeaderValue('');
     setButtonValues({});
+    setHeaderFile(null);
+    uploading.setError(null);
     sending.setError(null);
+  }
+
+  async function chooseFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    setHeaderFile(null);
+    if (!file) {
+      return;
+    }
+    const result = await uploading.run(() => mediaApi.upload(file));
+    if (result) {
+      setHeaderFile(result.media);
+    }
   }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -89,6 +114,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
       templateId: template.id,
       parameters: values,
       ...(needsHeader ? { headerParameter: headerValue.trim() } : {}),
+      ...(mediaFormat && headerFile ? { headerMediaId: headerFile.id } : {}),
       ...(buttonParameters.length > 0 ? { buttonParameters } : {}),
     };
     const result = await sending.run(() => conversationsApi.send(conversation.id, input));
@@ -97,6 +123,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
       setParameters([]);
       setHeaderValue('');
       setButtonValues({});
+      setHeaderFile(null);
       onSent(result.message);
     }
   }
@@ -125,10 +152,16 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
         </div>
         {template && (
           <>
-            {mediaHeader && (
-              <p className="hint" role="status" id="template-media-header">
-                {t('inbox.templates.mediaHeader')}
-              </p>
+            {mediaFormat && (
+              <div className="field">
+                <label htmlFor="template-header-file">{t(`inbox.templates.headerFile.${mediaFormat}` as MessageKey)}</label>
+                <input id="template-header-file" name="headerFile" type="file" accept={MEDIA_ACCEPT[mediaFormat]} onChange={(event) => void chooseFile(event)} />
+                {headerFile && (
+                  <p className="hint" role="status" id="template-header-file-ready">
+                    {t('inbox.templates.headerFileReady', { name: headerFile.filename ?? '' })}
+                  </p>
+                )}
+              </div>
             )}
             {template.bodyText && (
               <div className="field">
@@ -185,6 +218,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
           </>
         )}
         <ErrorAlert error={loading.error} />
+        <ErrorAlert error={uploading.error} />
         <ErrorAlert error={sending.error} />
         <div className="form-actions">
           <Can I="create" a="Message">
