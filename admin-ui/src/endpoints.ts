@@ -146,6 +146,8 @@ export interface ChannelInput {
   displayNumber: string;
   graphBaseUrl?: string;
   graphVersion?: string;
+  /** The Meta app's id (digits); null removes it. */
+  appId?: string | null;
   accessToken: string;
   appSecret: string;
   verifyToken: string;
@@ -166,6 +168,7 @@ function normalizeChannel(raw: RawChannel): Channel {
     displayNumber: raw.displayNumber ?? '',
     graphBaseUrl: raw.graphBaseUrl ?? '',
     graphVersion: raw.graphVersion ?? '',
+    appId: raw.appId ?? '',
     lane: raw.lane ?? 'shared',
     throughputMps: raw.throughputMps ?? 0,
     qualityRating: raw.qualityRating ?? 'UNKNOWN',
@@ -238,4 +241,11 @@ export const mediaApi = {
 export const templatesApi = {
   list: (channelId: string) => api.get<{ items: Template[] }>(`/templates${queryString({ channelId })}`),
   create: (input: TemplateInput) => api.post<{ template: Template }>('/templates', input),
+  /** Uploads a media header's sample file for WhatsApp's review; the handle goes in header.exampleHandle. */
+  uploadSample: (channelId: string, file: File) => {
+    const form = new FormData();
+    form.append('channelId', channelId);
+    form.append('file', file, file.name);
+    return api.upload<{ handle: string }>('/templates/samples', form);
+  },
 };

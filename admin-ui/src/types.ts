@@ -117,6 +117,8 @@ export interface Channel {
   displayNumber: string;
   graphBaseUrl: string;
   graphVersion: string;
+  /** The Meta app's id ('' when not set): needed to upload template sample files. */
+  appId: string;
   lane: ChannelLane;
   throughputMps: number;
   qualityRating: QualityRating;

@@ -13,6 +13,7 @@ export type ErrorId =
   | 'conflict'
   | 'window_closed'
   | 'channel_unavailable'
+  | 'channel_app_id_missing'
   | 'whatsapp_refused'
   | 'whatsapp_unavailable'
   | 'blocked_by_policy'

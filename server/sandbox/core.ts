@@ -4,6 +4,7 @@ import { MediaStore } from './media';
 import { SandboxState, Scheduler, type NumberState } from './state';
 import { TemplateStore } from './templates';
 import type { FailureRule, SandboxOptions } from './types';
+import { UploadStore } from './uploads';
 import { DEFAULT_RETRY_DELAYS_MS, WebhookDispatcher } from './webhooks';
 
 /** Options with every default filled in. */
@@ -25,6 +26,8 @@ export type Core = {
   webhooks: WebhookDispatcher;
   media: MediaStore;
   templates: TemplateStore;
+  /** Resumable Upload API sessions and the handles of finished files (template samples). */
+  uploads: UploadStore;
   failures: Array<FailureRule & { remaining: number }>;
   log?: Logger;
 };
@@ -65,6 +68,7 @@ export function createCore(opts: SandboxOptions): Core {
     ),
     media: new MediaStore(resolved.mediaUrlTtlMs),
     templates: new TemplateStore(wabaIds, opts.templates ?? []),
+    uploads: new UploadStore(),
     failures: [],
     log: opts.log,
   };

@@ -5,6 +5,7 @@ import { metaError, unknownObject } from './errors';
 import { readJson } from './http';
 import type { NumberState } from './state';
 import type { TemplateRecord } from './templates';
+import { checkHeaderSample } from './uploads';
 
 type Obj = Record<string, unknown>;
 
@@ -89,9 +90,13 @@ export function listTemplates(core: Core, ctx: Koa.Context, wabaId: string, self
   return result;
 }
 
-/** `POST /{waba-id}/message_templates`: stored PENDING, reviewed after `templateReviewMs`. */
+/**
+ * `POST /{waba-id}/message_templates`: stored PENDING, reviewed after `templateReviewMs`. A media
+ * header needs a sample uploaded through the Resumable Upload API (`example.header_handle`).
+ */
 export async function createTemplate(core: Core, ctx: Koa.Context, wabaId: string): Promise<Obj> {
   const body = await readJson(ctx);
+  checkHeaderSample(core, wabaId, body.components);
   const template = core.templates.create(wabaId, body);
   core.state.counters.templates.created += 1;
   scheduleReview(core, template);

@@ -16,6 +16,7 @@ import { downloadMedia, mediaFor, presentMedia, uploadMedia } from './graphMedia
 import { answerError, graphHandler, mayUseNumber, readJson, wabasOfToken } from './http';
 import { postMessages } from './messages';
 import type { StatusEmitter } from './statuses';
+import { startUpload, uploadChunk, uploadStatus } from './uploads';
 
 /** Where this mount is reached from outside: media URLs and paging links are built on it. */
 export function baseUrlOf(core: Core, ctx: Koa.Context, prefix: string): string {
@@ -52,6 +53,17 @@ export function graphRouter(core: Core, statuses: StatusEmitter, prefix: string)
     deleteTemplate(core, ctx, wabaOrThrow(core, ctx.params.id!, wabasOfToken(core, ctx), 'delete')),
   ));
 
+  // Meta's Resumable Upload API (template sample files): a session on the app, then the bytes.
+  router.post('/graph/:version/:id/uploads', g(async (ctx) => startUpload(core, ctx, ctx.params.id!)));
+  router.post('/graph/:version/:id', g(async (ctx) => {
+    const id = ctx.params.id!;
+    if (!id.startsWith('upload:')) {
+      wabasOfToken(core, ctx);
+      throw unknownObject(id, 'post');
+    }
+    return uploadChunk(core, ctx, id);
+  }));
+
   router.get('/graph/:version/:id/phone_numbers', g(async (ctx) =>
     listNumbers(core, ctx, wabaOrThrow(core, ctx.params.id!, wabasOfToken(core, ctx), 'get')),
   ));
@@ -67,8 +79,11 @@ export function graphRouter(core: Core, statuses: StatusEmitter, prefix: string)
 
   // GET /{id}: a phone number, a media object, a template or a WABA, as Graph resolves any node id.
   router.get('/graph/:version/:id', g(async (ctx) => {
-    const wabas = wabasOfToken(core, ctx);
     const id = ctx.params.id!;
+    if (id.startsWith('upload:')) {
+      return uploadStatus(core, ctx, id);
+    }
+    const wabas = wabasOfToken(core, ctx);
     const number = core.state.numbers.get(id);
     if (number && mayUseNumber(wabas, number)) {
       return presentNumber(ctx, number);

@@ -40,9 +40,12 @@ export async function readJson(ctx: Koa.Context): Promise<Record<string, unknown
   return parsed as Record<string, unknown>;
 }
 
-/** The access token: `Authorization: Bearer <token>`, or Graph's `access_token` query parameter. */
+/**
+ * The access token: `Authorization: Bearer <token>` (or `OAuth <token>`, which the Resumable Upload
+ * API documents), or Graph's `access_token` query parameter.
+ */
 export function tokenOf(ctx: Koa.Context): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
+  const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
   if (match) {
     return match[1];
   }

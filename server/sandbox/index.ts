@@ -4,6 +4,8 @@
  * limits) plus a customer simulator page. Written from Meta's documents and checked against
  * Meta's OpenAPI schemas; it shares no code with the connector (server/whatsapp/).
  *
+ * Meta's Resumable Upload API (template sample files) is served for each number's app id.
+ *
  * Conventions: recipients whose wa_id starts with 999 are not on WhatsApp (their messages fail
  * with 131026); templates whose name contains 'reject' are rejected at review.
  */
@@ -31,6 +33,7 @@ export type {
   SandboxStats,
 } from './types';
 export { UNDELIVERABLE_PREFIX } from './messages';
+export { SANDBOX_APP_ID } from './uploads';
 export { metaJson, signatureHeader } from './webhooks';
 
 /** Creates a sandbox serving the given numbers and posting webhooks to `webhookUrl`. */

@@ -124,10 +124,10 @@ export function messagesOf(received: ReceivedWebhook[]): Array<Record<string, un
 export const TEST_NUMBERS: SandboxNumber[] = [
   { phoneNumberId: '106540352242922', wabaId: '419561257915477', displayNumber: '+1 555-078-3881', verifiedName: 'Sandbox Shop', accessToken: 'token-shop', appSecret: 'secret-shop' },
   { phoneNumberId: '106540352242923', wabaId: '419561257915477', displayNumber: '+1 555-078-3882', verifiedName: 'Sandbox Shop Support', accessToken: 'token-shop-2', appSecret: 'secret-shop' },
-  { phoneNumberId: '207650463353033', wabaId: '520672368026588', displayNumber: '+33 6 12 34 56 78', verifiedName: 'Boutique', accessToken: 'token-boutique', appSecret: 'secret-boutique' },
+  { phoneNumberId: '207650463353033', wabaId: '520672368026588', displayNumber: '+33 6 12 34 56 78', verifiedName: 'Boutique', accessToken: 'token-boutique', appSecret: 'secret-boutique', appId: '400000000000002' },
 ];
 
-export type GraphInit = { token?: string | null; json?: unknown; body?: string | FormData; headers?: Record<string, string> };
+export type GraphInit = { token?: string | null; json?: unknown; body?: string | FormData | Uint8Array; headers?: Record<string, string> };
 
 export type TestBed = {
   sandbox: Sandbox;

@@ -10,6 +10,11 @@ export type SandboxNumber = {
   verifiedName: string;
   accessToken: string;
   appSecret: string;
+  /**
+   * The Meta app the number belongs to (digits): its Resumable Upload API (`POST /{app-id}/uploads`)
+   * takes template sample files. Defaults to SANDBOX_APP_ID.
+   */
+  appId?: string;
   /** Messages per second (Meta: 80 by default, up to 1,000 for upgraded numbers). */
   throughputMps?: number;
 };

@@ -4,7 +4,7 @@
 import { Blob } from 'node:buffer';
 import { FormData, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { callGraph, download, sharedPool, unexpectedShape } from './http';
+import { callGraph, download, sharedPool, unexpectedShape, type GraphRequest } from './http';
 import type { OutboundMessage } from './messages';
 
 /** How to reach Meta (or the sandbox) for one number. */
@@ -80,6 +80,8 @@ const sendResponseSchema = z.looseObject({
 });
 const successSchema = z.looseObject({ success: z.literal(true) });
 const uploadResponseSchema = z.looseObject({ id: idLike });
+const uploadSessionSchema = z.looseObject({ id: z.string().regex(/^upload:\S+$/) });
+const uploadHandleSchema = z.looseObject({ h: z.string().min(1) });
 const mediaInfoSchema = z.looseObject({
   url: z.string().min(1),
   mime_type: z.string().min(1),
@@ -120,6 +122,11 @@ const TEMPLATE_PAGE_SIZE = 100;
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
 /** A Cloud API client bound to one phone number and its WABA. */
 export class CloudApiClient {
   private readonly base: string;
@@ -154,7 +161,7 @@ export class CloudApiClient {
     what: string,
     method: Method,
     url: string,
-    payload: { json?: unknown; form?: FormData } = {},
+    payload: Pick<GraphRequest, 'json' | 'form' | 'bytes' | 'authScheme'> = {},
   ): Promise<z.output<S>> {
     const data = await callGraph({
       method,
@@ -204,6 +211,24 @@ export class CloudApiClient {
     const url = this.url([this.options.phoneNumberId, 'media']);
     const res = await this.call(uploadResponseSchema, 'upload', 'POST', url, { form });
     return res.id;
+  }
+
+  /**
+   * Uploads a template's sample file through Meta's Resumable Upload API and returns its handle
+   * (`example.header_handle`): `POST /{app-id}/uploads` opens a session (`{id: "upload:..."}`),
+   * then `POST /upload:...` with `file_offset: 0` and the bytes answers `{h}`. The session id may
+   * carry its own query (`?sig=...`), kept as given.
+   */
+  async uploadSample(appId: string, bytes: Uint8Array, mimeType: string, filename: string): Promise<string> {
+    const start = this.url([appId, 'uploads'], { file_name: filename, file_length: String(bytes.byteLength), file_type: mimeType });
+    const session = await this.call(uploadSessionSchema, 'upload-session', 'POST', start);
+    const [path, query] = splitOnce(session.id, '?');
+    const url = `${this.base}/upload:${encodeURIComponent(path.slice('upload:'.length))}${query === undefined ? '' : `?${query}`}`;
+    const res = await this.call(uploadHandleSchema, 'upload-file', 'POST', url, {
+      authScheme: 'OAuth',
+      bytes: { body: bytes, headers: { file_offset: '0', 'content-type': 'application/octet-stream' } },
+    });
+    return res.h;
   }
 
   /** The short-lived (5 min) download URL and metadata of a media id. */

@@ -48,6 +48,10 @@ export interface GraphRequest {
   timeoutMs: number;
   json?: unknown;
   form?: FormData;
+  /** Raw bytes (the Resumable Upload API), with the extra headers that describe them. */
+  bytes?: { body: Uint8Array; headers: Record<string, string> };
+  /** `OAuth` for the Resumable Upload API, as Meta documents it; `Bearer` otherwise. */
+  authScheme?: 'Bearer' | 'OAuth';
 }
 
 // Connection failures that prove the request never reached the server: safe to send again.
@@ -153,12 +157,15 @@ function unexpected(status: number, what: string, method: string): GraphApiError
 /** One Graph API call; resolves to the parsed JSON of a 2xx answer, else throws GraphApiError. */
 export async function callGraph(req: GraphRequest): Promise<unknown> {
   const headers: Record<string, string> = {
-    authorization: `Bearer ${req.accessToken}`,
+    authorization: `${req.authScheme ?? 'Bearer'} ${req.accessToken}`,
     accept: 'application/json',
     'user-agent': USER_AGENT,
   };
-  let body: string | FormData | undefined;
-  if (req.json !== undefined) {
+  let body: string | FormData | Buffer | undefined;
+  if (req.bytes) {
+    Object.assign(headers, req.bytes.headers);
+    body = Buffer.from(req.bytes.body.buffer, req.bytes.body.byteOffset, req.bytes.body.byteLength);
+  } else if (req.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(req.json);
   } else if (req.form) {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
-import { TINY_PNG } from '../support/media';
+import { postSample, TINY_PNG } from '../support/media';
 
 
 describe('end to end in Chromium: an admin writes a template, WhatsApp (the sandbox) approves it', function () {
@@ -115,6 +115,28 @@ describe('end to end in Chromium: an admin writes a template, WhatsApp (the sand
     expect(await rejected.locator('.template-reason').textContent()).to.equal('Rejected: invalid format');
   });
 
+  it("takes an image header's sample file, uploaded when chosen; submitting waits for it", async () => {
+    const page = await openTemplates();
+    await page.click('[data-button="templates.create"]');
+    await page.waitForSelector('#template-dialog');
+    await page.fill('#template-name', 'summer_sale');
+    await page.selectOption('#template-category', 'MARKETING');
+    await page.selectOption('#template-header-format', 'IMAGE');
+    await page.fill('#template-body', 'Our summer sale is on. See you soon!');
+    const submit = page.locator('[data-button="templates.submitCreate"]');
+    expect(await submit.isDisabled()).to.equal(true);
+    // A file no image header takes is refused, with the reason.
+    await page.setInputFiles('#template-header-sample', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.locator('#template-dialog [role="alert"]', { hasText: 'text/plain' }).waitFor();
+    expect(await submit.isDisabled()).to.equal(true);
+    await page.setInputFiles('#template-header-sample', { name: 'summer.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await page.locator('#template-header-sample-ready', { hasText: 'summer.png' }).waitFor();
+    expect(await submit.isDisabled()).to.equal(false);
+    await submit.click();
+    await page.waitForSelector('#template-dialog', { state: 'detached' });
+    await page.locator('#templates-table [data-name="summer_sale"][data-status="APPROVED"]').waitFor({ timeout: 15_000 });
+  });
+
   it('sends an approved template with header, body and link values from the inbox; the customer receives it', async () => {
     const admin = await app.adminClient();
     const channel = (await admin.get('/api/v1/channels')).body.items[0];
@@ -154,13 +176,15 @@ describe('end to end in Chromium: an admin writes a template, WhatsApp (the sand
       ['button', 'A12'],
     ]);
 
-    // A template with an image header takes a file, uploaded when chosen.
+    // A template with an image header takes a file, uploaded when chosen; its review needs a sample.
+    const sample = await postSample(app.url, admin, channel.id);
+    expect(sample.status, JSON.stringify(sample.body)).to.equal(200);
     const sale = await admin.post('/api/v1/templates', {
       channelId: channel.id,
       name: 'spring_sale',
       language: 'en_US',
       category: 'MARKETING',
-      header: { format: 'IMAGE' },
+      header: { format: 'IMAGE', exampleHandle: sample.body.handle },
       body: { text: 'Spring sale starts today, {{1}}!', examples: ['Sam'] },
     });
     expect(sale.status, JSON.stringify(sale.body)).to.equal(201);

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
 import { clientFor } from '../../server/modules/channels/credentials';
-import { TINY_PNG } from '../support/media';
+import { postSample, TINY_PNG } from '../support/media';
 
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
@@ -102,12 +102,15 @@ describe('sending templates with header, body and button variables (and authenti
   }
 
   it('sends an image header from an uploaded file, which the sender hands to WhatsApp first', async () => {
+    // WhatsApp's review needs a sample of the header first.
+    const sample = await postSample(app.url, admin, channelId);
+    expect(sample.status, JSON.stringify(sample.body)).to.equal(200);
     const created = await admin.post('/api/v1/templates', {
       channelId,
       name: 'new_collection',
       language: 'en_US',
       category: 'MARKETING',
-      header: { format: 'IMAGE' },
+      header: { format: 'IMAGE', exampleHandle: sample.body.handle },
       body: { text: 'Our new collection is here, {{1}}!', examples: ['Robin'] },
     });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);

@@ -17,7 +17,7 @@ interface ChannelFormProps {
   onClose: () => void;
 }
 
-type TextField = 'name' | 'displayNumber' | 'phoneNumberId' | 'wabaId' | 'graphBaseUrl' | 'graphVersion';
+type TextField = 'name' | 'displayNumber' | 'phoneNumberId' | 'wabaId' | 'appId' | 'graphBaseUrl' | 'graphVersion';
 type SecretField = 'accessToken' | 'appSecret' | 'verifyToken';
 
 const TEXT_FIELDS = [
@@ -25,6 +25,8 @@ const TEXT_FIELDS = [
   { field: 'displayNumber', id: 'channel-display-number', label: 'channels.displayNumber', required: true },
   { field: 'phoneNumberId', id: 'channel-phone-number-id', label: 'channels.phoneNumberId', required: true },
   { field: 'wabaId', id: 'channel-waba-id', label: 'channels.wabaId', required: true },
+  // Optional: only needed to upload sample files of templates with a media header.
+  { field: 'appId', id: 'channel-app-id', label: 'channels.appId', required: false },
   { field: 'graphBaseUrl', id: 'channel-graph-base-url', label: 'channels.graphBaseUrl', required: false },
   { field: 'graphVersion', id: 'channel-graph-version', label: 'channels.graphVersion', required: false },
 ] as const satisfies readonly { field: TextField; id: string; label: string; required: boolean }[];
@@ -50,6 +52,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
     displayNumber: channel?.displayNumber ?? '',
     phoneNumberId: channel?.phoneNumberId ?? '',
     wabaId: channel?.wabaId ?? '',
+    appId: channel?.appId ?? '',
     graphBaseUrl: channel?.graphBaseUrl ?? '',
     graphVersion: channel?.graphVersion ?? '',
   });
@@ -80,6 +83,10 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
         if (trimmed[field] !== channel[field] && (required || trimmed[field] !== '')) {
           patch[field] = trimmed[field];
         }
+      }
+      // The app id is the one optional field that can be removed.
+      if (trimmed.appId === '' && channel.appId !== '') {
+        patch.appId = null;
       }
       for (const { field } of SECRET_FIELDS) {
         if (secrets[field] !== '') {
@@ -118,6 +125,9 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
     if (trimmed.graphVersion) {
       input.graphVersion = trimmed.graphVersion;
     }
+    if (trimmed.appId) {
+      input.appId = trimmed.appId;
+    }
     if (mps !== undefined) {
       input.throughputMps = mps;
     }
@@ -139,7 +149,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
                 name={field}
                 required={required}
                 type={field === 'graphBaseUrl' ? 'url' : 'text'}
-                inputMode={field === 'phoneNumberId' || field === 'wabaId' ? 'numeric' : undefined}
+                inputMode={field === 'phoneNumberId' || field === 'wabaId' || field === 'appId' ? 'numeric' : undefined}
                 placeholder={field === 'graphBaseUrl' ? 'https://graph.facebook.com' : field === 'graphVersion' ? 'v21.0' : undefined}
                 aria-describedby={required ? undefined : `${id}-hint`}
                 value={text[field]}
@@ -147,7 +157,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
               />
               {!required && (
                 <p id={`${id}-hint`} className="hint">
-                  {t('channels.defaultHint')}
+                  {field === 'appId' ? t('channels.appIdHint') : t('channels.defaultHint')}
                 </p>
               )}
             </div>

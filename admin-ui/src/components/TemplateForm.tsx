@@ -19,6 +19,13 @@ interface Props {
   onClose: () => void;
 }
 
+/** What each media header takes as its sample (Meta: image jpeg/png 5 MB, video mp4 16 MB, document pdf 100 MB). */
+const SAMPLE_TYPES: Record<'IMAGE' | 'VIDEO' | 'DOCUMENT', { accept: string; label: string }> = {
+  IMAGE: { accept: 'image/jpeg,image/png', label: 'JPEG, PNG ≤ 5 MB' },
+  VIDEO: { accept: 'video/mp4', label: 'MP4 ≤ 16 MB' },
+  DOCUMENT: { accept: 'application/pdf', label: 'PDF ≤ 100 MB' },
+};
+
 const CATEGORY_LABEL: Record<TemplateCategory, MessageKey> = {
   MARKETING: 'templates.category.MARKETING',
   UTILITY: 'templates.category.UTILITY',
@@ -52,6 +59,8 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
   const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const action = useAction();
+  const sampleAction = useAction();
+  const [sampleName, setSampleName] = useState('');
   const set = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
   const err = (path: string) => fieldError(action.error, path);
 
@@ -60,6 +69,22 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
   const bodyProblem = draft.body ? variableProblem(draft.body) : null;
   const headerProblem = draft.headerFormat === 'TEXT' && draft.headerText ? variableProblem(draft.headerText, 'header') : null;
   const headerHasVariable = draft.headerFormat === 'TEXT' && variableNumbers(draft.headerText).length > 0;
+  const sampleTypes = !auth && draft.headerFormat && draft.headerFormat !== 'TEXT' ? SAMPLE_TYPES[draft.headerFormat] : null;
+  const sampleMissing = sampleTypes !== null && !draft.headerHandle;
+
+  /** Uploads the chosen sample file at once; its handle is what the submission carries. */
+  async function chooseSample(file: File | undefined) {
+    set({ headerHandle: '' });
+    setSampleName('');
+    if (!file) {
+      return;
+    }
+    const result = await sampleAction.run(() => templatesApi.uploadSample(channel.id, file));
+    if (result) {
+      set({ headerHandle: result.handle });
+      setSampleName(file.name);
+    }
+  }
 
   /** Inserts a variable at the cursor, then renumbers them all in order (examples follow their variable). */
   function addVariable() {
@@ -169,7 +194,12 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                       <select
                         id="template-header-format"
                         value={draft.headerFormat}
-                        onChange={(event) => set({ headerFormat: HEADER_FORMATS.find((f) => f === event.target.value) ?? '' })}
+                        onChange={(event) => {
+                          // A sample fits one format only: a new format needs a new file.
+                          set({ headerFormat: HEADER_FORMATS.find((f) => f === event.target.value) ?? '', headerHandle: '' });
+                          setSampleName('');
+                          sampleAction.setError(null);
+                        }}
                       >
                         <option value="">{t('templates.header.none')}</option>
                         {HEADER_FORMATS.map((format) => (
@@ -194,14 +224,38 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                       )}
                     </Field>
                   )}
-                  {draft.headerFormat && draft.headerFormat !== 'TEXT' && (
-                    <Field id="template-header-handle" label={t('templates.header.handle')} hint={t('templates.header.handleHint')}>
-                      {(describedBy) => (
-                        <input id="template-header-handle" spellCheck={false} aria-describedby={describedBy} value={draft.headerHandle} onChange={(event) => set({ headerHandle: event.target.value })} />
+                  {sampleTypes && (
+                    <Field id="template-header-sample" label={t('templates.header.sample')} hint={t('templates.header.sampleHint', { types: sampleTypes.label })} error={err('header.exampleHandle')}>
+                      {(describedBy, invalid) => (
+                        <Can I="create" a="Template">
+                          <input
+                            id="template-header-sample"
+                            key={draft.headerFormat}
+                            type="file"
+                            accept={sampleTypes.accept}
+                            required
+                            disabled={sampleAction.busy}
+                            aria-describedby={describedBy}
+                            aria-invalid={invalid}
+                            data-button="templates.uploadSample"
+                            onChange={(event) => void chooseSample(event.target.files?.[0])}
+                          />
+                        </Can>
                       )}
                     </Field>
                   )}
                 </div>
+                {sampleTypes && (
+                  <div aria-live="polite">
+                    {sampleAction.busy && <p className="hint">{t('templates.header.sampleUploading')}</p>}
+                    {!sampleAction.busy && draft.headerHandle && sampleName && (
+                      <p className="hint" id="template-header-sample-ready">
+                        {t('templates.header.sampleReady', { name: sampleName })}
+                      </p>
+                    )}
+                    <ErrorAlert error={sampleAction.error} />
+                  </div>
+                )}
               </fieldset>
 
               <Field
@@ -273,13 +327,13 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
 
         <div className="template-actions">
           <ErrorAlert error={action.error} />
-          <p className="hint">{t('templates.reviewHint')}</p>
+          <p className="hint">{sampleMissing ? t('templates.header.sampleNeeded') : t('templates.reviewHint')}</p>
           <div className="form-actions">
             <button type="button" className="button-secondary" onClick={onClose} data-ui="templates.cancel">
               {t('common.cancel')}
             </button>
             <Can I="create" a="Template">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="templates.submitCreate">
+              <button type="submit" className="button-primary" disabled={action.busy || sampleAction.busy || sampleMissing} data-button="templates.submitCreate">
                 {action.busy ? t('templates.submitting') : t('templates.submit')}
               </button>
             </Can>

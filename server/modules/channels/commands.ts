@@ -17,6 +17,8 @@ export type ChannelInput = {
   displayNumber: string;
   graphBaseUrl?: string;
   graphVersion?: string;
+  /** null clears it. */
+  appId?: string | null;
   accessToken: string;
   appSecret: string;
   verifyToken: string;
@@ -45,7 +47,7 @@ function sealSecrets(key: Buffer, id: string, input: Partial<ChannelInput>): Par
 function plainColumns(input: Partial<ChannelInput>): Partial<ChannelRow> {
   const map: Array<[keyof ChannelInput, keyof ChannelRow]> = [
     ['name', 'name'], ['phoneNumberId', 'phone_number_id'], ['wabaId', 'waba_id'], ['displayNumber', 'display_number'],
-    ['graphBaseUrl', 'graph_base_url'], ['graphVersion', 'graph_version'], ['lane', 'lane'], ['throughputMps', 'throughput_mps'],
+    ['graphBaseUrl', 'graph_base_url'], ['graphVersion', 'graph_version'], ['appId', 'app_id'], ['lane', 'lane'], ['throughputMps', 'throughput_mps'],
   ];
   return Object.fromEntries(map.flatMap(([from, to]) => (input[from] === undefined ? [] : [[to, input[from]]]))) as Partial<ChannelRow>;
 }

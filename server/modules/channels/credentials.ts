@@ -11,6 +11,7 @@ export type ChannelCredentials = {
   displayNumber: string;
   graphBaseUrl: string;
   graphVersion: string;
+  appId: string | null;
   accessToken: string;
   appSecret: string;
   verifyToken: string;
@@ -30,6 +31,7 @@ export function decryptChannel(key: Buffer, row: ChannelRow): ChannelCredentials
     displayNumber: row.display_number,
     graphBaseUrl: row.graph_base_url,
     graphVersion: row.graph_version,
+    appId: row.app_id ?? null,
     accessToken: decryptSecret(key, row.access_token_enc, secretAad(row.id, 'access_token')),
     appSecret: decryptSecret(key, row.app_secret_enc, secretAad(row.id, 'app_secret')),
     verifyToken: decryptSecret(key, row.verify_token_enc, secretAad(row.id, 'verify_token')),

@@ -10,6 +10,8 @@ export type ChannelRow = {
   display_number: string;
   graph_base_url: string;
   graph_version: string;
+  /** The Meta app id (digits), for the Resumable Upload API; null when not given. */
+  app_id: string | null;
   access_token_enc: string;
   app_secret_enc: string;
   verify_token_enc: string;

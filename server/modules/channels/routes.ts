@@ -19,23 +19,24 @@ const base = {
   displayNumber: z.string().trim().regex(/^\+?[\d\s().-]{6,32}$/, 'a phone number'),
   graphBaseUrl: z.url({ protocol: /^https?$/ }).max(300),
   graphVersion: z.string().regex(/^v\d+\.\d+$/, 'like v23.0'),
+  appId: z.string().regex(/^\d{5,32}$/, 'digits only').nullable().describe("The Meta app's id, needed to upload template sample files"),
   accessToken: secret,
   appSecret: secret,
   verifyToken: secret,
   lane: z.enum(['shared', 'dedicated']),
   throughputMps: z.number().int().min(1).max(1000),
 };
-const createBody = z.strictObject({ ...base, graphBaseUrl: base.graphBaseUrl.optional(), graphVersion: base.graphVersion.optional(), lane: base.lane.optional(), throughputMps: base.throughputMps.optional() });
+const createBody = z.strictObject({ ...base, graphBaseUrl: base.graphBaseUrl.optional(), graphVersion: base.graphVersion.optional(), appId: base.appId.optional(), lane: base.lane.optional(), throughputMps: base.throughputMps.optional() });
 const updateBody = z.strictObject(Object.fromEntries(Object.entries(base).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof base]: z.ZodOptional<(typeof base)[K]> })
   .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change.');
 
-const ALL_FIELDS = ['id', 'name', 'phoneNumberId', 'wabaId', 'displayNumber', 'graphBaseUrl', 'graphVersion', 'lane', 'throughputMps', 'qualityRating', 'messagingTier', 'status', 'statusReason', 'webhookUrl', 'secrets', 'lastTestAt', 'lastTestOk', 'createdAt', 'isSandbox'];
+const ALL_FIELDS = ['id', 'name', 'phoneNumberId', 'wabaId', 'displayNumber', 'graphBaseUrl', 'graphVersion', 'appId', 'lane', 'throughputMps', 'qualityRating', 'messagingTier', 'status', 'statusReason', 'webhookUrl', 'secrets', 'lastTestAt', 'lastTestOk', 'createdAt', 'isSandbox'];
 
 /** A number as the API shows it: secrets only as "set" and their last four characters. */
 export function presentChannel(c: ChannelRow, ability: AppAbility, publicUrl: string) {
   const full: Record<string, unknown> = {
     id: c.id, name: c.name, phoneNumberId: c.phone_number_id, wabaId: c.waba_id, displayNumber: c.display_number,
-    graphBaseUrl: c.graph_base_url, graphVersion: c.graph_version, lane: c.lane, throughputMps: c.throughput_mps,
+    graphBaseUrl: c.graph_base_url, graphVersion: c.graph_version, appId: c.app_id ?? null, lane: c.lane, throughputMps: c.throughput_mps,
     qualityRating: c.quality_rating, messagingTier: c.messaging_tier, status: c.status, statusReason: c.status_reason,
     webhookUrl: `${publicUrl}/webhooks/whatsapp`,
     secrets: {

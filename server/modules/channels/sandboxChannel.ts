@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { systemActor } from '../../http/context';
 import type { Logger } from '../../lib/logger';
-import { createSandbox } from '../../sandbox';
+import { createSandbox, SANDBOX_APP_ID } from '../../sandbox';
 import type { Services } from '../../services';
 import { createChannel } from './commands';
 import { clientFor, decryptChannel, type ChannelCredentials } from './credentials';
 import { updateChannel } from './repo';
 
 export const SANDBOX_PREFIX = '/sandbox';
-const SANDBOX_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001', displayNumber: '+1 555 010 0001' };
+const SANDBOX_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001', displayNumber: '+1 555 010 0001', appId: SANDBOX_APP_ID };
 
 /** The zero-config number: created once, pointed at this process's sandbox on every boot. */
 async function ensureSandboxChannel(s: Services, appUrl: string): Promise<ChannelCredentials> {
@@ -22,9 +22,11 @@ async function ensureSandboxChannel(s: Services, appUrl: string): Promise<Channe
       { name: 'Sandbox', ...SANDBOX_NUMBER, graphBaseUrl, graphVersion: 'v23.0', accessToken: secret(), appSecret: secret(), verifyToken: secret() },
       { sandbox: true },
     );
-  } else if (row.graph_base_url !== graphBaseUrl) {
-    await updateChannel(s.db, row.id, { graph_base_url: graphBaseUrl });
-    row = { ...row, graph_base_url: graphBaseUrl };
+  } else if (row.graph_base_url !== graphBaseUrl || row.app_id === null) {
+    // A sandbox number made before channels had an app id gets the sandbox's.
+    const patch = { graph_base_url: graphBaseUrl, app_id: row.app_id ?? SANDBOX_APP_ID };
+    await updateChannel(s.db, row.id, patch);
+    row = { ...row, ...patch };
     s.channels.invalidate();
   }
   return decryptChannel(s.masterKey, row);
@@ -37,7 +39,7 @@ async function ensureSandboxChannel(s: Services, appUrl: string): Promise<Channe
 export async function startSandbox(s: Services, appUrl: string, log: Logger) {
   const creds = await ensureSandboxChannel(s, appUrl);
   const sandbox = createSandbox({
-    numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret }],
+    numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret, appId: creds.appId ?? SANDBOX_APP_ID }],
     webhookUrl: `${appUrl}/webhooks/whatsapp`,
     templateReviewMs: s.config.sandboxTemplateReviewMs,
     log: log.child({ component: 'sandbox' }),

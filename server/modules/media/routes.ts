@@ -1,7 +1,7 @@
-import Busboy from 'busboy';
 import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
 import { AppError, errors } from '../../http/errors';
+import { readMultipartFile, type MultipartUpload } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
@@ -30,51 +30,8 @@ export function mediaLimitFor(mime: string): number | null {
 // Served inline only when a browser cannot run it: no HTML, no SVG, no scripts.
 const INLINE_TYPES = /^(image\/(jpeg|png|webp|gif)|audio\/|video\/)/;
 
-function readUpload(ctx: AppContext): Promise<{ bytes: Buffer; mime: string; filename: string }> {
-  return new Promise((resolve, reject) => {
-    let busboy: Busboy.Busboy;
-    try {
-      busboy = Busboy({ headers: ctx.req.headers, limits: { files: 1, fileSize: 100 * MB + 1, fields: 5 } });
-    } catch {
-      reject(errors.unsupportedMediaType());
-      return;
-    }
-    let found = false;
-    busboy.on('file', (field, stream, info) => {
-      if (field !== 'file') {
-        stream.resume();
-        return;
-      }
-      found = true;
-      const mime = info.mimeType.toLowerCase();
-      const limit = mediaLimitFor(mime);
-      if (limit === null) {
-        stream.resume();
-        reject(errors.validation(`WhatsApp does not accept ${mime} files.`, { fields: [{ path: 'body.file', message: 'unsupported type' }] }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          stream.destroy();
-          reject(errors.payloadTooLarge(limit));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      stream.on('end', () => resolve({ bytes: Buffer.concat(chunks), mime, filename: info.filename || 'file' }));
-      stream.on('error', reject);
-    });
-    busboy.on('finish', () => {
-      if (!found) {
-        reject(errors.validation('Send the file in a multipart field named "file".', { fields: [{ path: 'body.file', message: 'missing' }] }));
-      }
-    });
-    busboy.on('error', () => reject(errors.badRequest('The multipart body is malformed.')));
-    ctx.req.pipe(busboy);
-  });
+function readUpload(ctx: AppContext): Promise<MultipartUpload> {
+  return readMultipartFile(ctx, mediaLimitFor, (mime) => `WhatsApp does not accept ${mime} files.`);
 }
 
 /** Media: agents upload what they send; everyone allowed to see a conversation may fetch its media. */

@@ -15,13 +15,7 @@ const DUPLICATE_CONTENT_SUBCODE = 2388024;
  * until the status webhook gives the verdict) and audits `template.created` in one transaction.
  */
 export async function submitTemplate(s: Services, actor: Actor, channel: ChannelCredentials, input: CreateTemplateInput): Promise<TemplateRecord> {
-  if (channel.status !== 'active') {
-    throw new AppError(
-      409,
-      'channel_unavailable',
-      channel.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.',
-    );
-  }
+  assertChannelActive(channel);
   if (await findTemplateByKey(s.db, channel.wabaId, input.name, input.language)) {
     throw duplicate(input);
   }
@@ -30,7 +24,7 @@ export async function submitTemplate(s: Services, actor: Actor, channel: Channel
   try {
     created = await clientFor(channel, 15_000).createTemplate({ name: input.name, language: input.language, category: input.category, components });
   } catch (err) {
-    throw await whatsappFailure(s, channel, input, err);
+    throw await whatsappFailure(s, channel, err, 'the template', input);
   }
   return s.db.transaction(async (trx) => {
     const row = await upsertSubmittedTemplate(trx, {
@@ -55,21 +49,35 @@ export async function submitTemplate(s: Services, actor: Actor, channel: Channel
   });
 }
 
+/** 409 channel_unavailable unless the number may call WhatsApp. */
+export function assertChannelActive(channel: ChannelCredentials): void {
+  if (channel.status !== 'active') {
+    throw new AppError(
+      409,
+      'channel_unavailable',
+      channel.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.',
+    );
+  }
+}
+
 function duplicate(input: CreateTemplateInput): AppError {
   return errors.conflict(`A template named ${input.name} already exists in ${input.language} for this WhatsApp Business Account.`, {
     fields: [{ path: 'body.name', message: 'already used in this language' }],
   });
 }
 
-/** Meta's answer as a client error: its own words where it gave them, otherwise a safe summary. */
-async function whatsappFailure(s: Services, channel: ChannelCredentials, input: CreateTemplateInput, err: unknown): Promise<AppError> {
+/**
+ * Meta's answer to a template call (`what`: "the template", "the sample file") as a client error:
+ * its own words where it gave them, otherwise a safe summary.
+ */
+export async function whatsappFailure(s: Services, channel: ChannelCredentials, err: unknown, what: string, input?: CreateTemplateInput): Promise<AppError> {
   if (!(err instanceof GraphApiError)) {
-    s.log.error({ err, channelId: channel.id }, 'template submission failed');
+    s.log.error({ err, channelId: channel.id }, `WhatsApp call failed for ${what}`);
     return new AppError(502, 'whatsapp_unavailable', 'WhatsApp could not be reached. Try again in a moment.');
   }
   const meta = { code: err.code, subcode: err.subcode, title: err.title, fbtraceId: err.fbtraceId };
-  s.log.warn({ channelId: channel.id, ...meta, classification: err.classification }, 'WhatsApp refused a template');
-  if (err.subcode === DUPLICATE_CONTENT_SUBCODE) {
+  s.log.warn({ channelId: channel.id, ...meta, classification: err.classification }, `WhatsApp refused ${what}`);
+  if (input && err.subcode === DUPLICATE_CONTENT_SUBCODE) {
     return duplicate(input);
   }
   switch (err.classification) {
@@ -83,10 +91,10 @@ async function whatsappFailure(s: Services, channel: ChannelCredentials, input: 
         retryAfterSeconds: Math.ceil((err.backoffMs ?? 60_000) / 1000),
       });
     case 'retry':
-      return new AppError(502, 'whatsapp_unavailable', 'WhatsApp could not take the template right now. Try again in a moment.', meta);
+      return new AppError(502, 'whatsapp_unavailable', `WhatsApp could not take ${what} right now. Try again in a moment.`, meta);
     default: {
       const reason = err.details ?? (err.title !== err.message ? err.title : null) ?? err.message;
-      return new AppError(422, 'whatsapp_refused', `WhatsApp refused the template: ${reason}`, { ...meta, reason });
+      return new AppError(422, 'whatsapp_refused', `WhatsApp refused ${what}: ${reason}`, { ...meta, reason });
     }
   }
 }

@@ -1,12 +1,14 @@
 import { subject as asSubject } from '@casl/ability';
 import { z } from 'zod';
-import { actorOf, authOf } from '../../http/context';
+import { actorOf, authOf, type AppContext } from '../../http/context';
 import { errors } from '../../http/errors';
+import { readMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { submitTemplate } from './commands';
 import { presentTemplate } from './present';
 import { listTemplatesOfWaba } from './repo';
+import { sampleLimitFor, uploadTemplateSample } from './samples';
 import { createTemplateBody } from './schema';
 
 const headerSchema = z.object({ format: z.string(), text: z.string().nullable(), parameterCount: z.number().int().describe('1 when a text header holds a variable') });
@@ -26,8 +28,17 @@ const templateSchema = z.object({
   updatedAt: z.string(),
 });
 
-/** Message templates of a number's WhatsApp Business Account: list and submit for review. */
+/** Message templates of a number's WhatsApp Business Account: list, upload a media header's sample, submit for review. */
 export function registerTemplateRoutes(t: RouteTable, s: Services): void {
+  // A number the role may not submit templates for answers like a missing one.
+  const channelToSubmitFor = async (ctx: AppContext, channelId: string) => {
+    const channel = await s.channels.get(channelId);
+    if (!channel || !authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
+      throw errors.notFound('Channel');
+    }
+    return channel;
+  };
+
   t.add({
     method: 'get', path: '/templates', tag: 'templates', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
     query: z.strictObject({ channelId: z.uuid() }),
@@ -47,14 +58,35 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
       422: { description: "WhatsApp refused the template (whatsapp_refused, with Meta's reason)" },
     },
     handler: async (ctx, { body }) => {
-      const channel = await s.channels.get(body.channelId);
-      // A number the role may not submit templates for answers like a missing one.
-      if (!channel || !authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
-        throw errors.notFound('Channel');
-      }
+      const channel = await channelToSubmitFor(ctx, body.channelId);
       const row = await submitTemplate(s, actorOf(ctx), channel, body);
       ctx.status = 201;
       ctx.body = { template: presentTemplate(row) };
+    },
+  });
+  t.add({
+    method: 'post', path: '/templates/samples', tag: 'templates',
+    summary: "Upload a media header's sample file for WhatsApp's review (multipart: channelId, file); answers the handle for header.exampleHandle",
+    access: access.can('create', 'Template'), streamBody: true,
+    responses: {
+      200: { description: "The sample's handle, from Meta's Resumable Upload API", schema: z.object({ handle: z.string() }) },
+      400: { description: 'No file, no valid channelId, or a type no media header takes (image jpeg/png, video mp4, document pdf)' },
+      409: { description: "The number has no Meta App ID (channel_app_id_missing), or cannot be used (channel_unavailable)" },
+      413: { description: 'Larger than the type allows (image 5 MB, video 16 MB, document 100 MB)' },
+      415: { description: 'Not multipart/form-data' },
+      422: { description: "WhatsApp refused the file (whatsapp_refused, with Meta's reason)" },
+    },
+    handler: async (ctx) => {
+      if (!ctx.is('multipart/form-data')) {
+        throw errors.unsupportedMediaType();
+      }
+      const upload = await readMultipartFile(ctx, sampleLimitFor, (mime) => `A template header's sample must be an image (jpeg, png), a video (mp4) or a document (pdf), not ${mime}.`);
+      const channelId = z.uuid().safeParse(upload.fields.channelId);
+      if (!channelId.success) {
+        throw errors.validation('Name the number in the multipart field "channelId".', { fields: [{ path: 'body.channelId', message: 'a channel id is required' }] });
+      }
+      const channel = await channelToSubmitFor(ctx, channelId.data);
+      ctx.body = await uploadTemplateSample(s, actorOf(ctx), channel, upload);
     },
   });
 }
