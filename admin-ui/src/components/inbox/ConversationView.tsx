@@ -71,13 +71,22 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   useEffect(() => {
     parent.current = { onConversation, onRead, onIncoming };
     messagesRef.current = messages;
-    conversationRef.current = conversation;
   });
 
-  const update = useCallback((next: ConversationSummary) => {
+  // The ref is set at once, not after the next render: a callback running before React
+  // re-renders (the composer's, after its request) must see a live update that came first.
+  const show = useCallback((next: ConversationSummary) => {
+    conversationRef.current = next;
     setConversation(next);
-    parent.current.onConversation(next);
   }, []);
+
+  const update = useCallback(
+    (next: ConversationSummary) => {
+      show(next);
+      parent.current.onConversation(next);
+    },
+    [show],
+  );
 
   const markRead = useCallback(() => {
     unreadWhileHidden.current = false;
@@ -257,7 +266,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
         return;
       case 'conversation.updated':
         if (event.conversation.id === conversationId) {
-          setConversation(event.conversation);
+          show(event.conversation);
         }
         return;
       case 'reconnected':
@@ -281,8 +290,11 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   );
 
   const windowClosed = useCallback(() => {
-    setConversation((current) => (current ? { ...current, windowExpiresAt: null } : current));
-  }, []);
+    const latest = conversationRef.current;
+    if (latest) {
+      show({ ...latest, windowExpiresAt: null });
+    }
+  }, [show]);
 
   const reply = useCallback((message: Message) => setReplyTo(message), []);
   const { run: runReact } = reacting;
