@@ -5,10 +5,10 @@ import type { ChannelInput } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Channel, ChannelLane, SecretState } from '../types';
-import { Can } from './Can';
 import { CopyText } from './CopyText';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
+import { FormActions } from './FormActions';
 
 interface ChannelFormProps {
   /** The channel to edit; absent to create one. */
@@ -241,24 +241,13 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
           </div>
         )}
         <ErrorAlert error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
-            {t('common.cancel')}
-          </button>
-          {channel ? (
-            <Can I="update" a="Channel">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="channels.submitEdit">
-                {t('common.save')}
-              </button>
-            </Can>
-          ) : (
-            <Can I="create" a="Channel">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="channels.submitCreate">
-                {t('channels.create')}
-              </button>
-            </Can>
-          )}
-        </div>
+        <FormActions
+          onCancel={onClose}
+          disabled={action.busy}
+          can={channel ? ['update', 'Channel'] : ['create', 'Channel']}
+          button={channel ? 'channels.submitEdit' : 'channels.submitCreate'}
+          label={channel ? t('common.save') : t('channels.create')}
+        />
       </form>
     </Dialog>
   );

@@ -5,9 +5,9 @@ import { toggle, useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { buildRules, groupBySubject, parseAdvancedRules, splitRules } from '../permissions';
 import type { CatalogueAction, Role } from '../types';
-import { Can } from './Can';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
+import { FormActions } from './FormActions';
 
 interface RoleFormProps {
   /** The custom role to edit; absent to create one. */
@@ -127,24 +127,13 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
           </div>
         )}
         <ErrorAlert error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
-            {t('common.cancel')}
-          </button>
-          {role ? (
-            <Can I="update" a="Role">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="roles.submitEdit">
-                {t('common.save')}
-              </button>
-            </Can>
-          ) : (
-            <Can I="create" a="Role">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="roles.submitCreate">
-                {t('roles.create')}
-              </button>
-            </Can>
-          )}
-        </div>
+        <FormActions
+          onCancel={onClose}
+          disabled={action.busy}
+          can={role ? ['update', 'Role'] : ['create', 'Role']}
+          button={role ? 'roles.submitEdit' : 'roles.submitCreate'}
+          label={role ? t('common.save') : t('roles.create')}
+        />
       </form>
     </Dialog>
   );

@@ -5,10 +5,10 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Lookups } from '../lookups';
 import type { User } from '../types';
-import { Can } from './Can';
 import { CheckboxGroup } from './CheckboxGroup';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
+import { FormActions } from './FormActions';
 
 interface UserFormProps {
   /** The user to edit; absent to create one. */
@@ -113,24 +113,13 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
         </div>
         {!user && <p className="hint">{t('users.createHint')}</p>}
         <ErrorAlert error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
-            {t('common.cancel')}
-          </button>
-          {user ? (
-            <Can I="update" a="User">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="users.submitEdit">
-                {t('common.save')}
-              </button>
-            </Can>
-          ) : (
-            <Can I="create" a="User">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="users.submitCreate">
-                {t('users.create')}
-              </button>
-            </Can>
-          )}
-        </div>
+        <FormActions
+          onCancel={onClose}
+          disabled={action.busy}
+          can={user ? ['update', 'User'] : ['create', 'User']}
+          button={user ? 'users.submitEdit' : 'users.submitCreate'}
+          label={user ? t('common.save') : t('users.create')}
+        />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Team } from '../types';
 import { EmptyRow, ListStatus } from '../components/ListParts';
+import { FormActions } from '../components/FormActions';
 
 type Open = { kind: 'create' } | { kind: 'edit' | 'delete'; team: Team } | null;
 
@@ -171,24 +172,13 @@ function TeamForm({ team, onClose, onSaved }: { team: Team | null; onClose: () =
           <textarea id="team-description" name="description" rows={3} value={description} onChange={(event) => setDescription(event.target.value)} />
         </div>
         <ErrorAlert error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
-            {t('common.cancel')}
-          </button>
-          {team ? (
-            <Can I="update" a="Team">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="teams.submitEdit">
-                {t('common.save')}
-              </button>
-            </Can>
-          ) : (
-            <Can I="create" a="Team">
-              <button type="submit" className="button-primary" disabled={action.busy} data-button="teams.submitCreate">
-                {t('teams.create')}
-              </button>
-            </Can>
-          )}
-        </div>
+        <FormActions
+          onCancel={onClose}
+          disabled={action.busy}
+          can={team ? ['update', 'Team'] : ['create', 'Team']}
+          button={team ? 'teams.submitEdit' : 'teams.submitCreate'}
+          label={team ? t('common.save') : t('teams.create')}
+        />
       </form>
     </Dialog>
   );

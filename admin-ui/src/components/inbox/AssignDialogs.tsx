@@ -5,9 +5,9 @@ import { conversationsApi, teamsApi, usersApi } from '../../endpoints';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
 import type { ConversationSummary, Team, User } from '../../types';
-import { Can } from '../Can';
 import { Dialog } from '../Dialog';
 import { ErrorAlert } from '../ErrorAlert';
+import { FormActions } from '../FormActions';
 
 const MAX_USER_PAGES = 20;
 
@@ -97,16 +97,7 @@ export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
           {loading && <p className="hint">{t('common.loading')}</p>}
         </div>
         <ErrorAlert error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
-            {t('common.cancel')}
-          </button>
-          <Can I="assign" a="Conversation">
-            <button type="submit" className="button-primary" disabled={action.busy} data-button="inbox.confirmAssign">
-              {t('inbox.assign')}
-            </button>
-          </Can>
-        </div>
+        <FormActions onCancel={onClose} disabled={action.busy} can={['assign', 'Conversation']} button="inbox.confirmAssign" label={t('inbox.assign')} />
       </form>
     </Dialog>
   );
@@ -183,16 +174,7 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
           </div>
         )}
         <ErrorAlert error={action.error} />
-        <div className="form-actions">
-          <button type="button" className="button-secondary" onClick={onClose} data-ui="dialog.cancel">
-            {t('common.cancel')}
-          </button>
-          <Can I="transfer" a="Conversation">
-            <button type="submit" className="button-primary" disabled={action.busy || (!assigneeId && !teamId)} data-button="inbox.confirmTransfer">
-              {t('inbox.transfer')}
-            </button>
-          </Can>
-        </div>
+        <FormActions onCancel={onClose} disabled={action.busy || (!assigneeId && !teamId)} can={['transfer', 'Conversation']} button="inbox.confirmTransfer" label={t('inbox.transfer')} />
       </form>
     </Dialog>
   );
