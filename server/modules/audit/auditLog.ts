@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import type { Actor } from '../../http/context';
 import type { Logger } from '../../lib/logger';
+import { SerialDrain } from '../../lib/serialDrain';
 import { chainHash, GENESIS_HASH, type ChainedEvent } from './chain';
 import { chainPage, insertEvents, lockHead } from './repo';
 
@@ -31,8 +32,8 @@ const VERIFY_PAGE = 5000;
  * transaction, or batched in the log's own), so sequence numbers and hashes form one line.
  */
 export class AuditLog {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  // Events recorded outside a business transaction, appended in batches by one writer.
+  private readonly pending = new SerialDrain<Pending>((batch) => this.appendBatch(batch), MAX_BATCH);
 
   constructor(
     private readonly db: Db,
@@ -74,44 +75,23 @@ export class AuditLog {
 
   /** Records an event outside any business transaction; resolves once it is durable. */
   record(actor: Actor, entry: AuditEntry): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ actor, entry, resolve, reject });
-      this.kick();
-    });
-  }
-
-  private kick(): void {
-    if (this.flushing) {
-      return;
-    }
-    this.flushing = this.drain().finally(() => {
-      this.flushing = null;
-      // An entry queued between the drain's last check and this callback must not be stranded.
-      if (this.queue.length > 0) {
-        this.kick();
-      }
-    });
+    return new Promise((resolve, reject) => this.pending.push([{ actor, entry, resolve, reject }]));
   }
 
   /** Waits until everything recorded so far is written. */
-  async flush(): Promise<void> {
-    while (this.flushing) {
-      await this.flushing;
-    }
+  flush(): Promise<void> {
+    return this.pending.flush();
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.db.transaction(async (trx) => {
-          await this.append(trx, batch);
-        });
-        batch.forEach((p) => p.resolve());
-      } catch (err) {
-        this.log.error({ err: (err as Error).message, count: batch.length }, 'audit append failed');
-        batch.forEach((p) => p.reject(err));
-      }
+  private async appendBatch(batch: Pending[]): Promise<void> {
+    try {
+      await this.db.transaction(async (trx) => {
+        await this.append(trx, batch);
+      });
+      batch.forEach((p) => p.resolve());
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, count: batch.length }, 'audit append failed');
+      batch.forEach((p) => p.reject(err));
     }
   }
 

@@ -1,4 +1,5 @@
 import { isDatabaseUnavailable, type Db } from '../../db/knex';
+import { SerialDrain } from '../../lib/serialDrain';
 import { acquireConnection, queryPrepared, releaseConnection, type PgConnection } from '../../db/prepared';
 
 /** One inbound message, ready to store: ids are chosen by the caller, media arrives pending. */
@@ -149,16 +150,16 @@ type Waiting = { row: InboundRow; resolve: (r: InboundResult) => void; reject: (
  * at once.
  */
 export class InboundBatcher {
-  private queue: Waiting[] = [];
-  private busy = false;
+  // Under load consecutive batches keep one connection: borrowing one costs a turn of the event
+  // loop or two. Idle, it goes back to the pool until the next message.
   private conn: PgConnection | null = null;
-  private readonly maxBatch: number;
+  private readonly pending: SerialDrain<Waiting>;
 
   constructor(
     private readonly db: Db,
     opts: { maxBatch?: number } = {},
   ) {
-    this.maxBatch = opts.maxBatch ?? 250;
+    this.pending = new SerialDrain((batch) => this.write(batch), opts.maxBatch ?? 250, () => this.releaseConnection());
   }
 
   /**
@@ -166,9 +167,10 @@ export class InboundBatcher {
    * once every row has been tried, if any could not be stored.
    */
   async store(rows: readonly InboundRow[]): Promise<InboundResult[]> {
-    const pending = rows.map((row) => new Promise<InboundResult>((resolve, reject) => this.queue.push({ row, resolve, reject })));
-    this.kick();
-    const settled = await Promise.allSettled(pending);
+    const waiting: Waiting[] = [];
+    const outcomes = rows.map((row) => new Promise<InboundResult>((resolve, reject) => waiting.push({ row, resolve, reject })));
+    this.pending.push(waiting);
+    const settled = await Promise.allSettled(outcomes);
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) {
       throw failed.reason;
@@ -176,24 +178,6 @@ export class InboundBatcher {
     return settled.map((s) => (s as PromiseFulfilledResult<InboundResult>).value);
   }
 
-  private kick(): void {
-    if (this.busy) {
-      return;
-    }
-    if (this.queue.length === 0) {
-      // Idle: the connection goes back to the pool until the next message.
-      this.releaseConnection();
-      return;
-    }
-    this.busy = true;
-    const batch = this.take();
-    void this.write(batch).finally(() => {
-      this.busy = false;
-      this.kick();
-    });
-  }
-
-  /** Under load consecutive batches keep one connection: borrowing one costs a turn of the event loop or two. */
   private async connection(): Promise<PgConnection> {
     this.conn ??= await acquireConnection(this.db);
     return this.conn;
@@ -205,11 +189,6 @@ export class InboundBatcher {
     if (conn) {
       void releaseConnection(this.db, conn);
     }
-  }
-
-  /** Up to maxBatch waiting messages, oldest first; the rest wait for the next batch. */
-  private take(): Waiting[] {
-    return this.queue.splice(0, this.maxBatch);
   }
 
   private async write(batch: Waiting[]): Promise<void> {

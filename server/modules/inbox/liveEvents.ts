@@ -2,6 +2,7 @@ import { subject as asSubject } from '@casl/ability';
 import type { ServerResponse } from 'node:http';
 import type { AuthState } from '../../http/context';
 import type { Logger } from '../../lib/logger';
+import { SerialDrain } from '../../lib/serialDrain';
 import { presentConversation } from '../conversations/present';
 import { findConversations, findMessage, findMessages, messagesByWamid, type ConversationRow, type MessageRow } from '../conversations/repo';
 import { presentMessages } from '../conversations/routes';
@@ -22,8 +23,7 @@ const MAX_DISPATCH_BATCH = 500;
  */
 export class LiveEvents {
   private clients = new Set<Client>();
-  private pending: string[] = [];
-  private draining: Promise<void> | null = null;
+  private readonly pending = new SerialDrain<string>((batch) => this.renderBatch(batch), MAX_DISPATCH_BATCH);
   private heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -61,22 +61,14 @@ export class LiveEvents {
     if (this.clients.size === 0) {
       return;
     }
-    this.pending.push(payload);
-    if (!this.draining) {
-      this.draining = this.drain().finally(() => {
-        this.draining = null;
-      });
-    }
+    this.pending.push([payload]);
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_DISPATCH_BATCH);
-      try {
-        await this.dispatch(batch);
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live event dispatch failed');
-      }
+  private async renderBatch(batch: string[]): Promise<void> {
+    try {
+      await this.dispatch(batch);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live event dispatch failed');
     }
   }
 

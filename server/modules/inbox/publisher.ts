@@ -1,6 +1,7 @@
 import type { Db } from '../../db/knex';
 import { runPrepared } from '../../db/prepared';
 import type { Logger } from '../../lib/logger';
+import { SerialDrain } from '../../lib/serialDrain';
 import { EVENTS_CHANNEL } from './ingestRepo';
 
 export type LiveNotice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: Date | string };
@@ -15,8 +16,7 @@ const PUBLISH = `SELECT set_config('synchronous_commit', 'off', true), count(pg_
  * live update (clients refetch on reconnect), never data.
  */
 export class EventPublisher {
-  private queue: string[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly pending = new SerialDrain<string>((batch) => this.send(batch), MAX_BATCH);
 
   constructor(
     private readonly db: Db,
@@ -24,42 +24,21 @@ export class EventPublisher {
   ) {}
 
   publish(notices: LiveNotice[]): void {
-    if (notices.length === 0) {
-      return;
-    }
-    for (const n of notices) {
-      this.queue.push(JSON.stringify(n));
-    }
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.flushing) {
-      return;
-    }
-    this.flushing = this.drain().finally(() => {
-      this.flushing = null;
-      if (this.queue.length > 0) {
-        this.kick();
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        // One statement, its own implicit transaction: set_config(..., true) lasts until its commit.
-        await runPrepared(this.db, 'sb_publish_notices_v1', PUBLISH, [EVENTS_CHANNEL, batch]);
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live notices not published');
-      }
+    if (notices.length > 0) {
+      this.pending.push(notices.map((n) => JSON.stringify(n)));
     }
   }
 
-  async flush(): Promise<void> {
-    while (this.flushing) {
-      await this.flushing;
+  private async send(batch: string[]): Promise<void> {
+    try {
+      // One statement, its own implicit transaction: set_config(..., true) lasts until its commit.
+      await runPrepared(this.db, 'sb_publish_notices_v1', PUBLISH, [EVENTS_CHANNEL, batch]);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, dropped: batch.length }, 'live notices not published');
     }
+  }
+
+  flush(): Promise<void> {
+    return this.pending.flush();
   }
 }
