@@ -3,6 +3,8 @@
  * the load generator each have their own event loop. Talks to the parent over the fork IPC
  * channel only; stdout is the parent's stderr, so nothing here can spoil the JSON report.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** Parent -> child. */
 export type ParentMessage = { type: 'cpu' } | { type: 'stop' };
@@ -66,4 +68,27 @@ export function serveChild(start: () => Promise<StartedServer>): void {
       send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       process.exit(1);
     });
+}
+
+/**
+ * Serves a request handler (a Koa app's callback) on a free loopback port with the real web role's keep-alive
+ * (server/runtime.ts), so both sides of a comparison keep their connections alike.
+ */
+export async function listenOnLoopback(callback: http.RequestListener, onStop: () => Promise<void> = async () => undefined): Promise<StartedServer> {
+  const server = http.createServer(callback);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await onStop();
+    },
+  };
 }

@@ -5,13 +5,11 @@
  * the app's, before answering 200. No middleware, no parsing beyond finding the wamid.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import pg from 'pg';
 import getRawBody from 'raw-body';
-import { serveChild } from './child';
+import { listenOnLoopback, serveChild } from './child';
 import { BASELINE_TABLE, WEBHOOK_BASELINE_ENV, WEBHOOK_PATH, wamidOf, type WebhookBaselineConfig } from './webhookProtocol';
 
 const SIGNATURE_PATTERN = /^sha256=[0-9a-fA-F]{64}$/;
@@ -50,21 +48,5 @@ serveChild(async () => {
     ctx.body = { ok: true };
   });
   app.use(router.routes());
-  const server = http.createServer(app.callback());
-  // Same keep-alive as the real web role (server/runtime.ts).
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      await pool.end();
-    },
-  };
+  return listenOnLoopback(app.callback(), () => pool.end());
 });
