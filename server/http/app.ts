@@ -59,6 +59,7 @@ export type AppOptions = {
 
 export function createApp(s: Services, readiness: Readiness, opts: AppOptions = { api: true }): BuiltApp {
   const app = new Koa<AppState>({ proxy: s.config.trustProxy });
+  app.on('error', (err: NodeJS.ErrnoException) => logStreamError(s, err));
   const gate = createAuthGate(s.sessions, s.audit);
   const systemRouter = new Router<AppState>();
   const apiRouter = new Router<AppState>({ prefix: API_PREFIX });
@@ -112,6 +113,21 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     app.use(staticUi(uiDistDir));
   }
   return { app, routes: [...system.declarations, ...api.declarations], routers: [systemRouter, apiRouter], openapi };
+}
+
+// A client that goes away while a body streams (a closed tab, an aborted download) is routine.
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * Errors that reach Koa after the error boundary answered: those of a streamed body. Logged
+ * as structured lines instead of Koa's default stack trace on stderr.
+ */
+function logStreamError(s: Services, err: NodeJS.ErrnoException): void {
+  if (err.code && CLIENT_GONE.has(err.code)) {
+    s.log.debug({ code: err.code }, 'client went away while a response streamed');
+    return;
+  }
+  s.log.error({ err }, 'response stream failed');
 }
 
 /**
