@@ -36,6 +36,10 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_MINUTES: positiveInt(15),
   BODY_LIMIT_KB: positiveInt(256),
   TRUST_PROXY: bool.default(false),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .refine((v) => !/[?#]/.test(v), 'must not contain a query or a fragment')
+    .optional(),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   MEDIA_STORE: z.enum(['directory', 's3']).default('directory'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
@@ -91,6 +95,8 @@ export type Config = Readonly<{
   loginLockoutMs: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
+  /** The panel's address as users and Meta reach it (no trailing slash); undefined: each request's own protocol and host. */
+  publicUrl: string | undefined;
   shutdownTimeoutMs: number;
   media: MediaSettings;
 }>;
@@ -138,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockoutMs: e.LOGIN_LOCKOUT_MINUTES * 60_000,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     media: e.MEDIA_STORE === 's3' && e.S3_BUCKET ? { store: 's3', s3: s3Settings({ ...e, S3_BUCKET: e.S3_BUCKET }) } : { store: 'directory' },
   };

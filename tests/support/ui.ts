@@ -4,7 +4,24 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { projectRoot } from '../../server/lib/paths';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Where Chromium (or Chrome) usually is, after CHROMIUM_PATH: Debian/Ubuntu, then macOS. */
+const KNOWN_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/snap/bin/chromium', // Ubuntu's chromium package installs the snap
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+export const CHROMIUM_MISSING = 'Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary';
+
+/** A problem a person must fix before the browser tests can run: its stack is its one line. */
+class BrowserSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.stack = message;
+  }
+}
 
 function newestUnder(dir: string): number {
   let latest = 0;
@@ -15,7 +32,10 @@ function newestUnder(dir: string): number {
   return latest;
 }
 
-/** Builds the admin UI when it is missing or older than its sources (as `npm start` does). */
+/**
+ * Builds the admin UI when it is missing or older than its sources (as `npm start` does).
+ * Mocha's global setup calls it before the workers start, so that two never build at once.
+ */
 export function ensureUiBuilt(): void {
   const index = path.join(projectRoot, 'dist', 'admin-ui', 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestUnder(path.join(projectRoot, 'admin-ui'))) {
@@ -28,26 +48,51 @@ export function ensureUiBuilt(): void {
   });
 }
 
-/**
- * Debian's Chromium, installed on demand when missing (we run as root on these machines);
- * a machine where that fails fails the test rather than skipping it.
- */
-export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) {
-    return;
-  }
-  const apt = (args: string[]) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  apt(['update']);
-  apt(['install', '-y', '--no-install-recommends', 'chromium']);
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing and could not be installed with apt-get`);
-  }
+/** What to do when findChromium finds nothing. */
+function missingBrowser(): string {
+  const configured = process.env.CHROMIUM_PATH;
+  return configured ? `CHROMIUM_PATH is ${configured}, which does not exist: point it at a Chromium or Chrome binary, or unset it` : CHROMIUM_MISSING;
 }
 
+/** The browser the tests drive: CHROMIUM_PATH when set (and present), else a known install. */
+export function findChromium(): string | undefined {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) {
+    return existsSync(configured) ? configured : undefined;
+  }
+  return KNOWN_BROWSERS.find((p) => existsSync(p));
+}
+
+/**
+ * Main process only (mocha's global setup, before the workers start, so two workers never run
+ * apt-get at once): installs Debian's Chromium when none is found and this user may (root, with
+ * apt-get). Returns null when a browser is there, else the line that says what to do.
+ */
+export function installChromiumIfMissing(): string | null {
+  if (findChromium()) {
+    return null;
+  }
+  if (process.env.CHROMIUM_PATH) {
+    return missingBrowser();
+  }
+  const aptGet = ['/usr/bin/apt-get', '/bin/apt-get'].find((p) => existsSync(p));
+  if (process.getuid?.() === 0 && aptGet) {
+    process.stderr.write('Chromium not found: installing it with apt-get (once)...\n');
+    const apt = (args: string[]) => spawnSync(aptGet, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    apt(['update', '-qq']);
+    apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
+  }
+  return findChromium() ? null : missingBrowser();
+}
+
+/** Launches the browser found by findChromium; without one, fails with the line that says what to do. */
 export async function launchChromium(): Promise<Browser> {
-  ensureChromium();
+  const executablePath = findChromium();
+  if (!executablePath) {
+    throw new BrowserSetupError(missingBrowser());
+  }
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--no-first-run', '--disable-sync'],
   });

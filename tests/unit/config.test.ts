@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         loginLockoutMs: 15 * 60_000,
         bodyLimitBytes: 256 * 1024,
         trustProxy: false,
+        publicUrl: undefined,
         shutdownTimeoutMs: 10_000,
         media: { store: 'directory' },
       });
@@ -91,6 +92,16 @@ describe('loadConfig', () => {
       for (const key of ['short', randomBytes(16).toString('base64'), randomBytes(64).toString('base64')]) {
         const { problems } = configErrorFor({ SWITCHBOARD_MASTER_KEY: key });
         expect(linesNaming(problems, 'SWITCHBOARD_MASTER_KEY'), key).to.have.length(1);
+      }
+    });
+  });
+
+  describe('public URL', () => {
+    it('keeps PUBLIC_URL without its trailing slash, and refuses a non-http URL or one with a query', () => {
+      expect(loadConfig({ PUBLIC_URL: 'https://switchboard.example.com/' }).publicUrl).to.equal('https://switchboard.example.com');
+      expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:8080' }).publicUrl).to.equal('http://10.0.0.5:8080');
+      for (const bad of ['switchboard.example.com', 'ftp://switchboard.example.com', 'https://switchboard.example.com/?a=1']) {
+        expect(linesNaming(configErrorFor({ PUBLIC_URL: bad }).problems, 'PUBLIC_URL'), bad).to.have.length(1);
       }
     });
   });

@@ -214,6 +214,21 @@ describe('helm chart (helm/switchboard)', () => {
       expect(validate({ ...clone(), media: { store: 'minio' } })).to.equal(false);
     });
 
+    it('accepts an empty or http(s) publicUrl and refuses one without a scheme or with a query', () => {
+      const withPublicUrl = (publicUrl: string): Record<string, unknown> => {
+        const v = clone();
+        v.config = { ...(v.config as object), publicUrl };
+        return v;
+      };
+      for (const good of ['', 'https://switchboard.example.com', 'http://10.0.0.5:8080/', 'https://example.com/switchboard']) {
+        expect(validate(withPublicUrl(good)), `${good}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+      }
+      for (const bad of ['switchboard.example.com', 'ftp://example.com', 'https://example.com/?a=1', 'https://']) {
+        expect(validate(withPublicUrl(bad)), bad).to.equal(false);
+        expect(validate.errors?.map((e) => e.instancePath), bad).to.include('/config/publicUrl');
+      }
+    });
+
     it('uses no lookahead in patterns: Helm validates them with Go\'s RE2', () => {
       const patterns = [...JSON.stringify(schema).matchAll(/"pattern":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
       expect(patterns.length).to.be.greaterThan(5);
@@ -302,6 +317,10 @@ describe('helm chart (helm/switchboard)', () => {
         }
       });
 
+      it('passes PUBLIC_URL, only when the chart knows one, from switchboard.publicUrl', () => {
+        expect(text()).to.match(/\{\{- with include "switchboard\.publicUrl" \. \}\}\s+- name: PUBLIC_URL\s+value: \{\{ \. \| quote \}\}\s+\{\{- end \}\}/);
+      });
+
       it('probes liveness on /healthz and readiness on /readyz, behind a startup probe', () => {
         const t = text();
         expect(t).to.match(/livenessProbe:\s+httpGet:\s+path: \/healthz\b/);
@@ -310,6 +329,26 @@ describe('helm chart (helm/switchboard)', () => {
       });
     });
   }
+
+  describe('switchboard.publicUrl', () => {
+    const body = (): string => helpers.get('switchboard.publicUrl') ?? '';
+
+    it('is config.publicUrl when set, else the first ingress host, https when a TLS entry lists that host', () => {
+      const b = body();
+      const explicit = b.indexOf('if .Values.config.publicUrl');
+      const fromIngress = b.indexOf('else if and .Values.ingress.enabled .Values.ingress.hosts');
+      expect(explicit, 'reads config.publicUrl first').to.be.greaterThan(-1);
+      expect(fromIngress, 'then the ingress, only when enabled').to.be.greaterThan(explicit);
+      expect(b).to.include('$host := (first .Values.ingress.hosts).host');
+      expect(b).to.match(/range \.Values\.ingress\.tls \}\}\s+\{\{- if has \$host \(\.hosts \| default list\) \}\}\s+\{\{- \$scheme = "https" \}\}/);
+      expect(b).to.include('printf "%s://%s" $scheme $host');
+      expect(blockBalance(b)).to.equal(0);
+    });
+
+    it('is documented in values.yaml with an empty default', () => {
+      expect((values as { config: Record<string, unknown> }).config.publicUrl).to.equal('');
+    });
+  });
 
   describe('migration job', () => {
     const job = (): string => templates.get('job-migrate.yaml') ?? '';

@@ -1,11 +1,9 @@
 // Parsing Meta's webhook notifications into normalized events. Payloads are shaped like Meta's
 // documented examples (the OpenAPI document's `/whatsapp/webhooks` examples, verbatim where
-// Meta gives one), and every example in that document is parsed too when it is present.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+// Meta gives one), and every example in that document (tests/fixtures/meta-openapi) is parsed too.
 import { expect } from 'chai';
-import { parse as parseYaml } from 'yaml';
 import { parseWebhook, ParseError, type InboundMessage, type StatusUpdate, type WebhookEvent } from '../../server/whatsapp/webhookParse';
+import { metaOpenApiDocument } from '../support/metaOpenApi';
 
 const WABA = '419561257915477';
 const PHONE_ID = '106540352242922';
@@ -339,19 +337,9 @@ describe('parseWebhook: not a Meta webhook', () => {
 });
 
 describe("parseWebhook: every example in Meta's OpenAPI document", () => {
-  const candidates = [
-    process.env.META_OPENAPI_PATH,
-    path.resolve(__dirname, '../../../shared/reference/meta-openapi/business-messaging-api_v23.0.yaml'),
-    '/work/shared/reference/meta-openapi/business-messaging-api_v23.0.yaml',
-  ].filter((p): p is string => typeof p === 'string');
-
   it('parses each `/whatsapp/webhooks` example into the event its name announces', function () {
     this.timeout(30_000); // reading the 30,000-line YAML document takes a while on a busy machine
-    const file = candidates.find((p) => existsSync(p));
-    if (!file) {
-      throw new Error(`Meta's OpenAPI document was not found (looked in ${candidates.join(', ')}); set META_OPENAPI_PATH`);
-    }
-    const doc = parseYaml(readFileSync(file!, 'utf8')) as any;
+    const doc = metaOpenApiDocument() as any;
     const examples = doc.paths['/whatsapp/webhooks'].post.requestBody.content['application/json'].examples as Record<string, { value: unknown }>;
     const expectedType: Record<string, string> = {
       'Text Message': 'text', 'Text Message with Context (Product Inquiry)': 'text', 'Text Message from Click to WhatsApp Ad': 'text',

@@ -83,6 +83,26 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
 {{/*
+PUBLIC_URL: the explicit setting, else the first Ingress host (https when a TLS
+entry lists it); empty without either, and the app then uses each request's own
+protocol and host.
+*/}}
+{{- define "switchboard.publicUrl" -}}
+{{- if .Values.config.publicUrl }}
+{{- .Values.config.publicUrl | trimSuffix "/" }}
+{{- else if and .Values.ingress.enabled .Values.ingress.hosts }}
+{{- $host := (first .Values.ingress.hosts).host }}
+{{- $scheme := "http" }}
+{{- range .Values.ingress.tls }}
+{{- if has $host (.hosts | default list) }}
+{{- $scheme = "https" }}
+{{- end }}
+{{- end }}
+{{- printf "%s://%s" $scheme $host }}
+{{- end }}
+{{- end }}
+
+{{/*
 Pod securityContext. The hardening is fixed here, not in values: the image is
 built to run as a non-root user on a read-only root filesystem.
 */}}
@@ -140,6 +160,10 @@ overrides the chart's variables of the same name.
   value: {{ .Values.config.sessionAbsoluteHours | quote }}
 - name: TRUST_PROXY
   value: {{ include "switchboard.trustProxy" . | quote }}
+{{- with include "switchboard.publicUrl" . }}
+- name: PUBLIC_URL
+  value: {{ . | quote }}
+{{- end }}
 - name: SWITCHBOARD_SANDBOX
   value: {{ .Values.config.sandbox | quote }}
 - name: SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL

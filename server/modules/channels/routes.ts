@@ -54,7 +54,9 @@ const asCasl = (c: ChannelRow | undefined) => (c ? { id: c.id, wabaId: c.waba_id
 
 /** WhatsApp numbers (channels). */
 export function registerChannelRoutes(t: RouteTable, s: Services): void {
-  const publicUrl = (ctx: { origin: string }) => ctx.origin;
+  // Koa's ctx.origin is the Origin header, which browsers leave out of same-origin GETs; the
+  // address comes from PUBLIC_URL, else from the request itself (X-Forwarded-* only with TRUST_PROXY).
+  const publicUrl = (ctx: { protocol: string; host: string }) => s.config.publicUrl ?? `${ctx.protocol}://${ctx.host}`;
   t.add({
     method: 'get', path: '/channels', tag: 'channels', summary: 'List WhatsApp numbers', access: access.can('read', 'Channel'),
     handler: async (ctx) => {
