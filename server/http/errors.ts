@@ -8,6 +8,10 @@ export type ErrorId =
   | 'weak_password'
   | 'csrf_failed'
   | 'forbidden'
+  | 'grant_exceeds_own_rights'
+  | 'target_exceeds_own_rights'
+  | 'own_roles_immutable'
+  | 'temporary_password_expired'
   | 'not_found'
   | 'media_missing'
   | 'conflict'
@@ -51,6 +55,13 @@ export const errors = {
     new AppError(400, 'weak_password', 'The new password does not meet the password policy.', { reasons }),
   csrf: () => new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token.'),
   forbidden: (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message),
+  grantExceedsOwnRights: (missing: string[]) =>
+    new AppError(403, 'grant_exceeds_own_rights', 'You can only grant rights that you hold yourself.', { missing }),
+  targetExceedsOwnRights: () =>
+    new AppError(403, 'target_exceeds_own_rights', 'This user has rights that you do not hold, so you cannot change their account.'),
+  ownRolesImmutable: () => new AppError(403, 'own_roles_immutable', 'You cannot change your own roles.'),
+  temporaryPasswordExpired: () =>
+    new AppError(401, 'temporary_password_expired', 'This temporary password has expired. Ask an administrator to reset it.'),
   notFound: (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`),
   conflict: (message: string, details?: Details) => new AppError(409, 'conflict', message, details),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),

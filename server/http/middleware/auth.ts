@@ -15,12 +15,18 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Sets the session cookie: httpOnly, SameSite=Strict, Secure whenever the request came over TLS. */
+/**
+ * Sets the session cookie: httpOnly, SameSite=Strict, and Secure whenever the request came over
+ * TLS, and always in production (where TLS may end at a proxy the app was not told about).
+ */
 export function setSessionCookie(ctx: AppContext, token: string | null, expires?: Date): void {
+  const secure = ctx.secure || ctx.app.env === 'production';
+  // The cookies library refuses a Secure cookie on a plain connection unless told the client sees TLS.
+  ctx.cookies.secure = secure;
   ctx.cookies.set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',
-    secure: ctx.secure,
+    secure,
     path: '/',
     overwrite: true,
     ...(token && expires ? { expires } : { maxAge: 0 }),
