@@ -47,7 +47,13 @@ type Details = Record<string, unknown>;
 export const errors = {
   badRequest: (message: string, details?: Details) => new AppError(400, 'bad_request', message, details),
   validation: (message: string, details?: Details) => new AppError(400, 'validation_failed', message, details),
-  unauthenticated: () => new AppError(401, 'unauthenticated', 'Sign in to continue.'),
+  unauthenticated: (details?: Details) => new AppError(401, 'unauthenticated', 'Sign in to continue.', details),
+  /** The session ended for inactivity: same id as any sign-out, with the reason for the UI to show. */
+  signedOutIdle: (idleMs: number) =>
+    new AppError(401, 'unauthenticated', 'You were signed out after a period of inactivity.', {
+      reason: 'idle_timeout',
+      idleMinutes: Math.max(1, Math.round(idleMs / 60_000)),
+    }),
   invalidCredentials: () => new AppError(401, 'invalid_credentials', 'Email or password is incorrect.'),
   passwordChangeRequired: () =>
     new AppError(403, 'password_change_required', 'Change your password before doing anything else.'),

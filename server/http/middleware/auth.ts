@@ -36,15 +36,16 @@ export function setSessionCookie(ctx: AppContext, token: string | null, expires?
 /** The authentication and authorization steps every non-public route starts with. */
 export function createAuthGate(sessions: SessionStore, audit: AuditLog): AuthGate {
   return {
-    authenticate: (allowDuringPasswordChange) => async (ctx, next) => {
+    authenticate: (allowDuringPasswordChange, activity = true) => async (ctx, next) => {
       const token = ctx.cookies.get(SESSION_COOKIE);
-      const auth = token ? await sessions.resolve(token) : null;
-      if (!auth) {
+      const found = token ? await sessions.lookup(token, activity) : null;
+      if (!found || !('auth' in found)) {
         if (token) {
           setSessionCookie(ctx, null);
         }
-        throw errors.unauthenticated();
+        throw found?.ended === 'idle' ? errors.signedOutIdle(sessions.idleMs) : errors.unauthenticated();
       }
+      const auth = found.auth;
       ctx.state.auth = auth;
       // Cookie-authenticated writes must echo the session's CSRF token (a cross-site form cannot).
       if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get(CSRF_HEADER), auth.csrfToken)) {
