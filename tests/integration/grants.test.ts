@@ -1,6 +1,11 @@
 // "Grant only what you hold": every escalation path tried by a user holding just that permission,
 // refused with 403 and a stable id, and audited as denied; temporary passwords expire.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { projectRoot } from '../../server/lib/paths';
 import { ApiClient } from '../support/client';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 
@@ -70,6 +75,25 @@ describe('grants: nobody gives more than they hold', () => {
     expect(editPlain.status).to.equal(200);
     const after = await app.runtime.services.db('user_roles').where({ user_id: victim.id });
     expect(after).to.have.length(0);
+  });
+
+  it('User:update: joining teams is a grant too when role conditions name the user’s teams', async () => {
+    const mine = (await admin.post('/api/v1/teams', { name: 'Own team' })).body.team;
+    const other = (await admin.post('/api/v1/teams', { name: 'Other team' })).body.team;
+    const role = await admin.post('/api/v1/roles', {
+      key: 'team-scoped',
+      name: 'Team scoped',
+      rules: [{ action: ['read', 'update'], subject: 'User' }, { action: 'read', subject: 'Team', conditions: { id: { $in: '${user.teamIds}' } } }],
+    });
+    expect(role.status).to.equal(201);
+    const member = await app.userWithRoles(['team-scoped'], { teamIds: [mine.id] });
+    const join = await member.client.patch(`/api/v1/users/${member.id}`, { teamIds: [mine.id, other.id] });
+    await expectRefused(join, member.id, 'grant_exceeds_own_rights');
+    const seen = ((await member.client.get('/api/v1/teams')).body.items as Array<{ id: string }>).map((t) => t.id);
+    expect(seen).to.deep.equal([mine.id]);
+    // Leaving a team only narrows what the role gives.
+    const leave = await member.client.patch(`/api/v1/users/${member.id}`, { teamIds: [] });
+    expect(leave.status, JSON.stringify(leave.body)).to.equal(200);
   });
 
   it('Role:create: refuses a custom role with rules the author does not hold', async () => {
@@ -186,5 +210,25 @@ describe('grants: temporary passwords expire', () => {
     const login = await app.client().post('/api/v1/auth/login', { email: 'temp@example.test', password: reset.body.temporaryPassword });
     expect(login.status).to.equal(200);
     expect(login.body.user.mustChangePassword).to.equal(true);
+  });
+
+  it('lets the operator issue a new temporary password from the command line when no admin can sign in', async () => {
+    const email = 'stranded@example.test';
+    const admin = await app.adminClient();
+    expect((await admin.post('/api/v1/users', { email, name: 'Stranded' })).status).to.equal(201);
+    await app.runtime.services.db('users').where({ email }).update({ temporary_password_expires_at: new Date(Date.now() - 1000) });
+    const { stdout } = await promisify(execFile)(
+      path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
+      [path.join(projectRoot, 'server/cli/resetPassword.ts'), email],
+      { env: { ...process.env, DATABASE_URL: app.databaseUrl, SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'silent' } },
+    );
+    const password = /Temporary password for \S+: (\S+)/.exec(stdout)?.[1];
+    expect(password, stdout).to.be.a('string');
+    const login = await app.client().post('/api/v1/auth/login', { email, password });
+    expect(login.status).to.equal(200);
+    expect(login.body.user.mustChangePassword).to.equal(true);
+    await app.runtime.services.audit.flush();
+    const rows = await app.runtime.services.db('audit_events').where({ action: 'user.password_reset', actor_type: 'system' });
+    expect(rows).to.have.length(1);
   });
 });
