@@ -25,6 +25,23 @@ export class ApiError extends Error {
   }
 }
 
+/** Marks a request the panel made by itself (live updates, polling): the server does not count it as the user's activity. */
+const BACKGROUND_HEADER = 'x-switchboard-background';
+let backgroundDepth = 0;
+
+/**
+ * Runs `start`, marking as background every API request it starts synchronously (before its
+ * first await; `request` reads the mark at once), so an unattended tab still times out.
+ */
+export function inBackground<T>(start: () => T): T {
+  backgroundDepth += 1;
+  try {
+    return start();
+  } finally {
+    backgroundDepth -= 1;
+  }
+}
+
 let csrfToken: string | null = null;
 let acceptLanguage = 'en';
 /** Why the session can no longer be used as it is. */
@@ -113,6 +130,9 @@ export async function request<T>(method: string, path: string, body?: unknown, r
     accept: 'application/json',
     'accept-language': acceptLanguage,
   };
+  if (backgroundDepth > 0) {
+    headers[BACKGROUND_HEADER] = '1';
+  }
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) {
     headers['content-type'] = 'application/json';

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import { expect } from 'chai';
 import { ApiClient } from '../support/client';
+import { eventually } from '../support/eventually';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 
 /** Opens /events and collects everything until the server ends the stream. */
@@ -44,6 +45,16 @@ describe('sign-in hardening: idle sessions and the live-events stream', () => {
     expect(stream.text()).to.match(/event: session\.ended\ndata: \{"reason":"idle_timeout","idleMinutes":1\}/);
     expect(await app.runtime.services.db('sessions').where({ user_id: agent.id })).to.have.length(0);
     expect((await agent.client.get('/api/v1/me')).status).to.equal(401);
+  });
+
+  it('does not count requests the panel makes by itself (X-Switchboard-Background) as activity', async () => {
+    const agent = await app.userWithRoles(['agent']);
+    // Polled every 50 ms, far more often than the 3-second timeout: only the header lets it lapse.
+    const res = await eventually('the polled session to end', async () => {
+      const r = await agent.client.request('GET', '/api/v1/conversations', undefined, { 'x-switchboard-background': '1' });
+      return r.status === 401 ? r : null;
+    });
+    expect(res.body.error.details.reason).to.equal('idle_timeout');
   });
 
   it('answers an idle session’s next request with the reason, for the sign-in page to show', async () => {

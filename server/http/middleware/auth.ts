@@ -7,6 +7,11 @@ import type { AuthGate } from '../route';
 
 export const SESSION_COOKIE = 'sb_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * Set by the panel on requests it makes by itself (live updates, polling). Such a request does
+ * not count as activity; a client can only make its own session end sooner with it.
+ */
+export const BACKGROUND_HEADER = 'x-switchboard-background';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function sameToken(a: string, b: string): boolean {
@@ -38,7 +43,7 @@ export function createAuthGate(sessions: SessionStore, audit: AuditLog): AuthGat
   return {
     authenticate: (allowDuringPasswordChange, activity = true) => async (ctx, next) => {
       const token = ctx.cookies.get(SESSION_COOKIE);
-      const found = token ? await sessions.lookup(token, activity) : null;
+      const found = token ? await sessions.lookup(token, activity && ctx.get(BACKGROUND_HEADER) !== '1') : null;
       if (!found || !('auth' in found)) {
         if (token) {
           setSessionCookie(ctx, null);
