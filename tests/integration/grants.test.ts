@@ -60,7 +60,7 @@ describe('grants: nobody gives more than they hold', () => {
   });
 
   it('User:update: refuses changing one’s own roles, granting roles one lacks, and editing a more powerful user', async () => {
-    const updater = await holderOf('user-updater', [{ action: ['read', 'update'], subject: 'User' }]);
+    const updater = await holderOf('user-updater', [{ action: 'update', subject: 'User' }]);
     const self = await updater.client.patch(`/api/v1/users/${updater.id}`, { roleIds: [roleIds.admin] });
     await expectRefused(self, updater.id, 'own_roles_immutable');
     // Sending one's roles unchanged (as an edit form does) is not a change.
@@ -107,11 +107,11 @@ describe('grants: nobody gives more than they hold', () => {
   });
 
   it('Role:update: refuses editing a role (even one’s own) into rights the editor does not hold', async () => {
-    const editor = await holderOf('role-updater', [{ action: ['read', 'update'], subject: 'Role' }]);
+    const editor = await holderOf('role-updater', [{ action: 'update', subject: 'Role' }]);
     const own = await editor.client.patch(`/api/v1/roles/${roleIds['role-updater']}`, { rules: [{ action: 'manage', subject: 'all' }] });
     await expectRefused(own, editor.id, 'grant_exceeds_own_rights');
     const narrower = await editor.client.patch(`/api/v1/roles/${roleIds['role-updater']}`, {
-      rules: [{ action: ['read', 'update'], subject: 'Role' }, { action: 'read', subject: 'Role', fields: ['name'] }],
+      rules: [{ action: 'update', subject: 'Role' }, { action: 'update', subject: 'Role', fields: ['name'] }],
     });
     expect(narrower.status, JSON.stringify(narrower.body)).to.equal(200);
     const stored = await app.runtime.services.db('roles').where({ id: roleIds['role-updater'] }).first();
