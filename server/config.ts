@@ -8,6 +8,12 @@ const bool = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+// How many proxies stand in front of the process. The old boolean form still reads: true is one hop.
+const proxyHops = z
+  .string()
+  .regex(/^(\d{1,2}|true|false|yes|no)$/, 'must be the number of trusted proxies in front of the app (0 to ignore X-Forwarded-For)')
+  .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
+
 /** Every setting the process reads, with its default. Env names are the README's configuration table. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,17 +35,19 @@ const envSchema = z.object({
   SANDBOX_TEMPLATE_REVIEW_MS: z.coerce.number().int().min(0).max(3_600_000).default(3000),
   SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL: z.string().email().default('admin@switchboard.local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_IDLE_MINUTES: positiveInt(30),
+  // Decimals allowed (0.05 is 3 s), so tests can watch a session go idle.
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_ABSOLUTE_HOURS: positiveInt(12),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(30),
   LOGIN_LOCKOUT_MINUTES: positiveInt(15),
   BODY_LIMIT_KB: positiveInt(256),
-  TRUST_PROXY: bool.default(false),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .refine((v) => !/[?#]/.test(v), 'must not contain a query or a fragment')
     .optional(),
+  TRUST_PROXY: proxyHops.default(0),
+  TEMPORARY_PASSWORD_HOURS: positiveInt(24),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   MEDIA_STORE: z.enum(['directory', 's3']).default('directory'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
@@ -94,9 +102,12 @@ export type Config = Readonly<{
   loginMaxFailuresPerIp: number;
   loginLockoutMs: number;
   bodyLimitBytes: number;
-  trustProxy: boolean;
   /** The panel's address as users and Meta reach it (no trailing slash); undefined: each request's own protocol and host. */
   publicUrl: string | undefined;
+  /** Proxies in front of the process: X-Forwarded-For is read that many hops from the right; 0 ignores it. */
+  trustProxyHops: number;
+  /** How long a temporary password (bootstrap, new user, reset) may be used to sign in. */
+  temporaryPasswordMs: number;
   shutdownTimeoutMs: number;
   media: MediaSettings;
 }>;
@@ -137,14 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxTemplateReviewMs: e.SANDBOX_TEMPLATE_REVIEW_MS,
     bootstrapAdminEmail: e.SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
     logLevel: e.LOG_LEVEL,
-    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionIdleMs: Math.round(e.SESSION_IDLE_MINUTES * 60_000),
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     loginMaxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
     loginMaxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
     loginLockoutMs: e.LOGIN_LOCKOUT_MINUTES * 60_000,
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
-    trustProxy: e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxyHops: e.TRUST_PROXY,
+    temporaryPasswordMs: e.TEMPORARY_PASSWORD_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     media: e.MEDIA_STORE === 's3' && e.S3_BUCKET ? { store: 's3', s3: s3Settings({ ...e, S3_BUCKET: e.S3_BUCKET }) } : { store: 'directory' },
   };

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
         `   email:    ${runtime.bootstrap.email}`,
         `   password: ${runtime.bootstrap.password}`,
         ' You must change this password at first sign-in.',
+        ` It expires in ${config.temporaryPasswordMs / 3_600_000} h (TEMPORARY_PASSWORD_HOURS).`,
         '================================================================',
         '',
       ].join('\n'),

@@ -25,12 +25,30 @@ export class ApiError extends Error {
   }
 }
 
+/** Marks a request the panel made by itself (live updates, polling): the server does not count it as the user's activity. */
+const BACKGROUND_HEADER = 'x-switchboard-background';
+let backgroundDepth = 0;
+
+/**
+ * Runs `start`, marking as background every API request it starts synchronously (before its
+ * first await; `request` reads the mark at once), so an unattended tab still times out.
+ */
+export function inBackground<T>(start: () => T): T {
+  backgroundDepth += 1;
+  try {
+    return start();
+  } finally {
+    backgroundDepth -= 1;
+  }
+}
+
 let csrfToken: string | null = null;
 let acceptLanguage = 'en';
 /** Why the session can no longer be used as it is. */
-export type SessionProblem = 'unauthenticated' | 'password_change_required';
+export type SessionProblem = 'unauthenticated' | 'idle_timeout' | 'password_change_required';
 
-let sessionProblemHandler: ((problem: SessionProblem) => void) | null = null;
+type SessionProblemHandler = (problem: SessionProblem, details?: Record<string, unknown>) => void;
+let sessionProblemHandler: SessionProblemHandler | null = null;
 let csrfRefresher: (() => Promise<void>) | null = null;
 
 /** Remembers the CSRF token from the login or `/me` response (null after logout). */
@@ -47,8 +65,14 @@ export function setApiLanguage(lang: string): void {
  * Called on a 401 outside the login call (session expired or revoked), and on a 403
  * `password_change_required` (a reset happened while signed in).
  */
-export function onSessionProblem(handler: ((problem: SessionProblem) => void) | null): void {
+export function onSessionProblem(handler: SessionProblemHandler | null): void {
   sessionProblemHandler = handler;
+}
+
+/** The server ended the session (a 401, or the live-events stream's `session.ended`): idle or otherwise. */
+export function reportSessionEnded(details: unknown): void {
+  const record = isRecord(details) ? details : {};
+  sessionProblemHandler?.(record.reason === 'idle_timeout' ? 'idle_timeout' : 'unauthenticated', record);
 }
 
 /** Re-reads the CSRF token (from `/me`) when the server says ours is stale. */
@@ -106,6 +130,9 @@ export async function request<T>(method: string, path: string, body?: unknown, r
     accept: 'application/json',
     'accept-language': acceptLanguage,
   };
+  if (backgroundDepth > 0) {
+    headers[BACKGROUND_HEADER] = '1';
+  }
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) {
     headers['content-type'] = 'application/json';
@@ -134,7 +161,7 @@ export async function request<T>(method: string, path: string, body?: unknown, r
     }
     // A failed login is an answer to show, not an expired session.
     if (res.status === 401 && path !== '/auth/login') {
-      sessionProblemHandler?.('unauthenticated');
+      reportSessionEnded(error.details);
     } else if (error.id === 'password_change_required') {
       sessionProblemHandler?.('password_change_required');
     }

@@ -6,7 +6,7 @@ import { applyPackedRules, createAppAbility } from './ability';
 import type { AppAbility } from './ability';
 import { ApiError, onSessionProblem, setCsrfRefresher, setCsrfToken } from './api';
 import { authApi } from './endpoints';
-import { navigate, navigateToLogin, useRoute } from './router';
+import { clearIdleSignOut, navigate, navigateToLogin, noteIdleSignOut, useRoute } from './router';
 import type { Me, SessionPayload } from './types';
 
 export type SessionState =
@@ -70,11 +70,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [apply, clear]);
 
   useEffect(() => {
-    onSessionProblem((problem) => {
+    onSessionProblem((problem, details) => {
       if (problem === 'password_change_required') {
         // `/me` now says mustChangePassword; the app then shows only the password page.
         void load();
         return;
+      }
+      if (problem === 'idle_timeout') {
+        noteIdleSignOut(typeof details?.idleMinutes === 'number' ? details.idleMinutes : 0);
       }
       clear();
       navigateToLogin();
@@ -104,6 +107,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (email: string, password: string) => {
       generation.current += 1;
       const payload = await authApi.login(email, password);
+      clearIdleSignOut();
       apply(payload);
       return payload.user;
     },

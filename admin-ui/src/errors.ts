@@ -59,6 +59,8 @@ export function describeError(
   const reasons = [
     ...stringList(error.details.reasons).map((reason) => i18n.tMaybe(`password.reason.${reason}`) ?? reason),
     ...fieldMessages(error.details.fields),
+    // grant_exceeds_own_rights names the rights (`Subject:action`) the user does not hold.
+    ...stringList(error.details.missing),
   ];
   return { message: translated ?? error.message, reasons };
 }

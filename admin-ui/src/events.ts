@@ -8,6 +8,7 @@
  * subscribers refetch what they may have missed.
  */
 import { useEffect, useRef } from 'react';
+import { reportSessionEnded } from './api';
 import type { ConversationSummary, Message, MessageError, MessageStatus, StatusTimes } from './types';
 
 export type ServerEvent =
@@ -98,6 +99,14 @@ function connect(): void {
       }
     });
   }
+  // The server signed the session out (e.g. after the idle timeout): stop, and say why.
+  es.addEventListener('session.ended', (event) => {
+    es.close();
+    if (source === es) {
+      source = null;
+    }
+    reportSessionEnded(parse((event as MessageEvent).data));
+  });
   // ... or unnamed ones whose JSON says its type: `{ type, ...payload }` or `{ type, data }`.
   es.onmessage = (event) => {
     const body = parse(event.data);

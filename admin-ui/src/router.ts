@@ -70,6 +70,22 @@ export function navigate(route: RouteName, options: { replace?: boolean; arg?: s
 }
 
 let returnTo: RouteName | null = null;
+let idleSignOut: { idleMinutes: number } | null = null;
+
+/** Remembers that the session ended for inactivity, for the sign-in page to say so. */
+export function noteIdleSignOut(idleMinutes: number): void {
+  idleSignOut = { idleMinutes };
+}
+
+/** Why the user was last signed out for inactivity, until they sign in again. */
+export function idleSignOutNotice(): { idleMinutes: number } | null {
+  return idleSignOut;
+}
+
+/** Forgets the notice (after a successful sign-in). */
+export function clearIdleSignOut(): void {
+  idleSignOut = null;
+}
 
 /** Sends the user to the login page, remembering where they were going. */
 export function navigateToLogin(): void {

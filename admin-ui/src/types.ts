@@ -60,6 +60,8 @@ export interface Role {
   builtin: boolean;
   rules: RawRule[];
   userCount: number;
+  /** Whether the signed-in user holds every right of this role, so may give it (the server checks each grant). */
+  grantable: boolean;
 }
 
 /** One entry of the permission catalogue (`policies/permissions.yaml`). */

@@ -58,7 +58,10 @@ export type AppOptions = {
 };
 
 export function createApp(s: Services, readiness: Readiness, opts: AppOptions = { api: true }): BuiltApp {
-  const app = new Koa<AppState>({ proxy: s.config.trustProxy });
+  // Each trusted proxy appends the address it saw to X-Forwarded-For; only those last `hops`
+  // entries are believed (ctx.ip is the leftmost of them), so a client's own entries are ignored.
+  const hops = s.config.trustProxyHops;
+  const app = new Koa<AppState>({ proxy: hops > 0, maxIpsCount: hops, env: s.config.env });
   app.on('error', (err: NodeJS.ErrnoException) => logStreamError(s, err));
   const gate = createAuthGate(s.sessions, s.audit);
   const systemRouter = new Router<AppState>();

@@ -8,6 +8,10 @@ export type ErrorId =
   | 'weak_password'
   | 'csrf_failed'
   | 'forbidden'
+  | 'grant_exceeds_own_rights'
+  | 'target_exceeds_own_rights'
+  | 'own_roles_immutable'
+  | 'temporary_password_expired'
   | 'not_found'
   | 'media_missing'
   | 'conflict'
@@ -43,7 +47,13 @@ type Details = Record<string, unknown>;
 export const errors = {
   badRequest: (message: string, details?: Details) => new AppError(400, 'bad_request', message, details),
   validation: (message: string, details?: Details) => new AppError(400, 'validation_failed', message, details),
-  unauthenticated: () => new AppError(401, 'unauthenticated', 'Sign in to continue.'),
+  unauthenticated: (details?: Details) => new AppError(401, 'unauthenticated', 'Sign in to continue.', details),
+  /** The session ended for inactivity: same id as any sign-out, with the reason for the UI to show. */
+  signedOutIdle: (idleMs: number) =>
+    new AppError(401, 'unauthenticated', 'You were signed out after a period of inactivity.', {
+      reason: 'idle_timeout',
+      idleMinutes: Math.max(1, Math.round(idleMs / 60_000)),
+    }),
   invalidCredentials: () => new AppError(401, 'invalid_credentials', 'Email or password is incorrect.'),
   passwordChangeRequired: () =>
     new AppError(403, 'password_change_required', 'Change your password before doing anything else.'),
@@ -51,6 +61,13 @@ export const errors = {
     new AppError(400, 'weak_password', 'The new password does not meet the password policy.', { reasons }),
   csrf: () => new AppError(403, 'csrf_failed', 'Missing or invalid CSRF token.'),
   forbidden: (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message),
+  grantExceedsOwnRights: (missing: string[]) =>
+    new AppError(403, 'grant_exceeds_own_rights', 'You can only grant rights that you hold yourself.', { missing }),
+  targetExceedsOwnRights: () =>
+    new AppError(403, 'target_exceeds_own_rights', 'This user has rights that you do not hold, so you cannot change their account.'),
+  ownRolesImmutable: () => new AppError(403, 'own_roles_immutable', 'You cannot change your own roles.'),
+  temporaryPasswordExpired: () =>
+    new AppError(401, 'temporary_password_expired', 'This temporary password has expired. Ask an administrator to reset it.'),
   notFound: (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`),
   conflict: (message: string, details?: Details) => new AppError(409, 'conflict', message, details),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),

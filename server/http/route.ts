@@ -32,6 +32,8 @@ export type RouteSpec<B extends AnyObjectSchema, Q extends AnyObjectSchema, P ex
   rawBodyLimit?: number;
   /** The handler reads the request stream itself (multipart uploads). */
   streamBody?: boolean;
+  /** Requests the UI makes on its own (the live-events stream): they do not count as session activity. */
+  background?: boolean;
   query?: Q;
   params?: P;
   /** Response status and schema, for the OpenAPI document. */
@@ -43,7 +45,7 @@ export type RouteDeclaration = { method: string; path: string; access: Access };
 
 /** The authentication and authorization steps a route's pipeline starts with. */
 export type AuthGate = {
-  authenticate: (allowDuringPasswordChange: boolean) => RouterMiddleware<AppState>;
+  authenticate: (allowDuringPasswordChange: boolean, activity?: boolean) => RouterMiddleware<AppState>;
   require: (action: string, subject: string) => RouterMiddleware<AppState>;
 };
 
@@ -94,7 +96,7 @@ export class RouteTable {
     ];
     if (spec.access.kind !== 'public') {
       pipeline.push(
-        this.gate.authenticate(spec.access.kind === 'authenticated' && spec.access.allowDuringPasswordChange === true),
+        this.gate.authenticate(spec.access.kind === 'authenticated' && spec.access.allowDuringPasswordChange === true, spec.background !== true),
       );
     }
     if (spec.access.kind === 'permission') {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
 
 const ADMIN_NEW_PASSWORD = 'Bank-grade passphrase 42';
@@ -110,5 +110,35 @@ describe('end to end in Chromium: bootstrap admin, agent, buttons and API refusa
     expect(res.status).to.equal(200);
     expect(res.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
     expect(html).not.to.match(/<script>(?!\s*<\/script>)/);
+  });
+});
+
+describe('end to end in Chromium: an unattended inbox tab is signed out, and told why', function () {
+  this.timeout(120_000);
+  let app: TestApp;
+  let browser: Browser;
+
+  before(async () => {
+    ensureUiBuilt();
+    // A 3-second idle timeout; the open inbox's live-events stream must not keep it alive.
+    app = await startTestApp({ SESSION_IDLE_MINUTES: '0.05' });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('shows the sign-in page with the inactivity notice', async () => {
+    const agent = await app.userWithRoles(['agent']);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, app.url, agent.email, TEST_PASSWORD);
+    await page.waitForSelector('[data-button="auth.logout"]');
+    await page.goto(`${app.url}/#/inbox`);
+    const notice = await page.waitForSelector('#login-idle-notice', { timeout: 60_000 });
+    expect(await notice.textContent()).to.match(/signed out after 1 min of inactivity|déconnecté après 1 min d'inactivité/);
+    expect(await page.isVisible('#login-email')).to.equal(true);
+    await context.close();
   });
 });

@@ -46,8 +46,9 @@ describe('loadConfig', () => {
         loginMaxFailuresPerIp: 30,
         loginLockoutMs: 15 * 60_000,
         bodyLimitBytes: 256 * 1024,
-        trustProxy: false,
         publicUrl: undefined,
+        trustProxyHops: 0,
+        temporaryPasswordMs: 24 * 3_600_000,
         shutdownTimeoutMs: 10_000,
         media: { store: 'directory' },
       });
@@ -59,7 +60,7 @@ describe('loadConfig', () => {
       expect(config.port).to.equal(8080);
       expect(config.role).to.equal('all');
       expect(config.databaseUrl).to.equal(undefined);
-      expect(config.trustProxy).to.equal(false);
+      expect(config.trustProxyHops).to.equal(0);
     });
 
     it('ignores variables it does not know', () => {
@@ -123,6 +124,7 @@ describe('loadConfig', () => {
       const env = {
         DATABASE_POOL_MAX: '0',
         SESSION_IDLE_MINUTES: '-5',
+        TEMPORARY_PASSWORD_HOURS: '0',
         BODY_LIMIT_KB: '1.5',
         SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL: 'not-an-email',
         LOG_LEVEL: 'loud',
@@ -169,11 +171,20 @@ describe('loadConfig', () => {
     for (const [raw, expected] of cases) {
       it(`reads ${raw} as ${String(expected)}`, () => {
         const config = loadConfig({ TRUST_PROXY: raw, SWITCHBOARD_MIGRATE_ON_BOOT: raw, SWITCHBOARD_SANDBOX: raw });
-        expect(config.trustProxy).to.equal(expected);
+        expect(config.trustProxyHops).to.equal(expected ? 1 : 0);
         expect(config.migrateOnBoot).to.equal(expected);
         expect(config.sandbox).to.equal(expected);
       });
     }
+  });
+
+  describe('proxies', () => {
+    it('reads TRUST_PROXY as a hop count, the old booleans as one hop or none', () => {
+      expect(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops).to.equal(2);
+      expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops).to.equal(1);
+      expect(loadConfig({ TRUST_PROXY: 'no' }).trustProxyHops).to.equal(0);
+      expect(linesNaming(configErrorFor({ TRUST_PROXY: '-1' }).problems, 'TRUST_PROXY')).to.have.length(1);
+    });
   });
 
   describe('sandbox', () => {
@@ -195,7 +206,10 @@ describe('loadConfig', () => {
         SESSION_ABSOLUTE_HOURS: '8',
         LOGIN_LOCKOUT_MINUTES: '2',
         BODY_LIMIT_KB: '1024',
+        TEMPORARY_PASSWORD_HOURS: '2',
       });
+      expect(config.temporaryPasswordMs).to.equal(2 * 3_600_000);
+      expect(loadConfig({ SESSION_IDLE_MINUTES: '0.05' }).sessionIdleMs).to.equal(3000);
       expect(config.sessionIdleMs).to.equal(45 * 60_000);
       expect(config.sessionAbsoluteMs).to.equal(8 * 3_600_000);
       expect(config.loginLockoutMs).to.equal(2 * 60_000);

@@ -97,7 +97,10 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
           <CheckboxGroup
             legend={t('users.roles')}
             name="role"
-            options={lookups.roles.map((role) => ({ id: role.id, label: role.name }))}
+            // Only roles the signed-in user may give (and those the user already has, to keep or remove).
+            options={lookups.roles
+              .filter((role) => role.grantable || user?.roleIds.includes(role.id))
+              .map((role) => ({ id: role.id, label: role.name }))}
             value={roleIds}
             onChange={setRoleIds}
             emptyText={t('users.noRolesAvailable')}

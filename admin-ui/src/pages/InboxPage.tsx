@@ -1,3 +1,4 @@
+import { inBackground } from '../api';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useCurrentUser, useSession } from '../auth';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -178,7 +179,7 @@ export function InboxPage() {
           }
         } else {
           // Not in the list yet: fetch it, and add it if it belongs under the filters.
-          conversationsApi.get(conversationId).then(
+          inBackground(() => conversationsApi.get(conversationId)).then(
             ({ conversation }) => {
               if (matchesFilters(conversation, current, meId)) {
                 put(conversation);
@@ -196,7 +197,7 @@ export function InboxPage() {
         put(event.conversation);
         return;
       case 'reconnected':
-        void load(current, null);
+        void inBackground(() => load(current, null));
         return;
       default:
         return;

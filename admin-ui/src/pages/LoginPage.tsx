@@ -5,7 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { PageTitle } from '../components/PageTitle';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import { navigate, takeReturnTo } from '../router';
+import { idleSignOutNotice, navigate, takeReturnTo } from '../router';
 
 /** `#/login`: email and password. */
 export function LoginPage() {
@@ -14,6 +14,7 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
+  const [idle] = useState(idleSignOutNotice);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -28,6 +29,11 @@ export function LoginPage() {
   return (
     <section className="card card-narrow">
       <PageTitle title={t('login.title')} />
+      {idle && (
+        <p id="login-idle-notice" className="hint" role="status">
+          {idle.idleMinutes > 0 ? t('login.signedOutIdle', { minutes: idle.idleMinutes }) : t('login.signedOutIdleNoTime')}
+        </p>
+      )}
       <form onSubmit={(event) => void submit(event)}>
         <div className="field">
           <label htmlFor="login-email">{t('login.email')}</label>

@@ -1,3 +1,4 @@
+import { inBackground } from '../api';
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Can } from '../components/Can';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -63,7 +64,7 @@ export function TemplatesPage() {
     }
     const timer = window.setInterval(() => {
       if (document.visibilityState === 'visible') {
-        void load(true);
+        void inBackground(() => load(true));
       }
     }, PENDING_POLL_MS);
     return () => window.clearInterval(timer);

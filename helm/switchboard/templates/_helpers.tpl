@@ -73,9 +73,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (printf "%s-data" (include "switchboard.fullname" .)) .Values.persistence.existingClaim }}
 {{- end }}
 
-{{/* TRUST_PROXY: the explicit setting, else true exactly when traffic comes through the Ingress. */}}
+{{/* TRUST_PROXY: the explicit setting (hop count, or true for one), else one hop exactly when traffic comes through the Ingress. */}}
 {{- define "switchboard.trustProxy" -}}
-{{- if kindIs "bool" .Values.config.trustProxy }}
+{{- if not (kindIs "invalid" .Values.config.trustProxy) }}
 {{- .Values.config.trustProxy }}
 {{- else }}
 {{- .Values.ingress.enabled }}
@@ -164,6 +164,8 @@ overrides the chart's variables of the same name.
 - name: PUBLIC_URL
   value: {{ . | quote }}
 {{- end }}
+- name: TEMPORARY_PASSWORD_HOURS
+  value: {{ .Values.config.temporaryPasswordHours | quote }}
 - name: SWITCHBOARD_SANDBOX
   value: {{ .Values.config.sandbox | quote }}
 - name: SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL

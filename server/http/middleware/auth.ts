@@ -7,6 +7,11 @@ import type { AuthGate } from '../route';
 
 export const SESSION_COOKIE = 'sb_session';
 export const CSRF_HEADER = 'x-csrf-token';
+/**
+ * Set by the panel on requests it makes by itself (live updates, polling). Such a request does
+ * not count as activity; a client can only make its own session end sooner with it.
+ */
+export const BACKGROUND_HEADER = 'x-switchboard-background';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function sameToken(a: string, b: string): boolean {
@@ -15,12 +20,18 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Sets the session cookie: httpOnly, SameSite=Strict, Secure whenever the request came over TLS. */
+/**
+ * Sets the session cookie: httpOnly, SameSite=Strict, and Secure whenever the request came over
+ * TLS, and always in production (where TLS may end at a proxy the app was not told about).
+ */
 export function setSessionCookie(ctx: AppContext, token: string | null, expires?: Date): void {
+  const secure = ctx.secure || ctx.app.env === 'production';
+  // The cookies library refuses a Secure cookie on a plain connection unless told the client sees TLS.
+  ctx.cookies.secure = secure;
   ctx.cookies.set(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',
-    secure: ctx.secure,
+    secure,
     path: '/',
     overwrite: true,
     ...(token && expires ? { expires } : { maxAge: 0 }),
@@ -30,15 +41,16 @@ export function setSessionCookie(ctx: AppContext, token: string | null, expires?
 /** The authentication and authorization steps every non-public route starts with. */
 export function createAuthGate(sessions: SessionStore, audit: AuditLog): AuthGate {
   return {
-    authenticate: (allowDuringPasswordChange) => async (ctx, next) => {
+    authenticate: (allowDuringPasswordChange, activity = true) => async (ctx, next) => {
       const token = ctx.cookies.get(SESSION_COOKIE);
-      const auth = token ? await sessions.resolve(token) : null;
-      if (!auth) {
+      const found = token ? await sessions.lookup(token, activity && ctx.get(BACKGROUND_HEADER) !== '1') : null;
+      if (!found || !('auth' in found)) {
         if (token) {
           setSessionCookie(ctx, null);
         }
-        throw errors.unauthenticated();
+        throw found?.ended === 'idle' ? errors.signedOutIdle(sessions.idleMs) : errors.unauthenticated();
       }
+      const auth = found.auth;
       ctx.state.auth = auth;
       // Cookie-authenticated writes must echo the session's CSRF token (a cross-site form cannot).
       if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get(CSRF_HEADER), auth.csrfToken)) {

@@ -4,12 +4,21 @@ import { errors } from '../../http/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { loadBuiltinRoles } from './catalogue';
-import { validateRules } from './ability';
+import { interpolateRules, validateRules } from './ability';
+import { assertRoleRulesGrantable, type Grantor } from './grants';
 import { deleteRole, findRole, findRoleByKey, insertRole, updateRole, type Role } from './roleRepo';
 import type { RawRuleInput } from './schema';
 
+/** Placeholders a rule may use; anything else would break every holder's sign-in. */
+const PROBE_CONTEXT = { user: { id: 'probe', teamIds: [], email: 'probe@example.invalid' } };
+
 function checkRules(rules: RawRuleInput[]): void {
   const problems = validateRules(rules);
+  try {
+    interpolateRules(rules, PROBE_CONTEXT);
+  } catch (err) {
+    problems.push(`rules: ${(err as Error).message}`);
+  }
   if (problems.length > 0) {
     throw errors.validation(`Invalid rules: ${problems.join('; ')}`, {
       fields: problems.map((p) => ({ path: `body.${p.split(':')[0]}`, message: p })),
@@ -17,15 +26,17 @@ function checkRules(rules: RawRuleInput[]): void {
   }
 }
 
-/** Creates a custom role from CASL rules checked against the catalogue. */
+/** Creates a custom role from CASL rules checked against the catalogue and held by its author. */
 export async function createRole(
   s: Services,
-  actor: Actor,
+  grantor: Grantor,
   input: { key: string; name: string; description: string; rules: RawRuleInput[] },
 ): Promise<Role> {
+  const { actor } = grantor;
   checkRules(input.rules);
   const id = newId();
   return s.db.transaction(async (trx) => {
+    await assertRoleRulesGrantable(s, trx, grantor, input.rules, null);
     if (await findRoleByKey(trx, input.key)) {
       throw errors.conflict(`A role with key ${input.key} already exists.`, { fields: [{ path: 'body.key', message: 'taken' }] });
     }
@@ -35,16 +46,20 @@ export async function createRole(
   });
 }
 
-/** Edits a custom role; its users get the new rules on their next request. */
+/**
+ * Edits a custom role; its users get the new rules on their next request. New rules must be
+ * held by the editor, as they apply to the editor and to each user who holds the role.
+ */
 export async function editRole(
   s: Services,
-  actor: Actor,
+  grantor: Grantor,
   id: string,
   patch: { name?: string; description?: string; rules?: RawRuleInput[] },
 ): Promise<Role> {
   if (patch.rules) {
     checkRules(patch.rules);
   }
+  const { actor } = grantor;
   return s.db.transaction(async (trx) => {
     const before = await findRole(trx, id);
     if (!before) {
@@ -52,6 +67,9 @@ export async function editRole(
     }
     if (before.builtin) {
       throw errors.builtinRoleReadonly();
+    }
+    if (patch.rules) {
+      await assertRoleRulesGrantable(s, trx, grantor, patch.rules, id);
     }
     await updateRole(trx, id, patch);
     await s.audit.appendIn(trx, actor, [

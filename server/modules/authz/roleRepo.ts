@@ -44,3 +44,24 @@ export async function updateRole(trx: Trx, id: string, patch: { name?: string; d
 export async function deleteRole(trx: Trx, id: string): Promise<void> {
   await trx('roles').where({ id }).delete();
 }
+
+/** The rules of the given roles, in the order a user's ability combines them (by role key). */
+export async function rulesOfRoles(db: Db | Trx, roleIds: readonly string[]): Promise<RawRuleInput[]> {
+  if (roleIds.length === 0) {
+    return [];
+  }
+  const rows = (await db('roles').select('rules').whereIn('id', roleIds).orderBy('key')) as Array<{ rules: RawRuleInput[] }>;
+  return rows.flatMap((r) => r.rules);
+}
+
+/** Who holds a role, with what its rules' placeholders need (`${user.id}`, `${user.teamIds}`, `${user.email}`). */
+export async function roleHolders(db: Db | Trx, roleId: string): Promise<Array<{ id: string; email: string; teamIds: string[] }>> {
+  const result = await db.raw<{ rows: Array<{ id: string; email: string; team_ids: string[] }> }>(
+    `SELECT u.id, u.email,
+            COALESCE((SELECT array_agg(ut.team_id::text ORDER BY ut.team_id) FROM user_teams ut WHERE ut.user_id = u.id), '{}') AS team_ids
+       FROM user_roles ur JOIN users u ON u.id = ur.user_id
+      WHERE ur.role_id = ?`,
+    [roleId],
+  );
+  return result.rows.map((r) => ({ id: r.id, email: r.email, teamIds: r.team_ids }));
+}

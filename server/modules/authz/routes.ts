@@ -3,6 +3,7 @@ import { actorOf, authOf } from '../../http/context';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { assertCanRow } from './guard';
+import { grantableBy, grantorOf, type Grantor } from './grants';
 import { catalogue } from './catalogue';
 import { createRole, editRole, removeRole } from './roleCommands';
 import { findRole, listRoles, type Role } from './roleRepo';
@@ -20,12 +21,16 @@ const updateBody = z
   .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change.');
 const roleSchema = z.object({
   id: z.uuid(), key: z.string(), name: z.string(), description: z.string(), builtin: z.boolean(), rules: rawRulesSchema, userCount: z.number(),
+  grantable: z.boolean().describe('Whether the caller holds every right of this role (a hint for the UI; each grant is still checked)'),
 });
 const catalogueSchema = z.object({
   actions: z.array(z.object({ key: z.string(), subject: z.string(), action: z.string(), labels: z.object({ en: z.string(), fr: z.string() }), buttons: z.array(z.string()) })),
 });
 
-const present = (r: Role) => ({ id: r.id, key: r.key, name: r.name, description: r.description, builtin: r.builtin, rules: r.rules, userCount: r.userCount });
+const present = (r: Role, grantor: Pick<Grantor, 'ability' | 'self'>) => ({
+  id: r.id, key: r.key, name: r.name, description: r.description, builtin: r.builtin, rules: r.rules, userCount: r.userCount,
+  grantable: grantableBy(grantor, r.rules),
+});
 
 /** The permission catalogue and role administration. */
 export function registerAuthzRoutes(t: RouteTable, s: Services): void {
@@ -41,15 +46,18 @@ export function registerAuthzRoutes(t: RouteTable, s: Services): void {
     method: 'get', path: '/roles', tag: 'roles', summary: 'List roles with their rules', access: access.can('read', 'Role'),
     responses: { 200: { description: 'Roles', schema: z.object({ items: z.array(roleSchema) }) } },
     handler: async (ctx) => {
-      ctx.body = { items: (await listRoles(s.db)).map(present) };
+      const grantor = grantorOf(actorOf(ctx), authOf(ctx));
+      ctx.body = { items: (await listRoles(s.db)).map((r) => present(r, grantor)) };
     },
   });
   t.add({
     method: 'post', path: '/roles', tag: 'roles', summary: 'Create a custom role', access: access.can('create', 'Role'),
     body: createBody, responses: { 201: { description: 'Created', schema: z.object({ role: roleSchema }) } },
     handler: async (ctx, { body }) => {
+      const grantor = grantorOf(actorOf(ctx), authOf(ctx));
+      const role = await createRole(s, grantor, body);
       ctx.status = 201;
-      ctx.body = { role: present(await createRole(s, actorOf(ctx), body)) };
+      ctx.body = { role: present(role, grantor) };
     },
   });
   t.add({
@@ -57,7 +65,8 @@ export function registerAuthzRoutes(t: RouteTable, s: Services): void {
     params: idParams, body: updateBody, responses: { 200: { description: 'Updated', schema: z.object({ role: roleSchema }) } },
     handler: async (ctx, { params, body }) => {
       assertCanRow(authOf(ctx).ability, 'update', 'Role', await findRole(s.db, params.id));
-      ctx.body = { role: present(await editRole(s, actorOf(ctx), params.id, body)) };
+      const grantor = grantorOf(actorOf(ctx), authOf(ctx));
+      ctx.body = { role: present(await editRole(s, grantor, params.id, body), grantor) };
     },
   });
   t.add({

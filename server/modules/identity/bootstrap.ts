@@ -3,7 +3,7 @@ import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { findRoleByKey } from '../authz/roleRepo';
 import { generatePassword, hashPassword } from './passwords';
-import { countUsers, insertUser, setMemberships } from './userRepo';
+import { countUsers, insertUser, setMemberships, updateUser } from './userRepo';
 
 const BOOTSTRAP_LOCK = 0x5b0a4d04;
 
@@ -26,6 +26,8 @@ export async function bootstrapAdmin(s: Services): Promise<{ email: string; pass
     const id = newId();
     const email = s.config.bootstrapAdminEmail;
     await insertUser(trx, { id, email, name: 'Administrator', passwordHash, mustChangePassword: true });
+    // Printed once in a log: it must not stay a way in for longer than the operator was told.
+    await updateUser(trx, id, { temporary_password_expires_at: new Date(Date.now() + s.config.temporaryPasswordMs) });
     await setMemberships(trx, 'user_roles', id, [admin.id]);
     await s.audit.appendIn(trx, systemActor, [{ action: 'user.bootstrapped', subjectType: 'User', subjectId: id, details: { email } }]);
     return { email, password };

@@ -2,39 +2,30 @@ import type { Actor } from '../../http/context';
 import { errors } from '../../http/errors';
 import type { Services } from '../../services';
 import { burnVerification, verifyPassword } from './passwords';
-import { clearFailures, lockedUntil, recordFailure } from './throttleRepo';
+import { clearAccountFailures, countFailure, currentBlock, lockedError, throttleKeys } from './throttle';
 import { findAuthByEmail, updateUser } from './userRepo';
 
 export type LoginResult = { userId: string; token: string; csrfToken: string; expiresAt: Date };
 
-const secondsUntil = (d: Date) => Math.max(1, Math.ceil((d.getTime() - Date.now()) / 1000));
-
 /**
- * Signs a user in. Failures are throttled per account (lock-out) and per IP (429), both
- * across processes; every outcome is audited, and an unknown email costs the same time as a wrong password.
+ * Signs a user in. Failures are throttled per client address (429) and per account and address
+ * (lock-out), both across processes; every outcome is audited, and an unknown email costs the
+ * same time as a wrong password. A temporary password past its expiry no longer opens a session.
  */
 export async function login(
   s: Services,
   actor: Actor,
   input: { email: string; password: string; userAgent: string | null },
 ): Promise<LoginResult> {
-  const { config, db, audit, metrics } = s;
+  const { db, audit, metrics } = s;
   const email = input.email.trim().toLowerCase();
-  const ipKey = `ip:${actor.ip ?? 'unknown'}`;
-  const accountKey = `account:${email}`;
-  const windowMs = config.loginLockoutMs;
+  const keys = throttleKeys(email, actor);
 
-  const ipLock = await lockedUntil(db, ipKey);
-  if (ipLock && ipLock > new Date()) {
-    metrics.loginFailures.inc({ reason: 'ip_throttled' });
-    await audit.record(actor, { action: 'auth.login_failed', details: { email, reason: 'ip_throttled' } });
-    throw errors.rateLimited(secondsUntil(ipLock));
-  }
-  const accountLock = await lockedUntil(db, accountKey);
-  if (accountLock && accountLock > new Date()) {
-    metrics.loginFailures.inc({ reason: 'locked' });
-    await audit.record(actor, { action: 'auth.login_failed', details: { email, reason: 'account_locked' } });
-    throw errors.accountLocked(secondsUntil(accountLock));
+  const block = await currentBlock(s, keys);
+  if (block) {
+    metrics.loginFailures.inc({ reason: block.reason === 'ip_throttled' ? 'ip_throttled' : 'locked' });
+    await audit.record(actor, { action: 'auth.login_failed', details: { email, reason: block.reason } });
+    throw block.error;
   }
 
   const user = await findAuthByEmail(db, email);
@@ -43,24 +34,29 @@ export async function login(
 
   if (reason) {
     metrics.loginFailures.inc({ reason });
-    await recordFailure(db, ipKey, config.loginMaxFailuresPerIp, windowMs, config.loginLockoutMs);
-    const locked = await recordFailure(db, accountKey, config.loginMaxFailuresPerAccount, windowMs, config.loginLockoutMs);
-    const nowLocked = locked !== null && locked > new Date();
+    const locked = await countFailure(s, keys);
     await audit.record(actor, {
       action: 'auth.login_failed',
       subjectType: user ? 'User' : null,
       subjectId: user?.id ?? null,
-      details: { email, reason, ...(nowLocked ? { lockedUntil: locked.toISOString() } : {}) },
+      details: { email, reason, ...(locked ? { lockedUntil: locked.toISOString() } : {}) },
     });
-    if (nowLocked) {
+    if (locked) {
       await audit.record(actor, { action: 'auth.account_locked', subjectType: 'User', subjectId: user?.id ?? null, details: { email } });
-      throw errors.accountLocked(secondsUntil(locked));
+      throw lockedError(locked);
     }
     throw errors.invalidCredentials();
   }
 
   const found = user!;
-  await clearFailures(db, accountKey);
+  await clearAccountFailures(s, keys);
+  const expiry = found.temporary_password_expires_at;
+  if (expiry && expiry.getTime() <= Date.now()) {
+    // The right password, but a temporary one past its time: not a guess, so not counted.
+    metrics.loginFailures.inc({ reason: 'temporary_password_expired' });
+    await audit.record(actor, { action: 'auth.login_failed', subjectType: 'User', subjectId: found.id, details: { email, reason: 'temporary_password_expired' } });
+    throw errors.temporaryPasswordExpired();
+  }
   return db.transaction(async (trx) => {
     await updateUser(trx, found.id, { last_login_at: trx.fn.now() });
     const session = await s.sessions.create(trx, found.id, { ip: actor.ip, userAgent: input.userAgent });

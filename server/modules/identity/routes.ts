@@ -5,6 +5,7 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { whereAccessible } from '../authz/sql';
 import { assertCanRow } from '../authz/guard';
+import { grantorOf } from '../authz/grants';
 import { login } from './login';
 import { presentMe, presentUser } from './present';
 import { createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, updateUserBody, userSchema } from './schema';
@@ -83,7 +84,7 @@ export function registerUserRoutes(t: RouteTable, s: Services): void {
     access: access.can('create', 'User'), body: createUserBody,
     responses: { 201: { description: 'Created', schema: z.object({ user: userSchema, temporaryPassword: z.string() }) } },
     handler: async (ctx, { body }) => {
-      const { user, temporaryPassword } = await createUser(s, actorOf(ctx), body);
+      const { user, temporaryPassword } = await createUser(s, grantorOf(actorOf(ctx), authOf(ctx)), body);
       ctx.status = 201;
       ctx.body = { user: presentUser(user, authOf(ctx).ability), temporaryPassword };
     },
@@ -95,7 +96,7 @@ export function registerUserRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { params, body }) => {
       const { ability } = authOf(ctx);
       assertCanRow(ability, 'update', 'User', await findUser(s.db, params.id));
-      ctx.body = { user: presentUser(await editUser(s, actorOf(ctx), params.id, body), ability) };
+      ctx.body = { user: presentUser(await editUser(s, grantorOf(actorOf(ctx), authOf(ctx)), params.id, body), ability) };
     },
   });
   for (const [verb, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
@@ -105,7 +106,7 @@ export function registerUserRoutes(t: RouteTable, s: Services): void {
       handler: async (ctx, { params }) => {
         const { ability } = authOf(ctx);
         assertCanRow(ability, verb, 'User', await findUser(s.db, params.id));
-        ctx.body = { user: presentUser(await setUserStatus(s, actorOf(ctx), params.id, status), ability) };
+        ctx.body = { user: presentUser(await setUserStatus(s, grantorOf(actorOf(ctx), authOf(ctx)), params.id, status), ability) };
       },
     });
   }
@@ -115,7 +116,7 @@ export function registerUserRoutes(t: RouteTable, s: Services): void {
     responses: { 200: { description: 'Reset', schema: z.object({ temporaryPassword: z.string() }) } },
     handler: async (ctx, { params }) => {
       assertCanRow(authOf(ctx).ability, 'resetPassword', 'User', await findUser(s.db, params.id));
-      ctx.body = { temporaryPassword: await resetPassword(s, actorOf(ctx), params.id) };
+      ctx.body = { temporaryPassword: await resetPassword(s, grantorOf(actorOf(ctx), authOf(ctx)), params.id) };
     },
   });
 }

@@ -9,13 +9,17 @@ export const AUTH_CHANNEL = 'sb_auth';
 
 // A cached principal is trusted this long even without a NOTIFY (a safety net, not the mechanism).
 const CACHE_TTL_MS = 30_000;
-// last_seen_at is written at most this often per session; idle timeouts are minutes long.
+// last_seen_at is written at most this often per session (idle timeouts are minutes long), and
+// at least four times per idle timeout so other processes do not see an active session as idle.
 const TOUCH_EVERY_MS = 60_000;
 const MAX_CACHED = 50_000;
 
 type Cached = { sessionId: string; row: PrincipalRow; auth: AuthState; loadedAt: number; lastSeen: number; persistedLastSeen: number };
 
 export type SessionTimeouts = { idleMs: number; absoluteMs: number };
+
+/** Why a session can no longer be used. */
+export type SessionEnd = 'missing' | 'disabled' | 'expired' | 'idle';
 
 /** Hash of the cookie token: the id under which the session is stored. */
 export function sessionIdOf(token: string): string {
@@ -29,11 +33,14 @@ export function sessionIdOf(token: string): string {
  */
 export class SessionStore {
   private cache = new Map<string, Cached>();
+  private readonly touchEveryMs: number;
 
   constructor(
     private readonly db: Db,
     private readonly timeouts: SessionTimeouts,
-  ) {}
+  ) {
+    this.touchEveryMs = Math.min(TOUCH_EVERY_MS, timeouts.idleMs / 4);
+  }
 
   /** Creates a session for a user; returns the cookie token (never stored) and the CSRF token. */
   async create(
@@ -50,8 +57,18 @@ export class SessionStore {
     return { token, sessionId, csrfToken, expiresAt };
   }
 
-  /** The principal behind a cookie token, or null when missing, expired or disabled. */
-  async resolve(token: string): Promise<AuthState | null> {
+  /**
+   * The principal behind a cookie token, or null when missing, expired or disabled. With
+   * `activity: false` (background checks such as the live-events stream), the call does not
+   * count as the user's activity, so it never keeps an unattended session alive.
+   */
+  async resolve(token: string, opts: { activity?: boolean } = {}): Promise<AuthState | null> {
+    const found = await this.lookup(token, opts.activity ?? true);
+    return 'auth' in found ? found.auth : null;
+  }
+
+  /** Like `resolve`, but says why a session is no longer usable (idle: signed out for inactivity). */
+  async lookup(token: string, activity: boolean): Promise<{ auth: AuthState } | { ended: SessionEnd }> {
     const now = Date.now();
     // Keyed by the token itself (held in memory only), so a cache hit costs no hashing.
     let entry = this.cache.get(token);
@@ -59,21 +76,30 @@ export class SessionStore {
       // Reload before declaring a session idle: another process may have seen it since.
       entry = await this.load(token, now);
       if (!entry) {
-        return null;
+        return { ended: 'missing' };
       }
     }
     const sessionId = entry.sessionId;
     const row = entry.row;
-    if (row.status !== 'active' || row.expires_at.getTime() <= now || this.idle(entry, now)) {
+    const ended: SessionEnd | null =
+      row.status !== 'active' ? 'disabled' : row.expires_at.getTime() <= now ? 'expired' : this.idle(entry, now) ? 'idle' : null;
+    if (ended) {
       await this.end(sessionId);
-      return null;
+      return { ended };
     }
-    entry.lastSeen = now;
-    if (now - entry.persistedLastSeen > TOUCH_EVERY_MS) {
-      entry.persistedLastSeen = now;
-      touchSession(this.db, sessionId, new Date(now)).catch(() => undefined);
+    if (activity) {
+      entry.lastSeen = now;
+      if (now - entry.persistedLastSeen > this.touchEveryMs) {
+        entry.persistedLastSeen = now;
+        touchSession(this.db, sessionId, new Date(now)).catch(() => undefined);
+      }
     }
-    return entry.auth;
+    return { auth: entry.auth };
+  }
+
+  /** The idle timeout, for messages that explain a sign-out. */
+  get idleMs(): number {
+    return this.timeouts.idleMs;
   }
 
   private idle(entry: Cached, now: number): boolean {

@@ -3,8 +3,10 @@ import { errors } from '../../http/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import type { AuditEntry } from '../audit/auditLog';
+import { assertOwnRolesUnchanged, assertRolesGrantable, assertTargetCovered, type Grantor } from '../authz/grants';
 import { generatePassword, hashPassword, passwordProblems, verifyPassword } from './passwords';
 import { deleteUserSessions } from './sessionRepo';
+import { clearAccountFailures, countFailure, currentBlock, lockedError, throttleKeys } from './throttle';
 import { existingIds, findPasswordHash, findUser, insertUser, setMemberships, updateUser, type User } from './userRepo';
 
 /** Rejects role or team ids that do not exist, naming them. */
@@ -23,18 +25,28 @@ async function checkRefs(trx: Parameters<typeof existingIds>[0], roleIds?: strin
   }
 }
 
-/** Creates a user with a temporary password that must be changed at first sign-in. */
+/** Until when a temporary password issued now may be used to sign in. */
+export const temporaryPasswordExpiry = (s: Services): Date => new Date(Date.now() + s.config.temporaryPasswordMs);
+
+/**
+ * Creates a user with a temporary password that must be changed at first sign-in (and expires).
+ * The creator must hold every right the new user's roles give.
+ */
 export async function createUser(
   s: Services,
-  actor: Actor,
+  grantor: Grantor,
   input: { email: string; name: string; roleIds: string[]; teamIds: string[]; locale?: 'en' | 'fr' },
 ): Promise<{ user: User; temporaryPassword: string }> {
+  const { actor } = grantor;
   const temporaryPassword = generatePassword();
   const passwordHash = await hashPassword(temporaryPassword);
   const id = newId();
+  const email = input.email.trim();
   const user = await s.db.transaction(async (trx) => {
     await checkRefs(trx, input.roleIds, input.teamIds);
-    await insertUser(trx, { id, email: input.email.trim(), name: input.name.trim(), passwordHash, mustChangePassword: true, locale: input.locale });
+    await assertRolesGrantable(s, trx, grantor, input.roleIds, { id, email, teamIds: input.teamIds }, id);
+    await insertUser(trx, { id, email, name: input.name.trim(), passwordHash, mustChangePassword: true, locale: input.locale });
+    await updateUser(trx, id, { temporary_password_expires_at: temporaryPasswordExpiry(s) });
     await setMemberships(trx, 'user_roles', id, input.roleIds);
     await setMemberships(trx, 'user_teams', id, input.teamIds);
     await s.audit.appendIn(trx, actor, [
@@ -45,19 +57,30 @@ export async function createUser(
   return { user, temporaryPassword };
 }
 
-/** Changes a user's name, locale, roles or teams; role and team changes apply on the user's next request. */
+/**
+ * Changes a user's name, locale, roles or teams; role and team changes apply on the user's next
+ * request. Nobody changes their own roles, edits a user with rights they lack, or gives rights
+ * (through roles, or teams that role conditions name) they do not hold.
+ */
 export async function editUser(
   s: Services,
-  actor: Actor,
+  grantor: Grantor,
   id: string,
   patch: { name?: string; locale?: 'en' | 'fr'; roleIds?: string[]; teamIds?: string[] },
 ): Promise<User> {
+  const { actor } = grantor;
   return s.db.transaction(async (trx) => {
     const before = await findUser(trx, id);
     if (!before) {
       throw errors.notFound('User');
     }
     await checkRefs(trx, patch.roleIds, patch.teamIds);
+    await assertOwnRolesUnchanged(s, grantor, before, patch.roleIds);
+    await assertTargetCovered(s, trx, grantor, before, 'update');
+    if (patch.roleIds || patch.teamIds) {
+      const holder = { id, email: before.email, teamIds: patch.teamIds ?? before.teamIds };
+      await assertRolesGrantable(s, trx, grantor, patch.roleIds ?? before.roleIds, holder, id);
+    }
     const columns: Record<string, unknown> = {};
     if (patch.name !== undefined) {
       columns.name = patch.name.trim();
@@ -85,12 +108,18 @@ export async function editUser(
   });
 }
 
-/** Disables or re-enables a user; disabling ends every session at once. */
-export async function setUserStatus(s: Services, actor: Actor, id: string, status: 'active' | 'disabled'): Promise<User> {
+/** Disables or re-enables a user with no rights beyond the actor's; disabling ends every session at once. */
+export async function setUserStatus(s: Services, grantor: Grantor, id: string, status: 'active' | 'disabled'): Promise<User> {
+  const { actor } = grantor;
   if (status === 'disabled' && actor.id === id) {
     throw errors.conflict('You cannot disable your own account.');
   }
   return s.db.transaction(async (trx) => {
+    const target = await findUser(trx, id);
+    if (!target) {
+      throw errors.notFound('User');
+    }
+    await assertTargetCovered(s, trx, grantor, target, status === 'disabled' ? 'disable' : 'enable');
     await updateUser(trx, id, { status });
     if (status === 'disabled') {
       await deleteUserSessions(trx, id);
@@ -103,12 +132,27 @@ export async function setUserStatus(s: Services, actor: Actor, id: string, statu
   });
 }
 
-/** Gives a user a new temporary password, ends their sessions, and forces a change at next sign-in. */
-export async function resetPassword(s: Services, actor: Actor, id: string): Promise<string> {
+/**
+ * Gives a user a new temporary password (which expires), ends their sessions, and forces a
+ * change at next sign-in. Only for users whose every right the actor holds: the caller learns
+ * the password, so a reset must not be a way into a more powerful account.
+ */
+export async function resetPassword(s: Services, grantor: Grantor, id: string): Promise<string> {
+  const { actor } = grantor;
   const temporaryPassword = generatePassword();
   const passwordHash = await hashPassword(temporaryPassword);
   await s.db.transaction(async (trx) => {
-    await updateUser(trx, id, { password_hash: passwordHash, must_change_password: true, password_changed_at: trx.fn.now() });
+    const target = await findUser(trx, id);
+    if (!target) {
+      throw errors.notFound('User');
+    }
+    await assertTargetCovered(s, trx, grantor, target, 'resetPassword');
+    await updateUser(trx, id, {
+      password_hash: passwordHash,
+      must_change_password: true,
+      password_changed_at: trx.fn.now(),
+      temporary_password_expires_at: temporaryPasswordExpiry(s),
+    });
     await deleteUserSessions(trx, id);
     await s.audit.appendIn(trx, actor, [{ action: 'user.password_reset', subjectType: 'User', subjectId: id }]);
     await s.sessions.invalidateEverywhere(trx, `user:${id}`);
@@ -123,18 +167,37 @@ export async function changeOwnPassword(
   session: { sessionId: string; email: string },
   input: { currentPassword: string; newPassword: string },
 ): Promise<void> {
+  // The current-password check is a password oracle too: the same counters as sign-in guard it.
+  const keys = throttleKeys(session.email, actor);
+  const block = await currentBlock(s, keys);
+  if (block) {
+    await s.audit.record(actor, { action: 'auth.password_change_failed', subjectType: 'User', subjectId: actor.id, details: { reason: block.reason } });
+    throw block.error;
+  }
   const stored = await findPasswordHash(s.db, actor.id);
   if (!stored || !(await verifyPassword(stored, input.currentPassword))) {
-    await s.audit.record(actor, { action: 'auth.password_change_failed', subjectType: 'User', subjectId: actor.id });
-    throw errors.invalidCredentials();
+    const locked = await countFailure(s, keys);
+    await s.audit.record(actor, {
+      action: 'auth.password_change_failed',
+      subjectType: 'User',
+      subjectId: actor.id,
+      details: { reason: 'bad_password', ...(locked ? { lockedUntil: locked.toISOString() } : {}) },
+    });
+    throw locked ? lockedError(locked) : errors.invalidCredentials();
   }
+  await clearAccountFailures(s, keys);
   const problems = passwordProblems(input.newPassword, session.email, input.currentPassword);
   if (problems.length > 0) {
     throw errors.weakPassword(problems);
   }
   const passwordHash = await hashPassword(input.newPassword);
   await s.db.transaction(async (trx) => {
-    await updateUser(trx, actor.id, { password_hash: passwordHash, must_change_password: false, password_changed_at: trx.fn.now() });
+    await updateUser(trx, actor.id, {
+      password_hash: passwordHash,
+      must_change_password: false,
+      password_changed_at: trx.fn.now(),
+      temporary_password_expires_at: null,
+    });
     await deleteUserSessions(trx, actor.id, session.sessionId);
     await s.audit.appendIn(trx, actor, [{ action: 'auth.password_changed', subjectType: 'User', subjectId: actor.id }]);
     await s.sessions.invalidateEverywhere(trx, `user:${actor.id}`);

@@ -21,6 +21,7 @@ export type UserAuthRow = {
   email: string;
   password_hash: string;
   status: 'active' | 'disabled';
+  temporary_password_expires_at: Date | null;
 };
 
 const TEAM_IDS = `COALESCE((SELECT array_agg(ut.team_id::text ORDER BY ut.team_id) FROM user_teams ut WHERE ut.user_id = users.id), '{}')`;
@@ -109,7 +110,7 @@ export async function listUsers(
 
 export async function findAuthByEmail(db: Db | Trx, email: string): Promise<UserAuthRow | undefined> {
   return db('users')
-    .select('id', 'email', 'password_hash', 'status')
+    .select('id', 'email', 'password_hash', 'status', 'temporary_password_expires_at')
     .whereRaw('lower(email) = lower(?)', [email])
     .first();
 }

@@ -11,8 +11,11 @@ import type { Services } from '../../services';
 type Client = { res: ServerResponse; token: string; auth: AuthState };
 type Notice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: string };
 
-// Proxies close idle connections; a comment line every 20 s keeps the stream open.
+// Proxies close idle connections; a comment line every 20 s keeps the stream open. The beat also
+// checks each stream's session, at least four times per idle timeout, so an unattended tab is
+// signed out close to the timeout.
 const HEARTBEAT_MS = 20_000;
+const MIN_BEAT_MS = 250;
 // Notices rendered together at most (two queries for the lot).
 const MAX_DISPATCH_BATCH = 500;
 
@@ -30,7 +33,8 @@ export class LiveEvents {
     private readonly s: Services,
     private readonly log: Logger,
   ) {
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    const beatMs = Math.max(MIN_BEAT_MS, Math.min(HEARTBEAT_MS, s.config.sessionIdleMs / 4));
+    this.heartbeat = setInterval(() => void this.beat(), beatMs);
     this.heartbeat.unref();
   }
 
@@ -89,10 +93,10 @@ export class LiveEvents {
     const messages = new Map((await findMessages(this.s.db, wanted.map((n) => n.messageId!), times)).map((m) => [m.id, m]));
 
     // Each stream's rights once per batch: the session cache answers without a query, and
-    // reflects role changes at once.
+    // reflects role changes at once. Delivering events is not the user's activity.
     const readers: Array<{ client: Client; out: string }> = [];
     for (const client of this.clients) {
-      const auth = await this.s.sessions.resolve(client.token).catch(() => null);
+      const auth = await this.s.sessions.resolve(client.token, { activity: false }).catch(() => null);
       if (auth) {
         client.auth = auth;
         readers.push({ client, out: '' });
@@ -154,17 +158,25 @@ export class LiveEvents {
     return { event, data: { conversationId: conversation.id, message } };
   }
 
-  /** Heartbeats, and drops streams whose session ended (logout, disable, expiry) or whose rules changed. */
+  /**
+   * Heartbeats, and ends streams whose session ended (logout, disable, expiry, inactivity) with a
+   * `session.ended` event saying why, so the panel can tell the user. The check is no activity.
+   */
   private async beat(): Promise<void> {
     for (const client of this.clients) {
-      const auth = await this.s.sessions.resolve(client.token).catch(() => null);
-      if (!auth) {
-        client.res.end();
-        this.clients.delete(client);
+      const found = await this.s.sessions.lookup(client.token, false).catch(() => null);
+      if (found && 'auth' in found) {
+        client.auth = found.auth;
+        client.res.write(': ping\n\n');
         continue;
       }
-      client.auth = auth;
-      client.res.write(': ping\n\n');
+      if (found) {
+        const idleMinutes = Math.max(1, Math.round(this.s.sessions.idleMs / 60_000));
+        const data = found.ended === 'idle' ? { reason: 'idle_timeout', idleMinutes } : { reason: found.ended };
+        client.res.write(`event: session.ended\ndata: ${JSON.stringify(data)}\n\n`);
+      }
+      client.res.end();
+      this.clients.delete(client);
     }
   }
 

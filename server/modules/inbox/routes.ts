@@ -8,6 +8,8 @@ export function registerEventRoutes(t: RouteTable, live: LiveEvents): void {
   t.add({
     method: 'get', path: '/events', tag: 'inbox', summary: 'Server-Sent Events: message.created, message.status, conversation.updated',
     access: access.can('read', 'Conversation'),
+    // The browser reconnects the stream by itself: that is not the user doing anything.
+    background: true,
     handler: async (ctx) => {
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setKeepAlive(true);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError, errors } from '../../http/errors';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
+import { matchesAnySecret } from '../../lib/constantTime';
 import { verifySignature } from '../../whatsapp/signature';
 import { parseWebhook, ParseError } from '../../whatsapp/webhookParse';
 import { InboundBatcher } from '../inbox/inboundBatcher';
@@ -30,7 +31,8 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
       const q = query as z.infer<typeof verifyQuery>;
       const channels = await s.channels.all();
       const token = q['hub.verify_token'];
-      const ok = q['hub.mode'] === 'subscribe' && token !== undefined && channels.some((c) => c.verifyToken === token);
+      // Compared in constant time against every number's token: the answer's timing must not spell one out.
+      const ok = q['hub.mode'] === 'subscribe' && token !== undefined && matchesAnySecret(token, channels.map((c) => c.verifyToken));
       ctx.type = 'text/plain';
       if (!ok) {
         ctx.status = 403;

@@ -1,3 +1,4 @@
+import { inBackground } from '../../api';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import { conversationsApi } from '../../endpoints';
@@ -105,7 +106,8 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
       return;
     }
     if (!readTimer.current) {
-      readTimer.current = setTimeout(markRead, 400);
+      // Marking read after a live message is the panel's doing, not the user's: no activity.
+      readTimer.current = setTimeout(() => inBackground(markRead), 400);
     }
   }, [markRead]);
 
@@ -270,7 +272,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
         }
         return;
       case 'reconnected':
-        void loadLatest();
+        void inBackground(loadLatest);
         return;
     }
   });
