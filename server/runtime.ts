@@ -9,6 +9,7 @@ import { createApp, type BuiltApp, type Readiness } from './http/app';
 import { systemActor } from './http/context';
 import { startWorker, type Worker } from './jobs/worker';
 import { createLogger, type Logger } from './lib/logger';
+import { systemClock, type Clock } from './lib/clock';
 import { createMetrics } from './lib/metrics';
 import { loadOrCreateLocalMasterKey } from './lib/secrets';
 import { AuditLog } from './modules/audit/auditLog';
@@ -107,7 +108,7 @@ async function createMediaStore(config: Config): Promise<MediaStore> {
  * migrations under an advisory lock, built-in roles, the first admin, then the web server
  * and/or the worker. `stop` drains and closes everything within the shutdown timeout.
  */
-export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel), options: { clock?: Clock } = {}): Promise<Runtime> {
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -127,7 +128,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const publisher = new EventPublisher(db, log);
   const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };
   const services: Services = {
-    config, db, log, metrics, audit, sessions, masterKey, channels, media,
+    config, db, log, clock: options.clock ?? systemClock, metrics, audit, sessions, masterKey, channels, media,
     onMediaPending: (ids) => hooks.mediaPending(ids),
     onOutboxQueued: (id) => hooks.outboxQueued(id),
     readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),
