@@ -27,6 +27,8 @@ import { MediaDownloader } from './modules/media/downloader';
 import { LiveEvents } from './modules/inbox/liveEvents';
 import { EVENTS_CHANNEL } from './modules/inbox/ingestRepo';
 import { EventPublisher } from './modules/inbox/publisher';
+import { countDefaultPartitionRows } from './modules/inbox/partitionRepo';
+import { DEFAULT_ROWS_COUNTED } from './modules/inbox/partitions';
 import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
 import { sendReadReceipt, startSandbox } from './modules/channels/sandboxChannel';
 
@@ -119,7 +121,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const masterKey = config.masterKey ?? (await loadOrCreateLocalMasterKey(config.dataDir));
   const db = createDb(databaseUrl, config.databasePoolMax);
   await requireSupportedPostgres(db);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ messagesDefaultRows: () => countDefaultPartitionRows(db, DEFAULT_ROWS_COUNTED) });
   const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
   const channels = new ChannelDirectory(db, masterKey);
