@@ -34,8 +34,9 @@ export class NestingTooDeep extends Error {
 }
 
 /**
- * A copy of a parsed JSON value whose every string and key is storable (see storableText).
- * Keys are defined as own properties, so a `__proto__` key stays a key.
+ * The parsed JSON value with every string and key made storable (see storableText). Copies
+ * only what changes: a clean body (nearly every one) comes back as it is. Keys are defined
+ * as own properties, so a `__proto__` key stays a key.
  */
 export function storableJson(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
@@ -48,11 +49,16 @@ export function storableJson(value: unknown, depth = 0): unknown {
     throw new NestingTooDeep();
   }
   if (Array.isArray(value)) {
-    return value.map((item) => storableJson(item, depth + 1));
+    const items = value.map((item: unknown) => storableJson(item, depth + 1));
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
+  const entries = Object.entries(value).map(([key, item]) => [key, storableText(key), item, storableJson(item, depth + 1)] as const);
+  if (entries.every(([key, cleanKey, item, cleanItem]) => key === cleanKey && item === cleanItem)) {
+    return value;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    Object.defineProperty(out, storableText(key), { value: storableJson(item, depth + 1), enumerable: true, writable: true, configurable: true });
+  for (const [, key, , item] of entries) {
+    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
