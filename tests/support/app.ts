@@ -28,7 +28,8 @@ export type TestApp = {
 
 /**
  * Starts the real application (web role by default) on an ephemeral port, against a fresh
- * database cloned from the migrated template.
+ * database cloned from the migrated template. `options.clock` replaces the application's
+ * calendar clock (received times, partition months).
  */
 export async function startTestApp(overrides: Partial<Record<string, string>> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
