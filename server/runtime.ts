@@ -9,6 +9,7 @@ import { createApp, type BuiltApp, type Readiness } from './http/app';
 import { systemActor } from './http/context';
 import { startWorker, type Worker } from './jobs/worker';
 import { createLogger, type Logger } from './lib/logger';
+import { systemClock, type Clock } from './lib/clock';
 import { createMetrics } from './lib/metrics';
 import { loadOrCreateLocalMasterKey } from './lib/secrets';
 import { AuditLog } from './modules/audit/auditLog';
@@ -26,6 +27,8 @@ import { MediaDownloader } from './modules/media/downloader';
 import { LiveEvents } from './modules/inbox/liveEvents';
 import { EVENTS_CHANNEL } from './modules/inbox/ingestRepo';
 import { EventPublisher } from './modules/inbox/publisher';
+import { countDefaultPartitionRows } from './modules/inbox/partitionRepo';
+import { DEFAULT_ROWS_COUNTED } from './modules/inbox/partitions';
 import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
 import { sendReadReceipt, startSandbox } from './modules/channels/sandboxChannel';
 
@@ -107,7 +110,7 @@ async function createMediaStore(config: Config): Promise<MediaStore> {
  * migrations under an advisory lock, built-in roles, the first admin, then the web server
  * and/or the worker. `stop` drains and closes everything within the shutdown timeout.
  */
-export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
+export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel), options: { clock?: Clock } = {}): Promise<Runtime> {
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -118,7 +121,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const masterKey = config.masterKey ?? (await loadOrCreateLocalMasterKey(config.dataDir));
   const db = createDb(databaseUrl, config.databasePoolMax);
   await requireSupportedPostgres(db);
-  const metrics = createMetrics();
+  const metrics = createMetrics({ messagesDefaultRows: () => countDefaultPartitionRows(db, DEFAULT_ROWS_COUNTED) });
   const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
   const channels = new ChannelDirectory(db, masterKey);
@@ -127,7 +130,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const publisher = new EventPublisher(db, log);
   const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };
   const services: Services = {
-    config, db, log, metrics, audit, sessions, masterKey, channels, media,
+    config, db, log, clock: options.clock ?? systemClock, metrics, audit, sessions, masterKey, channels, media,
     onMediaPending: (ids) => hooks.mediaPending(ids),
     onOutboxQueued: (id) => hooks.outboxQueued(id),
     readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),

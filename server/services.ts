@@ -1,4 +1,5 @@
 import type { Config } from './config';
+import type { Clock } from './lib/clock';
 import type { Db } from './db/knex';
 import type { Logger } from './lib/logger';
 import type { Metrics } from './lib/metrics';
@@ -13,6 +14,8 @@ export type Services = {
   config: Config;
   db: Db;
   log: Logger;
+  /** The application's calendar time (received times, partition months); tests move it. */
+  clock: Clock;
   metrics: Metrics;
   audit: AuditLog;
   sessions: SessionStore;

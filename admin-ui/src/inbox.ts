@@ -132,6 +132,7 @@ export function normalizeMessage(raw: Message): Message {
     author: raw.author ?? { type: raw.direction === 'in' ? 'customer' : 'agent', id: null, name: null },
     statusTimes: raw.statusTimes ?? {},
     error: raw.error ?? null,
+    sentAt: raw.sentAt ?? null,
   };
 }
 

@@ -205,7 +205,10 @@ export interface Message {
   status: MessageStatus;
   statusTimes: StatusTimes;
   error: MessageError | null;
+  /** When the appliance stored it (received, or written here). */
   createdAt: string;
+  /** WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound). */
+  sentAt: string | null;
 }
 
 export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';

@@ -6,6 +6,8 @@ export type JobDefinition<T extends object> = {
   name: string;
   /** node-cron expression; each tick enqueues once across all replicas (singleton key per slot). */
   cron?: string;
+  /** Also enqueued when a worker starts (once across replicas starting together). */
+  runAtStart?: boolean;
   options: Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
   perform: (s: Services, data: T) => Promise<void>;
 };

@@ -1,10 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import PgBoss from 'pg-boss';
 import type { Services } from '../services';
+import { messagePartitions } from './messagePartitions';
 import { sessionsPurge } from './sessionsPurge';
 import type { JobDefinition } from './types';
 
-const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge];
+const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions];
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };
 
@@ -35,6 +36,9 @@ export async function startWorker(s: Services, databaseUrl: string): Promise<Wor
         }),
       );
     }
+  }
+  for (const job of JOBS.filter((j) => j.runAtStart)) {
+    await boss.send(job.name, {}, { singletonKey: `${job.name}:start`, singletonSeconds: 60 });
   }
   s.log.info({ jobs: JOBS.map((j) => j.name) }, 'worker started');
   return {

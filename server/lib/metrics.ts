@@ -1,7 +1,10 @@
 import client from 'prom-client';
 
+/** Values read from elsewhere (the database) when /metrics is scraped. */
+export type MetricProbes = { messagesDefaultRows?: () => Promise<number> };
+
 /** The process's Prometheus registry and the instruments the code updates. */
-export function createMetrics() {
+export function createMetrics(probes: MetricProbes = {}) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   return {
@@ -47,6 +50,22 @@ export function createMetrics() {
       name: 'switchboard_audit_events_total',
       help: 'Audit events appended by this process',
       registers: [registry],
+    }),
+    // Read at scrape time, so every process shows it and it is current between job runs.
+    messagesDefaultRows: new client.Gauge({
+      name: 'switchboard_messages_default_partition_rows',
+      help: 'Messages in the default partition (0 while monthly partitions are kept ahead; counted up to 100,000)',
+      registers: [registry],
+      async collect() {
+        if (!probes.messagesDefaultRows) {
+          return;
+        }
+        try {
+          this.set(await probes.messagesDefaultRows());
+        } catch {
+          // The database is away or a partition change holds the lock: keep the last value.
+        }
+      },
     }),
   };
 }

@@ -9,6 +9,7 @@ export type InboundMessage = {
   from: string;
   profileName: string | null;
   wamid: string;
+  /** WhatsApp's own time of the message (when the customer sent it), not when it reached us. */
   timestamp: Date;
   type: MessageType;
   /** Body, caption, button or reply title: the words a search should find. */
@@ -18,6 +19,7 @@ export type InboundMessage = {
   media: { id: string; mimeType: string; sha256: string | null; filename: string | null } | null;
   contextWamid: string | null;
   reaction: { wamid: string; emoji: string } | null;
+  /** The message exactly as Meta sent it: may hold U+0000 or lone surrogates, so keep it as JSON text, not jsonb. */
   raw: unknown;
 };
 

@@ -2,6 +2,8 @@
 // normalized events. Structural problems (not a Meta webhook) raise ParseError naming the
 // path; a message of a type we do not know, or whose type object is malformed, becomes an
 // `unsupported` message rather than failing the batch, which Meta would retry for days.
+// Text a database cannot keep (U+0000, lone surrogates) is replaced in every field of the
+// events; each event's `raw` is the part of the body exactly as Meta sent it.
 import type { z } from 'zod';
 import {
   accountUpdateValueSchema,
@@ -20,6 +22,7 @@ import {
   type StatusObject,
 } from './webhookSchema';
 import type { InboundMessage, ParsedWebhook, StatusError, StatusUpdate, WebhookEvent } from './webhookEvents';
+import { NestingTooDeep, storableJson } from './webhookText';
 
 export type {
   InboundMessage,
@@ -175,18 +178,19 @@ function profileNameOf(value: MessagesValue, from: string): string | null {
   return match?.profile?.name ?? null;
 }
 
-function toInbound(message: BaseMessage, value: MessagesValue, wabaId: string, rawMessage: unknown): InboundMessage {
+/** `message` and `cleanMessage` are the storable copies (parsed and as sent); `rawMessage` is exactly what Meta sent. */
+function toInbound(message: BaseMessage, value: MessagesValue, wabaId: string, cleanMessage: unknown, rawMessage: unknown): InboundMessage {
   const declared = message.type;
   // Meta's documented alias: type "unknown" means unsupported.
   let type: MessageType = isMessageType(declared) ? declared : 'unsupported';
   let extracted: Extracted | null = null;
   if (type !== 'unsupported') {
-    extracted = extract(type, asRecord(rawMessage)[type]);
+    extracted = extract(type, asRecord(cleanMessage)[type]);
     if (!extracted) {
       type = 'unsupported';
     }
   }
-  const result = extracted ?? { text: null, media: null, reaction: null, content: unsupportedContent(declared, message, rawMessage) };
+  const result = extracted ?? { text: null, media: null, reaction: null, content: unsupportedContent(declared, message, cleanMessage) };
   return {
     kind: 'message',
     phoneNumberId: value.metadata.phone_number_id,
@@ -264,12 +268,12 @@ function toStatus(s: StatusObject, phoneNumberId: string, raw: unknown): StatusU
   };
 }
 
-function messagesEvents(body: unknown, at: Path, wabaId: string, valueIn: unknown, events: WebhookEvent[]): string {
-  const value = parseAt(messagesValueSchema, valueIn, [...at, 'value']);
+function messagesEvents(body: unknown, clean: unknown, at: Path, wabaId: string, events: WebhookEvent[]): string {
+  const value = parseAt(messagesValueSchema, rawAt(clean, [...at, 'value']), [...at, 'value']);
   const phoneNumberId = value.metadata.phone_number_id;
   (value.messages ?? []).forEach((message, k) => {
-    const raw = rawAt(body, [...at, 'value', 'messages', k]);
-    events.push(toInbound(message, value, wabaId, raw));
+    const path = [...at, 'value', 'messages', k];
+    events.push(toInbound(message, value, wabaId, rawAt(clean, path), rawAt(body, path)));
   });
   (value.statuses ?? []).forEach((s, k) => {
     const raw = rawAt(body, [...at, 'value', 'statuses', k]);
@@ -284,7 +288,16 @@ function messagesEvents(body: unknown, at: Path, wabaId: string, valueIn: unknow
 
 /** Flattens a Meta webhook body into normalized events; throws ParseError if it is not one. */
 export function parseWebhook(body: unknown): ParsedWebhook {
-  const envelope = parseAt(webhookEnvelopeSchema, body, []);
+  let clean: unknown;
+  try {
+    clean = storableJson(body);
+  } catch (err) {
+    if (err instanceof NestingTooDeep) {
+      throw new ParseError('', err.message);
+    }
+    throw err;
+  }
+  const envelope = parseAt(webhookEnvelopeSchema, clean, []);
   const events: WebhookEvent[] = [];
   const phoneNumberIds = new Set<string>();
   const wabaIds = new Set<string>();
@@ -296,7 +309,7 @@ export function parseWebhook(body: unknown): ParsedWebhook {
       const raw = rawAt(body, [...at, 'value']);
       switch (change.field) {
         case 'messages':
-          phoneNumberIds.add(messagesEvents(body, at, wabaId, change.value, events));
+          phoneNumberIds.add(messagesEvents(body, clean, at, wabaId, events));
           break;
         case 'message_template_status_update': {
           const v = parseAt(templateStatusValueSchema, change.value, [...at, 'value']);

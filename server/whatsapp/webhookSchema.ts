@@ -30,11 +30,16 @@ export function isMessageType(value: string): value is MessageType {
   return (MESSAGE_TYPES as readonly string[]).includes(value);
 }
 
-// Unix seconds: Meta sends strings ("1749416383"); numbers are accepted as well.
-const unixSeconds = z.union([z.string().regex(/^\d{1,12}$/, 'expected Unix seconds'), z.number().int().nonnegative()]);
+// Unix seconds: Meta sends strings ("1749416383"); numbers are accepted as well, up to the
+// same twelve digits (later ones are past what a JavaScript Date holds).
+const unixSeconds = z.union([z.string().regex(/^\d{1,12}$/, 'expected Unix seconds'), z.number().int().nonnegative().max(999_999_999_999)]);
+// Meta's ids (wamids, phone numbers, WABA ids) are well under this. Ids are keys of unique
+// indexes, whose entries PostgreSQL caps at 2,704 bytes: a longer one would fail the insert.
+const ID_MAX = 128;
+const id = z.string().min(1).max(ID_MAX);
 // Ids and codes are usually one type but some webhooks send the other.
 const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
-const idLike = z.union([z.string().min(1), z.number().int().transform(String)]);
+const idLike = z.union([id, z.number().int().transform(String)]);
 
 export const errorObjectSchema = z.looseObject({
   code: intLike,
@@ -46,7 +51,7 @@ export const errorObjectSchema = z.looseObject({
 
 export const metadataSchema = z.looseObject({
   display_phone_number: z.string(),
-  phone_number_id: z.string().min(1),
+  phone_number_id: id,
 });
 
 export const contactProfileSchema = z.looseObject({
@@ -80,8 +85,8 @@ export const referralSchema = z.looseObject({
 
 /** The fields every inbound message has; the type object is checked separately (see contentSchemas). */
 export const baseMessageSchema = z.looseObject({
-  from: z.string().min(1),
-  id: z.string().min(1),
+  from: id,
+  id: id,
   timestamp: unixSeconds,
   type: z.string().min(1),
   context: contextSchema.optional(),
@@ -153,7 +158,7 @@ export const STATUS_VALUES = ['sent', 'delivered', 'read', 'failed', 'played'] a
 export type StatusValue = (typeof STATUS_VALUES)[number];
 
 export const statusSchema = z.looseObject({
-  id: z.string().min(1),
+  id: id,
   status: z.string().min(1),
   timestamp: unixSeconds,
   recipient_id: z.string().min(1),
@@ -190,8 +195,9 @@ export const messagesValueSchema = z.looseObject({
 export const templateStatusValueSchema = z.looseObject({
   event: z.string().min(1),
   message_template_id: idLike,
-  message_template_name: z.string(),
-  message_template_language: z.string(),
+  // Meta's limits (512 characters, a short locale code) keep the (WABA, name, language) key indexable.
+  message_template_name: z.string().max(512),
+  message_template_language: z.string().max(16),
   message_template_category: z.string().optional(),
   reason: z.string().nullable().optional(),
   other_info: z.looseObject({ title: z.string().optional(), description: z.string().optional() }).optional(),

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { addChannel, inbound, postWebhook } from '../support/whatsapp';
 
 describe('end to end in Chromium: a customer writes in the simulator, an agent answers live', function () {
   this.timeout(180_000);
@@ -65,5 +66,25 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     await agentPage.locator('#conversation-assignee', { hasText: me.name }).waitFor({ timeout: 5_000 });
     await agentPage.screenshot({ path: 'test-results/e2e-inbox.png' }).catch(() => undefined);
     await customer.screenshot({ path: 'test-results/e2e-simulator.png' }).catch(() => undefined);
+  });
+
+  it("shows a customer's message at the customer's time of sending, with the time received in its tooltip", async () => {
+    const channel = await addChannel(await app.adminClient());
+    const sentAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 5 * 3600_000);
+    const payload = inbound(channel, '33655443322', { type: 'text', text: { body: 'written on the train' }, timestamp: String(sentAt.getTime() / 1000) }, 'Hugo Petit');
+    expect(await postWebhook(app.url, channel.appSecret, payload)).to.equal(200);
+
+    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    await page.goto(app.url);
+    await page.fill('#login-email', app.admin.email);
+    await page.fill('#login-password', TEST_PASSWORD);
+    await page.click('[data-button="auth.login"]');
+    await page.click('[data-button="nav.inbox"]');
+    await page.locator('[data-conversation-id]', { hasText: 'Hugo Petit' }).click();
+    const time = page.locator('[data-direction="in"]', { hasText: 'written on the train' }).locator('time');
+    await time.waitFor();
+    expect(await time.getAttribute('datetime')).to.equal(sentAt.toISOString());
+    expect(await time.getAttribute('data-received-at')).to.not.equal(sentAt.toISOString());
+    expect(await time.getAttribute('title')).to.match(/^Sent by the customer .+ · received .+$/);
   });
 });

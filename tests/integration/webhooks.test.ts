@@ -81,6 +81,22 @@ describe('webhooks: verification, signatures, every message type, statuses', () 
     });
   }
 
+  it("keeps WhatsApp's timestamp beside the time received, and the conversation API shows the customer's time", async () => {
+    // Sent by the customer three hours ago (a phone offline, Meta retrying): received now.
+    const sentAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3600_000);
+    const payload = inbound(channel, '33698765432', { type: 'text', text: { body: 'sent while offline' }, timestamp: String(sentAt.getTime() / 1000) });
+    const before = Date.now();
+    expect(await postWebhook(app.url, channel.appSecret, payload)).to.equal(200);
+    const id = (payload.entry[0]!.changes[0]!.value as any).messages[0].id;
+    const [row] = await messagesOf(id);
+    expect(row.sent_at.toISOString()).to.equal(sentAt.toISOString());
+    expect(row.created_at.getTime()).to.be.at.least(before - 1000);
+    const listed = await admin.get(`/api/v1/conversations/${row.conversation_id}/messages`);
+    const message = listed.body.items.find((m: { id: string }) => m.id === row.id);
+    expect(message.sentAt).to.equal(sentAt.toISOString());
+    expect(message.createdAt).to.equal(row.created_at.toISOString());
+  });
+
   it('keeps a reply context and a reaction pointing at the business message', async () => {
     const target = wamid();
     const reply = inbound(channel, '447700900123', { type: 'text', text: { body: 'yes please' }, context: { from: channel.phoneNumberId, id: target } });

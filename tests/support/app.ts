@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../server/config';
+import type { Clock } from '../../server/lib/clock';
 import { systemActor } from '../../server/http/context';
 import { createLogger } from '../../server/lib/logger';
 import { newId } from '../../server/lib/ids';
@@ -27,9 +28,10 @@ export type TestApp = {
 
 /**
  * Starts the real application (web role by default) on an ephemeral port, against a fresh
- * database cloned from the migrated template.
+ * database cloned from the migrated template. `options.clock` replaces the application's
+ * calendar clock (received times, partition months).
  */
-export async function startTestApp(overrides: Partial<Record<string, string>> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Record<string, string>> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -43,7 +45,7 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
-  const runtime = await startRuntime(config, createLogger(config.logLevel));
+  const runtime = await startRuntime(config, createLogger(config.logLevel), options);
   if (!runtime.url || (!runtime.bootstrap && !overrides.DATABASE_URL)) {
     throw new Error('test app did not start a web role with a bootstrap admin');
   }

@@ -414,6 +414,7 @@ export const en = {
   'inbox.reply': 'Reply',
   'inbox.react': 'React',
   'inbox.toMessageAt': 'to the message of {time}',
+  'inbox.sentReceived': 'Sent by the customer {sent} · received {received}',
   'inbox.chooseReaction': 'Choose a reaction',
   'inbox.download': 'Download',
   'inbox.mediaPending': 'downloading from WhatsApp…',

@@ -413,6 +413,7 @@ export const fr: Messages = {
   'inbox.reply': 'Répondre',
   'inbox.react': 'Réagir',
   'inbox.toMessageAt': 'au message de {time}',
+  'inbox.sentReceived': 'Envoyé par le client {sent} · reçu {received}',
   'inbox.chooseReaction': 'Choisir une réaction',
   'inbox.download': 'Télécharger',
   'inbox.mediaPending': 'téléchargement depuis WhatsApp…',

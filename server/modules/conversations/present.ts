@@ -43,5 +43,8 @@ export function presentMessage(
     statusTimes: m.status_times,
     error: m.error ? { code: m.error.code, title: m.error.title, details: m.error.details ?? null } : null,
     createdAt: m.created_at.toISOString(),
+    // WhatsApp's own timestamp: for an inbound message, the customer's time of sending, which
+    // may be well before it reached us (a phone offline, Meta retrying a webhook).
+    sentAt: m.sent_at?.toISOString() ?? null,
   };
 }

@@ -105,7 +105,10 @@ export async function updateConversation(trx: Db | Trx, id: string, patch: Recor
 
 export type MessageRow = {
   id: string;
+  /** When this appliance stored it (received, or written by an agent); the partition key. */
   created_at: Date;
+  /** WhatsApp's time: when the customer sent it (inbound), or when the Graph API accepted it (outbound). */
+  sent_at: Date | null;
   conversation_id: string;
   direction: 'in' | 'out';
   wamid: string | null;
@@ -131,7 +134,7 @@ function selectMessages(db: Db | Trx): Knex.QueryBuilder {
     .leftJoin('users as u', 'u.id', 'm.author_id')
     .leftJoin('media as md', 'md.id', 'm.media_id')
     .select(
-      'm.id', 'm.created_at', 'm.conversation_id', 'm.direction', 'm.wamid', 'm.type', 'm.text', 'm.content', 'm.media_id',
+      'm.id', 'm.created_at', 'm.sent_at', 'm.conversation_id', 'm.direction', 'm.wamid', 'm.type', 'm.text', 'm.content', 'm.media_id',
       'm.context_wamid', 'm.author_type', 'm.author_id', 'u.name as author_name', 'm.status', 'm.status_times', 'm.error',
       'md.mime_type as media_mime_type', 'md.size as media_size', 'md.filename as media_filename', 'md.state as media_state',
     );

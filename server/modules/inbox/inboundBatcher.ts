@@ -19,6 +19,7 @@ export type InboundRow = {
   contextWamid: string | null;
   sentAt: Date;
   preview: string;
+  /** The message as Meta sent it; stored as JSON text, which keeps U+0000 and lone surrogates (jsonb cannot). */
   raw: unknown;
   conversationId: string;
 };
@@ -39,7 +40,7 @@ const INSERT_BATCH = `
       ord int, message_id uuid, created_at timestamptz, channel_id uuid, contact_id uuid, wa_id text, profile_name text,
       country text, wamid text, type text, text text, content jsonb, media_id uuid, media_mime text,
       media_sha256 text, media_filename text, media_meta_id text, context_wamid text, sent_at timestamptz,
-      preview text, raw jsonb, conversation_id uuid)
+      preview text, raw text, conversation_id uuid)
     ORDER BY wamid, ord
   ), contact AS (
     INSERT INTO contacts AS c (id, wa_id, profile_name, country)
@@ -85,14 +86,14 @@ const INSERT_BATCH = `
                           content, media_id, context_wamid, author_type, status, status_times, raw, sent_at)
     SELECT f.message_id, f.created_at, v.id, f.channel_id, f.known_contact_id, 'in', f.wamid, f.type, f.text,
            COALESCE(f.content, '{}'::jsonb), f.media_id, f.context_wamid, 'customer', 'received',
-           jsonb_build_object('received', f.created_at), f.raw, f.sent_at
+           jsonb_build_object('received', f.created_at), f.raw::json, f.sent_at
       FROM fresh f JOIN conversation v ON v.contact_id = f.known_contact_id AND v.channel_id = f.channel_id
     RETURNING wamid, id, conversation_id
   )
   SELECT wamid, id AS message_id, conversation_id FROM message`;
 
 // The statement's name on each connection; a new text needs a new name.
-const STATEMENT = 'sb_ingest_inbound_batch_v2';
+const STATEMENT = 'sb_ingest_inbound_batch_v3';
 
 function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
   return {
@@ -116,7 +117,8 @@ function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
     context_wamid: r.contextWamid,
     sent_at: r.sentAt,
     preview: r.preview,
-    raw: r.raw ?? null,
+    // JSON text inside the batch's JSON: its escapes (\u0000, \ud800) are plain ASCII there.
+    raw: r.raw === undefined ? null : JSON.stringify(r.raw),
     conversation_id: r.conversationId,
   };
 }

@@ -2,6 +2,7 @@ import type { Db, Trx } from '../../db/knex';
 import { newId } from '../../lib/ids';
 import type { InboundMessage, ParsedWebhook, QualityUpdate, StatusUpdate, TemplateStatusUpdate } from '../../whatsapp/webhookParse';
 import { countryOfWaId } from '../../whatsapp/country';
+import { truncateText } from '../../whatsapp/webhookText';
 import type { ChannelCredentials } from '../channels/credentials';
 import { updateChannelsByWaba } from '../channels/repo';
 import { applyStatus } from './ingestRepo';
@@ -12,6 +13,9 @@ import type { LiveNotice } from './publisher';
 export type IngestOutcome = { stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[] };
 
 const PREVIEW_LENGTH = 120;
+// Meta caps a text at 4,096 characters. Far longer text (the full value stays in `raw`) would
+// overflow PostgreSQL's 1 MB limit on the search column's tsvector and fail the insert.
+const TEXT_MAX = 65_536;
 
 // Customers write again and again from the same numbers; the lookup is not free.
 const countries = new Map<string, string | null>();
@@ -30,15 +34,15 @@ function countryOf(waId: string): string | null {
 function previewOf(m: InboundMessage): string {
   const text = m.text?.trim();
   if (text) {
-    return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text;
+    return text.length > PREVIEW_LENGTH ? `${truncateText(text, PREVIEW_LENGTH - 1)}…` : text;
   }
   return m.reaction ? `${m.reaction.emoji}` : `[${m.type}]`;
 }
 
-function inboundRow(channel: ChannelCredentials, m: InboundMessage): InboundRow {
+function inboundRow(channel: ChannelCredentials, m: InboundMessage, receivedAt: Date): InboundRow {
   return {
     messageId: newId(),
-    createdAt: new Date(),
+    createdAt: receivedAt,
     channelId: channel.id,
     contactId: newId(),
     waId: m.from,
@@ -46,7 +50,7 @@ function inboundRow(channel: ChannelCredentials, m: InboundMessage): InboundRow 
     country: countryOf(m.from),
     wamid: m.wamid,
     type: m.type,
-    text: m.text,
+    text: m.text === null ? null : truncateText(m.text, TEXT_MAX),
     content: m.content,
     media: m.media ? { id: newId(), mimeType: m.media.mimeType, sha256: m.media.sha256, filename: m.media.filename, metaMediaId: m.media.id } : null,
     contextWamid: m.contextWamid ?? m.reaction?.wamid ?? null,
@@ -73,19 +77,20 @@ async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome
  * template and quality changes. The events of one payload are not stored atomically, and need
  * not be: each is idempotent, so a payload that fails half way is answered 5xx and Meta's
  * retry completes it. `channelFor` names the channel of each phone_number_id, already checked
- * against the secret.
+ * against the secret; `receivedAt` is the application's clock (it also picks the partition).
  */
 export async function ingestWebhook(
   db: Db,
   batcher: InboundBatcher,
   parsed: ParsedWebhook,
   channelFor: (phoneNumberId: string) => ChannelCredentials,
+  receivedAt: Date,
 ): Promise<IngestOutcome> {
   const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [] };
   const rows: InboundRow[] = [];
   for (const event of parsed.events) {
     if (event.kind === 'message') {
-      rows.push(inboundRow(channelFor(event.phoneNumberId), event));
+      rows.push(inboundRow(channelFor(event.phoneNumberId), event, receivedAt));
     }
   }
   const results = rows.length > 0 ? await batcher.store(rows) : [];

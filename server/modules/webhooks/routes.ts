@@ -70,7 +70,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
         }
         byPhone.set(id, channel);
       }
-      const outcome = await ingestWebhook(s.db, batcher, parsed, (id) => byPhone.get(id)!);
+      const outcome = await ingestWebhook(s.db, batcher, parsed, (id) => byPhone.get(id)!, s.clock());
       s.metrics.webhookRequests.inc({ outcome: 'accepted' });
       s.metrics.webhookEvents.inc({ kind: 'message' }, outcome.stored);
       s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);

@@ -45,6 +45,13 @@ export const MessageItem = memo(function MessageItem({ message, current, onFocus
   const mine = message.reactions.find((reaction) => reaction.direction === 'out')?.emoji ?? '';
   const author = outbound ? authorLabel(message, t) : null;
   const tabIndex = current ? 0 : -1;
+  // A customer's message shows the customer's time of sending (WhatsApp's timestamp), which can
+  // be long before it reached us; the time it was received is in the tooltip.
+  const shownAt = !outbound && message.sentAt ? message.sentAt : message.createdAt;
+  const timeTitle =
+    shownAt === message.createdAt
+      ? formats.dateTime(message.createdAt)
+      : t('inbox.sentReceived', { sent: formats.dateTime(shownAt), received: formats.dateTime(message.createdAt) });
 
   function closeOnEscape(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key === 'Escape') {
@@ -76,8 +83,8 @@ export const MessageItem = memo(function MessageItem({ message, current, onFocus
         )}
         <MessageBody message={message} onMediaLoad={onMediaLoad} />
         <p className="message-meta">
-          <time dateTime={message.createdAt} title={formats.dateTime(message.createdAt)}>
-            {formats.time(message.createdAt)}
+          <time dateTime={shownAt} title={timeTitle} data-received-at={message.createdAt}>
+            {formats.time(shownAt)}
           </time>
           {outbound && <StatusTicks message={message} />}
         </p>
@@ -97,7 +104,7 @@ export const MessageItem = memo(function MessageItem({ message, current, onFocus
           <div className="message-actions">
             <button type="button" className="button-chip" tabIndex={tabIndex} onClick={() => onReply(message)} data-button="inbox.reply">
               {t('inbox.reply')}
-              <span className="visually-hidden"> {t('inbox.toMessageAt', { time: formats.time(message.createdAt) })}</span>
+              <span className="visually-hidden"> {t('inbox.toMessageAt', { time: formats.time(shownAt) })}</span>
             </button>
             <button
               type="button"
@@ -109,7 +116,7 @@ export const MessageItem = memo(function MessageItem({ message, current, onFocus
               data-button="inbox.react"
             >
               {t('inbox.react')}
-              <span className="visually-hidden"> {t('inbox.toMessageAt', { time: formats.time(message.createdAt) })}</span>
+              <span className="visually-hidden"> {t('inbox.toMessageAt', { time: formats.time(shownAt) })}</span>
             </button>
             {picking && (
               <div className="reaction-picker" id={pickerId} role="group" aria-label={t('inbox.chooseReaction')} onKeyDown={closeOnEscape}>
