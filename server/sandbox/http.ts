@@ -3,11 +3,30 @@ import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import type { Core } from './core';
 import { GraphError, graphErrorBody, metaError } from './errors';
+import type { StoredMedia } from './media';
 import type { NumberState } from './state';
 
 /** JSON request bodies: generous for messages and template definitions. */
 export const JSON_LIMIT = 1024 * 1024;
 const VERSION_RE = /^v\d+\.\d+$/;
+
+/**
+ * Sends a stored file so that no browser ever runs it: as a download (`Content-Disposition:
+ * attachment`), with a `Content-Security-Policy: sandbox` that disables scripts and forms should it
+ * be opened anyway, and `nosniff` so its declared (Meta-listed) type is never second-guessed into
+ * HTML. An `<img>` tag still shows an image served this way.
+ */
+export function sendAttachment(ctx: Koa.Context, media: StoredMedia, cacheControl: string): void {
+  // Koa derives the type from the name's extension: the stored type is set after it.
+  ctx.attachment(media.filename ?? `media-${media.id}`);
+  ctx.type = media.mimeType;
+  ctx.set('Content-Security-Policy', 'sandbox');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Cache-Control', cacheControl);
+  ctx.set('Content-Length', String(media.bytes.length));
+  ctx.status = 200;
+  ctx.body = media.bytes;
+}
 
 /** Reads the request bytes, refusing more than `limit` with Meta's error for oversized input. */
 export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer> {
@@ -25,9 +44,15 @@ export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer>
   }
 }
 
-/** A JSON object body; Graph answers 100 for anything else. */
-export async function readJson(ctx: Koa.Context): Promise<Record<string, unknown>> {
+/**
+ * The request's parameters: a JSON object, or an `application/x-www-form-urlencoded` body (whose
+ * values are strings), as Graph takes both. Graph answers 100 for anything else.
+ */
+export async function readParams(ctx: Koa.Context): Promise<Record<string, unknown>> {
   const raw = await readBody(ctx, JSON_LIMIT);
+  if (ctx.is('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8') || '{}');
@@ -38,6 +63,26 @@ export async function readJson(ctx: Koa.Context): Promise<Record<string, unknown
     throw metaError(100, 'The request body must be a JSON object.');
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Graph takes every object or array parameter as a JSON-encoded string too (`"template": "{...}"`,
+ * `contacts=[...]` in a form body), as many client libraries send them: those named in `keys` are
+ * decoded. A string that is not JSON stays a string, which the validator refuses as Graph would.
+ */
+export function decodeJsonParams(params: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const decoded = { ...params };
+  for (const key of keys) {
+    const value = decoded[key];
+    if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+      try {
+        decoded[key] = JSON.parse(value) as unknown;
+      } catch {
+        // Left as the string it is: the validator answers Meta's error for it.
+      }
+    }
+  }
+  return decoded;
 }
 
 /**

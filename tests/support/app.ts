@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../server/config';
 import { systemActor } from '../../server/http/context';
-import { createLogger } from '../../server/lib/logger';
+import { createLogger, type Logger } from '../../server/lib/logger';
 import { newId } from '../../server/lib/ids';
 import { findRoleByKey } from '../../server/modules/authz/roleRepo';
 import { hashPassword } from '../../server/modules/identity/passwords';
@@ -29,7 +29,7 @@ export type TestApp = {
  * Starts the real application (web role by default) on an ephemeral port, against a fresh
  * database cloned from the migrated template.
  */
-export async function startTestApp(overrides: Partial<Record<string, string>> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Record<string, string>> = {}, options: { log?: Logger } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -43,7 +43,7 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
-  const runtime = await startRuntime(config, createLogger(config.logLevel));
+  const runtime = await startRuntime(config, options.log ?? createLogger(config.logLevel));
   if (!runtime.url || (!runtime.bootstrap && !overrides.DATABASE_URL)) {
     throw new Error('test app did not start a web role with a bootstrap admin');
   }

@@ -9,6 +9,7 @@ import { assertCanRow } from '../authz/guard';
 import { whereAccessible } from '../authz/sql';
 import { createChannel, editChannel, removeChannel, testChannel } from './commands';
 import { CHANNEL_FIELDS, findChannel, listChannels, type ChannelRow } from './repo';
+import { registerSandboxRoutes } from './sandboxGate';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const secret = z.string().trim().min(8).max(1024);
@@ -54,6 +55,7 @@ const asCasl = (c: ChannelRow | undefined) => (c ? { id: c.id, wabaId: c.waba_id
 
 /** WhatsApp numbers (channels). */
 export function registerChannelRoutes(t: RouteTable, s: Services): void {
+  registerSandboxRoutes(t, s);
   const publicUrl = (ctx: { origin: string }) => ctx.origin;
   t.add({
     method: 'get', path: '/channels', tag: 'channels', summary: 'List WhatsApp numbers', access: access.can('read', 'Channel'),
