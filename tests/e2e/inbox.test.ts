@@ -28,8 +28,17 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     await agentPage.click('[data-button="nav.inbox"]');
     await agentPage.waitForSelector('#inbox-view');
 
+    // The trainer playing the customer signs in too (the simulator needs Sandbox:use) and opens
+    // the simulator from the panel's menu.
     const customer = await (await browser.newContext()).newPage();
     await customer.goto(`${app.url}/sandbox/simulator`);
+    await customer.waitForURL(/#\/login$/);
+    await customer.fill('#login-email', app.admin.email);
+    await customer.fill('#login-password', TEST_PASSWORD);
+    await customer.click('[data-button="auth.login"]');
+    const simulatorLink = customer.locator('[data-button="nav.simulator"]');
+    await simulatorLink.waitFor();
+    await customer.goto(`${app.url}${await simulatorLink.getAttribute('href')}`);
     await customer.waitForSelector('#sim-number option', { state: 'attached' });
     await customer.fill('#sim-wa-id', '33611223344');
     await customer.fill('#sim-name', 'Claire Martin');
