@@ -44,15 +44,29 @@ export async function readBody(ctx: Koa.Context, limit: number): Promise<Buffer>
   }
 }
 
+/** Form bodies read before the handler, because their `access_token` field authenticates the call. */
+const formParams = new WeakMap<Koa.Context, Record<string, unknown>>();
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** Reads a form-encoded body once, so that the token check and the handler both see it. */
+async function loadForm(ctx: Koa.Context): Promise<void> {
+  const raw = await readBody(ctx, JSON_LIMIT);
+  formParams.set(ctx, Object.fromEntries(new URLSearchParams(raw.toString('utf8'))));
+}
+
 /**
  * The request's parameters: a JSON object, or an `application/x-www-form-urlencoded` body (whose
- * values are strings), as Graph takes both. Graph answers 100 for anything else.
+ * values are strings), as Graph takes both; a form's `access_token` is the credential, not a
+ * parameter. Graph answers 100 for anything else.
  */
 export async function readParams(ctx: Koa.Context): Promise<Record<string, unknown>> {
-  const raw = await readBody(ctx, JSON_LIMIT);
-  if (ctx.is('application/x-www-form-urlencoded')) {
-    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+  const form = formParams.get(ctx);
+  if (form) {
+    const { access_token: _token, ...params } = form;
+    return params;
   }
+  const raw = await readBody(ctx, JSON_LIMIT);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.toString('utf8') || '{}');
@@ -87,7 +101,7 @@ export function decodeJsonParams(params: Record<string, unknown>, keys: readonly
 
 /**
  * The access token: `Authorization: Bearer <token>` (or `OAuth <token>`, which the Resumable Upload
- * API documents), or Graph's `access_token` query parameter.
+ * API documents), or Graph's `access_token` parameter, in the query or a form-encoded body.
  */
 export function tokenOf(ctx: Koa.Context): string | undefined {
   const match = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(ctx.get('authorization'));
@@ -95,7 +109,11 @@ export function tokenOf(ctx: Koa.Context): string | undefined {
     return match[1];
   }
   const query = ctx.query.access_token;
-  return typeof query === 'string' && query ? query : undefined;
+  if (typeof query === 'string' && query) {
+    return query;
+  }
+  const form = formParams.get(ctx)?.access_token;
+  return typeof form === 'string' && form ? form : undefined;
 }
 
 /**
@@ -149,6 +167,9 @@ export function graphHandler(core: Core, handler: (ctx: RouterContext) => Promis
   return async (ctx) => {
     try {
       checkVersion(ctx.params.version);
+      if (ctx.method !== 'GET' && ctx.is(FORM)) {
+        await loadForm(ctx);
+      }
       const body = await handler(ctx);
       ctx.status = 200;
       ctx.body = body;

@@ -104,5 +104,17 @@ describe('sandbox Graph API as clients written by others call it (raw HTTP)', fu
       expect(created.status, JSON.stringify(created.json)).to.equal(200);
       expect(created.json).to.include({ status: 'PENDING', category: 'UTILITY' });
     });
+
+    it('takes the access token as a form field, as Graph does, and still refuses a wrong one', async () => {
+      const fields = { messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: JSON.stringify({ body: 'token in the form' }) };
+      const form = (token: string) =>
+        fetch(`${bed.url}/graph/v23.0/${PN}/messages`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, access_token: token }).toString() });
+      const ok = await form(SHOP.accessToken);
+      expect(ok.status).to.equal(200);
+      expect(sentBody(((await ok.json()) as any).messages[0].id)).to.deep.equal({ body: 'token in the form' });
+      const wrong = await form('not-a-token');
+      expect(wrong.status).to.equal(401);
+      expect(((await wrong.json()) as any).error.code).to.equal(190);
+    });
   });
 });

@@ -28,7 +28,8 @@ export function sandboxOperatorGate(s: Services): OperatorGate {
     guard: async (koaCtx, next) => {
       // The app's context type: the sandbox is mounted inside the app, behind its state-setting middleware.
       const ctx = koaCtx as unknown as RouterContext<AppState>;
-      ctx.state.routePath = ctx.path;
+      // The route's template (not the path with its ids) names it in metrics and in denied-access audits.
+      ctx.state.routePath = String(ctx._matchedRoute ?? ctx.path);
       try {
         await authenticate(ctx, () => requireUse(ctx, next));
       } catch (err) {
