@@ -19,6 +19,21 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     await app?.stop();
   });
 
+  it('links to the simulator only for those holding Sandbox:use', async () => {
+    const agent = await app.userWithRoles(['agent']);
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app.url);
+    await page.fill('#login-email', agent.email);
+    await page.fill('#login-password', TEST_PASSWORD);
+    await page.click('[data-button="auth.login"]');
+    await page.locator('[data-button="nav.inbox"]').waitFor();
+    expect(await page.locator('[data-button="nav.simulator"]').count()).to.equal(0);
+    // Nor may the agent open it by its address.
+    const res = await page.goto(`${app.url}/sandbox/simulator`);
+    expect(res?.status()).to.equal(403);
+    await page.context().close();
+  });
+
   it('Bonjour: live in the inbox, reply in the simulator, ticks to read', async () => {
     const agentPage = await (await browser.newContext()).newPage();
     await agentPage.goto(app.url);

@@ -103,12 +103,19 @@ export function Header({ user, nav, minimal }: HeaderProps) {
 
 /**
  * The customer simulator of the built-in sandbox, for those who may use it (Sandbox:use) and only
- * where the sandbox runs. It is a page of its own, opened beside the panel.
+ * where the sandbox runs (asked once: others are never sent to a route they may not call). It is a
+ * page of its own, opened beside the panel.
  */
 function SimulatorLink() {
   const { t } = useI18n();
+  const { ability } = useSession();
+  const allowed = ability.can('use', 'Sandbox');
   const [path, setPath] = useState<string | null>(null);
   useEffect(() => {
+    if (!allowed) {
+      setPath(null);
+      return undefined;
+    }
     let live = true;
     sandboxApi
       .status()
@@ -117,16 +124,18 @@ function SimulatorLink() {
     return () => {
       live = false;
     };
-  }, []);
+  }, [allowed]);
   if (!path) {
     return null;
   }
   return (
-    <li>
-      <a href={path} target="_blank" rel="noopener" title={t('nav.simulatorHint')} data-button="nav.simulator">
-        {t('nav.simulator')}
-      </a>
-    </li>
+    <Can I="use" a="Sandbox">
+      <li>
+        <a href={path} target="_blank" rel="noopener" title={t('nav.simulatorHint')} data-button="nav.simulator">
+          {t('nav.simulator')}
+        </a>
+      </li>
+    </Can>
   );
 }
 
@@ -150,9 +159,7 @@ function Sidebar({ open }: { open: boolean }) {
             </li>
           </Can>
         ))}
-        <Can I="use" a="Sandbox">
-          <SimulatorLink />
-        </Can>
+        <SimulatorLink />
       </ul>
     </nav>
   );
