@@ -87,6 +87,14 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     // send's response and the live update came first.
     const me = (await app.runtime.services.db('users').where({ email: app.admin.email }).first('name')) as { name: string };
     await agentPage.locator('#conversation-assignee', { hasText: me.name }).waitFor({ timeout: 5_000 });
+
+    // Signing in again in the trainer's browser starts a new session with a new CSRF token: the
+    // simulator's next write reads it and goes through.
+    const relogin = await customer.request.post(`${app.url}/api/v1/auth/login`, { data: { email: app.admin.email, password: TEST_PASSWORD } });
+    expect(relogin.status()).to.equal(200);
+    await customer.fill('#sim-text', 'Encore moi');
+    await customer.click('#sim-send');
+    await agentPage.locator('[data-direction="in"]', { hasText: 'Encore moi' }).waitFor({ timeout: 10_000 });
     await agentPage.screenshot({ path: 'test-results/e2e-inbox.png' }).catch(() => undefined);
     await customer.screenshot({ path: 'test-results/e2e-simulator.png' }).catch(() => undefined);
   });

@@ -31,7 +31,8 @@ describe('the sandbox start rule', () => {
   });
 
   it('warns that it is not for production when asked for with a real database or in production', () => {
-    for (const env of [{ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_SANDBOX: 'true' }, { NODE_ENV: 'production', SWITCHBOARD_SANDBOX: 'true' }]) {
+    const asked: Array<Record<string, string>> = [{ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_SANDBOX: 'true' }, { NODE_ENV: 'production', SWITCHBOARD_SANDBOX: 'true' }];
+    for (const env of asked) {
       const warnings = warningsFor(env);
       expect(warnings, JSON.stringify(env)).to.have.length(1);
       expect(warnings[0]!.level).to.equal(40);

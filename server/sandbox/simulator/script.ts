@@ -19,7 +19,10 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
   // Headers the host wants on every write (the panel's CSRF token), from control/session.
   var writeHeaders = {};
 
-  function api(method, path, body) {
+  function loadSession() {
+    return api('GET', '/control/session').then(function (session) { writeHeaders = session.writeHeaders || {}; });
+  }
+  function api(method, path, body, retried) {
     var init = { method: method, headers: {}, credentials: 'same-origin' };
     if (method !== 'GET') { Object.keys(writeHeaders).forEach(function (k) { init.headers[k] = writeHeaders[k]; }); }
     if (body !== undefined) {
@@ -29,6 +32,9 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
     return fetch(base + path, init).then(function (res) {
       if (res.status === 401) { throw new Error('You are signed out: sign in to the panel in another tab, then reload this page.'); }
       return res.json().catch(function () { return null; }).then(function (json) {
+        var id = json && json.error && json.error.id;
+        // Signing in again elsewhere gives the session a new CSRF token: read it and try once more.
+        if (id === 'csrf_failed' && !retried) { return loadSession().then(function () { return api(method, path, body, true); }); }
         if (!res.ok) { throw new Error((json && json.error && json.error.message) || res.statusText); }
         return json;
       });
@@ -250,8 +256,7 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
   els.name.addEventListener('change', remember);
 
   var preferred = restore();
-  api('GET', '/control/session').then(function (session) {
-    writeHeaders = session.writeHeaders || {};
+  loadSession().then(function () {
     return api('GET', '/control/numbers');
   }).then(function (data) {
     data.numbers.forEach(function (n) {
