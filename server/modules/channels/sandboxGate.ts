@@ -1,4 +1,5 @@
 import type { RouterContext } from '@koa/router';
+import { z } from 'zod';
 import type { Config } from '../../config';
 import { actorOf, type AppContext, type AppState } from '../../http/context';
 import { AppError } from '../../http/errors';
@@ -73,6 +74,7 @@ export function registerSandboxRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'get', path: '/sandbox', tag: 'sandbox', summary: 'Whether the built-in WhatsApp sandbox runs here, and its customer simulator',
     access: access.can(SANDBOX_USE.action, SANDBOX_USE.subject),
+    responses: { 200: { description: 'The sandbox', schema: z.object({ running: z.boolean(), simulatorPath: z.string().nullable() }) } },
     handler: async (ctx) => {
       const running = s.config.sandbox;
       ctx.body = { running, simulatorPath: running ? SIMULATOR_PATH : null };
