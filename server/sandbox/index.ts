@@ -41,6 +41,8 @@ export { UNDELIVERABLE_PREFIX } from './messages';
 export { SANDBOX_APP_ID } from './uploads';
 export { metaJson, signatureHeader } from './webhooks';
 
+const VERSION_SEGMENT = /^v\d+\.\d+$/;
+
 /**
  * Graph answers a path without a version (`/{phone-number-id}/messages`) at the app's default
  * version, as if it had been given: the path gets that version before routing.
@@ -49,8 +51,6 @@ function withVersion(path: string, graphPrefix: string, version: string): string
   const first = path.slice(graphPrefix.length).split('/')[0] ?? '';
   return VERSION_SEGMENT.test(first) ? path : `${graphPrefix}${version}/${path.slice(graphPrefix.length)}`;
 }
-
-const VERSION_SEGMENT = /^v\d+\.\d+$/;
 
 /** The routes a router serves, HEAD left out (Koa answers it with GET). */
 function routesOf(router: Router, access: SandboxRoute['access']): SandboxRoute[] {
