@@ -141,6 +141,11 @@ export function mayUseNumber(wabas: Set<string>, number: NumberState): boolean {
   return wabas.has(number.cfg.wabaId);
 }
 
+/** True for a Graph version path segment such as `v23.0`. */
+export function isGraphVersion(segment: string): boolean {
+  return VERSION_RE.test(segment);
+}
+
 /** Checks the `{version}` path segment (any `v<major>.<minor>`, as Graph accepts several). */
 export function checkVersion(version: string | undefined): void {
   if (!version || !VERSION_RE.test(version)) {

@@ -18,6 +18,7 @@ import { controlRouter } from './controlRoutes';
 import { createCore } from './core';
 import { customerSends, customerSendsBatch } from './customers';
 import { graphFallback, graphRouter } from './graphRoutes';
+import { isGraphVersion } from './http';
 import { StatusEmitter } from './statuses';
 import { loopbackGate } from './operator';
 import type { OperatorGate, Sandbox, SandboxMount, SandboxOptions, SandboxRoute } from './types';
@@ -41,15 +42,13 @@ export { UNDELIVERABLE_PREFIX } from './messages';
 export { SANDBOX_APP_ID } from './uploads';
 export { metaJson, signatureHeader } from './webhooks';
 
-const VERSION_SEGMENT = /^v\d+\.\d+$/;
-
 /**
  * Graph answers a path without a version (`/{phone-number-id}/messages`) at the app's default
  * version, as if it had been given: the path gets that version before routing.
  */
 function withVersion(path: string, graphPrefix: string, version: string): string {
   const first = path.slice(graphPrefix.length).split('/')[0] ?? '';
-  return VERSION_SEGMENT.test(first) ? path : `${graphPrefix}${version}/${path.slice(graphPrefix.length)}`;
+  return isGraphVersion(first) ? path : `${graphPrefix}${version}/${path.slice(graphPrefix.length)}`;
 }
 
 /** The routes a router serves, HEAD left out (Koa answers it with GET). */
