@@ -144,7 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: e.SWITCHBOARD_MASTER_KEY ? Buffer.from(e.SWITCHBOARD_MASTER_KEY, 'base64') : undefined,
     dataDir: path.resolve(projectRoot, e.SWITCHBOARD_DATA_DIR),
     migrateOnBoot: e.SWITCHBOARD_MIGRATE_ON_BOOT,
-    sandbox: e.SWITCHBOARD_SANDBOX ?? !e.DATABASE_URL,
+    // Zero-config only: with a real database or in production the sandbox must be asked for (it warns then).
+    sandbox: e.SWITCHBOARD_SANDBOX ?? (!e.DATABASE_URL && e.NODE_ENV !== 'production'),
     sandboxTemplateReviewMs: e.SANDBOX_TEMPLATE_REVIEW_MS,
     bootstrapAdminEmail: e.SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL.toLowerCase(),
     logLevel: e.LOG_LEVEL,

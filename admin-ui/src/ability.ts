@@ -20,10 +20,11 @@ export type UiAction =
   | 'test'
   | 'assign'
   | 'transfer'
-  | 'resolve';
+  | 'resolve'
+  | 'use';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
-export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template';
+export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox';
 
 export type AppAbility = MongoAbility<[UiAction, UiSubject]>;
 

@@ -35,6 +35,11 @@ export const authApi = {
     api.post<undefined>('/auth/password', { currentPassword, newPassword }),
 };
 
+export const sandboxApi = {
+  /** Whether the built-in sandbox runs here (Sandbox:use). */
+  status: () => api.get<{ running: boolean; simulatorPath: string | null }>('/sandbox'),
+};
+
 export const catalogueApi = {
   list: () => api.get<{ actions: CatalogueAction[] }>('/permissions/catalogue'),
 };

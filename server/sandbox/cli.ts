@@ -4,7 +4,9 @@
  *   SANDBOX_NUMBERS: a JSON array of numbers, or one number from SANDBOX_PHONE_NUMBER_ID,
  *   SANDBOX_WABA_ID, SANDBOX_DISPLAY_NUMBER, SANDBOX_VERIFIED_NAME, SANDBOX_ACCESS_TOKEN,
  *   SANDBOX_APP_SECRET; SANDBOX_AUTO_READ=false keeps messages unread until the simulator reads them.
- * Prints the numbers and their credentials, which the app's channel settings need.
+ * Prints the numbers and their credentials, which the app's channel settings need. The Graph API
+ * answers token holders from anywhere it is reachable; the simulator and the control API answer
+ * this machine only (there is no sign-in here to guard them).
  */
 import { createLogger } from '../lib/logger';
 import { createSandbox, type SandboxNumber } from './index';
@@ -47,8 +49,8 @@ async function main(): Promise<void> {
   const lines = [
     `WhatsApp Cloud API sandbox listening on ${server.url}`,
     `  Graph API base URL: ${server.url}/graph (e.g. POST ${server.url}/graph/v23.0/{phone-number-id}/messages)`,
-    `  Customer simulator: ${server.url}/simulator`,
-    `  Stats:              ${server.url}/stats`,
+    `  Customer simulator: ${server.url}/simulator (from this machine only)`,
+    `  Stats:              ${server.url}/stats (from this machine only)`,
     `  Webhooks go to:     ${webhookUrl}`,
     '  Numbers:',
     ...numbers.map(

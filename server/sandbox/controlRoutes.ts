@@ -1,12 +1,13 @@
-import { Router, type RouterContext } from '@koa/router';
+import { Router, type RouterContext, type RouterMiddleware } from '@koa/router';
+import type Koa from 'koa';
 import type { z } from 'zod';
 import type { Core } from './core';
 import { controlSchemas, toCustomerMessage } from './controlSchema';
 import { CustomerInputError } from './customers';
 import { GraphError } from './errors';
-import { JSON_LIMIT, readBody } from './http';
+import { JSON_LIMIT, readBody, sendAttachment } from './http';
 import { simulatorAssets } from './simulator/assets';
-import type { Sandbox } from './types';
+import type { OperatorGate, Sandbox } from './types';
 
 /** The app's Content-Security-Policy, also sent by the standalone server: nothing inline. */
 export const SIMULATOR_CSP =
@@ -50,15 +51,23 @@ function control(handler: (ctx: RouterContext) => Promise<unknown> | unknown) {
 }
 
 /**
- * The control API used by the simulator page and by tests, `${prefix}/stats`, and the simulator
- * page itself (HTML, one script, one stylesheet: the strict CSP allows nothing inline).
+ * The operator routes: the control API used by the simulator page and by tests, `${prefix}/stats`,
+ * and the simulator page itself (HTML, one script, one stylesheet: the strict CSP allows nothing
+ * inline). Every one of them goes through the gate first.
  */
-export function controlRouter(core: Core, driver: Driver, prefix: string): Router {
+export function controlRouter(core: Core, driver: Driver, prefix: string, gate: OperatorGate): Router {
   const router = new Router({ prefix });
+  // The router hands the guard a router context, which is a Koa context with params.
+  const guard = gate.guard as unknown as RouterMiddleware;
+  const get = (path: string, handler: RouterMiddleware) => router.get(path, guard, handler);
+  const post = (path: string, handler: RouterMiddleware) => router.post(path, guard, handler);
 
-  router.get('/stats', control(() => driver.stats()));
+  get('/stats', control(() => driver.stats()));
 
-  router.get('/control/numbers', control(() => ({
+  // What the simulator's script must add to its writes (the host's CSRF token, for one).
+  get('/control/session', control((ctx) => ({ writeHeaders: gate.writeHeaders?.(ctx as unknown as Koa.Context) ?? {} })));
+
+  get('/control/numbers', control(() => ({
     numbers: [...core.state.numbers.values()].map((n) => ({
       phoneNumberId: n.cfg.phoneNumberId,
       wabaId: n.cfg.wabaId,
@@ -69,7 +78,7 @@ export function controlRouter(core: Core, driver: Driver, prefix: string): Route
     })),
   })));
 
-  router.get('/control/conversation', control((ctx) => {
+  get('/control/conversation', control((ctx) => {
     const q = controlSchemas.conversation.safeParse(ctx.query);
     if (!q.success) {
       throw new CustomerInputError('phoneNumberId and waId are required');
@@ -79,7 +88,7 @@ export function controlRouter(core: Core, driver: Driver, prefix: string): Route
   }));
 
   // Template definitions, so the simulator can render template messages as the customer sees them.
-  router.get('/control/templates', control((ctx) => {
+  get('/control/templates', control((ctx) => {
     const number = core.state.numbers.get(String(ctx.query.phoneNumberId ?? ''));
     if (!number) {
       throw new CustomerInputError('Unknown phoneNumberId');
@@ -89,49 +98,47 @@ export function controlRouter(core: Core, driver: Driver, prefix: string): Route
     };
   }));
 
-  router.post('/control/customer-messages', control(async (ctx) => {
+  post('/control/customer-messages', control(async (ctx) => {
     const body = await input(ctx, controlSchemas.customerMessage);
     return driver.customerSends({ ...body, message: toCustomerMessage(body.message) });
   }));
 
-  router.post('/control/customer-messages/batch', control(async (ctx) => {
+  post('/control/customer-messages/batch', control(async (ctx) => {
     const body = await input(ctx, controlSchemas.batch);
     return driver.customerSendsBatch(body.items.map((item) => ({ ...item, message: toCustomerMessage(item.message) })));
   }));
 
-  router.post('/control/read', control(async (ctx) => {
+  post('/control/read', control(async (ctx) => {
     const body = await input(ctx, controlSchemas.conversation);
     return { read: driver.customerReads(body.phoneNumberId, body.waId.replace(/\D/g, '')) };
   }));
 
-  router.post('/control/failures', control(async (ctx) => {
+  post('/control/failures', control(async (ctx) => {
     driver.injectFailure(await input(ctx, controlSchemas.failure));
     return { ok: true };
   }));
 
-  router.post('/control/throughput', control(async (ctx) => {
+  post('/control/throughput', control(async (ctx) => {
     const body = await input(ctx, controlSchemas.throughput);
     driver.setThroughput(body.phoneNumberId, body.mps);
     return { ok: true };
   }));
 
-  router.post('/control/quality', control(async (ctx) => {
+  post('/control/quality', control(async (ctx) => {
     driver.setQuality(await input(ctx, controlSchemas.quality));
     return { ok: true };
   }));
 
-  router.post('/control/verify-webhook', control(async (ctx) => driver.verifyWebhook((await input(ctx, controlSchemas.verify)).verifyToken)));
+  post('/control/verify-webhook', control(async (ctx) => driver.verifyWebhook((await input(ctx, controlSchemas.verify)).verifyToken)));
 
-  // What the customer's phone shows: media of the conversation, for the simulator's <img> tags.
-  router.get('/control/media/:id', (ctx) => {
+  // What the customer's phone shows: media of the conversation, for the simulator's <img> tags and links.
+  get('/control/media/:id', (ctx) => {
     const media = core.media.get(ctx.params.id!);
     if (!media) {
       ctx.status = 404;
       return;
     }
-    ctx.type = media.mimeType;
-    ctx.set('Cache-Control', 'private, max-age=300');
-    ctx.body = media.bytes;
+    sendAttachment(ctx, media, 'private, max-age=300');
   });
 
   const assets = simulatorAssets(prefix);
@@ -144,8 +151,8 @@ export function controlRouter(core: Core, driver: Driver, prefix: string): Route
     ctx.type = type;
     ctx.body = text;
   };
-  router.get('/simulator', serve('text/html; charset=utf-8', assets.html));
-  router.get('/simulator/app.js', serve('application/javascript; charset=utf-8', assets.script));
-  router.get('/simulator/app.css', serve('text/css; charset=utf-8', assets.style));
+  get('/simulator', serve('text/html; charset=utf-8', assets.html));
+  get('/simulator/app.js', serve('application/javascript; charset=utf-8', assets.script));
+  get('/simulator/app.css', serve('text/css; charset=utf-8', assets.style));
   return router;
 }

@@ -16,6 +16,7 @@ export type ResolvedOptions = {
   publicBaseUrl?: string;
   reorderProbability: number;
   windowErrorDelivery: 'response' | 'webhook';
+  defaultGraphVersion: string;
 };
 
 /** Everything the sandbox's parts share: state, timers, the webhook sender, media and templates. */
@@ -51,7 +52,9 @@ export function createCore(opts: SandboxOptions): Core {
     mediaUrlTtlMs: opts.mediaUrlTtlMs ?? 5 * 60_000,
     publicBaseUrl: opts.publicBaseUrl?.replace(/\/+$/, ''),
     reorderProbability: reorder,
-    windowErrorDelivery: opts.windowErrorDelivery ?? 'response',
+    // The live API accepts the send and reports 131047 in a `failed` status webhook.
+    windowErrorDelivery: opts.windowErrorDelivery ?? 'webhook',
+    defaultGraphVersion: opts.defaultGraphVersion ?? 'v23.0',
   };
   const wabaIds = [...new Set(opts.numbers.map((n) => n.wabaId))];
   return {

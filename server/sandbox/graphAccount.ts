@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { scheduleReview, throughputLevel } from './account';
 import type { Core } from './core';
 import { metaError, unknownObject } from './errors';
-import { readJson } from './http';
+import { decodeJsonParams, readParams } from './http';
 import type { NumberState } from './state';
 import type { TemplateRecord } from './templates';
 import { checkHeaderSample } from './uploads';
@@ -95,7 +95,7 @@ export function listTemplates(core: Core, ctx: Koa.Context, wabaId: string, self
  * header needs a sample uploaded through the Resumable Upload API (`example.header_handle`).
  */
 export async function createTemplate(core: Core, ctx: Koa.Context, wabaId: string): Promise<Obj> {
-  const body = await readJson(ctx);
+  const body = decodeJsonParams(await readParams(ctx), ['components']);
   checkHeaderSample(core, wabaId, body.components);
   const template = core.templates.create(wabaId, body);
   core.state.counters.templates.created += 1;

@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import { numberOrThrow, type Core } from './core';
 import { metaError, unknownObject } from './errors';
-import { mayUseNumber, readBody } from './http';
+import { mayUseNumber, readBody, sendAttachment } from './http';
 import { MAX_UPLOAD_BYTES, type StoredMedia } from './media';
 
 /**
@@ -99,9 +99,5 @@ export function downloadMedia(core: Core, ctx: Koa.Context): void {
     return;
   }
   core.state.counters.media.downloaded += 1;
-  ctx.status = 200;
-  ctx.type = media.mimeType;
-  ctx.set('Content-Length', String(media.bytes.length));
-  ctx.set('Cache-Control', 'private, no-store');
-  ctx.body = media.bytes;
+  sendAttachment(ctx, media, 'private, no-store');
 }

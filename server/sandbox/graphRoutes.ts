@@ -13,7 +13,7 @@ import {
   wabaOrThrow,
 } from './graphAccount';
 import { downloadMedia, mediaFor, presentMedia, uploadMedia } from './graphMedia';
-import { answerError, graphHandler, mayUseNumber, readJson, wabasOfToken } from './http';
+import { answerError, graphHandler, mayUseNumber, readParams, wabasOfToken } from './http';
 import { postMessages } from './messages';
 import type { StatusEmitter } from './statuses';
 import { startUpload, uploadChunk, uploadStatus } from './uploads';
@@ -37,7 +37,7 @@ export function graphRouter(core: Core, statuses: StatusEmitter, prefix: string)
     if (!mayUseNumber(wabas, number)) {
       throw unknownObject(ctx.params.id!, 'post');
     }
-    return postMessages(core, statuses, number.cfg.phoneNumberId, await readJson(ctx));
+    return postMessages(core, statuses, number.cfg.phoneNumberId, await readParams(ctx));
   }));
 
   router.post('/graph/:version/:id/media', g(async (ctx) => uploadMedia(core, ctx, ctx.params.id!, wabasOfToken(core, ctx))));

@@ -11,18 +11,24 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Router } from '@koa/router';
 import Koa from 'koa';
 import { setQuality, setThroughput } from './account';
 import { controlRouter } from './controlRoutes';
 import { createCore } from './core';
 import { customerSends, customerSendsBatch } from './customers';
 import { graphFallback, graphRouter } from './graphRoutes';
+import { isGraphVersion } from './http';
 import { StatusEmitter } from './statuses';
-import type { Sandbox, SandboxOptions } from './types';
+import { loopbackGate } from './operator';
+import type { OperatorGate, Sandbox, SandboxMount, SandboxOptions, SandboxRoute } from './types';
 import { verifySubscription } from './webhooks';
 
 export type {
   ConversationEntry,
+  OperatorGate,
+  SandboxMount,
+  SandboxRoute,
   CustomerMessage,
   FailureRule,
   QualityChange,
@@ -36,6 +42,22 @@ export { UNDELIVERABLE_PREFIX } from './messages';
 export { SANDBOX_APP_ID } from './uploads';
 export { metaJson, signatureHeader } from './webhooks';
 
+/**
+ * Graph answers a path without a version (`/{phone-number-id}/messages`) at the app's default
+ * version, as if it had been given: the path gets that version before routing.
+ */
+function withVersion(path: string, graphPrefix: string, version: string): string {
+  const first = path.slice(graphPrefix.length).split('/')[0] ?? '';
+  return isGraphVersion(first) ? path : `${graphPrefix}${version}/${path.slice(graphPrefix.length)}`;
+}
+
+/** The routes a router serves, HEAD left out (Koa answers it with GET). */
+function routesOf(router: Router, access: SandboxRoute['access']): SandboxRoute[] {
+  return router.stack.flatMap((layer) =>
+    layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: String(layer.path), access })),
+  );
+}
+
 /** Creates a sandbox serving the given numbers and posting webhooks to `webhookUrl`. */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const core = createCore(options);
@@ -43,21 +65,34 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const servers = new Set<{ close(): Promise<void> }>();
 
   const sandbox: Sandbox = {
-    middleware(prefix: string): Koa.Middleware {
+    mount(prefix: string, gate: OperatorGate = loopbackGate): SandboxMount {
       const base = prefix.replace(/\/+$/, '');
       const graph = graphRouter(core, statuses, base);
-      const control = controlRouter(core, sandbox, base);
+      const control = controlRouter(core, sandbox, base, gate);
       const fallback = graphFallback(core, base);
       // The router sets ctx.params itself when a route matches; a plain Koa context goes in.
       const graphRoutes = graph.routes() as unknown as Koa.Middleware;
       const controlRoutes = control.routes() as unknown as Koa.Middleware;
-      return async (ctx, next) => {
+      const graphPrefix = `${base}/graph/`;
+      const middleware: Koa.Middleware = async (ctx, next) => {
         if (base && ctx.path !== base && !ctx.path.startsWith(`${base}/`)) {
           await next();
           return;
         }
+        if (ctx.path.startsWith(graphPrefix)) {
+          ctx.path = withVersion(ctx.path, graphPrefix, core.opts.defaultGraphVersion);
+        }
         await graphRoutes(ctx, () => controlRoutes(ctx, () => fallback(ctx, next)));
       };
+      const routes = [
+        ...routesOf(graph, 'graph'),
+        ...routesOf(control, 'operator'),
+      ];
+      return { middleware, routes };
+    },
+
+    middleware(prefix: string, gate?: OperatorGate): Koa.Middleware {
+      return sandbox.mount(prefix, gate).middleware;
     },
 
     async listen(port: number, host = '127.0.0.1') {

@@ -66,11 +66,16 @@ export class MediaStore {
 
   constructor(private readonly urlTtlMs: number) {}
 
-  /** Checks Meta's type and size rules (webp is a sticker) and stores the bytes; `inbound` marks a customer's file, `as` its message type. */
+  /**
+   * Checks Meta's type and size rules (webp is a sticker) and stores the bytes; `inbound` marks a
+   * customer's file, `as` its message type. Customers' files are held to the same type list as
+   * business uploads: the sandbox serves them back, and an HTML page or a script must never be among them.
+   */
   put(input: { phoneNumberId: string; mimeType: string; bytes: Buffer; filename?: string; inbound?: boolean; as?: string }): StoredMedia {
     const mimeType = input.mimeType.split(';')[0]!.trim().toLowerCase();
-    // Customers may send any file as a document; business uploads are held to Meta's type list.
-    const kind = input.inbound && input.as === 'document' ? 'document' : mediaKindOf(mimeType);
+    const listed = mediaKindOf(mimeType);
+    // Any listed file may travel as a document (a photo sent "as a file"), with the document's size limit.
+    const kind = listed && input.inbound && input.as === 'document' ? 'document' : listed;
     if (!kind) {
       const allowed = Object.values(MEDIA_RULES).flatMap((r) => r.types).join(', ');
       throw metaError(100, `Param file must be a file with one of the following types: ${allowed}. Received file of type '${mimeType}'.`);

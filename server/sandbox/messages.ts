@@ -1,5 +1,6 @@
 import { numberOrThrow, takeFailure, type Core } from './core';
 import { ASYNC_CODES, metaError } from './errors';
+import { decodeJsonParams } from './http';
 import { newWamid } from './ids';
 import type { MessageRecord } from './state';
 import { windowOpen, type StatusEmitter } from './statuses';
@@ -12,9 +13,13 @@ import type { Obj } from './validateCommon';
  */
 export const UNDELIVERABLE_PREFIX = '999';
 
+/** The parameters of a send or a mark-as-read that are objects or arrays (Graph also takes them JSON-encoded). */
+const OBJECT_PARAMS = ['context', 'text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'template', 'reaction', 'typing_indicator'];
+
 /** `POST /{phone-number-id}/messages`: a send or a mark-as-read, after the token was checked. */
-export function postMessages(core: Core, statuses: StatusEmitter, phoneNumberId: string, body: Obj): Obj {
+export function postMessages(core: Core, statuses: StatusEmitter, phoneNumberId: string, params: Obj): Obj {
   const number = numberOrThrow(core, phoneNumberId);
+  const body = decodeJsonParams(params, OBJECT_PARAMS);
   if (isMarkRead(body)) {
     return markRead(core, phoneNumberId, body);
   }

@@ -52,10 +52,12 @@ export type SandboxOptions = {
   /** Deliver some statuses duplicated or out of order (true = 25% of messages, or a probability 0..1). */
   reorder?: boolean | number;
   /**
-   * How 131047 (outside the 24-hour window) is reported: 'response' (HTTP 400, the default) or
-   * 'webhook' (accepted, then a `failed` status), which is what the live Cloud API does today.
+   * How 131047 (outside the 24-hour window) is reported: 'webhook' (the default: accepted with a
+   * wamid, then a `failed` status, as the live Cloud API does) or 'response' (a synchronous HTTP 400).
    */
   windowErrorDelivery?: 'response' | 'webhook';
+  /** The Graph API version a path without one is answered at (default v23.0, the version of Meta's document). */
+  defaultGraphVersion?: string;
   /** Templates present from the start; every WABA also gets an APPROVED `hello_world` (en_US). */
   templates?: SandboxSeedTemplate[];
   log?: Logger;
@@ -126,9 +128,30 @@ export type SandboxStats = {
   templates: { created: number; approved: number; rejected: number };
 };
 
+/**
+ * Who may use a mount's operator routes (the simulator page, the control API, stats). The Graph API
+ * routes need no gate: like Meta's, they answer only valid access tokens.
+ */
+export type OperatorGate = {
+  /** Runs before every operator route; it refuses (throws or answers without calling next) whoever the host does not let in. */
+  guard: Koa.Middleware;
+  /** Headers the simulator must send with each write (e.g. the host's CSRF token), read once the guard let the request in. */
+  writeHeaders?: (ctx: Koa.Context) => Record<string, string>;
+};
+
+/** One route of a mount: `graph` routes answer access tokens (or signed URLs), `operator` routes go through the gate. */
+export type SandboxRoute = { method: string; path: string; access: 'graph' | 'operator' };
+
+export type SandboxMount = { middleware: Koa.Middleware; routes: SandboxRoute[] };
+
 export type Sandbox = {
-  /** Koa middleware serving the Graph API, the simulator, stats and the control API under `prefix`. */
-  middleware(prefix: string): Koa.Middleware;
+  /**
+   * Serves the Graph API, the simulator, stats and the control API under `prefix`. Without a gate the
+   * operator routes answer loopback clients only (a sandbox on its own port on a developer's machine).
+   */
+  mount(prefix: string, gate?: OperatorGate): SandboxMount;
+  /** `mount(prefix, gate).middleware`. */
+  middleware(prefix: string, gate?: OperatorGate): Koa.Middleware;
   /** Standalone server (npm run sandbox): the Graph API is at `${url}/graph`. */
   listen(port: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
   customerSends(input: { phoneNumberId: string; from: string; profileName?: string; message: CustomerMessage }): Promise<{ wamid: string }>;

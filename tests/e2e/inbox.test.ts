@@ -20,6 +20,21 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     await app?.stop();
   });
 
+  it('links to the simulator only for those holding Sandbox:use', async () => {
+    const agent = await app.userWithRoles(['agent']);
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app.url);
+    await page.fill('#login-email', agent.email);
+    await page.fill('#login-password', TEST_PASSWORD);
+    await page.click('[data-button="auth.login"]');
+    await page.locator('[data-button="nav.inbox"]').waitFor();
+    expect(await page.locator('[data-button="nav.simulator"]').count()).to.equal(0);
+    // Nor may the agent open it by its address.
+    const res = await page.goto(`${app.url}/sandbox/simulator`);
+    expect(res?.status()).to.equal(403);
+    await page.context().close();
+  });
+
   it('Bonjour: live in the inbox, reply in the simulator, ticks to read', async () => {
     const agentPage = await (await browser.newContext()).newPage();
     await agentPage.goto(app.url);
@@ -29,8 +44,17 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     await agentPage.click('[data-button="nav.inbox"]');
     await agentPage.waitForSelector('#inbox-view');
 
+    // The trainer playing the customer signs in too (the simulator needs Sandbox:use) and opens
+    // the simulator from the panel's menu.
     const customer = await (await browser.newContext()).newPage();
     await customer.goto(`${app.url}/sandbox/simulator`);
+    await customer.waitForURL(/#\/login$/);
+    await customer.fill('#login-email', app.admin.email);
+    await customer.fill('#login-password', TEST_PASSWORD);
+    await customer.click('[data-button="auth.login"]');
+    const simulatorLink = customer.locator('[data-button="nav.simulator"]');
+    await simulatorLink.waitFor();
+    await customer.goto(`${app.url}${await simulatorLink.getAttribute('href')}`);
     await customer.waitForSelector('#sim-number option', { state: 'attached' });
     await customer.fill('#sim-wa-id', '33611223344');
     await customer.fill('#sim-name', 'Claire Martin');
@@ -64,6 +88,14 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     // send's response and the live update came first.
     const me = (await app.runtime.services.db('users').where({ email: app.admin.email }).first('name')) as { name: string };
     await agentPage.locator('#conversation-assignee', { hasText: me.name }).waitFor({ timeout: 5_000 });
+
+    // Signing in again in the trainer's browser starts a new session with a new CSRF token: the
+    // simulator's next write reads it and goes through.
+    const relogin = await customer.request.post(`${app.url}/api/v1/auth/login`, { data: { email: app.admin.email, password: TEST_PASSWORD } });
+    expect(relogin.status()).to.equal(200);
+    await customer.fill('#sim-text', 'Encore moi');
+    await customer.click('#sim-send');
+    await agentPage.locator('[data-direction="in"]', { hasText: 'Encore moi' }).waitFor({ timeout: 10_000 });
     await agentPage.screenshot({ path: 'test-results/e2e-inbox.png' }).catch(() => undefined);
     await customer.screenshot({ path: 'test-results/e2e-simulator.png' }).catch(() => undefined);
   });

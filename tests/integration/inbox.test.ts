@@ -4,6 +4,7 @@ import type { ApiClient } from '../support/client';
 import { SseClient } from '../support/sse';
 import { eventually } from '../support/eventually';
 import { TINY_PNG } from '../support/media';
+import { inbound, postWebhook } from '../support/whatsapp';
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
 
@@ -134,6 +135,31 @@ describe('inbox against the sandbox Cloud API: conversations, replies, statuses,
     }, 15_000);
     const outbox = await app.runtime.services.db('outbox').where({ message_id: second.body.message.id }).first();
     expect(outbox.attempts).to.equal(2);
+  });
+
+  it('a free-form message WhatsApp refuses outside its 24-hour window is sent, then fails by status webhook with 131047', async () => {
+    // The customer's message reaches the app but not the sandbox's phone (as when the window closed
+    // on WhatsApp's clock first): the app sends, WhatsApp accepts with a wamid, then reports 131047.
+    const row = await app.runtime.services.db('channels').where({ is_sandbox: true }).first();
+    const creds = (await app.runtime.services.channels.get(row.id))!;
+    const channel = { id: row.id, phoneNumberId, wabaId: creds.wabaId, appSecret: creds.appSecret, verifyToken: '', accessToken: '', displayNumber: creds.displayNumber };
+    expect(await postWebhook(app.url, creds.appSecret, inbound(channel, '33700000019', { type: 'text', text: { body: 'Still there?' } }, 'Lou'))).to.equal(200);
+    const conv = await eventually('the conversation', async () =>
+      (await admin.get('/api/v1/conversations?q=33700000019')).body.items.find((c: any) => c.contact.waId === '33700000019'),
+    );
+    const sent = await admin.post(`/api/v1/conversations/${conv.id}/messages`, { type: 'text', text: 'Yes, here' });
+    expect(sent.status).to.equal(201);
+    const failed = await eventually('the failed status', async () => {
+      const page = await admin.get(`/api/v1/conversations/${conv.id}/messages`);
+      const message = page.body.items.find((m: any) => m.id === sent.body.message.id);
+      return message?.status === 'failed' ? message : null;
+    });
+    expect(failed.error.code).to.equal(131047);
+    const stored = await app.runtime.services.db('messages').where({ id: sent.body.message.id }).first();
+    expect(stored.wamid).to.match(/^wamid\./);
+    const outbox = await app.runtime.services.db('outbox').where({ message_id: sent.body.message.id }).first();
+    expect(outbox.state).to.equal('sent');
+    expect(outbox.attempts).to.equal(1);
   });
 
   it('a 190 flags the number and alerts admins', async () => {

@@ -1,4 +1,4 @@
-// A Cloud API client written by others works unchanged against the sandbox; the sandbox mounts inside a Koa app.
+// A Cloud API client written by others works unchanged against the sandbox, for every message type; the sandbox mounts inside a Koa app.
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { messagesOf, startTestBed, startWebhookReceiver, statusesOf, TEST_NUMBER
 const [SHOP] = TEST_NUMBERS as [typeof TEST_NUMBERS[0]];
 const PN = SHOP.phoneNumberId;
 const CUSTOMER = '16505550020';
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
 
 describe('sandbox with a third-party Cloud API client (@kapso/whatsapp-cloud-api)', function () {
   this.timeout(20_000);
@@ -37,22 +38,78 @@ describe('sandbox with a third-party Cloud API client (@kapso/whatsapp-cloud-api
     const statuses = await bed.receiver.waitFor((r) => statusesOf(r, wamid).length >= 2 && statusesOf(r, wamid));
     expect(statuses.map((s) => s.status)).to.include.members(['sent', 'delivered']);
     const conversation = bed.sandbox.conversation(PN, CUSTOMER);
-    expect(conversation.map((m) => [m.direction, m.type])).to.deep.equal([['in', 'text'], ['out', 'text']]);
+    expect(conversation.slice(0, 2).map((m) => [m.direction, m.type])).to.deep.equal([['in', 'text'], ['out', 'text']]);
+  });
+
+  it('sends every message type the client has, media by id and by link', async () => {
+    const upload = async (type: string, bytes: Uint8Array, fileName: string) =>
+      (await client.media.upload({ phoneNumberId: PN, type, file: new Blob([bytes], { type }), fileName })).id;
+    const ids = {
+      image: await upload('image/png', PNG, 'a.png'),
+      audio: await upload('audio/ogg', new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1]), 'a.ogg'),
+      video: await upload('video/mp4', new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]), 'a.mp4'),
+      document: await upload('application/pdf', new TextEncoder().encode('%PDF-1.4 tiny'), 'a.pdf'),
+      sticker: await upload('image/webp', new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WEBPVP8 '), 'a.webp'),
+    };
+    const to = CUSTOMER;
+    const [inbound] = bed.sandbox.conversation(PN, CUSTOMER);
+    const sends = [
+      client.messages.sendText({ phoneNumberId: PN, to, body: 'text' }),
+      client.messages.sendImage({ phoneNumberId: PN, to, image: { id: ids.image, caption: 'by id' } }),
+      client.messages.sendImage({ phoneNumberId: PN, to, image: { link: 'https://example.com/a.png', caption: 'by link' } }),
+      client.messages.sendAudio({ phoneNumberId: PN, to, audio: { id: ids.audio } }),
+      client.messages.sendAudio({ phoneNumberId: PN, to, audio: { link: 'https://example.com/a.ogg' } }),
+      client.messages.sendVideo({ phoneNumberId: PN, to, video: { id: ids.video } }),
+      client.messages.sendVideo({ phoneNumberId: PN, to, video: { link: 'https://example.com/a.mp4' } }),
+      client.messages.sendDocument({ phoneNumberId: PN, to, document: { id: ids.document, filename: 'invoice.pdf' } }),
+      client.messages.sendDocument({ phoneNumberId: PN, to, document: { link: 'https://example.com/a.pdf', filename: 'a.pdf' } }),
+      client.messages.sendSticker({ phoneNumberId: PN, to, sticker: { id: ids.sticker } }),
+      client.messages.sendSticker({ phoneNumberId: PN, to, sticker: { link: 'https://example.com/a.webp' } }),
+      client.messages.sendLocation({ phoneNumberId: PN, to, location: { latitude: 48.8584, longitude: 2.2945, name: 'Tour Eiffel', address: 'Paris' } }),
+      client.messages.sendContacts({ phoneNumberId: PN, to, contacts: [{ name: { formattedName: 'Ana Lima', firstName: 'Ana' }, phones: [{ phone: '+16505550020', type: 'CELL' }] }] }),
+      client.messages.sendReaction({ phoneNumberId: PN, to, reaction: { messageId: inbound!.wamid, emoji: '👍' } }),
+      client.messages.sendInteractiveButtons({ phoneNumberId: PN, to, bodyText: 'Deliver tomorrow?', buttons: [{ id: 'yes', title: 'Yes' }, { id: 'no', title: 'No' }] }),
+      client.messages.sendInteractiveList({ phoneNumberId: PN, to, bodyText: 'Pick a slot', buttonText: 'Slots', sections: [{ title: 'Morning', rows: [{ id: 'm9', title: '9:00', description: 'early' }] }] }),
+      client.messages.sendInteractiveCtaUrl({ phoneNumberId: PN, to, bodyText: 'Track your parcel', parameters: { displayText: 'Track', url: 'https://example.com/track' } }),
+      client.messages.sendInteractiveFlow({ phoneNumberId: PN, to, bodyText: 'Book a visit', parameters: { flowId: '1234567890', flowCta: 'Book', flowToken: 'token-1' } }),
+      client.messages.sendTemplate({ phoneNumberId: PN, to, template: { name: 'hello_world', language: { code: 'en_US' } } }),
+    ];
+    // One at a time, as the pair limit (45 in a burst) allows: each is accepted with a wamid.
+    const wamids: string[] = [];
+    for (const send of sends) {
+      wamids.push((await send).messages[0]!.id);
+    }
+    expect(wamids.every((id) => /^wamid\./.test(id))).to.equal(true);
+    const out = bed.sandbox.conversation(PN, CUSTOMER).filter((m) => wamids.includes(m.wamid));
+    expect(out.map((m) => m.type)).to.deep.equal([
+      'text', 'image', 'image', 'audio', 'audio', 'video', 'video', 'document', 'document', 'sticker', 'sticker',
+      'location', 'contacts', 'reaction', 'interactive', 'interactive', 'interactive', 'interactive', 'template',
+    ]);
+    expect(out.filter((m) => m.type === 'interactive').map((m) => (m.body as { type: string }).type)).to.deep.equal(['button', 'list', 'cta_url', 'flow']);
+    const last = wamids.at(-1)!;
+    await bed.receiver.waitFor((r) => statusesOf(r, last).some((s) => s.status === 'sent'));
+  });
+
+  it('is answered as the live API: a free-form message outside the 24-hour window is accepted, then fails with 131047', async () => {
+    const res = await client.messages.sendText({ phoneNumberId: PN, to: '447700900999', body: 'out of the window' });
+    const wamid = res.messages[0]!.id;
+    const [failed] = await bed.receiver.waitFor((r) => statusesOf(r, wamid).length > 0 && statusesOf(r, wamid));
+    expect(failed!.status).to.equal('failed');
+    expect(failed!.errors![0]!.code).to.equal(131047);
   });
 
   it('surfaces Meta\'s error codes through the client\'s own error type', async () => {
     try {
-      await client.messages.sendText({ phoneNumberId: PN, to: '447700900999', body: 'out of the window' });
+      await client.messages.sendTemplate({ phoneNumberId: PN, to: CUSTOMER, template: { name: 'no_such_template', language: { code: 'en_US' } } });
       expect.fail('the send should have failed');
     } catch (err) {
       expect(err).to.be.instanceOf(GraphApiError);
-      expect((err as GraphApiError).code).to.equal(131047);
-      expect((err as GraphApiError).category).to.equal('reengagementWindow');
+      expect((err as GraphApiError).code).to.equal(132001);
     }
   });
 
   it('uploads, describes and downloads media, and reads the phone number and templates', async () => {
-    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    const bytes = PNG;
     const uploaded = await client.media.upload({ phoneNumberId: PN, type: 'image/png', file: new Blob([bytes], { type: 'image/png' }), fileName: 'a.png' });
     const meta = await client.media.get({ mediaId: uploaded.id });
     expect(meta.mimeType).to.equal('image/png');

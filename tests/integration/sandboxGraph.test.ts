@@ -136,23 +136,24 @@ describe('sandbox Graph API', function () {
   });
 
   describe('the 24-hour customer service window', () => {
-    it('refuses free-form messages to a customer who never wrote (131047) but sends templates', async () => {
-      const res = await send(text('4915112345678', 'Hello?'));
-      expect(res.status).to.equal(400);
-      expect(res.json.error).to.include({ code: 131047, message: '(#131047) Re-engagement message' });
-      expect((await send(hello('4915112345678'))).status).to.equal(200);
-      expect(bed.sandbox.stats().violations['131047']).to.equal(1);
-    });
-
-    it('can report 131047 the way the live API does: accepted, then a failed status', async () => {
-      await bed.close();
-      bed = await startTestBed({ windowErrorDelivery: 'webhook' });
+    it('accepts a free-form message to a customer who never wrote, then fails it by webhook with 131047, as the live API does', async () => {
       const res = await send(text('4915112345678', 'Hello?'));
       expect(res.status).to.equal(200);
       const wamid = res.json.messages[0].id;
       const [failed] = await bed.receiver.waitFor((r) => statusesOf(r, wamid).length > 0 && statusesOf(r, wamid));
-      expect(failed).to.include({ status: 'failed' });
-      expect(failed!.errors![0]!.code).to.equal(131047);
+      expect(failed).to.include({ status: 'failed', recipient_id: '4915112345678' });
+      expect(failed!.errors![0]).to.include({ code: 131047, title: 'Re-engagement message' });
+      expect((await send(hello('4915112345678'))).status).to.equal(200);
+      expect(bed.sandbox.stats().violations['131047']).to.equal(1);
+    });
+
+    it('can refuse it synchronously instead (HTTP 400, 131047), as a sandbox option', async () => {
+      await bed.close();
+      bed = await startTestBed({ windowErrorDelivery: 'response' });
+      const res = await send(text('4915112345678', 'Hello?'));
+      expect(res.status).to.equal(400);
+      expect(res.json.error).to.include({ code: 131047, message: '(#131047) Re-engagement message' });
+      expect((await send(hello('4915112345678'))).status).to.equal(200);
     });
 
     it('accepts recipients whose wa_id starts with 999, then reports them undeliverable (131026)', async () => {

@@ -108,4 +108,13 @@ describe('sandbox customer simulator (Chromium)', function () {
   it('ran without a script error or a Content-Security-Policy violation', () => {
     expect(problems).to.deep.equal([]);
   });
+
+  // Last: the browser logs the refusal's 400 as a console error.
+  it('refuses an HTML page picked as a file: nothing is sent, the customer is told why', async () => {
+    await page.setInputFiles('#sim-file', { name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<script>alert(1)</script>') });
+    await page.click('#sim-send');
+    await page.locator('#sim-status.sim-error', { hasText: 'text/html' }).waitFor();
+    expect(messagesOf(bed.receiver.received).some((m) => m.type === 'document')).to.equal(false);
+    expect(bed.sandbox.conversation(PN, CUSTOMER).some((m) => m.type === 'document')).to.equal(false);
+  });
 });

@@ -50,7 +50,7 @@ describe('template sample files: uploaded to WhatsApp for the review of media he
       return items.find((t) => t.name === 'spring_sale' && t.status === 'APPROVED');
     }, 15_000);
     expect(approved.header).to.deep.include({ format: 'IMAGE' });
-    const all = (await (await fetch(`${app.url}/sandbox/control/templates?phoneNumberId=${phoneNumberId}`)).json()) as { templates: any[] };
+    const all = (await admin.get(`/sandbox/control/templates?phoneNumberId=${phoneNumberId}`)).body as { templates: any[] };
     const header = all.templates.find((t) => t.name === 'spring_sale').components.find((c: any) => c.type === 'HEADER');
     expect(header.example).to.deep.equal({ header_handle: [sample.body.handle] });
 

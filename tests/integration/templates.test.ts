@@ -82,7 +82,7 @@ describe('message templates: submitted from the panel, reviewed by the sandbox C
     // What reached the Cloud API is Meta's shape: examples and the phone number's digits.
     const submitted = await eventually('the template in the sandbox', async () => {
       const phoneNumberId = (await admin.get('/api/v1/channels')).body.items[0].phoneNumberId;
-      const all = (await (await fetch(`${app.url}/sandbox/control/templates?phoneNumberId=${phoneNumberId}`)).json()) as { templates: any[] };
+      const all = (await admin.get(`/sandbox/control/templates?phoneNumberId=${phoneNumberId}`)).body as { templates: any[] };
       return all.templates.find((t) => t.name === 'order_shipped');
     });
     const byType = (type: string) => submitted.components.find((c: any) => c.type === type);

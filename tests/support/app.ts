@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../server/config';
 import type { Clock } from '../../server/lib/clock';
 import { systemActor } from '../../server/http/context';
-import { createLogger } from '../../server/lib/logger';
+import { createLogger, type Logger } from '../../server/lib/logger';
 import { newId } from '../../server/lib/ids';
 import { findRoleByKey } from '../../server/modules/authz/roleRepo';
 import { hashPassword } from '../../server/modules/identity/passwords';
@@ -31,7 +31,7 @@ export type TestApp = {
  * database cloned from the migrated template. `options.clock` replaces the application's
  * calendar clock (received times, partition months).
  */
-export async function startTestApp(overrides: Partial<Record<string, string>> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Record<string, string>> = {}, options: { clock?: Clock; log?: Logger } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -45,7 +45,7 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
-  const runtime = await startRuntime(config, createLogger(config.logLevel), options);
+  const runtime = await startRuntime(config, options.log ?? createLogger(config.logLevel), { clock: options.clock });
   if (!runtime.url || (!runtime.bootstrap && !overrides.DATABASE_URL)) {
     throw new Error('test app did not start a web role with a bootstrap admin');
   }

@@ -193,6 +193,12 @@ describe('loadConfig', () => {
       expect(loadConfig({ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY }).sandbox).to.equal(false);
     });
 
+    it('is off in production unless asked for explicitly', () => {
+      expect(loadConfig({ NODE_ENV: 'production' }).sandbox).to.equal(false);
+      expect(loadConfig({ NODE_ENV: 'production', SWITCHBOARD_SANDBOX: 'true' }).sandbox).to.equal(true);
+      expect(loadConfig({ NODE_ENV: 'development' }).sandbox).to.equal(true);
+    });
+
     it('follows SWITCHBOARD_SANDBOX when set, whatever the database', () => {
       expect(loadConfig({ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY, SWITCHBOARD_SANDBOX: '1' }).sandbox).to.equal(true);
       expect(loadConfig({ SWITCHBOARD_SANDBOX: 'false' }).sandbox).to.equal(false);

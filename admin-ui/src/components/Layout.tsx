@@ -7,6 +7,7 @@ import { LANGUAGES, useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import { hrefFor, useRoute } from '../router';
 import type { Me } from '../types';
+import { sandboxApi } from '../endpoints';
 import { Can } from './Can';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
@@ -100,6 +101,44 @@ export function Header({ user, nav, minimal }: HeaderProps) {
   );
 }
 
+/**
+ * The customer simulator of the built-in sandbox, for those who may use it (Sandbox:use) and only
+ * where the sandbox runs (asked once: others are never sent to a route they may not call). It is a
+ * page of its own, opened beside the panel.
+ */
+function SimulatorLink() {
+  const { t } = useI18n();
+  const { ability } = useSession();
+  const allowed = ability.can('use', 'Sandbox');
+  const [path, setPath] = useState<string | null>(null);
+  useEffect(() => {
+    if (!allowed) {
+      setPath(null);
+      return undefined;
+    }
+    let live = true;
+    sandboxApi
+      .status()
+      .then((status) => live && setPath(status.simulatorPath))
+      .catch(() => live && setPath(null));
+    return () => {
+      live = false;
+    };
+  }, [allowed]);
+  if (!path) {
+    return null;
+  }
+  return (
+    <Can I="use" a="Sandbox">
+      <li>
+        <a href={path} target="_blank" rel="noopener" title={t('nav.simulatorHint')} data-button="nav.simulator">
+          {t('nav.simulator')}
+        </a>
+      </li>
+    </Can>
+  );
+}
+
 /** Sidebar navigation: only the pages the user may read. */
 function Sidebar({ open }: { open: boolean }) {
   const { t } = useI18n();
@@ -120,6 +159,7 @@ function Sidebar({ open }: { open: boolean }) {
             </li>
           </Can>
         ))}
+        <SimulatorLink />
       </ul>
     </nav>
   );

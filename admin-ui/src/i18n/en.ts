@@ -37,6 +37,8 @@ export const en = {
   'nav.inbox': 'Inbox',
   'nav.channels': 'WhatsApp numbers',
   'nav.templates': 'Message templates',
+  'nav.simulator': 'Customer simulator (sandbox)',
+  'nav.simulatorHint': 'Opens in a new tab: write to your numbers as a WhatsApp customer.',
 
   'unavailable.title': 'Switchboard is not reachable',
   'unavailable.retry': 'Try again',

@@ -36,6 +36,8 @@ export const fr: Messages = {
   'nav.inbox': 'Boîte de réception',
   'nav.channels': 'Numéros WhatsApp',
   'nav.templates': 'Modèles de message',
+  'nav.simulator': 'Simulateur de clients (bac à sable)',
+  'nav.simulatorHint': 'S’ouvre dans un nouvel onglet : écrivez à vos numéros comme un client WhatsApp.',
 
   'unavailable.title': 'Switchboard est injoignable',
   'unavailable.retry': 'Réessayer',

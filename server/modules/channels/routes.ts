@@ -9,6 +9,7 @@ import { assertCanRow } from '../authz/guard';
 import { whereAccessible } from '../authz/sql';
 import { createChannel, editChannel, removeChannel, testChannel } from './commands';
 import { CHANNEL_FIELDS, findChannel, listChannels, type ChannelRow } from './repo';
+import { registerSandboxRoutes } from './sandboxGate';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const secret = z.string().trim().min(8).max(1024);
@@ -54,6 +55,7 @@ const asCasl = (c: ChannelRow | undefined) => (c ? { id: c.id, wabaId: c.waba_id
 
 /** WhatsApp numbers (channels). */
 export function registerChannelRoutes(t: RouteTable, s: Services): void {
+  registerSandboxRoutes(t, s);
   // Koa's ctx.origin is the Origin header, which browsers leave out of same-origin GETs; the
   // address comes from PUBLIC_URL, else from the request itself (X-Forwarded-* only with TRUST_PROXY).
   const publicUrl = (ctx: { protocol: string; host: string }) => s.config.publicUrl ?? `${ctx.protocol}://${ctx.host}`;

@@ -6,8 +6,9 @@ import type { Services } from '../../services';
 import { createChannel } from './commands';
 import { clientFor, decryptChannel, type ChannelCredentials } from './credentials';
 import { updateChannel } from './repo';
+import { SANDBOX_PREFIX, sandboxOperatorGate, SIMULATOR_PATH, warnIfSandboxInProduction } from './sandboxGate';
 
-export const SANDBOX_PREFIX = '/sandbox';
+export { SANDBOX_PREFIX };
 const SANDBOX_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001', displayNumber: '+1 555 010 0001', appId: SANDBOX_APP_ID };
 
 /** The zero-config number: created once, pointed at this process's sandbox on every boot. */
@@ -34,9 +35,11 @@ async function ensureSandboxChannel(s: Services, appUrl: string): Promise<Channe
 
 /**
  * Runs the built-in sandbox Cloud API (zero-config mode) for the sandbox number, mounted under
- * /sandbox, and submits a starter template so template sending can be tried at once.
+ * /sandbox with its simulator and control API behind the panel's sign-in (Sandbox:use), and submits
+ * a starter template so template sending can be tried at once.
  */
 export async function startSandbox(s: Services, appUrl: string, log: Logger) {
+  warnIfSandboxInProduction(s.config, log);
   const creds = await ensureSandboxChannel(s, appUrl);
   const sandbox = createSandbox({
     numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret, appId: creds.appId ?? SANDBOX_APP_ID }],
@@ -44,7 +47,7 @@ export async function startSandbox(s: Services, appUrl: string, log: Logger) {
     templateReviewMs: s.config.sandboxTemplateReviewMs,
     log: log.child({ component: 'sandbox' }),
   });
-  const middleware = sandbox.middleware(SANDBOX_PREFIX);
+  const { middleware, routes } = sandbox.mount(SANDBOX_PREFIX, sandboxOperatorGate(s));
   const client = clientFor(creds, 5000);
   // After the server answers (the sandbox is mounted by the caller), submit the starter template.
   setTimeout(() => {
@@ -57,8 +60,8 @@ export async function startSandbox(s: Services, appUrl: string, log: Logger) {
       })
       .catch((err: Error) => log.debug({ err: err.message }, 'sandbox starter template not created'));
   }, 50).unref();
-  log.info({ simulator: `${appUrl}${SANDBOX_PREFIX}/simulator`, phoneNumberId: creds.phoneNumberId }, 'sandbox Cloud API running');
-  return { sandbox, middleware, close: () => sandbox.close() };
+  log.info({ simulator: `${appUrl}${SIMULATOR_PATH}`, phoneNumberId: creds.phoneNumberId }, 'sandbox Cloud API running');
+  return { sandbox, middleware, routes, close: () => sandbox.close() };
 }
 
 /** Tells WhatsApp a message was read; best effort, after the local state is committed. */

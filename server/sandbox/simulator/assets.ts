@@ -1,4 +1,8 @@
+import { MEDIA_RULES } from '../media';
 import { SIMULATOR_SCRIPT } from './script';
+
+/** The file picker offers Meta's media types only; the sandbox refuses any other file anyway. */
+const ACCEPT = Object.values(MEDIA_RULES).flatMap((rule) => rule.types).join(',');
 
 const STYLE = `
 * { box-sizing: border-box; }
@@ -61,7 +65,7 @@ export function simulatorAssets(prefix: string): { html: string; script: string;
   <ol id="sim-messages" aria-live="polite"></ol>
   <div id="sim-status" class="sim-status" role="status"></div>
   <footer>
-    <input id="sim-file" type="file" aria-label="Attach a file">
+    <input id="sim-file" type="file" aria-label="Attach a file" accept="${ACCEPT}">
     <input id="sim-text" type="text" placeholder="Type a message (or a caption)" autocomplete="off">
     <button id="sim-send" type="button">Send</button>
   </footer>

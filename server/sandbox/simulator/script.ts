@@ -16,14 +16,25 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
   var lastJson = '';
   var polling = false;
 
-  function api(method, path, body) {
-    var init = { method: method, headers: {} };
+  // Headers the host wants on every write (the panel's CSRF token), from control/session.
+  var writeHeaders = {};
+
+  function loadSession() {
+    return api('GET', '/control/session').then(function (session) { writeHeaders = session.writeHeaders || {}; });
+  }
+  function api(method, path, body, retried) {
+    var init = { method: method, headers: {}, credentials: 'same-origin' };
+    if (method !== 'GET') { Object.keys(writeHeaders).forEach(function (k) { init.headers[k] = writeHeaders[k]; }); }
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     return fetch(base + path, init).then(function (res) {
-      return res.json().then(function (json) {
+      if (res.status === 401) { throw new Error('You are signed out: sign in to the panel in another tab, then reload this page.'); }
+      return res.json().catch(function () { return null; }).then(function (json) {
+        var id = json && json.error && json.error.id;
+        // Signing in again elsewhere gives the session a new CSRF token: read it and try once more.
+        if (id === 'csrf_failed' && !retried) { return loadSession().then(function () { return api(method, path, body, true); }); }
         if (!res.ok) { throw new Error((json && json.error && json.error.message) || res.statusText); }
         return json;
       });
@@ -62,10 +73,11 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
     return api('POST', '/control/customer-messages', c).then(function () { showStatus(''); return poll(true); })
       .catch(function (err) { showStatus(err.message, true); });
   }
+  // Meta's media types (the sandbox refuses any other file, HTML and scripts included).
   function mediaType(mime) {
     if (mime === 'image/jpeg' || mime === 'image/png') { return 'image'; }
     if (mime === 'image/webp') { return 'sticker'; }
-    if (mime.indexOf('video/') === 0) { return 'video'; }
+    if (mime === 'video/mp4' || mime === 'video/3gpp') { return 'video'; }
     if (mime.indexOf('audio/') === 0) { return 'audio'; }
     return 'document';
   }
@@ -244,7 +256,9 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
   els.name.addEventListener('change', remember);
 
   var preferred = restore();
-  api('GET', '/control/numbers').then(function (data) {
+  loadSession().then(function () {
+    return api('GET', '/control/numbers');
+  }).then(function (data) {
     data.numbers.forEach(function (n) {
       var option = el('option', null, n.displayNumber + ' — ' + n.verifiedName);
       option.value = n.phoneNumberId;
