@@ -73,13 +73,14 @@ async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome
  * template and quality changes. The events of one payload are not stored atomically, and need
  * not be: each is idempotent, so a payload that fails half way is answered 5xx and Meta's
  * retry completes it. `channelFor` names the channel of each phone_number_id, already checked
- * against the secret.
+ * against the secret; `signedChannelIds` are the numbers of the app whose secret signed it.
  */
 export async function ingestWebhook(
   db: Db,
   batcher: InboundBatcher,
   parsed: ParsedWebhook,
   channelFor: (phoneNumberId: string) => ChannelCredentials,
+  signedChannelIds: string[],
 ): Promise<IngestOutcome> {
   const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [] };
   const rows: InboundRow[] = [];
@@ -111,7 +112,7 @@ export async function ingestWebhook(
         outcome.templateWabas.push(event.wabaId);
         break;
       case 'quality':
-        await applyQuality(db, event as QualityUpdate);
+        await applyQuality(db, event as QualityUpdate, signedChannelIds);
         break;
       default:
         break;
@@ -120,7 +121,8 @@ export async function ingestWebhook(
   return outcome;
 }
 
-async function applyQuality(db: Db | Trx, q: QualityUpdate): Promise<void> {
+/** A quality or tier change, applied only to the numbers of the app whose secret signed it. */
+async function applyQuality(db: Db | Trx, q: QualityUpdate, signedChannelIds: string[]): Promise<void> {
   const patch: Record<string, unknown> = {};
   if (q.qualityRating) {
     patch.quality_rating = q.qualityRating;
@@ -129,6 +131,6 @@ async function applyQuality(db: Db | Trx, q: QualityUpdate): Promise<void> {
     patch.messaging_tier = q.currentLimit;
   }
   if (Object.keys(patch).length > 0) {
-    await updateChannelsByWaba(db, q.wabaId, q.displayPhoneNumber, patch);
+    await updateChannelsByWaba(db, q.wabaId, q.displayPhoneNumber, patch, signedChannelIds);
   }
 }

@@ -65,7 +65,7 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       const conversationId = await conversationOfMedia(s.db, media.id);
       if (conversationId) {
         await loadConversation(s, ctx, conversationId);
-      } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
+      } else if (media.uploaded_by !== authOf(ctx).user.id) {
         throw errors.notFound('Media');
       }
       if (media.state !== 'stored' || !media.storage_key) {

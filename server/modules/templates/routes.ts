@@ -39,13 +39,28 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
     return channel;
   };
 
+  // Listing a number's templates needs that number itself to be visible (and its templates).
+  const channelToReadTemplatesOf = async (ctx: AppContext, channelId: string) => {
+    const channel = await s.channels.get(channelId);
+    const { ability } = authOf(ctx);
+    const visible =
+      channel &&
+      ability.can('read', asSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status })) &&
+      ability.can('read', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }));
+    if (!channel || !visible) {
+      await s.audit.record(actorOf(ctx), { action: 'access.denied', subjectType: 'Channel', subjectId: channelId, details: { permission: 'Template:read', reason: 'not_found' } });
+      throw errors.notFound('Channel');
+    }
+    return channel;
+  };
+
   t.add({
     method: 'get', path: '/templates', tag: 'templates', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
     query: z.strictObject({ channelId: z.uuid() }),
     responses: { 200: { description: 'Templates, by name and language', schema: z.object({ items: z.array(templateSchema) }) } },
     handler: async (ctx, { query }) => {
-      const channel = await s.channels.get(query.channelId);
-      ctx.body = { items: channel ? (await listTemplatesOfWaba(s.db, channel.wabaId)).map(presentTemplate) : [] };
+      const channel = await channelToReadTemplatesOf(ctx, query.channelId);
+      ctx.body = { items: (await listTemplatesOfWaba(s.db, channel.wabaId)).map(presentTemplate) };
     },
   });
   t.add({
