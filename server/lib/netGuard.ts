@@ -116,6 +116,8 @@ export function isPublicAddress(address: string): boolean {
 /** Raised (as a connection error) when a host resolves to an address that may not be reached. */
 export class BlockedAddressError extends Error {
   readonly code = 'EADDRBLOCKED';
+  /** Trying again gives the same answer. */
+  readonly permanent = true;
 
   constructor(readonly host: string, readonly address: string) {
     super(`${host} resolves to ${address}, which is not a public address`);

@@ -257,6 +257,10 @@ export async function openDownload(req: DownloadRequest): Promise<Readable> {
     try {
       res = await request(url, { method: 'GET', headers, dispatcher, signal, headersTimeout: req.idleTimeoutMs, bodyTimeout: req.idleTimeoutMs });
     } catch (err) {
+      // A connection the dispatcher refused (a blocked address) is no network failure to retry.
+      if ((err as { permanent?: unknown }).permanent === true) {
+        throw err;
+      }
       throw networkError(err, 'GET');
     }
     const location = res.headers.location;
