@@ -60,6 +60,8 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
       if (!release) {
         s.metrics.webhookRequests.inc({ outcome: 'busy' });
         ctx.set('Retry-After', '1');
+        // The body is left unread: close the connection rather than parse it as the next request.
+        ctx.set('Connection', 'close');
         throw errors.unavailable();
       }
       try {
