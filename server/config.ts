@@ -189,7 +189,7 @@ function originList(raw: string): { values: string[]; problems: string[] } {
   const values: string[] = [];
   const problems: string[] = [];
   for (const entry of splitList(raw)) {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = new URL(/^[a-z]+:\/\//i.test(entry) ? entry : `https://${entry}`);
     } catch {

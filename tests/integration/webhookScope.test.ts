@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
-import { addChannel, envelope, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
+import { addChannel, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
 
 const templateStatus = (wabaId: string, name: string, event: string) => ({
   object: 'whatsapp_business_account',

@@ -86,6 +86,7 @@ export class MediaDownloader {
       if (!permanent) {
         throw err;
       }
+      this.s.log.warn({ mediaId: id, err: (err as Error).message }, 'media download failed for good');
       await markMediaFailed(this.s.db, id, { message: (err as Error).message });
     }
     const msg = (await this.s.db('messages').select('id', 'conversation_id', 'created_at').where({ media_id: id }).first()) as
