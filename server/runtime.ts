@@ -122,9 +122,9 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const metrics = createMetrics();
   const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const channels = new ChannelDirectory(db, masterKey);
-  const media = await createMediaStore(config);
   const egress = new EgressPolicy({ graphAllowedOrigins: config.graphAllowedOrigins, mediaAllowedHosts: config.mediaAllowedHosts });
+  const channels = new ChannelDirectory(db, masterKey, (url) => egress.graphBaseUrlRefusal(url) === null);
+  const media = await createMediaStore(config);
   // Late-bound: the downloader and the sender need the services they are part of.
   const publisher = new EventPublisher(db, log);
   const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };

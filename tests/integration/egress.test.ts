@@ -70,6 +70,20 @@ describe("a number's settings are no way out: Graph API hosts and media download
     expect(back.status).to.equal(200);
   });
 
+  it('never sends the token to a base URL saved before the policy: the connection test refuses, the number acts as disabled', async () => {
+    const legacy = await addChannel(admin, { graphBaseUrl: graph.url });
+    // Reachable, but another origin than the allowed one: as if saved by an older version.
+    await db()('channels').where({ id: legacy.id }).update({ graph_base_url: `http://localhost:${new URL(graph.url).port}` });
+    app.runtime.services.channels.invalidate();
+    const seen = graph.requested.length;
+    const test = await admin.post(`/api/v1/channels/${legacy.id}/test`);
+    expect(test.status).to.equal(200);
+    expect(test.body.ok).to.equal(false);
+    expect(test.body.details.error.message).to.match(/GRAPH_ALLOWED_HOSTS/);
+    expect((await app.runtime.services.channels.get(legacy.id))!.status).to.equal('disabled');
+    expect(graph.requested.length).to.equal(seen);
+  });
+
   /** Sends an inbound document whose media the fake Graph describes with `url`; answers the media row once settled. */
   async function inboundDocument(mediaId: string, url: string, sha256 = 'AAAA') {
     graph.media(mediaId, { url, mime_type: 'application/pdf', sha256, file_size: 4 });
@@ -102,7 +116,7 @@ describe("a number's settings are no way out: Graph API hosts and media download
     let downloader: MediaDownloader;
     let policy: EgressPolicy;
     before(() => {
-      policy = new EgressPolicy({ graphAllowedOrigins: [], mediaAllowedHosts: ['lookaside.fbsbx.com'] });
+      policy = new EgressPolicy({ graphAllowedOrigins: [graph.url], mediaAllowedHosts: ['lookaside.fbsbx.com'] });
       policy.allowSandbox(`${graph.url}/sandbox`);
       downloader = new MediaDownloader({ ...app.runtime.services, egress: policy });
     });

@@ -38,7 +38,7 @@ describe('inbound media is streamed into the store, never whole in memory', func
     app = await startTestApp({ SWITCHBOARD_ROLE: 'all', GRAPH_ALLOWED_HOSTS: graph.url });
     channel = await addChannel(await app.adminClient(), { graphBaseUrl: graph.url });
     // The local server plays Meta's media host from the one place on loopback a policy trusts: the sandbox's path.
-    policy = new EgressPolicy({ graphAllowedOrigins: [], mediaAllowedHosts: [] });
+    policy = new EgressPolicy({ graphAllowedOrigins: [graph.url], mediaAllowedHosts: [] });
     policy.allowSandbox(`${graph.url}/sandbox`);
   });
   after(async () => {

@@ -159,6 +159,13 @@ export async function testChannel(s: Services, actor: Actor, id: string) {
   const creds = decryptChannel(s.masterKey, row);
   const client = clientFor(creds, 10_000);
   const checkedAt = new Date();
+  const refusal = s.egress.graphBaseUrlRefusal(creds.graphBaseUrl);
+  if (refusal) {
+    // Saved before the egress policy (or under another one): the token is not sent there.
+    await updateChannel(s.db, id, { last_test_at: checkedAt, last_test_ok: false });
+    await s.audit.record(actor, { action: 'channel.tested', subjectType: 'Channel', subjectId: id, details: { ok: false, reason: 'graph_host_not_allowed' } });
+    return { ok: false, checkedAt: checkedAt.toISOString(), details: { error: { code: 0, message: `The Graph API base URL ${refusal}.` } } };
+  }
   let result: { ok: boolean; details: Record<string, unknown> };
   try {
     const info = await client.getPhoneNumber();

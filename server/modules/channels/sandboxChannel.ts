@@ -38,6 +38,7 @@ async function ensureSandboxChannel(s: Services, appUrl: string): Promise<Channe
  */
 export async function startSandbox(s: Services, appUrl: string, log: Logger) {
   s.egress.allowSandbox(`${appUrl}${SANDBOX_PREFIX}`);
+  s.channels.invalidate();
   const creds = await ensureSandboxChannel(s, appUrl);
   const sandbox = createSandbox({
     numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret, appId: creds.appId ?? SANDBOX_APP_ID }],

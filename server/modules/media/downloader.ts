@@ -66,6 +66,10 @@ export class MediaDownloader {
     }
     const client = clientFor(creds, 30_000);
     try {
+      const refusal = this.s.egress.graphBaseUrlRefusal(creds.graphBaseUrl);
+      if (refusal) {
+        throw new MediaUrlRefusedError(`the number's Graph API base URL ${refusal}`);
+      }
       const info = await client.getMedia(media.meta_media_id);
       const limit = mediaLimitFor(info.mimeType ?? media.mime_type) ?? 100 * 1024 * 1024;
       if (info.fileSize && info.fileSize > limit) {
