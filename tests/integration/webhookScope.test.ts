@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
-import { addChannel, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
+import { addChannel, inbound, postWebhook, statusUpdate, type TestChannel } from '../support/whatsapp';
 
 const templateStatus = (wabaId: string, name: string, event: string) => ({
   object: 'whatsapp_business_account',
@@ -56,6 +56,18 @@ describe('webhooks change only what the signing app serves, and bound the bytes 
     expect(await postWebhook(app.url, a.appSecret, qualityUpdate(a.wabaId, a.displayNumber, 'TIER_10K'))).to.equal(200);
     expect((await channelRow(a.id)).messaging_tier).to.equal('TIER_10K');
     expect((await channelRow(twin.id)).messaging_tier).to.equal(null);
+  });
+
+  it("a status signed with A's secret for a message of number B changes nothing of it", async () => {
+    const payload = inbound(b, '15550005555', { type: 'text', text: { body: 'for B only' } });
+    expect(await postWebhook(app.url, b.appSecret, payload)).to.equal(200);
+    const wamidOfB = (payload.entry[0]!.changes[0]!.value as { messages: Array<{ id: string }> }).messages[0]!.id;
+    const before = await db()('messages').where({ wamid: wamidOfB }).first();
+    expect(await postWebhook(app.url, a.appSecret, statusUpdate(a, wamidOfB, 'failed', '15550005555'))).to.equal(200);
+    const after = await db()('messages').where({ wamid: wamidOfB }).first();
+    expect(after.status).to.equal(before.status);
+    expect(after.error).to.equal(before.error);
+    expect(await db()('pending_statuses').where({ wamid: wamidOfB })).to.have.length(0);
   });
 
   it('answers 503 (Meta retries) while the bodies in flight would exceed WEBHOOK_INFLIGHT_MAX_MB, and accepts again after', async () => {

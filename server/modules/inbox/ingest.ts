@@ -57,9 +57,9 @@ function inboundRow(channel: ChannelCredentials, m: InboundMessage): InboundRow 
   };
 }
 
-async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome): Promise<void> {
+async function storeStatus(db: Db | Trx, s: StatusUpdate, channelId: string, outcome: IngestOutcome): Promise<void> {
   const error = s.errors[0] ? { code: s.errors[0].code, title: s.errors[0].title, message: s.errors[0].message ?? null, details: s.errors[0].details ?? null } : null;
-  const applied = await applyStatus(db, { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw });
+  const applied = await applyStatus(db, { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw, channelId });
   if (applied.applied) {
     outcome.statuses += 1;
     outcome.notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
@@ -105,7 +105,7 @@ export async function ingestWebhook(
   for (const event of parsed.events) {
     switch (event.kind) {
       case 'status':
-        await storeStatus(db, event, outcome);
+        await storeStatus(db, event, channelFor(event.phoneNumberId).id, outcome);
         break;
       case 'template_status':
         await upsertTemplateStatus(db, event as TemplateStatusUpdate);
