@@ -98,6 +98,16 @@ describe('sending uses only what is yours: media ids, templates, and the numbers
     expect(templatesOnly.status).to.equal(201);
     const blind = await app.userWithRoles(['templates-only']);
     expect((await blind.client.get(`/api/v1/templates?channelId=${channelId}`)).status).to.equal(404);
+    // Submitting templates is held to the same rule.
+    const writerRole = await admin.post('/api/v1/roles', {
+      key: 'one-number-writer', name: 'One number writer',
+      rules: [{ action: ['read', 'create'], subject: 'Template' }, { action: 'read', subject: 'Channel', conditions: { id: channelId } }],
+    });
+    expect(writerRole.status, JSON.stringify(writerRole.body)).to.equal(201);
+    const writer = await app.userWithRoles(['one-number-writer']);
+    const submit = (id: string) => writer.client.post('/api/v1/templates', { channelId: id, name: 'scoped_notice', language: 'en_US', category: 'UTILITY', body: { text: 'Your order has shipped.' } });
+    expect((await submit(other.id)).status).to.equal(404);
+    expect((await submit(channelId)).status).to.equal(201);
     const denied = (await admin.get('/api/v1/audit/events?action=access.denied')).body.items as any[];
     expect(denied.some((e) => e.actorId === reader.id && e.subjectId === other.id)).to.equal(true);
   });

@@ -61,7 +61,7 @@ describe('webhooks change only what the signing app serves, and bound the bytes 
   it("a status signed with A's secret for a message of number B changes nothing of it", async () => {
     const payload = inbound(b, '15550005555', { type: 'text', text: { body: 'for B only' } });
     expect(await postWebhook(app.url, b.appSecret, payload)).to.equal(200);
-    const wamidOfB = (payload.entry[0]!.changes[0]!.value as { messages: Array<{ id: string }> }).messages[0]!.id;
+    const wamidOfB = (payload.entry[0]!.changes[0]!.value as unknown as { messages: Array<{ id: string }> }).messages[0]!.id;
     const before = await db()('messages').where({ wamid: wamidOfB }).first();
     expect(await postWebhook(app.url, a.appSecret, statusUpdate(a, wamidOfB, 'failed', '15550005555'))).to.equal(200);
     const after = await db()('messages').where({ wamid: wamidOfB }).first();

@@ -30,29 +30,23 @@ const templateSchema = z.object({
 
 /** Message templates of a number's WhatsApp Business Account: list, upload a media header's sample, submit for review. */
 export function registerTemplateRoutes(t: RouteTable, s: Services): void {
-  // A number the role may not submit templates for answers like a missing one.
-  const channelToSubmitFor = async (ctx: AppContext, channelId: string) => {
-    const channel = await s.channels.get(channelId);
-    if (!channel || !authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
-      throw errors.notFound('Channel');
-    }
-    return channel;
-  };
-
-  // Listing a number's templates needs that number itself to be visible (and its templates).
-  const channelToReadTemplatesOf = async (ctx: AppContext, channelId: string) => {
+  // Listing or submitting a number's templates needs that number itself to be visible too; a
+  // number the role may not use answers like a missing one.
+  const channelFor = async (ctx: AppContext, channelId: string, action: 'read' | 'create') => {
     const channel = await s.channels.get(channelId);
     const { ability } = authOf(ctx);
-    const visible =
+    const allowed =
       channel &&
       ability.can('read', asSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status })) &&
-      ability.can('read', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }));
-    if (!channel || !visible) {
-      await s.audit.record(actorOf(ctx), { action: 'access.denied', subjectType: 'Channel', subjectId: channelId, details: { permission: 'Template:read', reason: 'not_found' } });
+      ability.can(action, asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }));
+    if (!channel || !allowed) {
+      await s.audit.record(actorOf(ctx), { action: 'access.denied', subjectType: 'Channel', subjectId: channelId, details: { permission: `Template:${action}`, reason: 'not_found' } });
       throw errors.notFound('Channel');
     }
     return channel;
   };
+  const channelToReadTemplatesOf = (ctx: AppContext, channelId: string) => channelFor(ctx, channelId, 'read');
+  const channelToSubmitFor = (ctx: AppContext, channelId: string) => channelFor(ctx, channelId, 'create');
 
   t.add({
     method: 'get', path: '/templates', tag: 'templates', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
