@@ -203,6 +203,7 @@ export const en = {
   'channels.wabaId': 'WhatsApp Business Account ID',
   'channels.appId': 'Meta App ID (optional)',
   'channels.appIdHint': 'The app of this number in Meta\'s dashboard. Needed to upload the sample file of a template with an image, video or document header.',
+  'channels.tokenForNewGraphUrl': 'A new Graph API base URL needs the access token entered again.',
   'channels.graphBaseUrl': 'Graph API base URL',
   'channels.graphVersion': 'Graph API version',
   'channels.defaultHint': 'Optional: leave empty for the default.',

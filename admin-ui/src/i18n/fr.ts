@@ -202,6 +202,7 @@ export const fr: Messages = {
   'channels.wabaId': 'ID du compte WhatsApp Business',
   'channels.appId': 'ID de l\'app Meta (facultatif)',
   'channels.appIdHint': 'L\'app de ce numéro dans le tableau de bord Meta. Nécessaire pour envoyer le fichier d\'exemple d\'un modèle avec un en-tête image, vidéo ou document.',
+  'channels.tokenForNewGraphUrl': "Une nouvelle URL de base de l'API Graph demande de saisir à nouveau le jeton d'accès.",
   'channels.graphBaseUrl': "URL de base de l'API Graph",
   'channels.graphVersion': "Version de l'API Graph",
   'channels.defaultHint': 'Facultatif : laissez vide pour la valeur par défaut.',
