@@ -13,6 +13,8 @@ const proxyHops = z
   .string()
   .regex(/^(\d{1,2}|true|false|yes|no)$/, 'must be the number of trusted proxies in front of the app (0 to ignore X-Forwarded-For)')
   .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)));
+// Where Meta's media download URLs point (GET /{media-id} answers lookaside.fbsbx.com URLs; its CDN is fbcdn.net).
+const DEFAULT_MEDIA_HOSTS = 'lookaside.fbsbx.com,*.fbcdn.net';
 
 /** Every setting the process reads, with its default. Env names are the README's configuration table. */
 const envSchema = z.object({
@@ -63,6 +65,9 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: bool.optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  GRAPH_ALLOWED_HOSTS: z.string().optional(),
+  MEDIA_ALLOWED_HOSTS: z.string().default(DEFAULT_MEDIA_HOSTS),
+  WEBHOOK_INFLIGHT_MAX_MB: positiveInt(64),
 });
 
 /** Where an S3-compatible media store is and how to reach it. */
@@ -110,6 +115,12 @@ export type Config = Readonly<{
   temporaryPasswordMs: number;
   shutdownTimeoutMs: number;
   media: MediaSettings;
+  /** Origins besides Meta's (https://graph.facebook.com) a number's Graph API base URL may use: an egress proxy. */
+  graphAllowedOrigins: string[];
+  /** Hosts inbound media may be downloaded from: exact names, or `*.domain` for its subdomains (https only). */
+  mediaAllowedHosts: string[];
+  /** Bytes of webhook bodies being read or processed at once; more answers 503 so Meta retries later. */
+  webhookInflightMaxBytes: number;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -130,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('SWITCHBOARD_MASTER_KEY: required when DATABASE_URL is set (32 random bytes, base64)');
   }
   problems.push(...mediaProblems(relevant));
+  const graphOrigins = originList(relevant.GRAPH_ALLOWED_HOSTS ?? '');
+  problems.push(...graphOrigins.problems.map((p) => `GRAPH_ALLOWED_HOSTS: ${p}`));
+  const mediaHosts = hostPatternList(relevant.MEDIA_ALLOWED_HOSTS ?? DEFAULT_MEDIA_HOSTS);
+  problems.push(...mediaHosts.problems.map((p) => `MEDIA_ALLOWED_HOSTS: ${p}`));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -160,6 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporaryPasswordMs: e.TEMPORARY_PASSWORD_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     media: e.MEDIA_STORE === 's3' && e.S3_BUCKET ? { store: 's3', s3: s3Settings({ ...e, S3_BUCKET: e.S3_BUCKET }) } : { store: 'directory' },
+    graphAllowedOrigins: graphOrigins.values,
+    mediaAllowedHosts: mediaHosts.values,
+    webhookInflightMaxBytes: e.WEBHOOK_INFLIGHT_MAX_MB * 1024 * 1024,
   };
 }
 
@@ -180,6 +198,36 @@ function mediaProblems(raw: Record<string, string | undefined>): string[] {
     problems.push(`${missing}: required when ${other} is set (or unset both to use the default AWS credential chain)`);
   }
   return problems;
+}
+
+const splitList = (raw: string) => raw.split(',').map((v) => v.trim()).filter((v) => v !== '');
+const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** `host`, `host:port` (https) or `http(s)://host[:port]`, each as an origin such as https://proxy.internal:8443. */
+function originList(raw: string): { values: string[]; problems: string[] } {
+  const values: string[] = [];
+  const problems: string[] = [];
+  for (const entry of splitList(raw)) {
+    let url: URL | null;
+    try {
+      url = new URL(/^[a-z]+:\/\//i.test(entry) ? entry : `https://${entry}`);
+    } catch {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.username || url.password) {
+      problems.push(`"${entry}" must be a host, host:port or http(s)://host[:port], without a path`);
+    } else {
+      values.push(url.origin);
+    }
+  }
+  return { values, problems };
+}
+
+/** Host names, or `*.domain` for any subdomain of it. */
+function hostPatternList(raw: string): { values: string[]; problems: string[] } {
+  const values = splitList(raw).map((v) => v.toLowerCase());
+  const problems = values.filter((v) => !HOST.test(v.replace(/^\*\./, ''))).map((v) => `"${v}" must be a host name or *.domain`);
+  return { values, problems };
 }
 
 function s3Settings(e: z.infer<typeof envSchema> & { S3_BUCKET: string }): S3Settings {

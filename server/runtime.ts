@@ -21,6 +21,7 @@ import path from 'node:path';
 import type Koa from 'koa';
 import type { AppState } from './http/context';
 import { ChannelDirectory } from './modules/channels/credentials';
+import { EgressPolicy } from './modules/channels/egress';
 import { CHANNELS_CHANNEL, syncWabaTemplates } from './modules/channels/commands';
 import { DirectoryMediaStore, type MediaStore } from './modules/media/store';
 import { MediaDownloader } from './modules/media/downloader';
@@ -124,13 +125,14 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const metrics = createMetrics({ messagesDefaultRows: () => countDefaultPartitionRows(db, DEFAULT_ROWS_COUNTED) });
   const audit = new AuditLog(db, log, (n) => metrics.auditEvents.inc(n));
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
-  const channels = new ChannelDirectory(db, masterKey);
+  const egress = new EgressPolicy({ graphAllowedOrigins: config.graphAllowedOrigins, mediaAllowedHosts: config.mediaAllowedHosts });
+  const channels = new ChannelDirectory(db, masterKey, (url) => egress.graphBaseUrlRefusal(url) === null);
   const media = await createMediaStore(config);
   // Late-bound: the downloader and the sender need the services they are part of.
   const publisher = new EventPublisher(db, log);
   const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };
   const services: Services = {
-    config, db, log, clock: options.clock ?? systemClock, metrics, audit, sessions, masterKey, channels, media,
+    config, db, log, clock: options.clock ?? systemClock, metrics, audit, sessions, masterKey, channels, media, egress,
     onMediaPending: (ids) => hooks.mediaPending(ids),
     onOutboxQueued: (id) => hooks.outboxQueued(id),
     readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),
@@ -243,6 +245,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       await publisher.flush();
       await listener.stop();
       media.close?.();
+      await egress.close();
       await db.destroy();
       if (embedded) {
         await embedded.stop();

@@ -6,6 +6,7 @@ import type { Metrics } from './lib/metrics';
 import type { AuditLog } from './modules/audit/auditLog';
 import type { SessionStore } from './modules/identity/sessions';
 import type { ChannelDirectory } from './modules/channels/credentials';
+import type { EgressPolicy } from './modules/channels/egress';
 import type { MediaStore } from './modules/media/store';
 import type { LiveNotice } from './modules/inbox/publisher';
 
@@ -24,6 +25,8 @@ export type Services = {
   /** Decrypted channel credentials, cached; invalidated on channel changes. */
   channels: ChannelDirectory;
   media: MediaStore;
+  /** Where a number's token may go: Graph API base URLs and media download hosts. */
+  egress: EgressPolicy;
   /** Called after commit with inbound media ids to download now (the web role downloads at once). */
   onMediaPending: (mediaIds: string[]) => void;
   /** Sends a read receipt for a wamid on a channel, after commit, best effort. */

@@ -2,9 +2,10 @@
 // It speaks Meta's protocol only; which number, which token and what to do with a failure is
 // the caller's business. Every failure is a GraphApiError classified by Meta's error code.
 import { Blob } from 'node:buffer';
+import type { Readable } from 'node:stream';
 import { FormData, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { callGraph, download, sharedPool, unexpectedShape, type GraphRequest } from './http';
+import { callGraph, download, openDownload, sharedPool, unexpectedShape, type GraphRequest } from './http';
 import type { OutboundMessage } from './messages';
 
 /** How to reach Meta (or the sandbox) for one number. */
@@ -238,12 +239,20 @@ export class CloudApiClient {
     return { url: res.url, mimeType: res.mime_type, sha256: res.sha256 ?? null, fileSize: res.file_size ?? null };
   }
 
-  /** Downloads a media URL from getMedia (it needs the Bearer token), refusing more than maxBytes. */
+  /**
+   * Opens a media URL from getMedia (it needs the Bearer token) as a stream that fails past
+   * maxBytes. `dispatcherFor` vets the URL and every redirect target (it throws to refuse one).
+   */
+  async openMedia(url: string, maxBytes: number, dispatcherFor: (url: URL) => Dispatcher): Promise<Readable> {
+    return openDownload({ url, accessToken: this.options.accessToken, dispatcherFor, maxBytes, idleTimeoutMs: this.timeoutMs, totalTimeoutMs: this.downloadTimeoutMs });
+  }
+
+  /** Downloads a media URL whole into memory, through this client's pool: for small files from a trusted URL (tools, tests). */
   async downloadMedia(url: string, maxBytes: number): Promise<Buffer> {
     return download({
       url,
       accessToken: this.options.accessToken,
-      dispatcher: this.pool,
+      dispatcherFor: () => this.pool,
       maxBytes,
       idleTimeoutMs: this.timeoutMs,
       totalTimeoutMs: this.downloadTimeoutMs,

@@ -1,7 +1,9 @@
 // HTTP transport for the Graph API: keep-alive connection pools (undici), timeouts, and the
 // translation of every failure into a GraphApiError. No retries here: the sender lane decides,
 // because only it knows whether a message may be sent twice.
+import { Transform, pipeline, type Readable } from 'node:stream';
 import { Agent, request, type Dispatcher, type FormData } from 'undici';
+import { streamToBuffer } from '../lib/streams';
 import { GraphApiError, MediaTooLargeError } from './errors';
 
 export const USER_AGENT = 'Switchboard-WhatsApp-Connector/1.0';
@@ -205,59 +207,96 @@ export function unexpectedShape(what: string, method: string): GraphApiError {
 export interface DownloadRequest {
   url: string;
   accessToken: string;
-  dispatcher: Dispatcher;
   maxBytes: number;
   /** Idle time allowed while waiting for headers or between chunks. */
   idleTimeoutMs: number;
   /** Time allowed for the whole transfer. */
   totalTimeoutMs: number;
+  /**
+   * The pool to fetch a URL with. Called for the first URL and again for every redirect target,
+   * so the caller's egress policy sees each hop; it throws to refuse one.
+   */
+  dispatcherFor: (url: URL) => Dispatcher;
+  /** Redirects followed before giving up; default 3. */
+  maxRedirects?: number;
 }
 
-/** Streams a media URL (Bearer token required) into memory, aborting as soon as it exceeds maxBytes. */
-export async function download(req: DownloadRequest): Promise<Buffer> {
-  const url = new URL(req.url);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new GraphApiError({ httpStatus: 0, code: 0, title: 'invalid_url', message: 'media URL must be http(s)' });
-  }
-  let res: Dispatcher.ResponseData;
-  try {
-    res = await request(url, {
-      method: 'GET',
-      headers: { authorization: `Bearer ${req.accessToken}`, 'user-agent': USER_AGENT },
-      dispatcher: req.dispatcher,
-      signal: AbortSignal.timeout(req.totalTimeoutMs),
-      headersTimeout: req.idleTimeoutMs,
-      bodyTimeout: req.idleTimeoutMs,
-    });
-  } catch (err) {
-    throw networkError(err, 'GET');
-  }
-  if (res.statusCode < 200 || res.statusCode >= 300) {
-    const text = await res.body.text().catch(() => '');
-    throw httpError(res.statusCode, text, res.headers);
-  }
-  const announced = Number(res.headers['content-length']);
-  if (Number.isFinite(announced) && announced > req.maxBytes) {
-    res.body.destroy();
-    throw new MediaTooLargeError(req.maxBytes, announced);
-  }
-  const chunks: Buffer[] = [];
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Passes bytes through and fails the stream as soon as more than `maxBytes` went by. */
+function byteLimit(maxBytes: number, announced: number | null): Transform {
   let total = 0;
-  try {
-    for await (const chunk of res.body) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      total += buf.length;
-      if (total > req.maxBytes) {
-        res.body.destroy();
-        throw new MediaTooLargeError(req.maxBytes, Number.isFinite(announced) ? announced : null);
-      }
-      chunks.push(buf);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      callback(total > maxBytes ? new MediaTooLargeError(maxBytes, announced) : null, chunk);
+    },
+  });
+}
+
+/**
+ * Opens a media URL (Bearer token required) and answers its body as a stream, which fails with
+ * MediaTooLargeError past maxBytes. Redirects are followed here, one hop at a time, so each
+ * target goes through `dispatcherFor` (undici follows none by itself); the token goes only to
+ * the first URL's origin.
+ */
+export async function openDownload(req: DownloadRequest): Promise<Readable> {
+  const first = new URL(req.url);
+  let url = first;
+  const signal = AbortSignal.timeout(req.totalTimeoutMs);
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new GraphApiError({ httpStatus: 0, code: 0, title: 'invalid_url', message: 'media URL must be http(s)' });
     }
+    const dispatcher = req.dispatcherFor(url);
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    if (url.origin === first.origin) {
+      headers.authorization = `Bearer ${req.accessToken}`;
+    }
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, { method: 'GET', headers, dispatcher, signal, headersTimeout: req.idleTimeoutMs, bodyTimeout: req.idleTimeoutMs });
+    } catch (err) {
+      // A connection the dispatcher refused (a blocked address) is no network failure to retry.
+      if ((err as { permanent?: unknown }).permanent === true) {
+        throw err;
+      }
+      throw networkError(err, 'GET');
+    }
+    const location = res.headers.location;
+    if (REDIRECTS.has(res.statusCode) && typeof location === 'string') {
+      await res.body.dump();
+      if (hop >= (req.maxRedirects ?? 3)) {
+        throw new GraphApiError({ httpStatus: res.statusCode, code: 0, title: 'too_many_redirects', message: 'media URL redirected too many times' });
+      }
+      url = new URL(location, url);
+      continue;
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const text = await res.body.text().catch(() => '');
+      throw httpError(res.statusCode, text, res.headers);
+    }
+    const announced = Number(res.headers['content-length']);
+    if (Number.isFinite(announced) && announced > req.maxBytes) {
+      res.body.destroy();
+      throw new MediaTooLargeError(req.maxBytes, announced);
+    }
+    const limited = byteLimit(req.maxBytes, Number.isFinite(announced) ? announced : null);
+    // pipeline destroys both sides on an error of either (a reset connection, the limit).
+    pipeline(res.body, limited, () => undefined);
+    return limited;
+  }
+}
+
+/** Reads a media URL whole into memory (bounded files only: tools and tests); see openDownload. */
+export async function download(req: DownloadRequest): Promise<Buffer> {
+  const body = await openDownload(req);
+  try {
+    return await streamToBuffer(body);
   } catch (err) {
     if (err instanceof MediaTooLargeError) {
       throw err;
     }
     throw networkError(err, 'GET');
   }
-  return Buffer.concat(chunks, total);
 }

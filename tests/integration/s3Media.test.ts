@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { clientFor } from '../../server/modules/channels/credentials';
 import { S3MediaStore } from '../../server/modules/media/s3Store';
 import { DirectoryMediaStore, isMediaMissing, mediaKey, type MediaStore } from '../../server/modules/media/store';
@@ -71,6 +71,49 @@ describe('S3 media store against a real S3-compatible server', function () {
     expect(headers['content-length']).to.equal(String(bytes.length));
     expect(headers['x-amz-meta-sha256']).to.equal(sha256(bytes));
     expect(Object.keys(headers).filter((h) => h.startsWith('x-amz-checksum-') || h.startsWith('x-amz-sdk-checksum'))).to.deep.equal([]);
+  });
+
+  it('streams a file larger than a part as a multipart upload, holding one part at a time', async () => {
+    // 20 MB in 1 MB chunks, generated as they are read: three parts of at most 8 MB.
+    const chunk = (n: number) => Buffer.alloc(1024 * 1024, n);
+    const whole = createHash('sha256');
+    for (let n = 0; n < 20; n++) {
+      whole.update(chunk(n));
+    }
+    const before = s3.requests.length;
+    const stored = await store.putStream('2026/11/big', Readable.from((function* () {
+      for (let n = 0; n < 20; n++) {
+        yield chunk(n);
+      }
+    })()));
+    expect(stored).to.deep.equal({ size: 20 * 1024 * 1024, sha256: whole.digest('hex') });
+    const parts = s3.requests.slice(before).filter((r) => r.method === 'PUT' && r.path.endsWith('/store/2026/11/big'));
+    expect(parts).to.have.length(3);
+    expect(sha256(await s3.bytesOf('store/2026/11/big'))).to.equal(stored.sha256);
+  });
+
+  it('leaves no object when the check refuses the bytes or the source fails, small or multipart', async () => {
+    const refuse = () => {
+      throw new Error('checksum mismatch');
+    };
+    const big = () => Readable.from((function* () {
+      for (let n = 0; n < 10; n++) {
+        yield Buffer.alloc(1024 * 1024, n);
+      }
+    })());
+    const failing = () => Readable.from((async function* () {
+      yield Buffer.alloc(9 * 1024 * 1024, 1);
+      throw new Error('connection reset');
+    })());
+    for (const [key, source, verify] of [
+      ['2026/11/refused-small', Readable.from([Buffer.from('small')]), refuse],
+      ['2026/11/refused-big', big(), refuse],
+      ['2026/11/broken-big', failing(), undefined],
+    ] as const) {
+      const err = await store.putStream(key, source, verify).then(() => null, (e: Error) => e);
+      expect(err?.message, key).to.match(/checksum mismatch|connection reset/);
+      expect(await s3.has(`store/${key}`), key).to.equal(false);
+    }
   });
 
   it('fails a missing key exactly as the directory store fails a missing file', async () => {

@@ -36,16 +36,22 @@ describe('message templates: submitted from the panel, reviewed by the sandbox C
   let admin: ApiClient;
   let sandbox: Sandbox;
   let channelId: string;
+  let graph: Awaited<ReturnType<typeof refusingGraph>>;
 
   before(async () => {
+    // A number may only use a Graph API host the operator allowed: the refusing one below is.
+    graph = await refusingGraph();
     // The sandbox's review is quick here; by default it takes 3 s.
-    app = await startTestApp({ SWITCHBOARD_ROLE: 'all', SWITCHBOARD_SANDBOX: 'true', SANDBOX_TEMPLATE_REVIEW_MS: '150' });
+    app = await startTestApp({ SWITCHBOARD_ROLE: 'all', SWITCHBOARD_SANDBOX: 'true', SANDBOX_TEMPLATE_REVIEW_MS: '150', GRAPH_ALLOWED_HOSTS: graph.url });
     admin = await app.adminClient();
     sandbox = app.runtime.sandbox!.sandbox;
     const channels = await admin.get('/api/v1/channels');
     channelId = channels.body.items[0].id;
   });
-  after(async () => app.stop());
+  after(async () => {
+    await app.stop();
+    await graph.close();
+  });
 
   const orderUpdate = (overrides: Record<string, unknown> = {}) => ({
     channelId,
@@ -221,13 +227,10 @@ describe('message templates: submitted from the panel, reviewed by the sandbox C
   });
 
   describe("WhatsApp's refusals", () => {
-    let graph: Awaited<ReturnType<typeof refusingGraph>>;
     let other: string;
     before(async () => {
-      graph = await refusingGraph();
       other = (await addChannel(admin, { graphBaseUrl: graph.url })).id;
     });
-    after(async () => graph.close());
 
     const submit = (name: string) => admin.post('/api/v1/templates', orderUpdate({ channelId: other, name, header: undefined, buttons: undefined }));
 

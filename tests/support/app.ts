@@ -9,6 +9,7 @@ import { hashPassword } from '../../server/modules/identity/passwords';
 import { insertUser, setMemberships } from '../../server/modules/identity/userRepo';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { ApiClient } from './client';
+import { UNREACHABLE_GRAPH_ORIGIN } from './constants';
 import { createTestDatabase } from './db';
 
 export const TEST_PASSWORD = 'correct-Horse-battery-9';
@@ -43,6 +44,8 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     SWITCHBOARD_ROLE: 'web',
     SWITCHBOARD_SANDBOX: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The unreachable Graph API that test numbers use unless a test gives its own (addChannel).
+    GRAPH_ALLOWED_HOSTS: UNREACHABLE_GRAPH_ORIGIN,
     ...overrides,
   });
   const runtime = await startRuntime(config, options.log ?? createLogger(config.logLevel), { clock: options.clock });

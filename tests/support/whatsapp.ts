@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sign } from '../../server/whatsapp/signature';
+import { UNREACHABLE_GRAPH_ORIGIN } from './constants';
 import type { ApiClient } from './client';
 
 export type TestChannel = { id: string; phoneNumberId: string; wabaId: string; appSecret: string; verifyToken: string; accessToken: string; displayNumber: string };
@@ -15,7 +16,7 @@ export async function addChannel(admin: ApiClient, overrides: Partial<TestChanne
     phoneNumberId: overrides.phoneNumberId ?? `1099${suffix}`,
     wabaId: overrides.wabaId ?? `2099${suffix}`,
     displayNumber: overrides.displayNumber ?? `+1 555 ${suffix.slice(-7)}`,
-    graphBaseUrl: overrides.graphBaseUrl ?? 'http://127.0.0.1:9/graph',
+    graphBaseUrl: overrides.graphBaseUrl ?? `${UNREACHABLE_GRAPH_ORIGIN}/graph`,
     accessToken: overrides.accessToken ?? randomBytes(16).toString('hex'),
     appSecret: overrides.appSecret ?? randomBytes(16).toString('hex'),
     verifyToken: overrides.verifyToken ?? randomBytes(16).toString('hex'),

@@ -312,4 +312,26 @@ describe('loadConfig', () => {
       }
     });
   });
+
+  describe('egress', () => {
+    it("allows Meta's Graph API only, and Meta's media hosts, unless told otherwise", () => {
+      const config = loadConfig({});
+      expect(config.graphAllowedOrigins).to.deep.equal([]);
+      expect(config.mediaAllowedHosts).to.deep.equal(['lookaside.fbsbx.com', '*.fbcdn.net']);
+      expect(config.webhookInflightMaxBytes).to.equal(64 * 1024 * 1024);
+    });
+
+    it('reads GRAPH_ALLOWED_HOSTS as origins (https unless a scheme is given) and MEDIA_ALLOWED_HOSTS as host patterns', () => {
+      const config = loadConfig({ GRAPH_ALLOWED_HOSTS: 'proxy.internal, egress.example:8443,http://10.0.0.5:3128', MEDIA_ALLOWED_HOSTS: 'Media.Example.com,*.cdn.example' });
+      expect(config.graphAllowedOrigins).to.deep.equal(['https://proxy.internal', 'https://egress.example:8443', 'http://10.0.0.5:3128']);
+      expect(config.mediaAllowedHosts).to.deep.equal(['media.example.com', '*.cdn.example']);
+    });
+
+    it('names each bad egress entry', () => {
+      const problems = configErrorFor({ GRAPH_ALLOWED_HOSTS: 'ok.example,https://x.example/path,ftp://y.example', MEDIA_ALLOWED_HOSTS: 'good.example,bad host,https://z.example' }).problems;
+      expect(linesNaming(problems, 'GRAPH_ALLOWED_HOSTS')).to.have.length(2);
+      expect(linesNaming(problems, 'MEDIA_ALLOWED_HOSTS')).to.have.length(2);
+      expect(linesNaming(configErrorFor({ WEBHOOK_INFLIGHT_MAX_MB: '0' }).problems, 'WEBHOOK_INFLIGHT_MAX_MB')).to.have.length(1);
+    });
+  });
 });

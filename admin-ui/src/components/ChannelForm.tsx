@@ -60,6 +60,8 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
   const [lane, setLane] = useState<ChannelLane>(channel?.lane ?? 'shared');
   const [throughput, setThroughput] = useState(channel ? String(channel.throughputMps) : '');
   const action = useAction();
+  // The server sends the stored token to a new Graph API host only when it is entered again.
+  const graphMoved = channel !== undefined && text.graphBaseUrl.trim() !== '' && text.graphBaseUrl.trim() !== channel.graphBaseUrl;
 
   function secretHint(state: SecretState | undefined): string {
     if (!state) {
@@ -173,7 +175,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
                   id={id}
                   name={field}
                   type={type}
-                  required={!channel}
+                  required={!channel || (graphMoved && field === 'accessToken')}
                   autoComplete="new-password"
                   spellCheck={false}
                   aria-describedby={`${id}-hint`}
@@ -183,6 +185,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
                 <p id={`${id}-hint`} className="hint" data-secret-state={channel ? (channel.secrets[field].set ? 'set' : 'unset') : undefined}>
                   {secretHint(channel?.secrets[field])}
                   {channel && channel.secrets[field].set && <> {t('channels.secretKeep')}</>}
+                  {graphMoved && field === 'accessToken' && <> {t('channels.tokenForNewGraphUrl')}</>}
                 </p>
                 {field === 'verifyToken' && (
                   <button

@@ -207,6 +207,7 @@ export const en = {
   'channels.wabaId': 'WhatsApp Business Account ID',
   'channels.appId': 'Meta App ID (optional)',
   'channels.appIdHint': 'The app of this number in Meta\'s dashboard. Needed to upload the sample file of a template with an image, video or document header.',
+  'channels.tokenForNewGraphUrl': 'A new Graph API base URL needs the access token entered again.',
   'channels.graphBaseUrl': 'Graph API base URL',
   'channels.graphVersion': 'Graph API version',
   'channels.defaultHint': 'Optional: leave empty for the default.',
@@ -507,6 +508,10 @@ export const en = {
   'errors.window_closed': 'The 24-hour window is closed: send an approved template.',
   'errors.channel_app_id_missing': 'This number has no Meta App ID: an admin must add it on the WhatsApp numbers page before sample files can be uploaded.',
   'errors.whatsapp_unavailable': 'WhatsApp could not be reached. Try again in a moment.',
+  'errors.graph_host_not_allowed': "This Graph API base URL is not allowed: use https://graph.facebook.com, or a host the operator listed in GRAPH_ALLOWED_HOSTS.",
+  'errors.access_token_required': 'Enter the access token again to change the Graph API base URL.',
+  'errors.unknown_media': 'This file cannot be sent here: upload it yourself first.',
+  'errors.unknown_template': "This template is not an approved template of this conversation's number.",
 } as const;
 
 export type MessageKey = keyof typeof en;

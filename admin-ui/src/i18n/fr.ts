@@ -206,6 +206,7 @@ export const fr: Messages = {
   'channels.wabaId': 'ID du compte WhatsApp Business',
   'channels.appId': 'ID de l\'app Meta (facultatif)',
   'channels.appIdHint': 'L\'app de ce numéro dans le tableau de bord Meta. Nécessaire pour envoyer le fichier d\'exemple d\'un modèle avec un en-tête image, vidéo ou document.',
+  'channels.tokenForNewGraphUrl': "Une nouvelle URL de base de l'API Graph demande de saisir à nouveau le jeton d'accès.",
   'channels.graphBaseUrl': "URL de base de l'API Graph",
   'channels.graphVersion': "Version de l'API Graph",
   'channels.defaultHint': 'Facultatif : laissez vide pour la valeur par défaut.',
@@ -505,5 +506,9 @@ export const fr: Messages = {
   'errors.unauthenticated': 'Votre session a expiré. Veuillez vous reconnecter.',
   'errors.window_closed': 'La fenêtre de 24 heures est fermée : envoyez un modèle approuvé.',
   'errors.channel_app_id_missing': 'Ce numéro n\'a pas d\'ID d\'app Meta : un administrateur doit l\'ajouter sur la page des numéros pour pouvoir envoyer des fichiers d\'exemple.',
+  'errors.graph_host_not_allowed': "Cette URL de base de l'API Graph n'est pas autorisée : utilisez https://graph.facebook.com, ou un hôte que l'exploitant a listé dans GRAPH_ALLOWED_HOSTS.",
+  'errors.access_token_required': "Saisissez à nouveau le jeton d'accès pour changer l'URL de base de l'API Graph.",
+  'errors.unknown_media': "Ce fichier ne peut pas être envoyé ici : téléversez-le d'abord vous-même.",
+  'errors.unknown_template': "Ce modèle n'est pas un modèle approuvé du numéro de cette conversation.",
   'errors.whatsapp_unavailable': 'WhatsApp est injoignable. Réessayez dans un instant.',
 };

@@ -170,6 +170,12 @@ overrides the chart's variables of the same name.
   value: {{ .Values.config.sandbox | quote }}
 - name: SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL
   value: {{ .Values.config.bootstrapAdminEmail | quote }}
+- name: GRAPH_ALLOWED_HOSTS
+  value: {{ .Values.config.graphAllowedHosts | quote }}
+- name: MEDIA_ALLOWED_HOSTS
+  value: {{ .Values.config.mediaAllowedHosts | quote }}
+- name: WEBHOOK_INFLIGHT_MAX_MB
+  value: {{ .Values.config.webhookInflightMaxMb | quote }}
 {{- /* The migration Job migrates before pods start; without it, pods migrate at boot. */}}
 - name: SWITCHBOARD_MIGRATE_ON_BOOT
   value: {{ (not .Values.migrations.enabled) | quote }}

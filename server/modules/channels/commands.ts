@@ -1,5 +1,5 @@
 import type { Actor } from '../../http/context';
-import { errors } from '../../http/errors';
+import { AppError, errors } from '../../http/errors';
 import { newId } from '../../lib/ids';
 import { encryptSecret } from '../../lib/secrets';
 import type { Services } from '../../services';
@@ -57,9 +57,38 @@ async function changed(s: Services, trx: Parameters<typeof updateChannel>[0]): P
   await trx.raw('SELECT pg_notify(?, ?)', [CHANNELS_CHANNEL, 'changed']);
 }
 
+/** Records a refused change as denied in the audit log and answers the error to throw. */
+async function denied(s: Services, actor: Actor, channelId: string | null, err: AppError): Promise<AppError> {
+  await s.audit.record(actor, { action: 'access.denied', subjectType: 'Channel', subjectId: channelId, details: { reason: err.id, fields: err.details.fields ?? [] } });
+  return err;
+}
+
+/**
+ * The Graph API base URL must be one the egress policy allows (the token goes there), and
+ * moving a number to another one needs its access token entered again: whoever may edit a
+ * number's settings cannot send the stored token to a new host.
+ */
+async function checkGraphBaseUrl(s: Services, actor: Actor, channelId: string | null, input: Partial<ChannelInput>, before: ChannelRow | null): Promise<void> {
+  if (input.graphBaseUrl === undefined) {
+    return;
+  }
+  try {
+    s.egress.assertGraphBaseUrl(input.graphBaseUrl);
+  } catch (err) {
+    throw err instanceof AppError ? await denied(s, actor, channelId, err) : err;
+  }
+  const moved = before !== null && input.graphBaseUrl.replace(/\/+$/, '') !== before.graph_base_url.replace(/\/+$/, '');
+  if (moved && input.accessToken === undefined) {
+    throw await denied(s, actor, channelId, new AppError(400, 'access_token_required', 'Enter the access token again to change the Graph API base URL.', {
+      fields: [{ path: 'body.accessToken', message: 'required when graphBaseUrl changes' }],
+    }));
+  }
+}
+
 /** Adds a WhatsApp number; its secrets are sealed under the master key and never returned. */
 export async function createChannel(s: Services, actor: Actor, input: ChannelInput, opts: { sandbox?: boolean } = {}): Promise<ChannelRow> {
   const id = newId();
+  await checkGraphBaseUrl(s, actor, null, input, null);
   return s.db.transaction(async (trx) => {
     await insertChannel(trx, { id, ...plainColumns(input), ...sealSecrets(s.masterKey, id, input), is_sandbox: opts.sandbox === true });
     await s.audit.appendIn(trx, actor, [{ action: 'channel.created', subjectType: 'Channel', subjectId: id, details: { phoneNumberId: input.phoneNumberId, wabaId: input.wabaId } }]);
@@ -75,6 +104,7 @@ export async function editChannel(s: Services, actor: Actor, id: string, input: 
     if (!before) {
       throw errors.notFound('Channel');
     }
+    await checkGraphBaseUrl(s, actor, id, input, before);
     const patch: Partial<ChannelRow> = { ...plainColumns(input), ...sealSecrets(s.masterKey, id, input) };
     if (input.accessToken !== undefined && before.status === 'token_invalid') {
       patch.status = 'active';
@@ -83,7 +113,14 @@ export async function editChannel(s: Services, actor: Actor, id: string, input: 
     await updateChannel(trx, id, patch);
     const secretsChanged = SECRET_FIELDS.filter(([f]) => input[f] !== undefined).map(([f]) => f);
     await s.audit.appendIn(trx, actor, [
-      { action: 'channel.updated', subjectType: 'Channel', subjectId: id, details: { fields: Object.keys(input).filter((k) => !secretsChanged.includes(k as never)), secretsChanged } },
+      {
+        action: 'channel.updated', subjectType: 'Channel', subjectId: id,
+        details: {
+          fields: Object.keys(input).filter((k) => !secretsChanged.includes(k as never)), secretsChanged,
+          // Where the token now goes is what a reviewer looks for first.
+          ...(input.graphBaseUrl !== undefined && input.graphBaseUrl !== before.graph_base_url ? { graphBaseUrl: { from: before.graph_base_url, to: input.graphBaseUrl } } : {}),
+        },
+      },
     ]);
     await changed(s, trx);
     return (await findChannel(trx, id))!;
@@ -122,6 +159,13 @@ export async function testChannel(s: Services, actor: Actor, id: string) {
   const creds = decryptChannel(s.masterKey, row);
   const client = clientFor(creds, 10_000);
   const checkedAt = new Date();
+  const refusal = s.egress.graphBaseUrlRefusal(creds.graphBaseUrl);
+  if (refusal) {
+    // Saved before the egress policy (or under another one): the token is not sent there.
+    await updateChannel(s.db, id, { last_test_at: checkedAt, last_test_ok: false });
+    await s.audit.record(actor, { action: 'channel.tested', subjectType: 'Channel', subjectId: id, details: { ok: false, reason: 'graph_host_not_allowed' } });
+    return { ok: false, checkedAt: checkedAt.toISOString(), details: { error: { code: 0, message: `The Graph API base URL ${refusal}.` } } };
+  }
   let result: { ok: boolean; details: Record<string, unknown> };
   try {
     const info = await client.getPhoneNumber();

@@ -57,6 +57,8 @@ export class ChannelDirectory {
   constructor(
     private readonly db: Db,
     private readonly key: Buffer,
+    /** False for a Graph API base URL the egress policy refuses (a row saved before the policy, or under another one). */
+    private readonly graphAllowed: (baseUrl: string) => boolean = () => true,
   ) {}
 
   invalidate(): void {
@@ -70,7 +72,8 @@ export class ChannelDirectory {
     this.loading ??= (async () => {
       try {
         const rows = await allChannels(this.db);
-        const creds = rows.map((r) => decryptChannel(this.key, r));
+        // A number whose Graph API host is not allowed acts as disabled: nothing sends its token there.
+        const creds = rows.map((r) => decryptChannel(this.key, r)).map((c) => (this.graphAllowed(c.graphBaseUrl) ? c : { ...c, status: 'disabled' as const }));
         this.byPhone = new Map(creds.map((c) => [c.phoneNumberId, c]));
         this.byId = new Map(creds.map((c) => [c.id, c]));
         this.loadedAt = Date.now();

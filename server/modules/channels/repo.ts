@@ -62,10 +62,12 @@ export async function updateChannel(trx: Trx | Db, id: string, patch: Partial<Ch
   await trx('channels').where({ id }).update({ ...patch, updated_at: new Date() });
 }
 
-export async function updateChannelsByWaba(trx: Trx | Db, wabaId: string, displayNumber: string, patch: Partial<ChannelRow>): Promise<string[]> {
+/** Updates the numbers of a WABA with this display number, among `onlyIds`. */
+export async function updateChannelsByWaba(trx: Trx | Db, wabaId: string, displayNumber: string, patch: Partial<ChannelRow>, onlyIds: string[]): Promise<string[]> {
   const digits = displayNumber.replace(/\D/g, '');
   const rows = (await trx('channels')
     .where({ waba_id: wabaId })
+    .whereIn('id', onlyIds)
     .whereRaw("regexp_replace(display_number, '\\D', '', 'g') = ?", [digits])
     .update({ ...patch, updated_at: new Date() })
     .returning('id')) as Array<{ id: string }>;

@@ -69,6 +69,10 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
   });
   t.add({
     method: 'post', path: '/channels', tag: 'channels', summary: 'Add a WhatsApp number', access: access.can('create', 'Channel'), body: createBody,
+    responses: {
+      201: { description: 'Added' },
+      400: { description: 'A field is invalid (validation_failed), or graphBaseUrl is not Meta\'s, an origin of GRAPH_ALLOWED_HOSTS or the sandbox (graph_host_not_allowed)' },
+    },
     handler: async (ctx, { body }) => {
       const row = await createChannel(s, actorOf(ctx), body);
       ctx.status = 201;
@@ -78,6 +82,10 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'patch', path: '/channels/:id', tag: 'channels', summary: 'Edit a number (secrets only when given)', access: access.can('update', 'Channel'),
     params: idParams, body: updateBody,
+    responses: {
+      200: { description: 'Edited' },
+      400: { description: 'graph_host_not_allowed (see POST), or access_token_required: a new graphBaseUrl needs the access token in the same request' },
+    },
     handler: async (ctx, { params, body }) => {
       assertCanRow(authOf(ctx).ability, 'update', 'Channel', asCasl(await findChannel(s.db, params.id)));
       const row = await editChannel(s, actorOf(ctx), params.id, body);

@@ -13,7 +13,7 @@ const SANDBOX_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000
 
 /** The zero-config number: created once, pointed at this process's sandbox on every boot. */
 async function ensureSandboxChannel(s: Services, appUrl: string): Promise<ChannelCredentials> {
-  const graphBaseUrl = `${appUrl}${SANDBOX_PREFIX}/graph`;
+  const graphBaseUrl = s.egress.sandboxGraphBaseUrl() ?? `${appUrl}${SANDBOX_PREFIX}/graph`;
   let row = await s.db('channels').where({ is_sandbox: true }).orderBy('created_at').first();
   if (!row) {
     const secret = () => randomBytes(24).toString('base64url');
@@ -40,6 +40,8 @@ async function ensureSandboxChannel(s: Services, appUrl: string): Promise<Channe
  */
 export async function startSandbox(s: Services, appUrl: string, log: Logger) {
   warnIfSandboxInProduction(s.config, log);
+  s.egress.allowSandbox(`${appUrl}${SANDBOX_PREFIX}`);
+  s.channels.invalidate();
   const creds = await ensureSandboxChannel(s, appUrl);
   const sandbox = createSandbox({
     numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret, appId: creds.appId ?? SANDBOX_APP_ID }],

@@ -4,7 +4,7 @@ import { AppError, errors } from '../../http/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
-import { findMedia } from '../media/repo';
+import { findUsableMedia, type MediaRow } from '../media/repo';
 import { WINDOW_MS } from './present';
 import { findConversation, findMessage, updateConversation, type ConversationRow } from './repo';
 import { findTemplate } from './templateRepo';
@@ -25,7 +25,12 @@ const mediaKindOf = (mime: string): 'image' | 'video' | 'audio' | 'document' | '
 
 type Composed = { payload: Record<string, unknown>; type: string; text: string | null; content: Record<string, unknown>; mediaId: string | null; contextWamid: string | null; preview: string };
 
-async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<Composed> {
+/** Who sends, and from which WABA: what a media id or template must belong to. */
+type Sender = { userId: string; wabaId: string };
+
+const unknownMedia = (path: string) => new AppError(400, 'unknown_media', 'Unknown file: upload it first.', { fields: [{ path, message: 'not your upload nor a file of this conversation' }] });
+
+async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: Sender): Promise<Composed> {
   const to = c.wa_id;
   const replyWamid = async (messageId: string | undefined) => {
     if (!messageId) {
@@ -44,9 +49,9 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<
       return { payload, type: 'text', text: input.text, content: { body: input.text }, mediaId: null, contextWamid: context, preview: input.text.slice(0, 120) };
     }
     case 'media': {
-      const media = await findMedia(trx, input.mediaId);
-      if (!media || media.state !== 'stored' || media.direction !== 'out') {
-        throw errors.validation('Unknown media: upload it first.', { fields: [{ path: 'body.mediaId', message: 'unknown' }] });
+      const media = await findUsableMedia(trx, input.mediaId, c.id, sender.userId);
+      if (!media) {
+        throw unknownMedia('body.mediaId');
       }
       const context = await replyWamid(input.replyToMessageId);
       const kind = mediaKindOf(media.mime_type);
@@ -60,11 +65,12 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput): Promise<
     }
     case 'template': {
       const template = await findTemplate(trx, input.templateId);
-      if (!template || template.status !== 'APPROVED') {
-        throw errors.validation('Unknown or unapproved template.', { fields: [{ path: 'body.templateId', message: 'not approved' }] });
+      // A template of another WABA answers like a missing one: the number cannot send it.
+      if (!template || template.waba_id !== sender.wabaId || template.status !== 'APPROVED') {
+        throw new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", { fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }] });
       }
       const needs = templateVariables(template.components);
-      const headerMedia = await templateHeaderMedia(trx, needs, input);
+      const headerMedia = await templateHeaderMedia(needs, input, (id) => findUsableMedia(trx, id, c.id, sender.userId));
       const components = templateComponents(needs, input, headerMedia);
       const payload = templateMessage(to, template.name, template.language, components);
       const body = bodyTextOf(template.components, input.parameters);
@@ -97,7 +103,11 @@ const HEADER_MEDIA: Record<string, { kind: HeaderMedia['kind']; accepts: (mime: 
 };
 
 /** The uploaded file for an image, video or document header, checked against the format. */
-async function templateHeaderMedia(trx: Trx, needs: TemplateVariables, input: TemplateInput): Promise<HeaderMedia | null> {
+async function templateHeaderMedia(
+  needs: TemplateVariables,
+  input: TemplateInput,
+  usableMedia: (id: string) => Promise<MediaRow | undefined>,
+): Promise<HeaderMedia | null> {
   const format = needs.headerFormat && HEADER_MEDIA[needs.headerFormat];
   if (!format) {
     if (input.headerMediaId !== undefined) {
@@ -111,9 +121,9 @@ async function templateHeaderMedia(trx: Trx, needs: TemplateVariables, input: Te
   if (input.headerMediaId === undefined) {
     throw refuseTemplate('body.headerMediaId', `its header needs ${format.kind === 'image' ? 'an image' : `a ${format.kind}`}`);
   }
-  const media = await findMedia(trx, input.headerMediaId);
-  if (!media || media.state !== 'stored' || media.direction !== 'out') {
-    throw refuseTemplate('body.headerMediaId', 'unknown file: upload it first');
+  const media = await usableMedia(input.headerMediaId);
+  if (!media) {
+    throw unknownMedia('body.headerMediaId');
   }
   if (!format.accepts(media.mime_type)) {
     throw refuseTemplate('body.headerMediaId', `a ${media.mime_type} file cannot be its ${format.kind} header`);
@@ -188,7 +198,7 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     if (!windowOpen && input.type !== 'template') {
       throw new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.');
     }
-    const composed = await compose(trx, c, input);
+    const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
     const id = newId();
     const createdAt = new Date();
     await trx('messages').insert({

@@ -61,9 +61,9 @@ function inboundRow(channel: ChannelCredentials, m: InboundMessage, receivedAt: 
   };
 }
 
-async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome): Promise<void> {
+async function storeStatus(db: Db | Trx, s: StatusUpdate, channelId: string, outcome: IngestOutcome): Promise<void> {
   const error = s.errors[0] ? { code: s.errors[0].code, title: s.errors[0].title, message: s.errors[0].message ?? null, details: s.errors[0].details ?? null } : null;
-  const applied = await applyStatus(db, { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw });
+  const applied = await applyStatus(db, { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw, channelId });
   if (applied.applied) {
     outcome.statuses += 1;
     outcome.notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
@@ -78,12 +78,14 @@ async function storeStatus(db: Db | Trx, s: StatusUpdate, outcome: IngestOutcome
  * not be: each is idempotent, so a payload that fails half way is answered 5xx and Meta's
  * retry completes it. `channelFor` names the channel of each phone_number_id, already checked
  * against the secret; `receivedAt` is the application's clock (it also picks the partition).
+ * `signedChannelIds` are the numbers of the app whose secret signed it.
  */
 export async function ingestWebhook(
   db: Db,
   batcher: InboundBatcher,
   parsed: ParsedWebhook,
   channelFor: (phoneNumberId: string) => ChannelCredentials,
+  signedChannelIds: string[],
   receivedAt: Date,
 ): Promise<IngestOutcome> {
   const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [] };
@@ -109,14 +111,14 @@ export async function ingestWebhook(
   for (const event of parsed.events) {
     switch (event.kind) {
       case 'status':
-        await storeStatus(db, event, outcome);
+        await storeStatus(db, event, channelFor(event.phoneNumberId).id, outcome);
         break;
       case 'template_status':
         await upsertTemplateStatus(db, event as TemplateStatusUpdate);
         outcome.templateWabas.push(event.wabaId);
         break;
       case 'quality':
-        await applyQuality(db, event as QualityUpdate);
+        await applyQuality(db, event as QualityUpdate, signedChannelIds);
         break;
       default:
         break;
@@ -125,7 +127,8 @@ export async function ingestWebhook(
   return outcome;
 }
 
-async function applyQuality(db: Db | Trx, q: QualityUpdate): Promise<void> {
+/** A quality or tier change, applied only to the numbers of the app whose secret signed it. */
+async function applyQuality(db: Db | Trx, q: QualityUpdate, signedChannelIds: string[]): Promise<void> {
   const patch: Record<string, unknown> = {};
   if (q.qualityRating) {
     patch.quality_rating = q.qualityRating;
@@ -134,6 +137,6 @@ async function applyQuality(db: Db | Trx, q: QualityUpdate): Promise<void> {
     patch.messaging_tier = q.currentLimit;
   }
   if (Object.keys(patch).length > 0) {
-    await updateChannelsByWaba(db, q.wabaId, q.displayPhoneNumber, patch);
+    await updateChannelsByWaba(db, q.wabaId, q.displayPhoneNumber, patch, signedChannelIds);
   }
 }

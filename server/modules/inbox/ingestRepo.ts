@@ -13,6 +13,8 @@ export type StatusRow = {
   error: unknown;
   pricing: unknown;
   payload: unknown;
+  /** The number the status came for: it changes only that number's messages. */
+  channelId?: string;
 };
 
 /**
@@ -31,8 +33,10 @@ export async function applyStatus(db: Db | Trx, s: StatusRow): Promise<{ applied
             pricing = COALESCE(m.pricing, '{}'::jsonb) || COALESCE(:pricing::jsonb, '{}'::jsonb)
        FROM target
       WHERE m.id = target.message_id AND m.created_at = target.message_created_at
+        AND (CAST(:channelId AS uuid) IS NULL OR m.channel_id = CAST(:channelId AS uuid))
       RETURNING m.id, m.conversation_id, m.created_at`,
     {
+      channelId: s.channelId ?? null,
       wamid: s.wamid,
       status: s.status,
       at: s.at,
@@ -43,6 +47,10 @@ export async function applyStatus(db: Db | Trx, s: StatusRow): Promise<{ applied
   const row = result.rows[0];
   if (row) {
     return { applied: true, conversationId: row.conversation_id, messageId: row.id, createdAt: row.created_at };
+  }
+  // A known wamid of another number's message is no status to keep for later: it is dropped.
+  if (s.channelId && (await db('message_wamids').where({ wamid: s.wamid }).first('wamid'))) {
+    return { applied: false };
   }
   await db.raw(
     `INSERT INTO pending_statuses (wamid, status, at, payload) VALUES (?, ?, ?, ?)

@@ -1,10 +1,21 @@
-import { createHash } from 'node:crypto';
 import type { Services } from '../../services';
 import { clientFor } from '../channels/credentials';
+import { MediaUrlRefusedError } from '../channels/egress';
+import { MediaTooLargeError } from '../../whatsapp/errors';
 import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
 import { mediaLimitFor } from './routes';
 import { mediaKey } from './store';
 import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+
+/** Meta gives the sha256 in hex (GET /{media-id}) or base64 (webhooks). */
+function sameSha256(expected: string, hex: string): boolean {
+  return expected.toLowerCase() === hex || Buffer.from(expected, 'base64').toString('hex') === hex;
+}
+
+/** Asking again would fail the same way: a refused URL, a mismatched or oversized file. */
+function isPermanent(err: unknown): boolean {
+  return (err as { permanent?: unknown }).permanent === true || err instanceof MediaTooLargeError || err instanceof MediaUrlRefusedError;
+}
 
 /**
  * Downloads inbound media into the store right after the webhook commits (media ids from
@@ -55,25 +66,31 @@ export class MediaDownloader {
     }
     const client = clientFor(creds, 30_000);
     try {
+      const refusal = this.s.egress.graphBaseUrlRefusal(creds.graphBaseUrl);
+      if (refusal) {
+        throw new MediaUrlRefusedError(`the number's Graph API base URL ${refusal}`);
+      }
       const info = await client.getMedia(media.meta_media_id);
       const limit = mediaLimitFor(info.mimeType ?? media.mime_type) ?? 100 * 1024 * 1024;
       if (info.fileSize && info.fileSize > limit) {
         throw Object.assign(new Error(`file of ${info.fileSize} bytes is over the ${limit}-byte limit`), { permanent: true });
       }
-      const bytes = await client.downloadMedia(info.url, limit);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const expected = (info.sha256 ?? media.sha256 ?? '').toLowerCase();
-      if (expected && expected !== sha256 && Buffer.from(expected, 'base64').toString('hex') !== sha256) {
-        throw Object.assign(new Error('checksum mismatch'), { permanent: true });
-      }
+      // Streamed into the store while hashed: a 100 MB document never sits in memory whole.
+      const body = await client.openMedia(info.url, limit, (url) => this.s.egress.mediaDispatcher(url));
+      const expected = info.sha256 ?? media.sha256 ?? '';
       const key = mediaKey(id, media.created_at);
-      const stored = await this.s.media.put(key, bytes);
+      const stored = await this.s.media.putStream(key, body, ({ sha256 }) => {
+        if (expected && !sameSha256(expected, sha256)) {
+          throw Object.assign(new Error('checksum mismatch'), { permanent: true });
+        }
+      });
       await markMediaStored(this.s.db, id, key, stored.size, stored.sha256);
     } catch (err) {
-      const permanent = (err as { permanent?: boolean }).permanent === true || Date.now() - media.created_at.getTime() > 6 * 24 * 3600_000;
+      const permanent = isPermanent(err) || Date.now() - media.created_at.getTime() > 6 * 24 * 3600_000;
       if (!permanent) {
         throw err;
       }
+      this.s.log.warn({ mediaId: id, err: (err as Error).message }, 'media download failed for good');
       await markMediaFailed(this.s.db, id, { message: (err as Error).message });
     }
     const msg = (await this.s.db('messages').select('id', 'conversation_id', 'created_at').where({ media_id: id }).first()) as

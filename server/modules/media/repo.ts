@@ -12,6 +12,8 @@ export type MediaRow = {
   meta_media_id: string | null;
   state: 'pending' | 'stored' | 'failed';
   error: unknown;
+  /** The agent who uploaded it (outbound media), else null. */
+  uploaded_by: string | null;
   created_at: Date;
 };
 
@@ -70,4 +72,20 @@ export async function pendingMediaOlderThan(db: Db, before: Date, limit: number)
 export async function conversationOfMedia(db: Db, mediaId: string): Promise<string | null> {
   const row = (await db('messages').select('conversation_id').where({ media_id: mediaId }).first()) as { conversation_id: string } | undefined;
   return row?.conversation_id ?? null;
+}
+
+/**
+ * Stored media a sender may attach in a conversation: their own upload, or a file already in that
+ * conversation (forwarding it again). Anything else, someone else's upload included, is unknown.
+ */
+export async function findUsableMedia(db: Db | Trx, mediaId: string, conversationId: string, userId: string): Promise<MediaRow | undefined> {
+  const media = await findMedia(db, mediaId);
+  if (!media || media.state !== 'stored') {
+    return undefined;
+  }
+  if (media.direction === 'out' && media.uploaded_by === userId) {
+    return media;
+  }
+  const inConversation = await db('messages').where({ media_id: mediaId, conversation_id: conversationId }).first('id');
+  return inConversation ? media : undefined;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { actorOf, authOf, type AppContext } from '../../http/context';
+import { actorOf, authOf } from '../../http/context';
 import { AppError, errors } from '../../http/errors';
-import { readMultipartFile, type MultipartUpload } from '../../http/multipart';
+import { streamMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
@@ -30,9 +30,7 @@ export function mediaLimitFor(mime: string): number | null {
 // Served inline only when a browser cannot run it: no HTML, no SVG, no scripts.
 const INLINE_TYPES = /^(image\/(jpeg|png|webp|gif)|audio\/|video\/)/;
 
-function readUpload(ctx: AppContext): Promise<MultipartUpload> {
-  return readMultipartFile(ctx, mediaLimitFor, (mime) => `WhatsApp does not accept ${mime} files.`);
-}
+const refusal = (mime: string) => `WhatsApp does not accept ${mime} files.`;
 
 /** Media: agents upload what they send; everyone allowed to see a conversation may fetch its media. */
 export function registerMediaRoutes(t: RouteTable, s: Services): void {
@@ -43,10 +41,11 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       if (!ctx.is('multipart/form-data')) {
         throw errors.unsupportedMediaType();
       }
-      const upload = await readUpload(ctx);
       const id = newId();
       const key = mediaKey(id);
-      const stored = await s.media.put(key, upload.bytes);
+      // Written to the store while it arrives and hashed on the way: never whole in memory.
+      const upload = await streamMultipartFile(ctx, mediaLimitFor, refusal, (file) => s.media.putStream(key, file));
+      const stored = upload.result;
       await s.db.transaction(async (trx) => {
         await insertStoredMedia(trx, { id, channelId: null, direction: 'out', mimeType: upload.mime, size: stored.size, sha256: stored.sha256, filename: upload.filename.slice(0, 200), storageKey: key, uploadedBy: authOf(ctx).user.id });
         await s.audit.appendIn(trx, actorOf(ctx), [{ action: 'media.uploaded', subjectType: 'Media', subjectId: id, details: { mimeType: upload.mime, size: stored.size } }]);
@@ -66,7 +65,7 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       const conversationId = await conversationOfMedia(s.db, media.id);
       if (conversationId) {
         await loadConversation(s, ctx, conversationId);
-      } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
+      } else if (media.uploaded_by !== authOf(ctx).user.id) {
         throw errors.notFound('Media');
       }
       if (media.state !== 'stored' || !media.storage_key) {

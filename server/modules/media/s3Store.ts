@@ -1,13 +1,24 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { S3Settings } from '../../config';
-import { assertSafeMediaKey, MediaMissingError, type MediaStore } from './store';
+import { assertSafeMediaKey, MediaMissingError, type MediaStore, type StoredBytes, type VerifyStored } from './store';
 
 // Connecting is quick or broken; an idle socket mid-download is a stalled transfer. No total
 // request timeout: a 100 MB document streamed to a slow browser may rightly take minutes.
 const CONNECTION_TIMEOUT_MS = 5_000;
 const SOCKET_IDLE_TIMEOUT_MS = 120_000;
+// Held in memory per upload before it is sent as one part; S3 wants at least 5 MiB per part but the last.
+const PART_BYTES = 8 * 1024 * 1024;
 
 /** The SDK's error shape, read without `instanceof` (it breaks across SDK versions, aws-sdk-js-v3#7507). */
 function isNoSuchKey(err: unknown): boolean {
@@ -44,20 +55,66 @@ export class S3MediaStore implements MediaStore {
     return `${this.settings.prefix}${key}`;
   }
 
-  async put(key: string, bytes: Buffer): Promise<{ size: number; sha256: string }> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.settings.bucket,
-        Key: this.objectKey(key),
-        Body: bytes,
-        ContentLength: bytes.length,
-        ContentType: 'application/octet-stream',
+  async put(key: string, bytes: Buffer): Promise<StoredBytes> {
+    return this.putStream(key, Readable.from([bytes]));
+  }
+
+  /**
+   * Streams into the bucket holding at most one part in memory: a file smaller than a part is one
+   * PutObject, a larger one a multipart upload. The hash is checked before the object exists
+   * (before PutObject, or before CompleteMultipartUpload); any failure aborts the multipart
+   * upload, so no partial or refused object is ever left under the key.
+   */
+  async putStream(key: string, source: Readable, verify?: VerifyStored): Promise<StoredBytes> {
+    const Bucket = this.settings.bucket;
+    const Key = this.objectKey(key);
+    const hash = createHash('sha256');
+    let size = 0;
+    let held: Buffer[] = [];
+    let heldBytes = 0;
+    let uploadId: string | undefined;
+    const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+    const flushPart = async () => {
+      uploadId ??= (await this.client.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType: 'application/octet-stream' }))).UploadId;
+      const PartNumber = parts.length + 1;
+      const body = Buffer.concat(held, heldBytes);
+      held = [];
+      heldBytes = 0;
+      const res = await this.client.send(new UploadPartCommand({ Bucket, Key, UploadId: uploadId, PartNumber, Body: body, ContentLength: body.length }));
+      parts.push({ ETag: res.ETag, PartNumber });
+    };
+    try {
+      for await (const chunk of source) {
+        const buf = chunk as Buffer;
+        hash.update(buf);
+        size += buf.length;
+        held.push(buf);
+        heldBytes += buf.length;
+        if (heldBytes >= PART_BYTES) {
+          await flushPart();
+        }
+      }
+      const stored = { size, sha256: hash.digest('hex') };
+      if (uploadId === undefined) {
+        verify?.(stored);
+        const body = Buffer.concat(held, heldBytes);
         // Kept beside the bytes so an operator can check an object against the database's hash.
-        Metadata: { sha256 },
-      }),
-    );
-    return { size: bytes.length, sha256 };
+        await this.client.send(new PutObjectCommand({ Bucket, Key, Body: body, ContentLength: body.length, ContentType: 'application/octet-stream', Metadata: { sha256: stored.sha256 } }));
+        return stored;
+      }
+      if (heldBytes > 0) {
+        await flushPart();
+      }
+      verify?.(stored);
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      return stored;
+    } catch (err) {
+      if (uploadId !== undefined) {
+        await this.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId: uploadId })).catch(() => undefined);
+      }
+      source.destroy();
+      throw err;
+    }
   }
 
   async open(key: string): Promise<{ stream: Readable; size: number }> {

@@ -30,22 +30,31 @@ const templateSchema = z.object({
 
 /** Message templates of a number's WhatsApp Business Account: list, upload a media header's sample, submit for review. */
 export function registerTemplateRoutes(t: RouteTable, s: Services): void {
-  // A number the role may not submit templates for answers like a missing one.
-  const channelToSubmitFor = async (ctx: AppContext, channelId: string) => {
+  // Listing or submitting a number's templates needs that number itself to be visible too; a
+  // number the role may not use answers like a missing one.
+  const channelFor = async (ctx: AppContext, channelId: string, action: 'read' | 'create') => {
     const channel = await s.channels.get(channelId);
-    if (!channel || !authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
+    const { ability } = authOf(ctx);
+    const allowed =
+      channel &&
+      ability.can('read', asSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status })) &&
+      ability.can(action, asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }));
+    if (!channel || !allowed) {
+      await s.audit.record(actorOf(ctx), { action: 'access.denied', subjectType: 'Channel', subjectId: channelId, details: { permission: `Template:${action}`, reason: 'not_found' } });
       throw errors.notFound('Channel');
     }
     return channel;
   };
+  const channelToReadTemplatesOf = (ctx: AppContext, channelId: string) => channelFor(ctx, channelId, 'read');
+  const channelToSubmitFor = (ctx: AppContext, channelId: string) => channelFor(ctx, channelId, 'create');
 
   t.add({
     method: 'get', path: '/templates', tag: 'templates', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
     query: z.strictObject({ channelId: z.uuid() }),
     responses: { 200: { description: 'Templates, by name and language', schema: z.object({ items: z.array(templateSchema) }) } },
     handler: async (ctx, { query }) => {
-      const channel = await s.channels.get(query.channelId);
-      ctx.body = { items: channel ? (await listTemplatesOfWaba(s.db, channel.wabaId)).map(presentTemplate) : [] };
+      const channel = await channelToReadTemplatesOf(ctx, query.channelId);
+      ctx.body = { items: (await listTemplatesOfWaba(s.db, channel.wabaId)).map(presentTemplate) };
     },
   });
   t.add({

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { AppError, errors } from '../../http/errors';
+import type { AppContext } from '../../http/context';
+import { readRawBody } from '../../http/middleware/body';
 import { access, type RouteTable } from '../../http/route';
+import { InflightBudget } from '../../lib/inflight';
+import type { ChannelCredentials } from '../channels/credentials';
 import type { Services } from '../../services';
 import { matchesAnySecret } from '../../lib/constantTime';
 import { verifySignature } from '../../whatsapp/signature';
@@ -42,49 +46,81 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
       ctx.body = q['hub.challenge'] ?? '';
     },
   });
+  // Meta retries a 503 later, so past this many bytes of bodies at once the endpoint sheds load
+  // instead of holding every concurrent body in memory.
+  const inflight = new InflightBudget(s.config.webhookInflightMaxBytes);
   t.add({
     method: 'post', path: WEBHOOK_PATH, tag: 'webhooks', summary: 'Signed WhatsApp notifications (messages, statuses, templates, quality)',
-    access: access.public(), rawBodyLimit: WEBHOOK_BODY_LIMIT,
-    responses: { 200: { description: 'Stored (durable) or already known' }, 401: { description: 'Bad signature' }, 403: { description: 'Unknown number' } },
-    handler: async (ctx, { rawBody }) => {
-      const raw = rawBody!;
-      const secret = verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, await s.channels.appSecrets());
-      if (!secret) {
-        s.metrics.webhookRequests.inc({ outcome: 'bad_signature' });
-        throw new AppError(401, 'unauthenticated', 'Invalid X-Hub-Signature-256.');
+    access: access.public(), streamBody: true,
+    responses: {
+      200: { description: 'Stored (durable) or already known' }, 401: { description: 'Bad signature' }, 403: { description: 'Unknown number, or a WABA the signing app does not serve' },
+      413: { description: 'Body over 8 MB' }, 503: { description: 'Too many webhook bytes in flight: Meta retries later' },
+    },
+    handler: async (ctx) => {
+      const declared = Number(ctx.get('content-length') || NaN);
+      const release = inflight.tryReserve(Number.isFinite(declared) && declared >= 0 ? Math.min(declared, WEBHOOK_BODY_LIMIT) : WEBHOOK_BODY_LIMIT);
+      if (!release) {
+        s.metrics.webhookRequests.inc({ outcome: 'busy' });
+        ctx.set('Retry-After', '1');
+        // The body is left unread: close the connection rather than parse it as the next request.
+        ctx.set('Connection', 'close');
+        throw errors.unavailable();
       }
-      let parsed;
       try {
-        parsed = parseWebhook(JSON.parse(raw.toString('utf8')));
-      } catch (err) {
-        s.metrics.webhookRequests.inc({ outcome: 'malformed' });
-        throw errors.validation(err instanceof ParseError || err instanceof SyntaxError ? err.message : 'Not a WhatsApp webhook.');
+        await receive(ctx, await readRawBody(ctx, WEBHOOK_BODY_LIMIT));
+      } finally {
+        release();
       }
-      // Every number named in the payload must belong to the app whose secret signed it.
-      const byPhone = new Map<string, NonNullable<Awaited<ReturnType<typeof s.channels.byPhoneNumberId>>>>();
-      for (const id of parsed.phoneNumberIds) {
-        const channel = await s.channels.byPhoneNumberId(id);
-        if (!channel || channel.appSecret !== secret) {
-          s.metrics.webhookRequests.inc({ outcome: 'unknown_number' });
-          throw new AppError(403, 'forbidden', 'The payload names a number this appliance does not serve with that app.');
-        }
-        byPhone.set(id, channel);
-      }
-      const outcome = await ingestWebhook(s.db, batcher, parsed, (id) => byPhone.get(id)!, s.clock());
-      s.metrics.webhookRequests.inc({ outcome: 'accepted' });
-      s.metrics.webhookEvents.inc({ kind: 'message' }, outcome.stored);
-      s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);
-      s.metrics.webhookEvents.inc({ kind: 'status' }, outcome.statuses);
-      s.metrics.webhookEvents.inc({ kind: 'parked_status' }, outcome.parked);
-      s.publish(outcome.notices);
-      for (const wabaId of new Set(outcome.templateWabas)) {
-        s.onTemplatesChanged(wabaId);
-      }
-      if (outcome.pendingMedia.length > 0) {
-        s.onMediaPending(outcome.pendingMedia);
-      }
-      ctx.status = 200;
-      ctx.body = { ok: true };
     },
   });
+
+  async function receive(ctx: AppContext, raw: Buffer): Promise<void> {
+    const secret = verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, await s.channels.appSecrets());
+    if (!secret) {
+      s.metrics.webhookRequests.inc({ outcome: 'bad_signature' });
+      throw new AppError(401, 'unauthenticated', 'Invalid X-Hub-Signature-256.');
+    }
+    let parsed;
+    try {
+      parsed = parseWebhook(JSON.parse(raw.toString('utf8')));
+    } catch (err) {
+      s.metrics.webhookRequests.inc({ outcome: 'malformed' });
+      throw errors.validation(err instanceof ParseError || err instanceof SyntaxError ? err.message : 'Not a WhatsApp webhook.');
+    }
+    const signedBy = (await s.channels.all()).filter((c) => c.appSecret === secret);
+    const refuse = () => {
+      s.metrics.webhookRequests.inc({ outcome: 'unknown_number' });
+      return new AppError(403, 'forbidden', 'The payload names a number or WABA this appliance does not serve with that app.');
+    };
+    // Every number named in the payload must belong to the app whose secret signed it.
+    const byPhone = new Map<string, ChannelCredentials>();
+    for (const id of parsed.phoneNumberIds) {
+      const channel = signedBy.find((c) => c.phoneNumberId === id);
+      if (!channel) {
+        throw refuse();
+      }
+      byPhone.set(id, channel);
+    }
+    // So must every WABA whose templates or quality it changes: app A's secret cannot touch WABA B.
+    for (const event of parsed.events) {
+      if ((event.kind === 'template_status' || event.kind === 'quality') && !signedBy.some((c) => c.wabaId === event.wabaId)) {
+        throw refuse();
+      }
+    }
+    const outcome = await ingestWebhook(s.db, batcher, parsed, (id) => byPhone.get(id)!, signedBy.map((c) => c.id), s.clock());
+    s.metrics.webhookRequests.inc({ outcome: 'accepted' });
+    s.metrics.webhookEvents.inc({ kind: 'message' }, outcome.stored);
+    s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);
+    s.metrics.webhookEvents.inc({ kind: 'status' }, outcome.statuses);
+    s.metrics.webhookEvents.inc({ kind: 'parked_status' }, outcome.parked);
+    s.publish(outcome.notices);
+    for (const wabaId of new Set(outcome.templateWabas)) {
+      s.onTemplatesChanged(wabaId);
+    }
+    if (outcome.pendingMedia.length > 0) {
+      s.onMediaPending(outcome.pendingMedia);
+    }
+    ctx.status = 200;
+    ctx.body = { ok: true };
+  }
 }
