@@ -42,7 +42,7 @@ export function createCore(opts: SandboxOptions): Core {
     }
     ids.add(n.phoneNumberId);
   }
-  const state = new SandboxState(opts.numbers);
+  const state = new SandboxState(opts.numbers, opts.rateClock);
   const scheduler = new Scheduler();
   const reorder = opts.reorder === true ? 0.25 : typeof opts.reorder === 'number' ? Math.min(1, Math.max(0, opts.reorder)) : 0;
   const resolved: ResolvedOptions = {

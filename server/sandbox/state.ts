@@ -48,7 +48,10 @@ export class SandboxState {
   readonly byWamid = new Map<string, { conv: ConversationState; record: MessageRecord }>();
   readonly counters: SandboxStats = emptyStats();
 
-  constructor(numbers: SandboxNumber[]) {
+  constructor(
+    numbers: SandboxNumber[],
+    private readonly rateClock: () => number = Date.now,
+  ) {
     for (const cfg of numbers) {
       const mps = clampMps(cfg.throughputMps ?? DEFAULT_MPS);
       this.numbers.set(cfg.phoneNumberId, {
@@ -57,7 +60,7 @@ export class SandboxState {
         qualityRating: 'GREEN',
         messagingLimitTier: 'TIER_1K',
         throughputMps: mps,
-        bucket: throughputBucket(mps),
+        bucket: throughputBucket(mps, rateClock),
       });
     }
   }
@@ -72,7 +75,7 @@ export class SandboxState {
     const key = `${phoneNumberId}:${waId}`;
     let conv = this.conversations.get(key);
     if (!conv) {
-      conv = { phoneNumberId, waId, profileName: profileName ?? waId, messages: [], pair: pairBucket(), billing: new Map() };
+      conv = { phoneNumberId, waId, profileName: profileName ?? waId, messages: [], pair: pairBucket(this.rateClock), billing: new Map() };
       this.conversations.set(key, conv);
     } else if (profileName) {
       conv.profileName = profileName;

@@ -60,6 +60,8 @@ export type SandboxOptions = {
   defaultGraphVersion?: string;
   /** Templates present from the start; every WABA also gets an APPROVED `hello_world` (en_US). */
   templates?: SandboxSeedTemplate[];
+  /** The clock of the rate limits (default Date.now): tests hold it still to count a burst exactly. */
+  rateClock?: () => number;
   log?: Logger;
 };
 
