@@ -17,6 +17,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  DATABASE_OWNER_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATABASE_POOL_MAX: positiveInt(20),
   SWITCHBOARD_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
   SWITCHBOARD_MASTER_KEY: z
@@ -74,6 +78,8 @@ export type Config = Readonly<{
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** The schema owner's URL, used only for migrations; undefined: DATABASE_URL migrates too. */
+  databaseOwnerUrl: string | undefined;
   databasePoolMax: number;
   role: 'web' | 'worker' | 'all';
   masterKey: Buffer | undefined;
@@ -112,6 +118,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (relevant.DATABASE_URL && !relevant.SWITCHBOARD_MASTER_KEY) {
     problems.push('SWITCHBOARD_MASTER_KEY: required when DATABASE_URL is set (32 random bytes, base64)');
   }
+  if (relevant.DATABASE_OWNER_URL && !relevant.DATABASE_URL) {
+    problems.push('DATABASE_OWNER_URL: only used with DATABASE_URL (the embedded database sets up both roles itself)');
+  }
   problems.push(...mediaProblems(relevant));
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems);
@@ -122,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     role: e.SWITCHBOARD_ROLE,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? Buffer.from(e.SWITCHBOARD_MASTER_KEY, 'base64') : undefined,

@@ -4,7 +4,9 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded';
 import { createDb, type Db } from './db/knex';
 import { PgListener } from './db/listener';
-import { migrateLatest, pendingMigrations } from './db/migrate';
+import { pendingMigrations } from './db/migrate';
+import { currentRole, ensureEmbeddedRoles, warnIfRuntimeCanRewriteAudit } from './db/roles';
+import { setUpDatabase } from './setup';
 import { createApp, type BuiltApp, type Readiness } from './http/app';
 import { systemActor } from './http/context';
 import { startWorker, type Worker } from './jobs/worker';
@@ -110,10 +112,12 @@ async function createMediaStore(config: Config): Promise<MediaStore> {
 export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Runtime> {
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = config.databaseUrl;
+  let ownerUrl = config.databaseOwnerUrl ?? config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(config.dataDir, log);
     await ensureDatabase(embedded, EMBEDDED_DATABASE);
-    databaseUrl = embedded.url(EMBEDDED_DATABASE);
+    // Migrations run as the schema's owner; the application as a role that cannot rewrite the audit.
+    ({ ownerUrl, runtimeUrl: databaseUrl } = await ensureEmbeddedRoles(embedded.url('postgres'), EMBEDDED_DATABASE, config.dataDir));
   }
   const masterKey = config.masterKey ?? (await loadOrCreateLocalMasterKey(config.dataDir));
   const db = createDb(databaseUrl, config.databasePoolMax);
@@ -136,11 +140,12 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   };
 
   if (config.migrateOnBoot) {
-    const applied = await migrateLatest(db);
+    const applied = await setUpDatabase(ownerUrl ?? databaseUrl, (await currentRole(db)).name, log);
     if (applied.length > 0) {
       log.info({ applied }, 'migrations applied');
     }
   }
+  await warnIfRuntimeCanRewriteAudit(db, log);
   // Every booting process converges the built-in roles and, on an empty database, creates the
   // first admin (both under advisory locks), so a Helm install without boot migrations gets one too.
   await seedBuiltinRoles(services, systemActor);

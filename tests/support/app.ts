@@ -8,14 +8,19 @@ import { hashPassword } from '../../server/modules/identity/passwords';
 import { insertUser, setMemberships } from '../../server/modules/identity/userRepo';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { ApiClient } from './client';
-import { createTestDatabase } from './db';
+import { asOwner, asSuperuser, createTestDatabase } from './db';
 
 export const TEST_PASSWORD = 'correct-Horse-battery-9';
 
 export type TestApp = {
   runtime: Runtime;
   url: string;
+  /** The runtime role's URL (what the app connects with). */
   databaseUrl: string;
+  /** The owner role's URL (migrations). */
+  ownerUrl: string;
+  /** A superuser's URL, for tests that tamper behind the application's back. */
+  superuserUrl: string;
   admin: { email: string; password: string };
   client: () => ApiClient;
   /** A client signed in as a fresh user holding the given built-in or custom role keys. */
@@ -27,7 +32,8 @@ export type TestApp = {
 
 /**
  * Starts the real application (web role by default) on an ephemeral port, against a fresh
- * database cloned from the migrated template.
+ * database cloned from the migrated template. As in production, it migrates as the owner
+ * role and runs as the runtime role.
  */
 export async function startTestApp(overrides: Partial<Record<string, string>> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -36,6 +42,8 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
+    // The owner of whichever database the app is pointed at (an override may name another).
+    DATABASE_OWNER_URL: asOwner(overrides.DATABASE_URL ?? database.url),
     DATABASE_POOL_MAX: '10',
     SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
     SWITCHBOARD_ROLE: 'web',
@@ -93,7 +101,9 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
   return {
     runtime,
     url,
-    databaseUrl: database.url,
+    databaseUrl: config.databaseUrl!,
+    ownerUrl: config.databaseOwnerUrl!,
+    superuserUrl: asSuperuser(config.databaseUrl!),
     admin: bootstrap,
     client: () => new ApiClient(url),
     userWithRoles,
