@@ -13,6 +13,7 @@ import { startWorker, type Worker } from './jobs/worker';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics } from './lib/metrics';
 import { loadOrCreateLocalMasterKey } from './lib/secrets';
+import { loadOrCreateApplianceKey } from './modules/audit/applianceKey';
 import { AuditLog } from './modules/audit/auditLog';
 import { seedBuiltinRoles } from './modules/authz/roleCommands';
 import { bootstrapAdmin } from './modules/identity/bootstrap';
@@ -96,7 +97,7 @@ function readinessCheck(db: Db): Readiness {
 }
 
 /** The configured media store. The AWS SDK (~0.5 s and 20 MB to load) is loaded only when it is used. */
-async function createMediaStore(config: Config): Promise<MediaStore> {
+export async function createMediaStore(config: Config): Promise<MediaStore> {
   if (config.media.store === 's3') {
     const { S3MediaStore } = await import('./modules/media/s3Store.js');
     return new S3MediaStore(config.media.s3);
@@ -150,6 +151,8 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   // first admin (both under advisory locks), so a Helm install without boot migrations gets one too.
   await seedBuiltinRoles(services, systemActor);
   const bootstrap = await bootstrapAdmin(services);
+  // The key that signs audit anchors is made on first start, sealed under the master key.
+  await loadOrCreateApplianceKey(db, masterKey);
 
   const runsWorker = config.role !== 'web';
   const runsWeb = config.role !== 'worker';

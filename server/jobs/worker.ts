@@ -1,11 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import PgBoss from 'pg-boss';
 import type { Services } from '../services';
+import { auditAnchor } from './auditAnchor';
 import { sessionsPurge } from './sessionsPurge';
 import type { JobDefinition } from './types';
 
 /** Every job; the owner creates their queues with the migrations (server/jobs/install.ts). */
-export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge];
+export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, auditAnchor];
 export const PGBOSS_SCHEMA = 'pgboss';
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config';
 import { systemActor } from '../../server/http/context';
 import { createLogger } from '../../server/lib/logger';
 import { newId } from '../../server/lib/ids';
+import { projectRoot } from '../../server/lib/paths';
 import { findRoleByKey } from '../../server/modules/authz/roleRepo';
 import { hashPassword } from '../../server/modules/identity/passwords';
 import { insertUser, setMemberships } from '../../server/modules/identity/userRepo';
@@ -37,13 +40,17 @@ export type TestApp = {
  */
 export async function startTestApp(overrides: Partial<Record<string, string>> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const databaseUrl = overrides.DATABASE_URL ?? database.url;
+  // One data dir (media, audit anchors) per database, as pods of one install share one volume.
+  const dataDir = path.join(projectRoot, '.data', 'test-apps', new URL(databaseUrl).pathname.slice(1));
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     // The owner of whichever database the app is pointed at (an override may name another).
-    DATABASE_OWNER_URL: asOwner(overrides.DATABASE_URL ?? database.url),
+    DATABASE_OWNER_URL: asOwner(databaseUrl),
+    SWITCHBOARD_DATA_DIR: dataDir,
     DATABASE_POOL_MAX: '10',
     SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
     SWITCHBOARD_ROLE: 'web',
@@ -111,6 +118,9 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     stop: async () => {
       await runtime.stop();
       await database.drop();
+      if (!overrides.DATABASE_URL) {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
