@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import { AppError, errors, RowDenied } from '../../http/errors';
 import { readMultipartFile, type MultipartUpload } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
@@ -67,7 +67,8 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       if (conversationId) {
         await loadConversation(s, ctx, conversationId);
       } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
-        throw errors.notFound('Media');
+        // Someone else's upload, not yet sent in a conversation.
+        throw new RowDenied('Media', 'read', media.id);
       }
       if (media.state !== 'stored' || !media.storage_key) {
         throw new AppError(409, 'conflict', media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');

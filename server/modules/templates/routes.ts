@@ -1,7 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
 import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
-import { errors } from '../../http/errors';
+import { errors, RowDenied } from '../../http/errors';
 import { readMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
@@ -33,8 +33,11 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
   // A number the role may not submit templates for answers like a missing one.
   const channelToSubmitFor = async (ctx: AppContext, channelId: string) => {
     const channel = await s.channels.get(channelId);
-    if (!channel || !authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
+    if (!channel) {
       throw errors.notFound('Channel');
+    }
+    if (!authOf(ctx).ability.can('create', asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }))) {
+      throw new RowDenied('Template', 'create', channel.id);
     }
     return channel;
   };
