@@ -15,6 +15,9 @@ import { asOwner, asSuperuser, createTestDatabase } from './db';
 
 export const TEST_PASSWORD = 'correct-Horse-battery-9';
 
+// Processes of one install share one master key: a second app on the same database gets the first's.
+const masterKeys = new Map<string, string>();
+
 export type TestApp = {
   runtime: Runtime;
   url: string;
@@ -42,7 +45,10 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
   const database = await createTestDatabase();
   const databaseUrl = overrides.DATABASE_URL ?? database.url;
   // One data dir (media, audit anchors) per database, as pods of one install share one volume.
-  const dataDir = path.join(projectRoot, '.data', 'test-apps', new URL(databaseUrl).pathname.slice(1));
+  const databaseName = new URL(databaseUrl).pathname.slice(1);
+  const dataDir = path.join(projectRoot, '.data', 'test-apps', databaseName);
+  const masterKey = masterKeys.get(databaseName) ?? randomBytes(32).toString('base64');
+  masterKeys.set(databaseName, masterKey);
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -52,7 +58,7 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     DATABASE_OWNER_URL: asOwner(databaseUrl),
     SWITCHBOARD_DATA_DIR: dataDir,
     DATABASE_POOL_MAX: '10',
-    SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
+    SWITCHBOARD_MASTER_KEY: masterKey,
     SWITCHBOARD_ROLE: 'web',
     SWITCHBOARD_SANDBOX: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -36,7 +36,13 @@ export async function loadOrCreateApplianceKey(db: Db, masterKey: Buffer): Promi
   if (!row) {
     throw new Error('the appliance key could not be stored');
   }
-  const privateKey = await openpgp.readPrivateKey({ armoredKey: decryptSecret(masterKey, row.private_key_sealed, SEAL_AAD) });
+  let armored: string;
+  try {
+    armored = decryptSecret(masterKey, row.private_key_sealed, SEAL_AAD);
+  } catch {
+    throw new Error('SWITCHBOARD_MASTER_KEY does not open the appliance key: it is not the master key this database was set up with');
+  }
+  const privateKey = await openpgp.readPrivateKey({ armoredKey: armored });
   if (privateKey.getFingerprint().toUpperCase() !== row.fingerprint) {
     throw new Error('the sealed appliance key does not match its public key');
   }
