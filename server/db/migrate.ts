@@ -19,7 +19,9 @@ export async function migrateLatest(db: Db, then?: () => Promise<void>): Promise
   const conn = await db.client.acquireConnection();
   try {
     await db.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK_ID]).connection(conn);
-    const [, applied] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+    // Nothing pending: leave knex's lock table alone (a runtime role may only read it).
+    const pending = await pendingMigrations(db);
+    const [, applied] = pending.length === 0 ? [0, []] : ((await db.migrate.latest(migratorConfig)) as [number, string[]]);
     await then?.();
     return applied;
   } finally {
