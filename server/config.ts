@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { projectRoot } from './lib/paths';
 
@@ -41,6 +42,7 @@ const envSchema = z.object({
   BODY_LIMIT_KB: positiveInt(256),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  AUDIT_ANCHOR_CRON: z.string().refine((v) => validCron(v), 'must be a cron expression such as "0 * * * *"').default('0 * * * *'),
   MEDIA_STORE: z.enum(['directory', 's3']).default('directory'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   S3_REGION: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a region name such as us-east-1').default('us-east-1'),
@@ -99,6 +101,8 @@ export type Config = Readonly<{
   trustProxy: boolean;
   shutdownTimeoutMs: number;
   media: MediaSettings;
+  /** When the audit chain's head is signed into an anchor (node-cron expression; hourly by default). */
+  auditAnchorCron: string;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auditAnchorCron: e.AUDIT_ANCHOR_CRON,
     media: e.MEDIA_STORE === 's3' && e.S3_BUCKET ? { store: 's3', s3: s3Settings({ ...e, S3_BUCKET: e.S3_BUCKET }) } : { store: 'directory' },
   };
 }

@@ -35,7 +35,7 @@ export async function startWorker(s: Services, databaseUrl: string): Promise<Wor
     });
     if (job.cron) {
       tasks.push(
-        cron.schedule(job.cron, () => {
+        cron.schedule(typeof job.cron === 'function' ? job.cron(s.config) : job.cron, () => {
           const slot = new Date();
           slot.setSeconds(0, 0);
           boss

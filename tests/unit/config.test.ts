@@ -97,6 +97,12 @@ describe('loadConfig', () => {
       expect(linesNaming(malformed.problems, 'DATABASE_OWNER_URL')).to.have.length(1);
     });
 
+    it('anchors the audit chain hourly by default, and refuses an AUDIT_ANCHOR_CRON that is not a cron expression', () => {
+      expect(loadConfig({}).auditAnchorCron).to.equal('0 * * * *');
+      expect(loadConfig({ AUDIT_ANCHOR_CRON: '*/10 * * * *' }).auditAnchorCron).to.equal('*/10 * * * *');
+      expect(linesNaming(configErrorFor({ AUDIT_ANCHOR_CRON: 'every hour' }).problems, 'AUDIT_ANCHOR_CRON')).to.have.length(1);
+    });
+
     it('refuses a master key that is not 32 bytes', () => {
       for (const key of ['short', randomBytes(16).toString('base64'), randomBytes(64).toString('base64')]) {
         const { problems } = configErrorFor({ SWITCHBOARD_MASTER_KEY: key });

@@ -144,6 +144,8 @@ overrides the chart's variables of the same name.
   value: {{ .Values.config.sandbox | quote }}
 - name: SWITCHBOARD_BOOTSTRAP_ADMIN_EMAIL
   value: {{ .Values.config.bootstrapAdminEmail | quote }}
+- name: AUDIT_ANCHOR_CRON
+  value: {{ .Values.config.auditAnchorCron | quote }}
 {{- /* The migration Job migrates before pods start; without it, pods migrate at boot. */}}
 - name: SWITCHBOARD_MIGRATE_ON_BOOT
   value: {{ (not .Values.migrations.enabled) | quote }}
