@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import * as openpgp from 'openpgp';
 import { auditAnchor } from '../../server/jobs/auditAnchor';
 import { JOBS } from '../../server/jobs/worker';
 import { projectRoot } from '../../server/lib/paths';
@@ -150,5 +151,21 @@ describe('audit anchors: a re-hashed history', () => {
     const cli = await cliVerify(app);
     expect(cli.code).to.equal(2);
     expect(cli.stderr).to.contain('(history_rewritten)');
+  });
+
+  it('refuses an anchor replaced by one signed with another key (someone covering their tracks)', async () => {
+    const admin = await app.adminClient();
+    const file = path.join(app.runtime.services.config.dataDir, 'media', 'audit-anchors', 'latest.json.asc');
+    const head = await app.runtime.services.db('audit_events').select('seq', 'hash').orderBy('seq', 'desc').first();
+    const genuine = await readFile(file, 'utf8');
+    const statement = JSON.parse((await openpgp.readCleartextMessage({ cleartextMessage: genuine })).getText());
+    const { privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Intruder' }], format: 'object' });
+    const forged = await openpgp.sign({
+      message: await openpgp.createCleartextMessage({ text: JSON.stringify({ ...statement, seq: head.seq, hash: head.hash }) }),
+      signingKeys: privateKey,
+    });
+    await writeFile(file, forged);
+    const res = await admin.get('/api/v1/audit/verify');
+    expect(res.body).to.deep.include({ ok: false, reason: 'anchor_invalid', anchor: null });
   });
 });
