@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { projectRoot } from './lib/paths';
 
@@ -22,6 +23,10 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_OWNER_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
@@ -51,6 +56,7 @@ const envSchema = z.object({
   TRUST_PROXY: proxyHops.default(0),
   TEMPORARY_PASSWORD_HOURS: positiveInt(24),
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+  AUDIT_ANCHOR_CRON: z.string().refine((v) => validCron(v), 'must be a cron expression such as "0 * * * *"').default('0 * * * *'),
   MEDIA_STORE: z.enum(['directory', 's3']).default('directory'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   S3_REGION: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a region name such as us-east-1').default('us-east-1'),
@@ -91,6 +97,8 @@ export type Config = Readonly<{
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** The schema owner's URL, used only for migrations; undefined: DATABASE_URL migrates too. */
+  databaseOwnerUrl: string | undefined;
   databasePoolMax: number;
   role: 'web' | 'worker' | 'all';
   masterKey: Buffer | undefined;
@@ -121,6 +129,8 @@ export type Config = Readonly<{
   mediaAllowedHosts: string[];
   /** Bytes of webhook bodies being read or processed at once; more answers 503 so Meta retries later. */
   webhookInflightMaxBytes: number;
+  /** When the audit chain's head is signed into an anchor (node-cron expression; hourly by default). */
+  auditAnchorCron: string;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -140,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (relevant.DATABASE_URL && !relevant.SWITCHBOARD_MASTER_KEY) {
     problems.push('SWITCHBOARD_MASTER_KEY: required when DATABASE_URL is set (32 random bytes, base64)');
   }
+  if (relevant.DATABASE_OWNER_URL && !relevant.DATABASE_URL) {
+    problems.push('DATABASE_OWNER_URL: only used with DATABASE_URL (the embedded database sets up both roles itself)');
+  }
   problems.push(...mediaProblems(relevant));
   const graphOrigins = originList(relevant.GRAPH_ALLOWED_HOSTS ?? '');
   problems.push(...graphOrigins.problems.map((p) => `GRAPH_ALLOWED_HOSTS: ${p}`));
@@ -154,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     role: e.SWITCHBOARD_ROLE,
     masterKey: e.SWITCHBOARD_MASTER_KEY ? Buffer.from(e.SWITCHBOARD_MASTER_KEY, 'base64') : undefined,
@@ -174,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY,
     temporaryPasswordMs: e.TEMPORARY_PASSWORD_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    auditAnchorCron: e.AUDIT_ANCHOR_CRON,
     media: e.MEDIA_STORE === 's3' && e.S3_BUCKET ? { store: 's3', s3: s3Settings({ ...e, S3_BUCKET: e.S3_BUCKET }) } : { store: 'directory' },
     graphAllowedOrigins: graphOrigins.values,
     mediaAllowedHosts: mediaHosts.values,

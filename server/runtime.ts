@@ -4,7 +4,9 @@ import type { Config } from './config';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded';
 import { createDb, type Db } from './db/knex';
 import { PgListener } from './db/listener';
-import { migrateLatest, pendingMigrations } from './db/migrate';
+import { pendingMigrations } from './db/migrate';
+import { currentRole, ensureEmbeddedRoles, warnIfRuntimeCanRewriteAudit } from './db/roles';
+import { setUpDatabase } from './setup';
 import { createApp, type BuiltApp, type Readiness } from './http/app';
 import { systemActor } from './http/context';
 import { startWorker, type Worker } from './jobs/worker';
@@ -12,6 +14,7 @@ import { createLogger, type Logger } from './lib/logger';
 import { systemClock, type Clock } from './lib/clock';
 import { createMetrics } from './lib/metrics';
 import { loadOrCreateLocalMasterKey } from './lib/secrets';
+import { loadOrCreateApplianceKey } from './modules/audit/applianceKey';
 import { AuditLog } from './modules/audit/auditLog';
 import { seedBuiltinRoles } from './modules/authz/roleCommands';
 import { bootstrapAdmin } from './modules/identity/bootstrap';
@@ -98,7 +101,7 @@ function readinessCheck(db: Db): Readiness {
 }
 
 /** The configured media store. The AWS SDK (~0.5 s and 20 MB to load) is loaded only when it is used. */
-async function createMediaStore(config: Config): Promise<MediaStore> {
+export async function createMediaStore(config: Config): Promise<MediaStore> {
   if (config.media.store === 's3') {
     const { S3MediaStore } = await import('./modules/media/s3Store.js');
     return new S3MediaStore(config.media.s3);
@@ -114,10 +117,12 @@ async function createMediaStore(config: Config): Promise<MediaStore> {
 export async function startRuntime(config: Config, log: Logger = createLogger(config.logLevel), options: { clock?: Clock } = {}): Promise<Runtime> {
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = config.databaseUrl;
+  let ownerUrl = config.databaseOwnerUrl ?? config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(config.dataDir, log);
     await ensureDatabase(embedded, EMBEDDED_DATABASE);
-    databaseUrl = embedded.url(EMBEDDED_DATABASE);
+    // Migrations run as the schema's owner; the application as a role that cannot rewrite the audit.
+    ({ ownerUrl, runtimeUrl: databaseUrl } = await ensureEmbeddedRoles(embedded.url('postgres'), EMBEDDED_DATABASE, config.dataDir));
   }
   const masterKey = config.masterKey ?? (await loadOrCreateLocalMasterKey(config.dataDir));
   const db = createDb(databaseUrl, config.databasePoolMax);
@@ -141,15 +146,18 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   };
 
   if (config.migrateOnBoot) {
-    const applied = await migrateLatest(db);
+    const applied = await setUpDatabase(ownerUrl ?? databaseUrl, (await currentRole(db)).name, log);
     if (applied.length > 0) {
       log.info({ applied }, 'migrations applied');
     }
   }
+  await warnIfRuntimeCanRewriteAudit(db, log);
   // Every booting process converges the built-in roles and, on an empty database, creates the
   // first admin (both under advisory locks), so a Helm install without boot migrations gets one too.
   await seedBuiltinRoles(services, systemActor);
   const bootstrap = await bootstrapAdmin(services);
+  // The key that signs audit anchors is made on first start, sealed under the master key.
+  await loadOrCreateApplianceKey(db, masterKey);
 
   const runsWorker = config.role !== 'web';
   const runsWeb = config.role !== 'worker';

@@ -17,6 +17,7 @@ export type UiAction =
   | 'enable'
   | 'resetPassword'
   | 'verify'
+  | 'anchor'
   | 'test'
   | 'assign'
   | 'transfer'

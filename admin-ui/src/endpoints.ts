@@ -1,6 +1,7 @@
 /** Typed calls to the Switchboard API, one function per endpoint the admin UI uses. */
 import { api, queryString } from './api';
 import type {
+  AuditAnchor,
   AuditEvent,
   AuditVerifyResult,
   CatalogueAction,
@@ -142,6 +143,10 @@ export const auditApi = {
       `/audit/events${queryString({ ...query, limit: PAGE_SIZE })}`,
     ),
   verify: () => api.get<AuditVerifyResult>('/audit/verify'),
+  anchor: () => api.post<AuditAnchor & { key: string }>('/audit/anchors'),
+  /** Plain links (attachments): the browser downloads them with the session cookie. */
+  latestAnchorUrl: '/api/v1/audit/anchors/latest',
+  publicKeyUrl: '/api/v1/audit/public-key',
 };
 
 export interface ChannelInput {

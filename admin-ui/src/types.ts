@@ -87,11 +87,21 @@ export interface AuditEvent {
   hash: string;
 }
 
+/** A signed statement of the audit chain's head, kept outside the database. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+  at: string;
+  fingerprint: string;
+}
+
 export interface AuditVerifyResult {
   ok: boolean;
   checked: number;
   firstBrokenSeq: number | null;
   reason: string | null;
+  /** The latest anchor the chain was held against; null before the first one. */
+  anchor: AuditAnchor | null;
 }
 
 export interface Page<T> {

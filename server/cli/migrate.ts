@@ -1,16 +1,19 @@
 import { ConfigError, loadConfig } from '../config';
 import { createDb } from '../db/knex';
-import { migrateLatest } from '../db/migrate';
+import { currentRole } from '../db/roles';
 import { systemActor } from '../http/context';
 import { createLogger } from '../lib/logger';
 import { AuditLog } from '../modules/audit/auditLog';
 import { seedBuiltinRoles } from '../modules/authz/roleCommands';
 import { SessionStore } from '../modules/identity/sessions';
 import { startRuntime } from '../runtime';
+import { setUpDatabase } from '../setup';
 
 /**
- * `npm run migrate`: applies pending migrations (under the advisory lock) and converges the
- * built-in roles, then exits. With DATABASE_URL unset it migrates the embedded database.
+ * `npm run migrate`: applies pending migrations (under the advisory lock) as the owner role
+ * (DATABASE_OWNER_URL, else DATABASE_URL), installs pg-boss's queues, grants the runtime role
+ * (DATABASE_URL's) what it needs, and converges the built-in roles, then exits. With
+ * DATABASE_URL unset it sets up the embedded database.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
   }
   const db = createDb(config.databaseUrl, 2);
   try {
-    const applied = await migrateLatest(db);
+    const applied = await setUpDatabase(config.databaseOwnerUrl ?? config.databaseUrl, (await currentRole(db)).name, log);
     log.info({ applied }, applied.length ? 'migrations applied' : 'database already current');
     const audit = new AuditLog(db, log);
     const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });

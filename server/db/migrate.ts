@@ -12,13 +12,17 @@ const migratorConfig = {
 
 /**
  * Runs pending migrations. Concurrent boots queue on a session advisory lock, so
- * exactly one process migrates and the others find nothing left to do.
+ * exactly one process migrates and the others find nothing left to do. `then` runs
+ * under the same lock (the owner's follow-up: pg-boss's schema, the runtime's grants).
  */
-export async function migrateLatest(db: Db): Promise<string[]> {
+export async function migrateLatest(db: Db, then?: () => Promise<void>): Promise<string[]> {
   const conn = await db.client.acquireConnection();
   try {
     await db.raw('SELECT pg_advisory_lock(?)', [MIGRATION_LOCK_ID]).connection(conn);
-    const [, applied] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+    // Nothing pending: leave knex's lock table alone (a runtime role may only read it).
+    const pending = await pendingMigrations(db);
+    const [, applied] = pending.length === 0 ? [0, []] : ((await db.migrate.latest(migratorConfig)) as [number, string[]]);
+    await then?.();
     return applied;
   } finally {
     await db.raw('SELECT pg_advisory_unlock(?)', [MIGRATION_LOCK_ID]).connection(conn).catch(() => undefined);

@@ -46,6 +46,21 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A row that exists but that the user may not see or act on. It answers exactly like a
+ * missing row (404, no details) so ids cannot be probed, but the request pipeline records
+ * the refusal in the audit log (middleware/auth.ts).
+ */
+export class RowDenied extends AppError {
+  constructor(
+    readonly subjectType: string,
+    readonly action: string,
+    readonly subjectId: string | null,
+  ) {
+    super(404, 'not_found', `${subjectType} not found.`);
+  }
+}
+
 type Details = Record<string, unknown>;
 
 export const errors = {

@@ -1,11 +1,14 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import PgBoss from 'pg-boss';
 import type { Services } from '../services';
+import { auditAnchor } from './auditAnchor';
 import { messagePartitions } from './messagePartitions';
 import { sessionsPurge } from './sessionsPurge';
 import type { JobDefinition } from './types';
 
-const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions];
+/** Every job; the owner creates their queues with the migrations (server/jobs/install.ts). */
+export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor];
+export const PGBOSS_SCHEMA = 'pgboss';
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };
 
@@ -14,12 +17,18 @@ export type Worker = { boss: PgBoss; stop: () => Promise<void> };
  * schedules whose ticks are de-duplicated across replicas by a singleton key per time slot.
  */
 export async function startWorker(s: Services, databaseUrl: string): Promise<Worker> {
-  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', application_name: 'switchboard-worker', max: 5 });
+  // The runtime role may not create tables: pg-boss's schema and queues are the owner's (setup.ts).
+  // Schedules come from node-cron below, so pg-boss's own scheduler stays off.
+  const boss = new PgBoss({
+    connectionString: databaseUrl, schema: PGBOSS_SCHEMA, application_name: 'switchboard-worker', max: 5, migrate: false, schedule: false,
+  });
   boss.on('error', (err) => s.log.error({ err: err.message }, 'pg-boss error'));
   await boss.start();
   const tasks: ScheduledTask[] = [];
   for (const job of JOBS) {
-    await boss.createQueue(job.name, { name: job.name, ...job.options });
+    if (!(await boss.getQueue(job.name))) {
+      throw new Error(`pg-boss queue ${job.name} is missing: run the migrations as the owner role (npm run migrate)`);
+    }
     await boss.work<Record<string, never>>(job.name, async (batch) => {
       for (const j of batch) {
         await job.perform(s, j.data);
@@ -27,7 +36,7 @@ export async function startWorker(s: Services, databaseUrl: string): Promise<Wor
     });
     if (job.cron) {
       tasks.push(
-        cron.schedule(job.cron, () => {
+        cron.schedule(typeof job.cron === 'function' ? job.cron(s.config) : job.cron, () => {
           const slot = new Date();
           slot.setSeconds(0, 0);
           boss

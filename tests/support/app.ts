@@ -1,23 +1,34 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config';
 import type { Clock } from '../../server/lib/clock';
 import { systemActor } from '../../server/http/context';
 import { createLogger, type Logger } from '../../server/lib/logger';
 import { newId } from '../../server/lib/ids';
+import { projectRoot } from '../../server/lib/paths';
 import { findRoleByKey } from '../../server/modules/authz/roleRepo';
 import { hashPassword } from '../../server/modules/identity/passwords';
 import { insertUser, setMemberships } from '../../server/modules/identity/userRepo';
 import { startRuntime, type Runtime } from '../../server/runtime';
 import { ApiClient } from './client';
 import { UNREACHABLE_GRAPH_ORIGIN } from './constants';
-import { createTestDatabase } from './db';
+import { asOwner, asSuperuser, createTestDatabase } from './db';
 
 export const TEST_PASSWORD = 'correct-Horse-battery-9';
+
+// Processes of one install share one master key: a second app on the same database gets the first's.
+const masterKeys = new Map<string, string>();
 
 export type TestApp = {
   runtime: Runtime;
   url: string;
+  /** The runtime role's URL (what the app connects with). */
   databaseUrl: string;
+  /** The owner role's URL (migrations). */
+  ownerUrl: string;
+  /** A superuser's URL, for tests that tamper behind the application's back. */
+  superuserUrl: string;
   admin: { email: string; password: string };
   client: () => ApiClient;
   /** A client signed in as a fresh user holding the given built-in or custom role keys. */
@@ -29,18 +40,28 @@ export type TestApp = {
 
 /**
  * Starts the real application (web role by default) on an ephemeral port, against a fresh
- * database cloned from the migrated template. `options.clock` replaces the application's
- * calendar clock (received times, partition months).
+ * database cloned from the migrated template. As in production, it migrates as the owner
+ * role and runs as the runtime role. `options.clock` replaces
+ * the application's calendar clock (received times, partition months).
  */
 export async function startTestApp(overrides: Partial<Record<string, string>> = {}, options: { clock?: Clock; log?: Logger } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const databaseUrl = overrides.DATABASE_URL ?? database.url;
+  // One data dir (media, audit anchors) per database, as pods of one install share one volume.
+  const databaseName = new URL(databaseUrl).pathname.slice(1);
+  const dataDir = path.join(projectRoot, '.data', 'test-apps', databaseName);
+  const masterKey = masterKeys.get(databaseName) ?? randomBytes(32).toString('base64');
+  masterKeys.set(databaseName, masterKey);
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
+    // The owner of whichever database the app is pointed at (an override may name another).
+    DATABASE_OWNER_URL: asOwner(databaseUrl),
+    SWITCHBOARD_DATA_DIR: dataDir,
     DATABASE_POOL_MAX: '10',
-    SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
+    SWITCHBOARD_MASTER_KEY: masterKey,
     SWITCHBOARD_ROLE: 'web',
     SWITCHBOARD_SANDBOX: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -98,7 +119,9 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
   return {
     runtime,
     url,
-    databaseUrl: database.url,
+    databaseUrl: config.databaseUrl!,
+    ownerUrl: config.databaseOwnerUrl!,
+    superuserUrl: asSuperuser(config.databaseUrl!),
     admin: bootstrap,
     client: () => new ApiClient(url),
     userWithRoles,
@@ -106,6 +129,9 @@ export async function startTestApp(overrides: Partial<Record<string, string>> = 
     stop: async () => {
       await runtime.stop();
       await database.drop();
+      if (!overrides.DATABASE_URL) {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -3,12 +3,14 @@
  * migrated template database that every test file clones (CREATE DATABASE ... TEMPLATE),
  * so files run in parallel workers without sharing state.
  */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../server/db/embedded';
 import { createDb } from '../../server/db/knex';
-import { migrateLatest } from '../../server/db/migrate';
+import { ensureEmbeddedRoles } from '../../server/db/roles';
 import { createLogger } from '../../server/lib/logger';
 import { projectRoot } from '../../server/lib/paths';
+import { setUpDatabase } from '../../server/setup';
 import { TEMPLATE_DB, TEST_DB_PREFIX } from './constants';
 import { ensureUiBuilt, installChromiumIfMissing } from './ui';
 
@@ -18,8 +20,9 @@ export async function mochaGlobalSetup(): Promise<void> {
   prepareBrowserTests();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn');
   let adminUrl = process.env.TEST_DATABASE_URL;
+  const dir = path.join(projectRoot, '.data', 'test');
   if (!adminUrl) {
-    embedded = await startEmbeddedPostgres(path.join(projectRoot, '.data', 'test'), log);
+    embedded = await startEmbeddedPostgres(dir, log);
     adminUrl = embedded.url('postgres');
   }
   const admin = createDb(adminUrl, 1);
@@ -35,14 +38,13 @@ export async function mochaGlobalSetup(): Promise<void> {
   } finally {
     await admin.destroy();
   }
-  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
-  const template = createDb(templateUrl, 2);
-  try {
-    await migrateLatest(template);
-  } finally {
-    await template.destroy();
-  }
+  // As in production: the owner role migrates, the application runs as the runtime role.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const { ownerUrl, runtimeUrl } = await ensureEmbeddedRoles(adminUrl, TEMPLATE_DB, dir);
+  await setUpDatabase(ownerUrl, decodeURIComponent(new URL(runtimeUrl).username), log);
   process.env.SB_TEST_ADMIN_URL = adminUrl;
+  process.env.SB_TEST_OWNER_URL = ownerUrl;
+  process.env.SB_TEST_RUNTIME_URL = runtimeUrl;
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {

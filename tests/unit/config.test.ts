@@ -89,6 +89,22 @@ describe('loadConfig', () => {
       expect(linesNaming(problems, 'DATABASE_URL')).to.have.length(1);
     });
 
+    it("takes the schema owner's URL (migrations only) beside DATABASE_URL, and refuses it alone or malformed", () => {
+      const owner = 'postgres://switchboard_owner:secret@db:5432/switchboard';
+      const config = loadConfig({ DATABASE_URL, DATABASE_OWNER_URL: owner, SWITCHBOARD_MASTER_KEY: MASTER_KEY });
+      expect(config).to.include({ databaseUrl: DATABASE_URL, databaseOwnerUrl: owner });
+      expect(loadConfig({ DATABASE_URL, SWITCHBOARD_MASTER_KEY: MASTER_KEY }).databaseOwnerUrl).to.equal(undefined);
+      expect(linesNaming(configErrorFor({ DATABASE_OWNER_URL: owner }).problems, 'DATABASE_OWNER_URL')).to.have.length(1);
+      const malformed = configErrorFor({ DATABASE_URL, DATABASE_OWNER_URL: 'mysql://u@h/d', SWITCHBOARD_MASTER_KEY: MASTER_KEY });
+      expect(linesNaming(malformed.problems, 'DATABASE_OWNER_URL')).to.have.length(1);
+    });
+
+    it('anchors the audit chain hourly by default, and refuses an AUDIT_ANCHOR_CRON that is not a cron expression', () => {
+      expect(loadConfig({}).auditAnchorCron).to.equal('0 * * * *');
+      expect(loadConfig({ AUDIT_ANCHOR_CRON: '*/10 * * * *' }).auditAnchorCron).to.equal('*/10 * * * *');
+      expect(linesNaming(configErrorFor({ AUDIT_ANCHOR_CRON: 'every hour' }).problems, 'AUDIT_ANCHOR_CRON')).to.have.length(1);
+    });
+
     it('refuses a master key that is not 32 bytes', () => {
       for (const key of ['short', randomBytes(16).toString('base64'), randomBytes(64).toString('base64')]) {
         const { problems } = configErrorFor({ SWITCHBOARD_MASTER_KEY: key });

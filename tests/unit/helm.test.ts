@@ -200,6 +200,18 @@ describe('helm chart (helm/switchboard)', () => {
       expect(validate(good), JSON.stringify(validate.errors)).to.equal(true);
     });
 
+    it("accepts the schema owner's URL (or none), and refuses one that is not a PostgreSQL URL", () => {
+      const withOwner = (url: string): Record<string, unknown> => {
+        const v = clone();
+        (v.secret as Record<string, unknown>).databaseOwnerUrl = url;
+        return v;
+      };
+      expect(validate(withOwner('postgres://switchboard_owner:pw@db:5432/switchboard')), JSON.stringify(validate.errors)).to.equal(true);
+      expect(validate(withOwner(''))).to.equal(true);
+      expect(validate(withOwner('mysql://u@h/d'))).to.equal(false);
+      expect(validate.errors?.map((e) => e.instancePath)).to.include('/secret/databaseOwnerUrl');
+    });
+
     it('accepts an S3 media store with a bucket, and refuses one without a bucket or with a climbing prefix', () => {
       const withS3 = (s3: Record<string, unknown>): Record<string, unknown> => {
         const v = clone();
@@ -321,6 +333,16 @@ describe('helm chart (helm/switchboard)', () => {
         expect(text()).to.match(/\{\{- with include "switchboard\.publicUrl" \. \}\}\s+- name: PUBLIC_URL\s+value: \{\{ \. \| quote \}\}\s+\{\{- end \}\}/);
       });
 
+      it("runs as DATABASE_URL's role, and gets the owner's URL only when it migrates at boot", () => {
+        const t = text();
+        expect(t).to.match(/name: DATABASE_URL\s+valueFrom:\s+secretKeyRef:[\s\S]*?key: \{\{ \.Values\.secret\.keys\.databaseUrl \}\}/);
+        const owner = t.indexOf('name: DATABASE_OWNER_URL');
+        expect(owner).to.be.greaterThan(-1);
+        const guard = t.lastIndexOf('{{- if not .Values.migrations.enabled }}', owner);
+        expect(guard, 'DATABASE_OWNER_URL is guarded by migrations.enabled').to.be.greaterThan(-1);
+        expect(t.indexOf('{{- end }}', guard)).to.be.greaterThan(owner);
+      });
+
       it('probes liveness on /healthz and readiness on /readyz, behind a startup probe', () => {
         const t = text();
         expect(t).to.match(/livenessProbe:\s+httpGet:\s+path: \/healthz\b/);
@@ -359,6 +381,13 @@ describe('helm chart (helm/switchboard)', () => {
       expect(hook.deletePolicy).to.equal('before-hook-creation,hook-succeeded');
       expect(job()).to.match(/command: \["node", "dist\/server\/cli\/migrate\.js"\]/);
       expect(expandIncludes(job(), helpers)).to.match(/readOnlyRootFilesystem: true/);
+    });
+
+    it("migrates with the schema owner's credentials from the Secret (optional: the runtime role's otherwise)", () => {
+      const t = expandIncludes(job(), helpers);
+      expect(t).to.match(/name: DATABASE_OWNER_URL\s+valueFrom:\s+secretKeyRef:[\s\S]{0,400}?key: \{\{ \.Values\.secret\.keys\.databaseOwnerUrl \}\}\s+optional: true/);
+      expect(t).to.match(/name: DATABASE_URL\s+valueFrom:/);
+      expect(templates.get('secret.yaml')).to.include('{{ .Values.secret.keys.databaseOwnerUrl }}: {{ .Values.secret.databaseOwnerUrl | b64enc | quote }}');
     });
 
     it('finds its Secret on first install: the Secret is a hook created before it', () => {

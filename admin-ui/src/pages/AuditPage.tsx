@@ -7,7 +7,7 @@ import { auditApi } from '../endpoints';
 import type { AuditQuery } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import type { AuditEvent, AuditVerifyResult } from '../types';
+import type { AuditAnchor, AuditEvent, AuditVerifyResult } from '../types';
 import { EmptyRow, ListStatus } from '../components/ListParts';
 
 interface FilterForm {
@@ -67,6 +67,8 @@ export function AuditPage() {
   const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
   const list = useAction();
   const verifying = useAction();
+  const anchoring = useAction();
+  const [anchored, setAnchored] = useState<AuditAnchor | null>(null);
   const latest = useRef(0);
   const { run: runList } = list;
 
@@ -118,25 +120,53 @@ export function AuditPage() {
     }
   }
 
+  async function runAnchor() {
+    setAnchored(null);
+    const result = await anchoring.run(() => auditApi.anchor());
+    if (result) {
+      setAnchored(result);
+    }
+  }
+
   return (
     <section>
       <PageTitle
         title={t('audit.title')}
         actions={
-          <Can I="verify" a="AuditEvent">
-            <button type="button" className="button-primary" onClick={() => void runVerify()} disabled={verifying.busy} data-button="audit.verify">
-              {verifying.busy ? t('audit.verifying') : t('audit.verify')}
-            </button>
-          </Can>
+          <>
+            <Can I="anchor" a="AuditEvent">
+              <button type="button" className="button-secondary" onClick={() => void runAnchor()} disabled={anchoring.busy} data-button="audit.anchor">
+                {anchoring.busy ? t('audit.anchoring') : t('audit.anchor')}
+              </button>
+            </Can>
+            <Can I="verify" a="AuditEvent">
+              <a className="button-secondary" href={auditApi.latestAnchorUrl} download data-button="audit.downloadAnchor">
+                {t('audit.downloadAnchor')}
+              </a>
+              <a className="button-secondary" href={auditApi.publicKeyUrl} download data-button="audit.downloadPublicKey">
+                {t('audit.downloadPublicKey')}
+              </a>
+              <button type="button" className="button-primary" onClick={() => void runVerify()} disabled={verifying.busy} data-button="audit.verify">
+                {verifying.busy ? t('audit.verifying') : t('audit.verify')}
+              </button>
+            </Can>
+          </>
         }
       />
+      <div id="audit-anchor-result" role="status">
+        {anchored && <p className="alert alert-success">{t('audit.anchored', { seq: anchored.seq, fingerprint: anchored.fingerprint })}</p>}
+      </div>
+      <ErrorAlert error={anchoring.error} />
       <div id="audit-verify-result" role="status" data-ok={verify ? String(verify.ok) : undefined}>
         {verify && (
           <p className={verify.ok ? 'alert alert-success' : 'alert alert-error'}>
             {verify.ok
               ? t('audit.verifyOk', { checked: verify.checked })
               : t('audit.verifyBroken', { seq: verify.firstBrokenSeq ?? '?', checked: verify.checked })}
-            {!verify.ok && verify.reason && <> {tMaybe(`audit.reason.${verify.reason}`) ?? verify.reason}</>}
+            {!verify.ok && verify.reason && <> {tMaybe(`audit.reason.${verify.reason}`) ?? verify.reason}</>}{' '}
+            {verify.anchor
+              ? t('audit.againstAnchor', { seq: verify.anchor.seq, at: formatDateTime(verify.anchor.at) })
+              : t('audit.noAnchor')}
           </p>
         )}
       </div>

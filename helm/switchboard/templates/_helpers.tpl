@@ -176,6 +176,8 @@ overrides the chart's variables of the same name.
   value: {{ .Values.config.mediaAllowedHosts | quote }}
 - name: WEBHOOK_INFLIGHT_MAX_MB
   value: {{ .Values.config.webhookInflightMaxMb | quote }}
+- name: AUDIT_ANCHOR_CRON
+  value: {{ .Values.config.auditAnchorCron | quote }}
 {{- /* The migration Job migrates before pods start; without it, pods migrate at boot. */}}
 - name: SWITCHBOARD_MIGRATE_ON_BOOT
   value: {{ (not .Values.migrations.enabled) | quote }}
@@ -192,6 +194,10 @@ overrides the chart's variables of the same name.
       name: {{ include "switchboard.secretName" . }}
       key: {{ .Values.secret.keys.masterKey }}
 {{- include "switchboard.mediaEnv" . }}
+{{- /* Pods that migrate at boot need the owner's URL; with the Job, only the Job gets it. */}}
+{{- if not .Values.migrations.enabled }}
+{{- include "switchboard.ownerEnv" . }}
+{{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -272,4 +278,17 @@ affinity:
 tolerations:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end }}
+
+{{/*
+DATABASE_OWNER_URL: the schema owner's credentials, for migrations only. Optional
+in the Secret: without it, DATABASE_URL's role migrates (and owns the schema).
+*/}}
+{{- define "switchboard.ownerEnv" }}
+- name: DATABASE_OWNER_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "switchboard.secretName" . }}
+      key: {{ .Values.secret.keys.databaseOwnerUrl }}
+      optional: true
 {{- end }}

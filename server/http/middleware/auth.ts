@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AuditLog } from '../../modules/audit/auditLog';
 import type { SessionStore } from '../../modules/identity/sessions';
 import { actorOf, type AppContext } from '../context';
-import { errors } from '../errors';
+import { errors, RowDenied } from '../errors';
 import type { AuthGate } from '../route';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -59,7 +59,20 @@ export function createAuthGate(sessions: SessionStore, audit: AuditLog): AuthGat
       if (auth.user.mustChangePassword && !allowDuringPasswordChange) {
         throw errors.passwordChangeRequired();
       }
-      await next();
+      try {
+        await next();
+      } catch (err) {
+        // A row the user may not see answers 404 like a missing one; the audit still records the refusal.
+        if (err instanceof RowDenied) {
+          await audit.record(actorOf(ctx), {
+            action: 'access.denied',
+            subjectType: err.subjectType,
+            subjectId: err.subjectId,
+            details: { permission: `${err.subjectType}:${err.action}`, row: true, method: ctx.method, path: ctx.state.routePath ?? ctx.path },
+          });
+        }
+        throw err;
+      }
     },
     require: (action, subject) => async (ctx, next) => {
       const auth = ctx.state.auth;

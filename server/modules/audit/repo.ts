@@ -49,6 +49,18 @@ export async function insertEvents(
   );
 }
 
+/** The newest event's sequence number and hash, or null for an empty chain. */
+export async function chainHead(db: Db): Promise<{ seq: number; hash: string } | null> {
+  const head = await db('audit_events').select('seq', 'hash').orderBy('seq', 'desc').first();
+  return head ? { seq: Number(head.seq), hash: head.hash as string } : null;
+}
+
+/** The hash stored at a sequence number, or null when that event is not there. */
+export async function hashAt(db: Db, seq: number): Promise<string | null> {
+  const row = await db('audit_events').select('hash').where({ seq }).first();
+  return row ? (row.hash as string) : null;
+}
+
 /** Rows in chain order after `afterSeq`, a page at a time (for verification). */
 export function chainPage(db: Db, afterSeq: number, limit: number): Promise<AuditRow[]> {
   return db('audit_events').where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit);
@@ -103,4 +115,16 @@ export function listEvents(
     q.where('a.seq', '<', filter.beforeSeq);
   }
   return narrow(q);
+}
+
+export type ApplianceKeyRow = { purpose: string; fingerprint: string; public_key: string; private_key_sealed: string };
+
+/** The appliance key kept for a purpose, or undefined before the first start made it. */
+export function findApplianceKey(db: Db, purpose: string): Promise<ApplianceKeyRow | undefined> {
+  return db<ApplianceKeyRow>('appliance_keys').select('purpose', 'fingerprint', 'public_key', 'private_key_sealed').where({ purpose }).first();
+}
+
+/** Stores a new key unless one exists for the purpose already (a concurrent first start won). */
+export async function insertApplianceKeyOnce(db: Db, row: ApplianceKeyRow): Promise<void> {
+  await db('appliance_keys').insert(row).onConflict('purpose').ignore();
 }

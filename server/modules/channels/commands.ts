@@ -167,26 +167,33 @@ export async function testChannel(s: Services, actor: Actor, id: string) {
     return { ok: false, checkedAt: checkedAt.toISOString(), details: { error: { code: 0, message: `The Graph API base URL ${refusal}.` } } };
   }
   let result: { ok: boolean; details: Record<string, unknown> };
+  let patch: Partial<ChannelRow>;
+  let tokenRejected: string | null = null;
   try {
     const info = await client.getPhoneNumber();
     const templates = await syncTemplates(s, client, creds.wabaId);
-    await updateChannel(s.db, id, {
+    patch = {
       last_test_at: checkedAt,
       last_test_ok: true,
       quality_rating: info.qualityRating ?? row.quality_rating,
       messaging_tier: info.messagingLimitTier ?? row.messaging_tier,
       ...(row.status === 'token_invalid' ? { status: 'active', status_reason: null } : {}),
-    });
+    };
     result = { ok: true, details: { ...info, templates } };
   } catch (err) {
     const e = err as { code?: number; message?: string; classification?: string };
-    await updateChannel(s.db, id, { last_test_at: checkedAt, last_test_ok: false });
-    if (e.classification === 'token_invalid') {
-      await flagTokenInvalid(s, id, e.message ?? 'token rejected');
-    }
+    patch = { last_test_at: checkedAt, last_test_ok: false };
+    tokenRejected = e.classification === 'token_invalid' ? (e.message ?? 'token rejected') : null;
     result = { ok: false, details: { error: { code: e.code ?? 0, message: e.message ?? 'unreachable' } } };
   }
-  await s.audit.record(actor, { action: 'channel.tested', subjectType: 'Channel', subjectId: id, details: { ok: result.ok } });
+  // The channel's new state and the test's audit event commit together.
+  await s.db.transaction(async (trx) => {
+    await updateChannel(trx, id, patch);
+    await s.audit.appendIn(trx, actor, [{ action: 'channel.tested', subjectType: 'Channel', subjectId: id, details: { ok: result.ok } }]);
+  });
+  if (tokenRejected !== null) {
+    await flagTokenInvalid(s, id, tokenRejected);
+  }
   s.channels.invalidate();
   return { ok: result.ok, checkedAt: checkedAt.toISOString(), details: result.details };
 }

@@ -58,9 +58,15 @@ export async function setConversationStatus(s: Services, actor: Actor, id: strin
  * WhatsApp (which marks everything before it read too). The Graph call happens after commit
  * and its failure does not undo the local state.
  */
-export async function markRead(s: Services, c: ConversationRow): Promise<void> {
-  const wamids = await markConversationRead(s.db, c.id);
-  await s.db.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'conversation.updated', conversationId: c.id })]);
+export async function markRead(s: Services, actor: Actor, c: ConversationRow): Promise<void> {
+  const wamids = await s.db.transaction(async (trx) => {
+    const read = await markConversationRead(trx, c.id);
+    await s.audit.appendIn(trx, actor, [
+      { action: 'conversation.read', subjectType: 'Conversation', subjectId: c.id, details: { messagesMarkedRead: read.length } },
+    ]);
+    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'conversation.updated', conversationId: c.id })]);
+    return read;
+  });
   const latest = wamids[wamids.length - 1];
   if (latest) {
     s.readReceipts(c.channel_id, latest);

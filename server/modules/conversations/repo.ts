@@ -193,7 +193,7 @@ export async function reactionsFor(db: Db, conversationId: string, wamids: strin
     .orderBy('created_at');
 }
 
-export async function markConversationRead(db: Db, conversationId: string): Promise<string[]> {
+export async function markConversationRead(db: Db | Trx, conversationId: string): Promise<string[]> {
   await updateConversation(db, conversationId, { unread_count: 0 });
   const rows = (await db('messages')
     .where({ conversation_id: conversationId, direction: 'in', status: 'received' })

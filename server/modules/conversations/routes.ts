@@ -1,7 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
 import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
-import { errors } from '../../http/errors';
+import { errors, RowDenied } from '../../http/errors';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { whereAccessible } from '../authz/sql';
@@ -60,8 +60,11 @@ const asCasl = (c: ConversationRow) => asSubject('Conversation', { id: c.id, ass
 export async function loadConversation(s: Services, ctx: AppContext, id: string, action = 'read'): Promise<ConversationRow> {
   const c = await findConversation(s.db, id);
   const ability = authOf(ctx).ability;
-  if (!c || !ability.can('read', asCasl(c)) || !ability.can(action, asCasl(c))) {
+  if (!c) {
     throw errors.notFound('Conversation');
+  }
+  if (!ability.can('read', asCasl(c)) || !ability.can(action, asCasl(c))) {
+    throw new RowDenied('Conversation', action, c.id);
   }
   return c;
 }
@@ -140,7 +143,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     access: access.can('read', 'Conversation'), params: idParams,
     handler: async (ctx, { params }) => {
       const c = await loadConversation(s, ctx, params.id);
-      await markRead(s, c);
+      await markRead(s, actorOf(ctx), c);
       ctx.status = 204;
     },
   });

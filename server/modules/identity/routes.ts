@@ -29,8 +29,11 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
     access: access.authenticated(true), responses: { 204: { description: 'Signed out' } },
     handler: async (ctx) => {
       const auth = authOf(ctx);
-      await s.sessions.end(auth.sessionId);
-      await s.audit.record(actorOf(ctx), { action: 'auth.logout', subjectType: 'User', subjectId: auth.user.id });
+      // The session ends if and only if its sign-out is audited.
+      await s.db.transaction(async (trx) => {
+        await s.sessions.end(auth.sessionId, trx);
+        await s.audit.appendIn(trx, actorOf(ctx), [{ action: 'auth.logout', subjectType: 'User', subjectId: auth.user.id }]);
+      });
       setSessionCookie(ctx, null);
       ctx.status = 204;
     },

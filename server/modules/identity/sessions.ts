@@ -123,10 +123,11 @@ export class SessionStore {
   }
 
   /** Deletes a session (logout, expiry). */
-  async end(sessionId: string): Promise<void> {
+  async end(sessionId: string, trx: Db | Trx = this.db): Promise<void> {
     this.invalidate(`session:${sessionId}`);
-    await deleteSession(this.db, sessionId);
-    await this.db.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, `session:${sessionId}`]);
+    await deleteSession(trx, sessionId);
+    // Inside a transaction the notice goes out on commit, with the deletion.
+    await trx.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, `session:${sessionId}`]);
   }
 
   /** Applies an invalidation message: `user:<id>`, `role:<id>`, `session:<id>` or `*`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, authOf } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import { AppError, errors, RowDenied } from '../../http/errors';
 import { streamMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
@@ -65,8 +65,9 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       const conversationId = await conversationOfMedia(s.db, media.id);
       if (conversationId) {
         await loadConversation(s, ctx, conversationId);
-      } else if (media.uploaded_by !== authOf(ctx).user.id) {
-        throw errors.notFound('Media');
+      } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
+        // Someone else's upload, not yet sent in a conversation.
+        throw new RowDenied('Media', 'read', media.id);
       }
       if (media.state !== 'stored' || !media.storage_key) {
         throw new AppError(409, 'conflict', media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');

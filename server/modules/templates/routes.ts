@@ -1,7 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
 import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
-import { errors } from '../../http/errors';
+import { errors, RowDenied } from '../../http/errors';
 import { readMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
@@ -34,14 +34,15 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
   // number the role may not use answers like a missing one.
   const channelFor = async (ctx: AppContext, channelId: string, action: 'read' | 'create') => {
     const channel = await s.channels.get(channelId);
+    if (!channel) {
+      throw errors.notFound('Channel');
+    }
     const { ability } = authOf(ctx);
     const allowed =
-      channel &&
       ability.can('read', asSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status })) &&
       ability.can(action, asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }));
-    if (!channel || !allowed) {
-      await s.audit.record(actorOf(ctx), { action: 'access.denied', subjectType: 'Channel', subjectId: channelId, details: { permission: `Template:${action}`, reason: 'not_found' } });
-      throw errors.notFound('Channel');
+    if (!allowed) {
+      throw new RowDenied('Template', action, channel.id);
     }
     return channel;
   };
