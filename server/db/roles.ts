@@ -16,6 +16,11 @@ export const EMBEDDED_RUNTIME_ROLE = 'switchboard_app';
 export const APPEND_ONLY_TABLES = ['audit_events', 'appliance_keys'];
 /** Tables the runtime reads but never writes: knex's migration bookkeeping (the readiness probe lists it). */
 const READ_ONLY_TABLES = ['knex_migrations', 'knex_migrations_lock'];
+/**
+ * Functions that run with the owner's rights (SECURITY DEFINER) for the one piece of DDL the
+ * runtime needs: next months' partitions of `messages` (migrations/*_message_partition_function.ts).
+ */
+const RUNTIME_FUNCTIONS = ['switchboard_create_message_partition(text, date, date)'];
 /** Schemas whose tables the runtime works with: the application's and pg-boss's. */
 const RUNTIME_SCHEMAS = ['public', 'pgboss'];
 
@@ -157,6 +162,13 @@ export async function grantRuntimeRole(owner: Db, runtimeRole: string): Promise<
     for (const table of READ_ONLY_TABLES) {
       await trx.raw(`REVOKE ALL ON ${quoteIdent(table)} FROM ${rt}`);
       await trx.raw(`GRANT SELECT ON ${quoteIdent(table)} TO ${rt}`);
+    }
+    for (const fn of RUNTIME_FUNCTIONS) {
+      const [name] = fn.split('(');
+      const exists = await trx.raw('SELECT 1 FROM pg_proc WHERE proname = ?', [name]);
+      if (exists.rows.length > 0) {
+        await trx.raw(`GRANT EXECUTE ON FUNCTION ${fn} TO ${rt}`);
+      }
     }
   });
 }

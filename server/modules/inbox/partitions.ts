@@ -22,7 +22,7 @@ export async function maintainMessagePartitions(db: Db, now: Date): Promise<Part
     if (attached.has(month.name)) {
       continue;
     }
-    const moved = await db.transaction((trx) => createMonthPartition(trx, month));
+    const moved = await createMonthPartition(db, month);
     if (moved !== null) {
       outcome.created.push(month.name);
       outcome.moved += moved;
