@@ -65,7 +65,7 @@ export function controlRouter(core: Core, driver: Driver, prefix: string, gate: 
   get('/stats', control(() => driver.stats()));
 
   // What the simulator's script must add to its writes (the host's CSRF token, for one).
-  get('/control/session', control((ctx) => ({ writeHeaders: gate.writeHeaders?.(ctx as unknown as Koa.Context) ?? {} })));
+  get('/control/session', control((ctx) => ({ writeHeaders: gate.writeHeaders?.(ctx as unknown as Koa.Context) ?? {}, pollHeaders: gate.pollHeaders ?? {} })));
 
   get('/control/numbers', control(() => ({
     numbers: [...core.state.numbers.values()].map((n) => ({

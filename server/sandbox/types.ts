@@ -139,6 +139,8 @@ export type OperatorGate = {
   guard: Koa.Middleware;
   /** Headers the simulator must send with each write (e.g. the host's CSRF token), read once the guard let the request in. */
   writeHeaders?: (ctx: Koa.Context) => Record<string, string>;
+  /** Headers the simulator sends with its polling (e.g. so the host does not count it as the user's activity). */
+  pollHeaders?: Record<string, string>;
 };
 
 /** One route of a mount: `graph` routes answer access tokens (or signed URLs), `operator` routes go through the gate. */

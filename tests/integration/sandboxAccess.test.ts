@@ -17,6 +17,7 @@ describe('sandbox access: signed-in users holding Sandbox:use, tokens for the Gr
   let admin: ApiClient;
   let agent: ApiClient;
   let trainer: ApiClient;
+  let trainerId: string;
   let routes: SandboxRoute[];
   let phoneNumberId: string;
   let accessToken: string;
@@ -38,7 +39,9 @@ describe('sandbox access: signed-in users holding Sandbox:use, tokens for the Gr
     agent = (await app.userWithRoles(['agent'])).client;
     const role = await admin.post('/api/v1/roles', { key: 'trainer', name: 'Trainer', rules: [{ action: 'use', subject: 'Sandbox' }] });
     expect(role.status).to.equal(201);
-    trainer = (await app.userWithRoles(['trainer'])).client;
+    const trainerUser = await app.userWithRoles(['trainer']);
+    trainer = trainerUser.client;
+    trainerId = trainerUser.id;
     routes = app.runtime.sandbox!.routes;
     const row = await app.runtime.services.db('channels').where({ is_sandbox: true }).first();
     const creds = await app.runtime.services.channels.get(row.id);
@@ -127,6 +130,18 @@ describe('sandbox access: signed-in users holding Sandbox:use, tokens for the Gr
     const page = await trainer.get('/sandbox/simulator');
     expect(page.status).to.equal(200);
     expect(page.headers.get('content-type')).to.contain('text/html');
+  });
+
+  it("does not count the simulator's polling as the user's activity", async () => {
+    const session = await trainer.get('/sandbox/control/session');
+    expect(session.body.pollHeaders).to.deep.equal({ 'x-switchboard-background': '1' });
+    const db = app.runtime.services.db;
+    const past = new Date(Date.now() - 60_000);
+    await db('sessions').where({ user_id: trainerId }).update({ last_seen_at: past });
+    const poll = await trainer.request('GET', `/sandbox/control/conversation?phoneNumberId=${phoneNumberId}&waId=${CUSTOMER}`, undefined, session.body.pollHeaders);
+    expect(poll.status).to.equal(200);
+    const seen = await db('sessions').where({ user_id: trainerId }).first();
+    expect(new Date(seen.last_seen_at).getTime()).to.equal(past.getTime());
   });
 
   it('refuses an HTML page or a script sent from the simulator, whatever it is sent as', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { actorOf, type AppContext, type AppState } from '../../http/context';
 import { AppError } from '../../http/errors';
-import { createAuthGate, CSRF_HEADER } from '../../http/middleware/auth';
+import { BACKGROUND_HEADER, createAuthGate, CSRF_HEADER } from '../../http/middleware/auth';
 import { access, type RouteTable } from '../../http/route';
 import type { Logger } from '../../lib/logger';
 import type { OperatorGate } from '../../sandbox';
@@ -48,6 +48,9 @@ export function sandboxOperatorGate(s: Services): OperatorGate {
         });
       }
     },
+    // The simulator polls its conversation several times a second: not the user's activity, so an
+    // unattended simulator tab is signed out after the idle timeout like any other.
+    pollHeaders: { [BACKGROUND_HEADER]: '1' },
     writeHeaders: (ctx): Record<string, string> => {
       const auth = (ctx.state as AppState).auth;
       return auth ? { [CSRF_HEADER]: auth.csrfToken } : {};

@@ -18,12 +18,14 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
 
   // Headers the host wants on every write (the panel's CSRF token), from control/session.
   var writeHeaders = {};
+  // Headers the host wants on polling requests (the panel: they are not the user's activity).
+  var pollHeaders = {};
 
   function loadSession() {
-    return api('GET', '/control/session').then(function (session) { writeHeaders = session.writeHeaders || {}; });
+    return api('GET', '/control/session').then(function (session) { writeHeaders = session.writeHeaders || {}; pollHeaders = session.pollHeaders || {}; });
   }
-  function api(method, path, body, retried) {
-    var init = { method: method, headers: {}, credentials: 'same-origin' };
+  function api(method, path, body, retried, headers) {
+    var init = { method: method, headers: Object.assign({}, headers || {}), credentials: 'same-origin' };
     if (method !== 'GET') { Object.keys(writeHeaders).forEach(function (k) { init.headers[k] = writeHeaders[k]; }); }
     if (body !== undefined) {
       init.headers['content-type'] = 'application/json';
@@ -221,7 +223,7 @@ export const SIMULATOR_SCRIPT = String.raw`(function () {
     if (!c.phoneNumberId || c.from.length < 6 || (polling && !force)) { return Promise.resolve(); }
     polling = true;
     var q = '?phoneNumberId=' + encodeURIComponent(c.phoneNumberId) + '&waId=' + encodeURIComponent(c.from);
-    return api('GET', '/control/conversation' + q).then(function (data) {
+    return api('GET', '/control/conversation' + q, undefined, false, pollHeaders).then(function (data) {
       var json = JSON.stringify(data.messages);
       if (json !== lastJson) { lastJson = json; render(data.messages); }
     }).catch(function (err) { showStatus(err.message, true); })
