@@ -148,6 +148,10 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       setThroughput(core, phoneNumberId, mps);
     },
 
+    scheduledEvents() {
+      return core.scheduler.pending;
+    },
+
     setQuality(change) {
       setQuality(core, change);
     },

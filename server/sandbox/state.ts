@@ -158,6 +158,11 @@ export class Scheduler {
     this.timers.add(timer);
   }
 
+  /** Timers set and not yet run. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -167,6 +167,8 @@ export type Sandbox = {
   stats(): SandboxStats;
   injectFailure(rule: FailureRule): void;
   setThroughput(phoneNumberId: string, mps: number): void;
+  /** Status events (sent, delivered, read, failed) scheduled but not yet emitted: 0 once the sandbox is quiet. */
+  scheduledEvents(): number;
   /** Changes quality, tier or throughput level and sends `phone_number_quality_update`. */
   setQuality(change: QualityChange): void;
   /** Meta's subscription check: GET webhookUrl?hub.mode=subscribe&hub.verify_token&hub.challenge; ok when the challenge comes back. */

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { eventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase } from '../support/db';
 import { TcpProxy } from '../support/tcpProxy';
@@ -44,14 +45,7 @@ describe('availability: the database goes away and comes back', () => {
     // Nothing is acknowledged before it is durable: Meta gets a 5xx and retries.
     expect(await postWebhook(app.url, channel.appSecret, message)).to.be.within(500, 599);
     await proxy.restore();
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = (await app.client().get('/readyz')).status;
-      if (status !== 200) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    expect(status).to.equal(200);
+    await eventually('ready again', async () => (await app.client().get('/readyz')).status === 200);
     expect((await admin.get('/api/v1/users')).status).to.equal(200);
     expect(await postWebhook(app.url, channel.appSecret, message)).to.equal(200);
     const id = (message.entry[0]!.changes[0]!.value as unknown as { messages: Array<{ id: string }> }).messages[0]!.id;

@@ -1,5 +1,6 @@
 // Sandbox media: upload, metadata, token-protected expiring download URLs, deletion, Meta's limits.
 import { expect } from 'chai';
+import { eventually } from '../support/eventually';
 import { createHash } from 'node:crypto';
 import { messagesOf, startTestBed, TEST_NUMBERS, type TestBed } from '../../server/sandbox/testkit';
 
@@ -61,11 +62,12 @@ describe('sandbox media', function () {
   it('refuses a download URL once it has expired; a fresh GET gives a new one', async () => {
     const up = await upload(form(PNG, 'image/png'));
     const meta = await call('GET', `/${up.json.id}`);
-    // URLs carry whole-second expiry times (Meta's `ext`), so wait past the next second.
-    await new Promise((resolve) => setTimeout(resolve, 1400));
-    const expired = await fetch(meta.json.url, { headers: { authorization: `Bearer ${SHOP.accessToken}` } });
-    expect(expired.status).to.equal(404);
-    expect(await expired.text()).to.equal('URL signature expired');
+    // URLs carry whole-second expiry times (Meta's `ext`): the URL is refused once that second has passed.
+    const expired = await eventually('the URL to expire', async () => {
+      const res = await fetch(meta.json.url, { headers: { authorization: `Bearer ${SHOP.accessToken}` } });
+      return res.status === 404 ? res.text() : null;
+    });
+    expect(expired).to.equal('URL signature expired');
     const fresh = await call('GET', `/${up.json.id}`);
     expect((await fetch(fresh.json.url, { headers: { authorization: `Bearer ${SHOP.accessToken}` } })).status).to.equal(200);
   });

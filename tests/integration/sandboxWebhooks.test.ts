@@ -1,5 +1,6 @@
 // Sandbox webhooks: signatures over Meta-escaped bytes, retries, batching, status order, read receipts, pricing.
 import { expect } from 'chai';
+import { eventually } from '../support/eventually';
 import { createHmac } from 'node:crypto';
 import { createSandbox } from '../../server/sandbox';
 import { changesOf, messagesOf, startTestBed, startWebhookReceiver, statusesOf, TEST_NUMBERS, type TestBed } from '../../server/sandbox/testkit';
@@ -112,7 +113,9 @@ describe('sandbox webhooks', function () {
     await bed.sandbox.customerSends({ phoneNumberId: PN, from: CUSTOMER, message: { type: 'text', body: 'hi' } });
     const wamids = [(await sendText('one')).json.messages[0].id, (await sendText('two')).json.messages[0].id];
     await bed.receiver.waitFor((r) => wamids.every((w) => statusesOf(r, w).some((s) => s.status === 'delivered')));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Once nothing more is scheduled, no read ever will be: the customer has not opened the chat.
+    await eventually('the sandbox to be quiet', async () => bed.sandbox.scheduledEvents() === 0);
+    expect(wamids.map((w) => bed.sandbox.conversation(PN, CUSTOMER).find((m) => m.wamid === w)!.status)).to.deep.equal(['delivered', 'delivered']);
     expect(wamids.flatMap((w) => statusesOf(bed.receiver.received, w)).some((s) => s.status === 'read')).to.equal(false);
     const control = await fetch(`${bed.url}/control/read`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phoneNumberId: PN, waId: CUSTOMER }) });
     expect(await control.json()).to.deep.equal({ read: 2 });

@@ -109,8 +109,9 @@ describe('message templates: submitted from the panel, reviewed by the sandbox C
     const res = await admin.post('/api/v1/templates', orderUpdate({ name: 'promo_reject_me', category: 'MARKETING', header: undefined, buttons: undefined }));
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     await eventually('the template rejected', async () => (await listed('promo_reject_me'))?.status === 'REJECTED');
-    // The webhook triggers a re-sync from the Graph API list, which carries no reason.
-    await new Promise((r) => setTimeout(r, 500));
+    // A re-sync from the Graph API list (the webhook triggers one; the connection test runs one
+    // and answers when it is done) carries no reason.
+    expect((await admin.post(`/api/v1/channels/${channelId}/test`)).status).to.equal(200);
     const t = await listed('promo_reject_me');
     expect(t).to.deep.include({ status: 'REJECTED', rejectedReason: 'INVALID_FORMAT', category: 'MARKETING' });
   });
