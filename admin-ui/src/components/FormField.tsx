@@ -8,6 +8,8 @@ interface FormFieldProps {
   /** The server's or a live check's message for this field, shown beside it. */
   error?: string | null;
   className?: string;
+  /** Shown under the field (a helper button). */
+  after?: ReactNode;
   /** Renders the control with the ids that describe it and whether it is invalid. */
   children: (describedBy: string | undefined, invalid: true | undefined) => ReactNode;
 }
@@ -16,7 +18,7 @@ interface FormFieldProps {
  * One form field: label, control, hint and error, wired for screen readers
  * (`aria-describedby` names the hint and the error, `aria-invalid` is set while there is an error).
  */
-export function FormField({ id, label, hint, error, className, children }: FormFieldProps) {
+export function FormField({ id, label, hint, error, className, after, children }: FormFieldProps) {
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={className ? `field ${className}` : 'field'}>
@@ -32,6 +34,7 @@ export function FormField({ id, label, hint, error, className, children }: FormF
           {error}
         </p>
       )}
+      {after}
     </div>
   );
 }
