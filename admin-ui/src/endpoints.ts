@@ -1,12 +1,13 @@
 /** Typed calls to the Switchboard API, one function per endpoint the admin UI uses. */
 import { api, queryString } from './api';
 import type {
-  AuditAnchor,
+  ApiBody,
+  ApiQuery,
+  ApiResponse,
   AuditEvent,
   AuditVerifyResult,
   CatalogueAction,
   Channel,
-  ChannelLane,
   ChannelTestResult,
   ConversationStatus,
   ConversationSummary,
@@ -15,7 +16,6 @@ import type {
   Message,
   OutgoingMessage,
   Page,
-  RawRule,
   Role,
   SessionPayload,
   Team,
@@ -38,7 +38,7 @@ export const authApi = {
 
 export const sandboxApi = {
   /** Whether the built-in sandbox runs here (Sandbox:use). */
-  status: () => api.get<{ running: boolean; simulatorPath: string | null }>('/sandbox'),
+  status: () => api.get<ApiResponse<'/api/v1/sandbox', 'get'>>('/sandbox'),
 };
 
 export const catalogueApi = {
@@ -51,12 +51,7 @@ export interface UserQuery {
   cursor?: string | null;
 }
 
-export interface UserInput {
-  email: string;
-  name: string;
-  roleIds: string[];
-  teamIds: string[];
-}
+export type UserInput = ApiBody<'/api/v1/users', 'post'>;
 
 export const PAGE_SIZE = 50;
 
@@ -70,6 +65,7 @@ function normalizeUser(raw: Partial<User> & Pick<User, 'id'>): User {
     email: raw.email ?? '',
     name: raw.name ?? '',
     status: raw.status ?? 'active',
+    locale: raw.locale ?? 'en',
     roleIds: raw.roleIds ?? [],
     teamIds: raw.teamIds ?? [],
     mustChangePassword: raw.mustChangePassword ?? false,
@@ -96,13 +92,10 @@ export const usersApi = {
   enable: async (userId: string) =>
     ({ user: normalizeUser((await api.post<{ user: RawUser }>(`/users/${id(userId)}/enable`)).user) }),
   resetPassword: (userId: string) =>
-    api.post<{ temporaryPassword: string }>(`/users/${id(userId)}/reset-password`),
+    api.post<ApiResponse<'/api/v1/users/{id}/reset-password', 'post'>>(`/users/${id(userId)}/reset-password`),
 };
 
-export interface TeamInput {
-  name: string;
-  description: string;
-}
+export type TeamInput = ApiBody<'/api/v1/teams', 'post'>;
 
 export const teamsApi = {
   list: () => api.get<{ items: Team[] }>('/teams'),
@@ -112,12 +105,7 @@ export const teamsApi = {
   remove: (teamId: string) => api.del<undefined>(`/teams/${id(teamId)}`),
 };
 
-export interface RoleInput {
-  key: string;
-  name: string;
-  description: string;
-  rules: RawRule[];
-}
+export type RoleInput = ApiBody<'/api/v1/roles', 'post'>;
 
 export const rolesApi = {
   list: () => api.get<{ items: Role[] }>('/roles'),
@@ -127,15 +115,7 @@ export const rolesApi = {
   remove: (roleId: string) => api.del<undefined>(`/roles/${id(roleId)}`),
 };
 
-export interface AuditQuery {
-  action?: string;
-  actorId?: string;
-  subjectType?: string;
-  subjectId?: string;
-  from?: string;
-  to?: string;
-  beforeSeq?: number | null;
-}
+export type AuditQuery = Omit<ApiQuery<'/api/v1/audit/events', 'get'>, 'limit' | 'beforeSeq'> & { beforeSeq?: number | null };
 
 export const auditApi = {
   list: (query: AuditQuery) =>
@@ -143,27 +123,13 @@ export const auditApi = {
       `/audit/events${queryString({ ...query, limit: PAGE_SIZE })}`,
     ),
   verify: () => api.get<AuditVerifyResult>('/audit/verify'),
-  anchor: () => api.post<AuditAnchor & { key: string }>('/audit/anchors'),
+  anchor: () => api.post<ApiResponse<'/api/v1/audit/anchors', 'post', 201>>('/audit/anchors'),
   /** Plain links (attachments): the browser downloads them with the session cookie. */
   latestAnchorUrl: '/api/v1/audit/anchors/latest',
   publicKeyUrl: '/api/v1/audit/public-key',
 };
 
-export interface ChannelInput {
-  name: string;
-  phoneNumberId: string;
-  wabaId: string;
-  displayNumber: string;
-  graphBaseUrl?: string;
-  graphVersion?: string;
-  /** The Meta app's id (digits); null removes it. */
-  appId?: string | null;
-  accessToken: string;
-  appSecret: string;
-  verifyToken: string;
-  lane?: ChannelLane;
-  throughputMps?: number;
-}
+export type ChannelInput = ApiBody<'/api/v1/channels', 'post'>;
 
 type RawChannel = Partial<Channel> & Pick<Channel, 'id'>;
 const NO_SECRET = { set: false, last4: null };
@@ -256,6 +222,6 @@ export const templatesApi = {
     const form = new FormData();
     form.append('channelId', channelId);
     form.append('file', file, file.name);
-    return api.upload<{ handle: string }>('/templates/samples', form);
+    return api.upload<ApiResponse<'/api/v1/templates/samples', 'post'>>('/templates/samples', form);
   },
 };

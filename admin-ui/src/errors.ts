@@ -64,3 +64,15 @@ export function describeError(
   ];
   return { message: translated ?? error.message, reasons };
 }
+
+/**
+ * The server's message for one form field (`validation_failed` names fields as `body.<path>`),
+ * e.g. `fieldError(error, 'body.text')` for the template body's text.
+ */
+export function fieldError(error: unknown, path: string): string | null {
+  if (!(error instanceof ApiError) || !Array.isArray(error.details.fields)) {
+    return null;
+  }
+  const match = (error.details.fields as Array<{ path?: unknown; message?: unknown }>).find((f) => f.path === `body.${path}`);
+  return typeof match?.message === 'string' ? match.message : null;
+}

@@ -1,5 +1,4 @@
 /** Message templates: Meta's rules as the form checks them live, and the draft -> API input. */
-import { ApiError } from './api';
 import type { TemplateButtonType, TemplateCategory, TemplateHeaderFormat, TemplateInput } from './types';
 
 /** Meta's limits (the server checks the same ones). */
@@ -162,18 +161,6 @@ export function draftToInput(channelId: string, d: Draft): TemplateInput {
     });
   }
   return input;
-}
-
-/**
- * The server's message for one form field (`validation_failed` names fields as `body.<path>`),
- * e.g. `fieldError(error, 'body.text')` for the template body's text.
- */
-export function fieldError(error: unknown, path: string): string | null {
-  if (!(error instanceof ApiError) || !Array.isArray(error.details.fields)) {
-    return null;
-  }
-  const match = (error.details.fields as Array<{ path?: unknown; message?: unknown }>).find((f) => f.path === `body.${path}`);
-  return typeof match?.message === 'string' ? match.message : null;
 }
 
 /** Badge class of a template status. */

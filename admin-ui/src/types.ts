@@ -1,108 +1,63 @@
-/** Shapes exchanged with the Switchboard API (`/api/v1`). Mirrors the server presenters. */
+/**
+ * Shapes exchanged with the Switchboard API (`/api/v1`). Where a route declares its schemas,
+ * the type is taken from the server's OpenAPI document (src/generated/schema.d.ts, written by
+ * `npm run gen:api`), so it is written once, in the server's zod schemas. The rest are
+ * written here until their routes declare a response schema.
+ */
 import type { PackRule } from '@casl/ability/extra';
+import type { paths } from './generated/schema';
 
-export type Locale = 'en' | 'fr';
+type Method = 'get' | 'post' | 'patch' | 'delete';
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+
+/** The JSON a route answers with, for one status. */
+export type ApiResponse<P extends keyof paths, M extends Method, S extends number = 200> =
+  Operation<P, M> extends { responses: infer R } ? (S extends keyof R ? JsonOf<R[S]> : never) : never;
+
+/** The JSON body a route takes. */
+export type ApiBody<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+/** The query string a route takes. */
+export type ApiQuery<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+type Session = ApiResponse<'/api/v1/me', 'get'>;
 
 /** The signed-in user as returned by `/me` and `/auth/login`. */
-export interface Me {
-  id: string;
-  email: string;
-  name: string;
-  locale: Locale;
-  mustChangePassword: boolean;
-  roleIds: string[];
-  teamIds: string[];
-}
+export type Me = Session['user'];
+export type Locale = Me['locale'];
 
 /** A CASL raw rule as stored in a role. */
-export interface RawRule {
-  action: string | string[];
-  subject: string | string[];
-  conditions?: Record<string, unknown>;
-  fields?: string[];
-  inverted?: boolean;
-  reason?: string;
-}
+export type RawRule = Role['rules'][number];
 
-/** Response of `/me` and `/auth/login`: the session and its packed CASL rules. */
-export interface SessionPayload {
-  user: Me;
-  csrfToken: string;
-  rules: PackRule<RawRule>[];
-}
+/** Response of `/me` and `/auth/login`: the session and its packed CASL rules (opaque in the document). */
+export type SessionPayload = Omit<Session, 'rules'> & { rules: PackRule<RawRule>[] };
 
-export type UserStatus = 'active' | 'disabled';
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  status: UserStatus;
-  roleIds: string[];
-  teamIds: string[];
-  mustChangePassword: boolean;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  description: string;
-  memberCount: number;
-}
-
-export interface Role {
-  id: string;
-  key: string;
-  name: string;
-  description: string;
-  builtin: boolean;
-  rules: RawRule[];
-  userCount: number;
-  /** Whether the signed-in user holds every right of this role, so may give it (the server checks each grant). */
-  grantable: boolean;
-}
+export type User = ApiResponse<'/api/v1/users', 'get'>['items'][number];
+export type UserStatus = User['status'];
+export type Team = ApiResponse<'/api/v1/teams', 'get'>['items'][number];
+export type Role = ApiResponse<'/api/v1/roles', 'get'>['items'][number];
 
 /** One entry of the permission catalogue (`policies/permissions.yaml`). */
-export interface CatalogueAction {
-  key: string;
-  subject: string;
-  action: string;
-  labels: Record<Locale, string>;
-  buttons: string[];
-}
+export type CatalogueAction = ApiResponse<'/api/v1/permissions/catalogue', 'get'>['actions'][number];
 
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actorType?: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-  hash: string;
-}
-
+export type AuditEvent = ApiResponse<'/api/v1/audit/events', 'get'>['items'][number];
+export type AuditVerifyResult = ApiResponse<'/api/v1/audit/verify', 'get'>;
 /** A signed statement of the audit chain's head, kept outside the database. */
-export interface AuditAnchor {
-  seq: number;
-  hash: string;
-  at: string;
-  fingerprint: string;
-}
+export type AuditAnchor = NonNullable<AuditVerifyResult['anchor']>;
 
-export interface AuditVerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenSeq: number | null;
-  reason: string | null;
-  /** The latest anchor the chain was held against; null before the first one. */
-  anchor: AuditAnchor | null;
-}
+/** A message template of a number's WhatsApp Business Account (`GET /templates`). */
+export type Template = ApiResponse<'/api/v1/templates', 'get'>['items'][number];
+/** What `POST /templates` takes. */
+export type TemplateInput = ApiBody<'/api/v1/templates', 'post'>;
+export type TemplateCategory = TemplateInput['category'];
+export type TemplateHeaderFormat = NonNullable<TemplateInput['header']>['format'];
+export type TemplateButtonType = NonNullable<TemplateInput['buttons']>[number]['type'];
+
+/** What the composer sends (`POST /conversations/:id/messages`). */
+export type OutgoingMessage = ApiBody<'/api/v1/conversations/{id}/messages', 'post'>;
 
 export interface Page<T> {
   items: T[];
@@ -111,7 +66,7 @@ export interface Page<T> {
 
 /* ---- Channels (WhatsApp numbers) ---- */
 
-export type ChannelLane = 'shared' | 'dedicated';
+export type ChannelLane = NonNullable<ApiBody<'/api/v1/channels', 'post'>['lane']>;
 export type QualityRating = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
 export type ChannelStatus = 'active' | 'token_invalid' | 'disabled';
 
@@ -220,52 +175,3 @@ export interface Message {
   /** WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound). */
   sentAt: string | null;
 }
-
-export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
-export type TemplateHeaderFormat = 'TEXT' | 'IMAGE' | 'VIDEO' | 'DOCUMENT';
-export type TemplateButtonType = 'QUICK_REPLY' | 'URL' | 'PHONE_NUMBER';
-
-/** A message template of a number's WhatsApp Business Account (`GET /templates`). */
-export interface Template {
-  id: string;
-  name: string;
-  language: string;
-  category: string;
-  /** PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ... */
-  status: string;
-  /** Meta's reason code (INVALID_FORMAT, ...) when REJECTED. */
-  rejectedReason: string | null;
-  /** `parameterCount` is 1 when a text header holds a variable. */
-  header: { format: string; text: string | null; parameterCount: number } | null;
-  bodyText: string | null;
-  parameterCount: number;
-  /** URL buttons whose address ends in a variable: each needs a value when sent. */
-  urlButtonParameters: Array<{ index: number; text: string | null; url: string }>;
-  footer: string | null;
-  buttons: Array<{ type: string; text: string | null }>;
-  updatedAt: string;
-}
-
-/** What `POST /templates` takes. */
-export interface TemplateInput {
-  channelId: string;
-  name: string;
-  language: string;
-  category: TemplateCategory;
-  header?: { format: 'TEXT'; text: string; example?: string } | { format: Exclude<TemplateHeaderFormat, 'TEXT'>; exampleHandle?: string };
-  body?: { text: string; examples?: string[] };
-  footer?: { text: string };
-  buttons?: Array<
-    | { type: 'QUICK_REPLY'; text: string }
-    | { type: 'URL'; text: string; url: string; example?: string }
-    | { type: 'PHONE_NUMBER'; text: string; phoneNumber: string }
-  >;
-  authentication?: { addSecurityRecommendation?: boolean; codeExpirationMinutes?: number; buttonText?: string };
-}
-
-/** What the composer sends (`POST /conversations/:id/messages`). */
-export type OutgoingMessage =
-  | { type: 'text'; text: string; replyToMessageId?: string }
-  | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
-  | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; headerMediaId?: string; buttonParameters?: Array<{ index: number; text: string }> }
-  | { type: 'reaction'; messageId: string; emoji: string };

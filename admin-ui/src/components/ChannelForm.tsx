@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { channelsApi } from '../endpoints';
+import { fieldError } from '../errors';
 import type { ChannelInput } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
@@ -9,6 +10,7 @@ import { CopyText } from './CopyText';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { FormActions } from './FormActions';
+import { FormField } from './FormField';
 
 interface ChannelFormProps {
   /** The channel to edit; absent to create one. */
@@ -144,98 +146,110 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
       <form onSubmit={(event) => void submit(event)} autoComplete="off">
         <div className="field-row">
           {TEXT_FIELDS.map(({ field, id, label, required }) => (
-            <div className="field" key={field}>
-              <label htmlFor={id}>{t(label)}</label>
-              <input
-                id={id}
-                name={field}
-                required={required}
-                type={field === 'graphBaseUrl' ? 'url' : 'text'}
-                inputMode={field === 'phoneNumberId' || field === 'wabaId' || field === 'appId' ? 'numeric' : undefined}
-                placeholder={field === 'graphBaseUrl' ? 'https://graph.facebook.com' : field === 'graphVersion' ? 'v21.0' : undefined}
-                aria-describedby={required ? undefined : `${id}-hint`}
-                value={text[field]}
-                onChange={(event) => setText({ ...text, [field]: event.target.value })}
-              />
-              {!required && (
-                <p id={`${id}-hint`} className="hint">
-                  {field === 'appId' ? t('channels.appIdHint') : t('channels.defaultHint')}
-                </p>
+            <FormField
+              key={field}
+              id={id}
+              label={t(label)}
+              hint={required ? undefined : field === 'appId' ? t('channels.appIdHint') : t('channels.defaultHint')}
+              error={fieldError(action.error, field)}
+            >
+              {(describedBy, invalid) => (
+                <input
+                  id={id}
+                  name={field}
+                  required={required}
+                  type={field === 'graphBaseUrl' ? 'url' : 'text'}
+                  inputMode={field === 'phoneNumberId' || field === 'wabaId' || field === 'appId' ? 'numeric' : undefined}
+                  placeholder={field === 'graphBaseUrl' ? 'https://graph.facebook.com' : field === 'graphVersion' ? 'v21.0' : undefined}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                  value={text[field]}
+                  onChange={(event) => setText({ ...text, [field]: event.target.value })}
+                />
               )}
-            </div>
+            </FormField>
           ))}
         </div>
         <fieldset>
           <legend>{t('channels.secrets')}</legend>
           <div className="field-row">
             {SECRET_FIELDS.map(({ field, id, label, type }) => (
-              <div className="field" key={field}>
-                <label htmlFor={id}>{t(label)}</label>
-                <input
-                  id={id}
-                  name={field}
-                  type={type}
-                  required={!channel || (graphMoved && field === 'accessToken')}
-                  autoComplete="new-password"
-                  spellCheck={false}
-                  aria-describedby={`${id}-hint`}
-                  value={secrets[field]}
-                  onChange={(event) => setSecrets({ ...secrets, [field]: event.target.value })}
-                />
-                <p id={`${id}-hint`} className="hint" data-secret-state={channel ? (channel.secrets[field].set ? 'set' : 'unset') : undefined}>
-                  {secretHint(channel?.secrets[field])}
-                  {channel && channel.secrets[field].set && <> {t('channels.secretKeep')}</>}
-                  {graphMoved && field === 'accessToken' && <> {t('channels.tokenForNewGraphUrl')}</>}
-                </p>
-                {field === 'verifyToken' && (
-                  <button
-                    type="button"
-                    className="button-link"
-                    onClick={() => setSecrets({ ...secrets, verifyToken: randomToken() })}
-                    data-ui="channels.generateVerifyToken"
-                  >
-                    {t('channels.generate')}
-                  </button>
+              <FormField
+                key={field}
+                id={id}
+                label={t(label)}
+                hint={
+                  <span data-secret-state={channel ? (channel.secrets[field].set ? 'set' : 'unset') : undefined}>
+                    {secretHint(channel?.secrets[field])}
+                    {channel && channel.secrets[field].set && <> {t('channels.secretKeep')}</>}
+                    {graphMoved && field === 'accessToken' && <> {t('channels.tokenForNewGraphUrl')}</>}
+                  </span>
+                }
+                error={fieldError(action.error, field)}
+                after={
+                  field === 'verifyToken' && (
+                    <button
+                      type="button"
+                      className="button-link"
+                      onClick={() => setSecrets({ ...secrets, verifyToken: randomToken() })}
+                      data-ui="channels.generateVerifyToken"
+                    >
+                      {t('channels.generate')}
+                    </button>
+                  )
+                }
+              >
+                {(describedBy, invalid) => (
+                  <input
+                    id={id}
+                    name={field}
+                    type={type}
+                    required={!channel || (graphMoved && field === 'accessToken')}
+                    autoComplete="new-password"
+                    spellCheck={false}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    value={secrets[field]}
+                    onChange={(event) => setSecrets({ ...secrets, [field]: event.target.value })}
+                  />
                 )}
-              </div>
+              </FormField>
             ))}
           </div>
         </fieldset>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="channel-lane">{t('channels.lane')}</label>
-            <select
-              id="channel-lane"
-              name="lane"
-              aria-describedby="channel-lane-hint"
-              value={lane}
-              onChange={(event) => setLane(event.target.value === 'dedicated' ? 'dedicated' : 'shared')}
-            >
-              <option value="shared">{t('channels.laneShared')}</option>
-              <option value="dedicated">{t('channels.laneDedicated')}</option>
-            </select>
-            <p id="channel-lane-hint" className="hint">
-              {t('channels.laneHint')}
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor="channel-throughput">{t('channels.throughputLabel')}</label>
-            <input
-              id="channel-throughput"
-              name="throughputMps"
-              type="number"
-              min={1}
-              max={1000}
-              step={1}
-              inputMode="numeric"
-              aria-describedby="channel-throughput-hint"
-              value={throughput}
-              onChange={(event) => setThroughput(event.target.value)}
-            />
-            <p id="channel-throughput-hint" className="hint">
-              {t('channels.throughputHint')}
-            </p>
-          </div>
+          <FormField id="channel-lane" label={t('channels.lane')} hint={t('channels.laneHint')} error={fieldError(action.error, 'lane')}>
+            {(describedBy, invalid) => (
+              <select
+                id="channel-lane"
+                name="lane"
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                value={lane}
+                onChange={(event) => setLane(event.target.value === 'dedicated' ? 'dedicated' : 'shared')}
+              >
+                <option value="shared">{t('channels.laneShared')}</option>
+                <option value="dedicated">{t('channels.laneDedicated')}</option>
+              </select>
+            )}
+          </FormField>
+          <FormField id="channel-throughput" label={t('channels.throughputLabel')} hint={t('channels.throughputHint')} error={fieldError(action.error, 'throughputMps')}>
+            {(describedBy, invalid) => (
+              <input
+                id="channel-throughput"
+                name="throughputMps"
+                type="number"
+                min={1}
+                max={1000}
+                step={1}
+                inputMode="numeric"
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                value={throughput}
+                onChange={(event) => setThroughput(event.target.value)}
+              />
+            )}
+          </FormField>
         </div>
         {channel?.webhookUrl && (
           <div className="field">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { rolesApi } from '../endpoints';
+import { fieldError } from '../errors';
 import { toggle, useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { buildRules, groupBySubject, parseAdvancedRules, splitRules } from '../permissions';
@@ -8,6 +9,7 @@ import type { CatalogueAction, Role } from '../types';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { FormActions } from './FormActions';
+import { FormField } from './FormField';
 
 interface RoleFormProps {
   /** The custom role to edit; absent to create one. */
@@ -49,32 +51,33 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
     <Dialog title={role ? t('roles.editTitle', { name: role.name }) : t('roles.createTitle')} onClose={onClose} id="role-dialog" wide>
       <form onSubmit={(event) => void submit(event)}>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="role-key">{t('roles.key')}</label>
-            <input
-              id="role-key"
-              name="key"
-              required
-              readOnly={Boolean(role)}
-              pattern="[a-z][a-z0-9\-]{1,39}"
-              aria-describedby="role-key-hint"
-              autoComplete="off"
-              value={key}
-              onChange={(event) => setKey(event.target.value)}
-            />
-            <p id="role-key-hint" className="hint">
-              {t('roles.keyHint')}
-            </p>
-          </div>
-          <div className="field">
-            <label htmlFor="role-name">{t('roles.name')}</label>
-            <input id="role-name" name="name" required autoComplete="off" value={name} onChange={(event) => setName(event.target.value)} />
-          </div>
+          <FormField id="role-key" label={t('roles.key')} hint={t('roles.keyHint')} error={fieldError(action.error, 'key')}>
+            {(describedBy, invalid) => (
+              <input
+                id="role-key"
+                name="key"
+                required
+                readOnly={Boolean(role)}
+                pattern="[a-z][a-z0-9\-]{1,39}"
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                autoComplete="off"
+                value={key}
+                onChange={(event) => setKey(event.target.value)}
+              />
+            )}
+          </FormField>
+          <FormField id="role-name" label={t('roles.name')} error={fieldError(action.error, 'name')}>
+            {(describedBy, invalid) => (
+              <input id="role-name" name="name" required autoComplete="off" aria-describedby={describedBy} aria-invalid={invalid} value={name} onChange={(event) => setName(event.target.value)} />
+            )}
+          </FormField>
         </div>
-        <div className="field">
-          <label htmlFor="role-description">{t('roles.description')}</label>
-          <textarea id="role-description" name="description" rows={2} value={description} onChange={(event) => setDescription(event.target.value)} />
-        </div>
+        <FormField id="role-description" label={t('roles.description')} error={fieldError(action.error, 'description')}>
+          {(describedBy, invalid) => (
+            <textarea id="role-description" name="description" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={description} onChange={(event) => setDescription(event.target.value)} />
+          )}
+        </FormField>
         <fieldset className="permission-picker">
           <legend>{t('roles.permissions')}</legend>
           {groupBySubject(catalogue).map(([subject, entries]) => (
@@ -103,23 +106,22 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
         </fieldset>
         <details className="advanced" open={initial.advanced.length > 0}>
           <summary>{t('roles.advanced')}</summary>
-          <div className="field">
-            <label htmlFor="role-rules-json">{t('roles.advancedLabel')}</label>
-            <textarea
-              id="role-rules-json"
-              name="rules"
-              rows={8}
-              spellCheck={false}
-              className="mono"
-              aria-describedby="role-rules-hint"
-              aria-invalid={jsonError !== null}
-              value={advanced}
-              onChange={(event) => setAdvanced(event.target.value)}
-            />
-            <p id="role-rules-hint" className="hint">
-              {t('roles.advancedHint')}
-            </p>
-          </div>
+          <FormField id="role-rules-json" label={t('roles.advancedLabel')} hint={t('roles.advancedHint')}>
+            {(describedBy) => (
+              <textarea
+                id="role-rules-json"
+                name="rules"
+                rows={8}
+                spellCheck={false}
+                className="mono"
+                aria-describedby={describedBy}
+                // The parse error shows in an alert under the form: the details may be closed.
+                aria-invalid={jsonError !== null}
+                value={advanced}
+                onChange={(event) => setAdvanced(event.target.value)}
+              />
+            )}
+          </FormField>
         </details>
         {jsonError && (
           <div role="alert" className="alert alert-error">

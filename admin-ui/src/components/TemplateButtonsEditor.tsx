@@ -1,6 +1,7 @@
 import { useI18n } from '../i18n';
+import { fieldError } from '../errors';
 import type { MessageKey } from '../i18n';
-import { buttonRoom, fieldError, LIMITS, variableNumbers, variableProblem } from '../templates';
+import { buttonRoom, LIMITS, variableNumbers, variableProblem } from '../templates';
 import type { DraftButton } from '../templates';
 import type { TemplateButtonType } from '../types';
 

@@ -1,13 +1,15 @@
 import { useRef, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import type { FormEvent } from 'react';
 import { templatesApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
+import { fieldError } from '../errors';
 import type { MessageKey } from '../i18n';
-import { CATEGORIES, draftToInput, EMPTY_DRAFT, fieldError, HEADER_FORMATS, languageName, LIMITS, renumberVariables, TEMPLATE_LANGUAGES, variableNumbers, variableProblem } from '../templates';
+import { CATEGORIES, draftToInput, EMPTY_DRAFT, HEADER_FORMATS, languageName, LIMITS, renumberVariables, TEMPLATE_LANGUAGES, variableNumbers, variableProblem } from '../templates';
 import type { Draft } from '../templates';
 import type { Channel, Template, TemplateCategory } from '../types';
 import { Can } from './Can';
+import { FormField } from './FormField';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { TemplateButtonsEditor } from './TemplateButtonsEditor';
@@ -31,27 +33,6 @@ const CATEGORY_LABEL: Record<TemplateCategory, MessageKey> = {
   UTILITY: 'templates.category.UTILITY',
   AUTHENTICATION: 'templates.category.AUTHENTICATION',
 };
-
-/** One form field: label, control, hint and the server's or the live check's error, wired for screen readers. */
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: ReactNode; error?: string | null; children: (describedBy: string | undefined, invalid: true | undefined) => ReactNode }) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children(describedBy, error ? true : undefined)}
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 /** "New template": Meta's components with live checks and a phone preview; submits for review. */
 export function TemplateForm({ channel, onCreated, onClose }: Props) {
@@ -118,7 +99,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
       <form className="template-editor" onSubmit={(event) => void submit(event)} autoComplete="off">
         <div className="template-fields">
           <div className="field-row">
-            <Field id="template-name" label={t('templates.name')} hint={t('templates.nameHint')} error={err('name')}>
+            <FormField id="template-name" label={t('templates.name')} hint={t('templates.nameHint')} error={err('name')}>
               {(describedBy, invalid) => (
                 <input
                   id="template-name"
@@ -134,8 +115,8 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                   onChange={(event) => set({ name: event.target.value.toLowerCase().replace(/[\s-]/g, '_') })}
                 />
               )}
-            </Field>
-            <Field id="template-language" label={t('templates.language')} error={err('language')}>
+            </FormField>
+            <FormField id="template-language" label={t('templates.language')} error={err('language')}>
               {(describedBy) => (
                 <select id="template-language" name="language" aria-describedby={describedBy} value={draft.language} onChange={(event) => set({ language: event.target.value })}>
                   {TEMPLATE_LANGUAGES.map((code) => (
@@ -145,8 +126,8 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                   ))}
                 </select>
               )}
-            </Field>
-            <Field id="template-category" label={t('templates.categoryLabel')} hint={t(`templates.categoryHint.${draft.category}`)}>
+            </FormField>
+            <FormField id="template-category" label={t('templates.categoryLabel')} hint={t(`templates.categoryHint.${draft.category}`)}>
               {(describedBy) => (
                 <select
                   id="template-category"
@@ -162,7 +143,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                   ))}
                 </select>
               )}
-            </Field>
+            </FormField>
           </div>
 
           {auth ? (
@@ -174,14 +155,14 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                 <label htmlFor="template-security">{t('templates.auth.security')}</label>
               </div>
               <div className="field-row">
-                <Field id="template-expiration" label={t('templates.auth.expiration')} hint={t('templates.auth.expirationHint')}>
+                <FormField id="template-expiration" label={t('templates.auth.expiration')} hint={t('templates.auth.expirationHint')}>
                   {(describedBy) => (
                     <input id="template-expiration" type="number" min={1} max={LIMITS.codeExpiration} inputMode="numeric" aria-describedby={describedBy} value={draft.codeExpiration} onChange={(event) => set({ codeExpiration: event.target.value })} />
                   )}
-                </Field>
-                <Field id="template-otp-text" label={t('templates.auth.buttonText')}>
+                </FormField>
+                <FormField id="template-otp-text" label={t('templates.auth.buttonText')}>
                   {() => <input id="template-otp-text" maxLength={LIMITS.buttonText} placeholder={t('templates.preview.copyCode')} value={draft.otpText} onChange={(event) => set({ otpText: event.target.value })} />}
-                </Field>
+                </FormField>
               </div>
             </fieldset>
           ) : (
@@ -189,7 +170,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
               <fieldset>
                 <legend>{t('templates.header.title')}</legend>
                 <div className="field-row">
-                  <Field id="template-header-format" label={t('templates.header.format')}>
+                  <FormField id="template-header-format" label={t('templates.header.format')}>
                     {() => (
                       <select
                         id="template-header-format"
@@ -209,23 +190,23 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                         ))}
                       </select>
                     )}
-                  </Field>
+                  </FormField>
                   {draft.headerFormat === 'TEXT' && (
-                    <Field id="template-header-text" label={t('templates.header.text')} hint={t('templates.header.textHint')} error={err('header.text') ?? (headerProblem ? t(`templates.problem.${headerProblem}`) : null)}>
+                    <FormField id="template-header-text" label={t('templates.header.text')} hint={t('templates.header.textHint')} error={err('header.text') ?? (headerProblem ? t(`templates.problem.${headerProblem}`) : null)}>
                       {(describedBy, invalid) => (
                         <input id="template-header-text" required maxLength={LIMITS.headerText} aria-describedby={describedBy} aria-invalid={invalid} value={draft.headerText} onChange={(event) => set({ headerText: event.target.value })} />
                       )}
-                    </Field>
+                    </FormField>
                   )}
                   {headerHasVariable && (
-                    <Field id="template-header-example" label={t('templates.exampleFor', { variable: '{{1}}' })} error={err('header.example')}>
+                    <FormField id="template-header-example" label={t('templates.exampleFor', { variable: '{{1}}' })} error={err('header.example')}>
                       {(describedBy, invalid) => (
                         <input id="template-header-example" required aria-describedby={describedBy} aria-invalid={invalid} value={draft.headerExample} onChange={(event) => set({ headerExample: event.target.value })} />
                       )}
-                    </Field>
+                    </FormField>
                   )}
                   {sampleTypes && (
-                    <Field id="template-header-sample" label={t('templates.header.sample')} hint={t('templates.header.sampleHint', { types: sampleTypes.label })} error={err('header.exampleHandle')}>
+                    <FormField id="template-header-sample" label={t('templates.header.sample')} hint={t('templates.header.sampleHint', { types: sampleTypes.label })} error={err('header.exampleHandle')}>
                       {(describedBy, invalid) => (
                         <Can I="create" a="Template">
                           <input
@@ -242,7 +223,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                           />
                         </Can>
                       )}
-                    </Field>
+                    </FormField>
                   )}
                 </div>
                 {sampleTypes && (
@@ -258,7 +239,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                 )}
               </fieldset>
 
-              <Field
+              <FormField
                 id="template-body"
                 label={t('templates.body')}
                 hint={t('templates.bodyHint', { count: draft.body.length, max: LIMITS.body })}
@@ -278,7 +259,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                     onChange={(event) => set({ body: event.target.value })}
                   />
                 )}
-              </Field>
+              </FormField>
               <div className="template-variable-bar">
                 <button type="button" className="button-secondary" onClick={addVariable} data-ui="templates.addVariable">
                   {t('templates.addVariable')}
@@ -312,11 +293,11 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                 </fieldset>
               )}
 
-              <Field id="template-footer" label={t('templates.footer')} hint={t('templates.footerHint')} error={err('footer.text')}>
+              <FormField id="template-footer" label={t('templates.footer')} hint={t('templates.footerHint')} error={err('footer.text')}>
                 {(describedBy, invalid) => (
                   <input id="template-footer" maxLength={LIMITS.footer} aria-describedby={describedBy} aria-invalid={invalid} value={draft.footer} onChange={(event) => set({ footer: event.target.value })} />
                 )}
-              </Field>
+              </FormField>
 
               <TemplateButtonsEditor buttons={draft.buttons} onChange={(buttons) => set({ buttons })} error={action.error} />
             </>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { usersApi } from '../endpoints';
+import { fieldError } from '../errors';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Lookups } from '../lookups';
@@ -9,6 +10,7 @@ import { CheckboxGroup } from './CheckboxGroup';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { FormActions } from './FormActions';
+import { FormField } from './FormField';
 
 interface UserFormProps {
   /** The user to edit; absent to create one. */
@@ -69,30 +71,36 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
       id="user-dialog"
     >
       <form onSubmit={(event) => void submit(event)}>
-        <div className="field">
-          <label htmlFor="user-email">{t('users.email')}</label>
-          <input
-            id="user-email"
-            name="email"
-            type="email"
-            autoComplete="off"
-            required
-            readOnly={Boolean(user)}
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="user-name">{t('users.name')}</label>
-          <input
-            id="user-name"
-            name="name"
-            autoComplete="off"
-            required
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </div>
+        <FormField id="user-email" label={t('users.email')} error={fieldError(action.error, 'email')}>
+          {(describedBy, invalid) => (
+            <input
+              id="user-email"
+              name="email"
+              type="email"
+              autoComplete="off"
+              required
+              readOnly={Boolean(user)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField id="user-name" label={t('users.name')} error={fieldError(action.error, 'name')}>
+          {(describedBy, invalid) => (
+            <input
+              id="user-name"
+              name="name"
+              autoComplete="off"
+              required
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+            />
+          )}
+        </FormField>
         <div className="field-row">
           <CheckboxGroup
             legend={t('users.roles')}

@@ -2,13 +2,12 @@ import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Can } from '../components/Can';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { PageTitle } from '../components/PageTitle';
+import { ListPage } from '../components/ListPage';
 import { auditApi } from '../endpoints';
 import type { AuditQuery } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { AuditAnchor, AuditEvent, AuditVerifyResult } from '../types';
-import { EmptyRow, ListStatus } from '../components/ListParts';
 
 interface FilterForm {
   action: string;
@@ -129,10 +128,9 @@ export function AuditPage() {
   }
 
   return (
-    <section>
-      <PageTitle
-        title={t('audit.title')}
-        actions={
+    <ListPage<AuditEvent>
+      title={t('audit.title')}
+      actions={
           <>
             <Can I="anchor" a="AuditEvent">
               <button type="button" className="button-secondary" onClick={() => void runAnchor()} disabled={anchoring.busy} data-button="audit.anchor">
@@ -151,129 +149,124 @@ export function AuditPage() {
               </button>
             </Can>
           </>
-        }
-      />
-      <div id="audit-anchor-result" role="status">
-        {anchored && <p className="alert alert-success">{t('audit.anchored', { seq: anchored.seq, fingerprint: anchored.fingerprint })}</p>}
-      </div>
-      <ErrorAlert error={anchoring.error} />
-      <div id="audit-verify-result" role="status" data-ok={verify ? String(verify.ok) : undefined}>
-        {verify && (
-          <p className={verify.ok ? 'alert alert-success' : 'alert alert-error'}>
-            {verify.ok
-              ? t('audit.verifyOk', { checked: verify.checked })
-              : t('audit.verifyBroken', { seq: verify.firstBrokenSeq ?? '?', checked: verify.checked })}
-            {!verify.ok && verify.reason && <> {tMaybe(`audit.reason.${verify.reason}`) ?? verify.reason}</>}{' '}
-            {verify.anchor
-              ? t('audit.againstAnchor', { seq: verify.anchor.seq, at: formatDateTime(verify.anchor.at) })
-              : t('audit.noAnchor')}
-          </p>
-        )}
-      </div>
-      <ErrorAlert error={verifying.error} />
-
-      <form className="filters" onSubmit={apply} aria-label={t('audit.filters')}>
-        {TEXT_FILTERS.map((filter) => (
-          <div className="field" key={filter.id}>
-            <label htmlFor={filter.id}>{t(filter.label)}</label>
-            <input
-              id={filter.id}
-              name={filter.field}
-              autoComplete="off"
-              value={form[filter.field]}
-              onChange={(event) => setForm({ ...form, [filter.field]: event.target.value })}
-            />
+      }
+      toolbar={
+        <>
+          <div id="audit-anchor-result" role="status">
+            {anchored && <p className="alert alert-success">{t('audit.anchored', { seq: anchored.seq, fingerprint: anchored.fingerprint })}</p>}
           </div>
-        ))}
-        <div className="field">
-          <label htmlFor="audit-from">{t('audit.from')}</label>
-          <input id="audit-from" name="from" type="datetime-local" value={form.from} onChange={(event) => setForm({ ...form, from: event.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-to">{t('audit.to')}</label>
-          <input id="audit-to" name="to" type="datetime-local" value={form.to} onChange={(event) => setForm({ ...form, to: event.target.value })} />
-        </div>
-        <div className="filters-actions">
+          <ErrorAlert error={anchoring.error} />
+          <div id="audit-verify-result" role="status" data-ok={verify ? String(verify.ok) : undefined}>
+            {verify && (
+              <p className={verify.ok ? 'alert alert-success' : 'alert alert-error'}>
+                {verify.ok
+                  ? t('audit.verifyOk', { checked: verify.checked })
+                  : t('audit.verifyBroken', { seq: verify.firstBrokenSeq ?? '?', checked: verify.checked })}
+                {!verify.ok && verify.reason && <> {tMaybe(`audit.reason.${verify.reason}`) ?? verify.reason}</>}{' '}
+                {verify.anchor
+                  ? t('audit.againstAnchor', { seq: verify.anchor.seq, at: formatDateTime(verify.anchor.at) })
+                  : t('audit.noAnchor')}
+              </p>
+            )}
+          </div>
+          <ErrorAlert error={verifying.error} />
+
+          <form className="filters" onSubmit={apply} aria-label={t('audit.filters')}>
+            {TEXT_FILTERS.map((filter) => (
+              <div className="field" key={filter.id}>
+                <label htmlFor={filter.id}>{t(filter.label)}</label>
+                <input
+                  id={filter.id}
+                  name={filter.field}
+                  autoComplete="off"
+                  value={form[filter.field]}
+                  onChange={(event) => setForm({ ...form, [filter.field]: event.target.value })}
+                />
+              </div>
+            ))}
+            <div className="field">
+              <label htmlFor="audit-from">{t('audit.from')}</label>
+              <input id="audit-from" name="from" type="datetime-local" value={form.from} onChange={(event) => setForm({ ...form, from: event.target.value })} />
+            </div>
+            <div className="field">
+              <label htmlFor="audit-to">{t('audit.to')}</label>
+              <input id="audit-to" name="to" type="datetime-local" value={form.to} onChange={(event) => setForm({ ...form, to: event.target.value })} />
+            </div>
+            <div className="filters-actions">
+              <Can I="read" a="AuditEvent">
+                <button type="submit" className="button-secondary" data-button="audit.filter">
+                  {t('audit.apply')}
+                </button>
+              </Can>
+              <button type="button" className="button-link" onClick={reset} data-ui="audit.resetFilters">
+                {t('audit.reset')}
+              </button>
+            </div>
+          </form>
+        </>
+      }
+      tableId="audit-table"
+      columns={[
+        { key: 'seq', header: t('audit.seq'), numeric: true },
+        { key: 'at', header: t('audit.at') },
+        { key: 'actor', header: t('audit.actor') },
+        { key: 'action', header: t('audit.action') },
+        { key: 'subject', header: t('audit.subject') },
+        { key: 'ip', header: t('audit.ip') },
+        { key: 'details', header: <span className="visually-hidden">{t('audit.details')}</span> },
+      ]}
+      rows={items}
+      rowKey={(event) => String(event.seq)}
+      renderRow={(event) => {
+        const isOpen = expanded.has(event.seq);
+        const detailsId = `audit-details-${event.seq}`;
+        return (
+          <Fragment key={event.seq}>
+            <tr data-seq={event.seq}>
+              <td className="numeric">{event.seq}</td>
+              <td>{formatDateTime(event.at)}</td>
+              <td title={event.actorId ?? undefined}>{event.actorEmail ?? event.actorId ?? event.actorType ?? t('audit.system')}</td>
+              <td><code>{event.action}</code></td>
+              <td>
+                {event.subjectType ?? '—'}
+                {event.subjectId && <span className="muted"> {event.subjectId}</span>}
+              </td>
+              <td>{event.ip ?? '—'}</td>
+              <td className="row-actions">
+                <Can I="read" a="AuditEvent">
+                  <button type="button" className="button-link" aria-expanded={isOpen} aria-controls={isOpen ? detailsId : undefined} onClick={() => toggleRow(event.seq)} data-button="audit.details">
+                    {isOpen ? t('audit.hideDetails') : t('audit.showDetails')}
+                    <span className="visually-hidden"> {event.seq}</span>
+                  </button>
+                </Can>
+              </td>
+            </tr>
+            {isOpen && (
+              <tr className="details-row" id={detailsId}>
+                <td colSpan={7}>
+                  <pre className="json">{JSON.stringify(event.details, null, 2)}</pre>
+                  <p className="hint">
+                    {t('audit.hash')} <code className="hash">{event.hash}</code>
+                  </p>
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        );
+      }}
+      loaded={loaded}
+      busy={list.busy}
+      error={list.error}
+      empty={t('audit.empty')}
+      footer={
+        nextBeforeSeq !== null && (
           <Can I="read" a="AuditEvent">
-            <button type="submit" className="button-secondary" data-button="audit.filter">
-              {t('audit.apply')}
+            <button type="button" className="button-secondary" disabled={list.busy} onClick={() => void load(query, nextBeforeSeq)} data-button="audit.loadMore">
+              {t('common.loadMore')}
             </button>
           </Can>
-          <button type="button" className="button-link" onClick={reset} data-ui="audit.resetFilters">
-            {t('audit.reset')}
-          </button>
-        </div>
-      </form>
-
-      <ErrorAlert error={list.error} />
-      <div className="table-wrap">
-        <table className="table" id="audit-table">
-          <caption className="visually-hidden">{t('audit.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="numeric">{t('audit.seq')}</th>
-              <th scope="col">{t('audit.at')}</th>
-              <th scope="col">{t('audit.actor')}</th>
-              <th scope="col">{t('audit.action')}</th>
-              <th scope="col">{t('audit.subject')}</th>
-              <th scope="col">{t('audit.ip')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('audit.details')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((event) => {
-              const isOpen = expanded.has(event.seq);
-              const detailsId = `audit-details-${event.seq}`;
-              return (
-                <Fragment key={event.seq}>
-                  <tr data-seq={event.seq}>
-                    <td className="numeric">{event.seq}</td>
-                    <td>{formatDateTime(event.at)}</td>
-                    <td title={event.actorId ?? undefined}>{event.actorEmail ?? event.actorId ?? event.actorType ?? t('audit.system')}</td>
-                    <td><code>{event.action}</code></td>
-                    <td>
-                      {event.subjectType ?? '—'}
-                      {event.subjectId && <span className="muted"> {event.subjectId}</span>}
-                    </td>
-                    <td>{event.ip ?? '—'}</td>
-                    <td className="row-actions">
-                      <Can I="read" a="AuditEvent">
-                        <button type="button" className="button-link" aria-expanded={isOpen} aria-controls={isOpen ? detailsId : undefined} onClick={() => toggleRow(event.seq)} data-button="audit.details">
-                          {isOpen ? t('audit.hideDetails') : t('audit.showDetails')}
-                          <span className="visually-hidden"> {event.seq}</span>
-                        </button>
-                      </Can>
-                    </td>
-                  </tr>
-                  {isOpen && (
-                    <tr className="details-row" id={detailsId}>
-                      <td colSpan={7}>
-                        <pre className="json">{JSON.stringify(event.details, null, 2)}</pre>
-                        <p className="hint">
-                          {t('audit.hash')} <code className="hash">{event.hash}</code>
-                        </p>
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-            {loaded && items.length === 0 && (
-              <EmptyRow colSpan={7}>{t('audit.empty')}</EmptyRow>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <ListStatus busy={list.busy} />
-      {nextBeforeSeq !== null && (
-        <Can I="read" a="AuditEvent">
-          <button type="button" className="button-secondary" disabled={list.busy} onClick={() => void load(query, nextBeforeSeq)} data-button="audit.loadMore">
-            {t('common.loadMore')}
-          </button>
-        </Can>
-      )}
-    </section>
+        )
+      }
+    />
   );
 }

@@ -1,20 +1,18 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { Can } from '../components/Can';
 import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { PageTitle } from '../components/PageTitle';
+import { ListPage } from '../components/ListPage';
 import { channelsApi } from '../endpoints';
 import { useFormats } from '../format';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
 import type { Channel, ChannelStatus, ChannelTestResult, QualityRating } from '../types';
-import { EmptyRow, ListStatus } from '../components/ListParts';
 
 type Open =
   | { kind: 'create' }
-  | { kind: 'edit' | 'delete'; channel: Channel }
+  | { kind: 'edit'; channel: Channel }
   | { kind: 'webhook'; channel: Channel; created: boolean }
   | null;
 
@@ -53,8 +51,8 @@ export function ChannelsPage() {
   const [open, setOpen] = useState<Open>(null);
   const [testingId, setTestingId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
+  const [deleting, setDeleting] = useState<Channel | null>(null);
   const list = useAction();
-  const remove = useAction();
   const testing = useAction();
   const { run: runList } = list;
   const { run: runTest } = testing;
@@ -83,7 +81,13 @@ export function ChannelsPage() {
   const shownCount = shown ? shown.size : items.length;
 
   const openFor = useCallback<OpenHandler>(
-    (kind, channel) => setOpen(kind === 'webhook' ? { kind, channel, created: false } : { kind, channel }),
+    (kind, channel) => {
+      if (kind === 'delete') {
+        setDeleting(channel);
+        return;
+      }
+      setOpen(kind === 'webhook' ? { kind, channel, created: false } : { kind, channel });
+    },
     [],
   );
 
@@ -109,11 +113,6 @@ export function ChannelsPage() {
     [runTest],
   );
 
-  function close() {
-    remove.setError(null);
-    setOpen(null);
-  }
-
   function saved(channel: Channel, created: boolean) {
     setItems((previous) =>
       previous.some((item) => item.id === channel.id) ? previous.map((item) => (item.id === channel.id ? channel : item)) : [...previous, channel],
@@ -122,118 +121,87 @@ export function ChannelsPage() {
     setOpen(created && channel.webhookUrl ? { kind: 'webhook', channel, created: true } : null);
   }
 
-  async function confirmDelete(channel: Channel) {
-    const done = await remove.run(async () => {
-      await channelsApi.remove(channel.id);
-      return true;
-    });
-    if (done) {
-      setItems((previous) => previous.filter((item) => item.id !== channel.id));
-      setOpen(null);
-    }
-  }
-
   const invalidCount = useMemo(() => items.filter((item) => item.status === 'token_invalid').length, [items]);
 
   return (
-    <section>
-      <PageTitle
-        title={t('channels.title')}
-        actions={
-          <Can I="create" a="Channel">
-            <button type="button" className="button-primary" onClick={() => setOpen({ kind: 'create' })} data-button="channels.create">
-              {t('channels.create')}
-            </button>
-          </Can>
-        }
-      />
-      {invalidCount > 0 && (
-        <p className="alert alert-warning" id="channels-token-warning">
-          {t('channels.tokenInvalidSummary', { count: invalidCount })}
-        </p>
-      )}
+    <ListPage<Channel>
+      title={t('channels.title')}
+      create={{ can: ['create', 'Channel'], button: 'channels.create', label: t('channels.create'), onClick: () => setOpen({ kind: 'create' }) }}
+      toolbar={
+        <>
+          {invalidCount > 0 && (
+            <p className="alert alert-warning" id="channels-token-warning">
+              {t('channels.tokenInvalidSummary', { count: invalidCount })}
+            </p>
+          )}
 
-      <div className="toolbar">
-        <div className="toolbar-filter">
-          <label htmlFor="channels-filter">{t('channels.filter')}</label>
-          <input
-            id="channels-filter"
-            type="search"
-            autoComplete="off"
-            aria-describedby="channels-count"
-            value={filter}
-            onChange={(event) => setFilter(event.target.value)}
-          />
-        </div>
-        <p id="channels-count" className="hint" role="status">
-          {loaded ? t('channels.count', { shown: shownCount, total: items.length }) : ''}
-        </p>
-      </div>
-
-      <div id="channel-test-result" role="status" data-ok={outcome ? String(outcome.result.ok) : undefined} data-channel-id={outcome?.channelId}>
-        {outcome && <TestResult outcome={outcome} />}
-      </div>
-      <ErrorAlert error={testing.error} />
-      <ErrorAlert error={list.error} />
-
-      <div className="table-wrap">
-        <table className="table" id="channels-table">
-          <caption className="visually-hidden">{t('channels.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('channels.name')}</th>
-              <th scope="col">{t('channels.displayNumber')}</th>
-              <th scope="col">{t('channels.phoneNumberId')}</th>
-              <th scope="col">{t('channels.quality')}</th>
-              <th scope="col" className="numeric">
-                {t('channels.throughput')}
-              </th>
-              <th scope="col">{t('channels.laneShort')}</th>
-              <th scope="col">{t('channels.statusHeader')}</th>
-              <th scope="col">{t('channels.lastTest')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((channel) => (
-              <ChannelRow
-                key={channel.id}
-                channel={channel}
-                hidden={shown !== null && !shown.has(channel.id)}
-                testing={testingId === channel.id}
-                onOpen={openFor}
-                onTest={test}
+          <div className="toolbar">
+            <div className="toolbar-filter">
+              <label htmlFor="channels-filter">{t('channels.filter')}</label>
+              <input
+                id="channels-filter"
+                type="search"
+                autoComplete="off"
+                aria-describedby="channels-count"
+                value={filter}
+                onChange={(event) => setFilter(event.target.value)}
               />
-            ))}
-            {loaded && shownCount === 0 && (
-              <EmptyRow colSpan={9}>{items.length === 0 ? t('channels.empty') : t('channels.noMatch')}</EmptyRow>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <ListStatus busy={list.busy} />
+            </div>
+            <p id="channels-count" className="hint" role="status">
+              {loaded ? t('channels.count', { shown: shownCount, total: items.length }) : ''}
+            </p>
+          </div>
 
-      {open?.kind === 'create' && <ChannelForm onClose={close} onSaved={saved} />}
-      {open?.kind === 'edit' && <ChannelForm channel={open.channel} onClose={close} onSaved={saved} />}
-      {open?.kind === 'webhook' && <WebhookDialog channel={open.channel} created={open.created} onClose={close} />}
-      {open?.kind === 'delete' && (
-        <ConfirmDialog
-          title={t('channels.deleteTitle')}
-          confirmLabel={t('common.delete')}
-          can={['delete', 'Channel']}
-          button="channels.confirmDelete"
-          danger
-          busy={remove.busy}
-          error={remove.error}
-          onConfirm={() => void confirmDelete(open.channel)}
-          onClose={close}
-        >
-          <p>{t('channels.deleteText', { name: open.channel.name, number: open.channel.displayNumber })}</p>
-        </ConfirmDialog>
+          <div id="channel-test-result" role="status" data-ok={outcome ? String(outcome.result.ok) : undefined} data-channel-id={outcome?.channelId}>
+            {outcome && <TestResult outcome={outcome} />}
+          </div>
+          <ErrorAlert error={testing.error} />
+        </>
+      }
+      tableId="channels-table"
+      columns={[
+        { key: 'name', header: t('channels.name') },
+        { key: 'displayNumber', header: t('channels.displayNumber') },
+        { key: 'phoneNumberId', header: t('channels.phoneNumberId') },
+        { key: 'quality', header: t('channels.quality') },
+        { key: 'throughput', header: t('channels.throughput'), numeric: true },
+        { key: 'lane', header: t('channels.laneShort') },
+        { key: 'status', header: t('channels.statusHeader') },
+        { key: 'lastTest', header: t('channels.lastTest') },
+      ]}
+      hasActions
+      rows={items}
+      rowKey={(channel) => channel.id}
+      renderRow={(channel) => (
+        <ChannelRow
+          key={channel.id}
+          channel={channel}
+          hidden={shown !== null && !shown.has(channel.id)}
+          testing={testingId === channel.id}
+          onOpen={openFor}
+          onTest={test}
+        />
       )}
-    </section>
+      loaded={loaded}
+      isEmpty={shownCount === 0}
+      busy={list.busy}
+      error={list.error}
+      empty={items.length === 0 ? t('channels.empty') : t('channels.noMatch')}
+      deletion={{
+        can: ['delete', 'Channel'],
+        button: 'channels.confirmDelete',
+        title: t('channels.deleteTitle'),
+        text: (channel) => <p>{t('channels.deleteText', { name: channel.name, number: channel.displayNumber })}</p>,
+        remove: (channel) => channelsApi.remove(channel.id),
+        onRemoved: (channel) => setItems((previous) => previous.filter((item) => item.id !== channel.id)),
+        target: deleting,
+        setTarget: setDeleting,
+      }}
+    >
+      {open?.kind === 'create' && <ChannelForm onClose={() => setOpen(null)} onSaved={saved} />}
+      {open?.kind === 'edit' && <ChannelForm channel={open.channel} onClose={() => setOpen(null)} onSaved={saved} />}
+      {open?.kind === 'webhook' && <WebhookDialog channel={open.channel} created={open.created} onClose={() => setOpen(null)} />}
+    </ListPage>
   );
 }
 

@@ -4,35 +4,25 @@ import { useCurrentUser, useSession } from '../auth';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ConversationList } from '../components/inbox/ConversationList';
 import { ConversationView } from '../components/inbox/ConversationView';
+import { InboxFilters, useChannelOptions } from '../components/inbox/InboxFilters';
+import { useInboxKeys } from '../components/inbox/useInboxKeys';
 import { previewOf } from '../components/inbox/labels';
 import { PageTitle } from '../components/PageTitle';
-import { channelsApi, conversationsApi } from '../endpoints';
+import { conversationsApi } from '../endpoints';
 import { useServerEvents } from '../events';
 import type { ServerEvent } from '../events';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { contactName, matchesFilters, upsertConversation, withMessage } from '../inbox';
-import type { InboxFilters } from '../inbox';
+import type { InboxFilters as Filters } from '../inbox';
 import { navigate, useRouteArg } from '../router';
-import type { ConversationStatus, ConversationSummary, InboxView, Message } from '../types';
+import type { ConversationSummary, InboxView, Message } from '../types';
 
 const SEARCH_DEBOUNCE_MS = 300;
 const PHONE_QUERY = '(max-width: 48rem)';
 
 function isPhone(): boolean {
   return window.matchMedia?.(PHONE_QUERY).matches ?? false;
-}
-
-function isStatus(value: string): value is ConversationStatus | '' {
-  return value === '' || value === 'open' || value === 'pending' || value === 'resolved';
-}
-
-/** Keys typed into these are text, not shortcuts. */
-function isTyping(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) {
-    return false;
-  }
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /** Whether the history entry before the open conversation is the list (so Back returns to it). */
@@ -60,7 +50,7 @@ export function InboxPage() {
     return list;
   }, [ability, canSeeAll]);
 
-  const [filters, setFilters] = useState<InboxFilters>(() => ({ view: canSeeAll ? 'all' : 'mine', channelId: '', status: '', q: '' }));
+  const [filters, setFilters] = useState<Filters>(() => ({ view: canSeeAll ? 'all' : 'mine', channelId: '', status: '', q: '' }));
   const [search, setSearch] = useState('');
   const [items, setItems] = useState<ConversationSummary[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -68,16 +58,17 @@ export function InboxPage() {
   const [activeId, setActiveId] = useState<string | null>(selectedId);
   const [focusOnOpen, setFocusOnOpen] = useState(false);
   const [announcement, setAnnouncement] = useState('');
-  const [apiChannels, setApiChannels] = useState<Array<{ id: string; name: string; displayNumber: string }> | null>(null);
   const list = useAction();
   const { run: runList } = list;
   const latest = useRef(0);
   const listRef = useRef<HTMLUListElement>(null);
   const itemsRef = useRef(items);
   const state = useRef({ filters, selectedId, meId: me.id });
+  const keyState = useRef({ items, selectedId });
   useEffect(() => {
     itemsRef.current = items;
     state.current = { filters, selectedId, meId: me.id };
+    keyState.current = { items, selectedId };
   });
 
   // A view the role does not allow (e.g. after a role change) falls back to "mine".
@@ -95,7 +86,7 @@ export function InboxPage() {
   }, [search]);
 
   const load = useCallback(
-    async (current: InboxFilters, cursor: string | null) => {
+    async (current: Filters, cursor: string | null) => {
       const mine = ++latest.current;
       const page = await runList(() =>
         conversationsApi.list({ view: current.view, channelId: current.channelId, status: current.status, q: current.q, cursor }),
@@ -126,30 +117,7 @@ export function InboxPage() {
     }
   }, [filters, list.busy, load, nextCursor]);
 
-  // The channel filter lists every number the user may read, or else those seen in the list.
-  useEffect(() => {
-    if (!canReadChannels) {
-      return undefined;
-    }
-    let live = true;
-    channelsApi.list().then(
-      (page) => live && setApiChannels(page.items.map(({ id, name, displayNumber }) => ({ id, name, displayNumber }))),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [canReadChannels]);
-  const seenChannels = useRef(new Map<string, { id: string; name: string; displayNumber: string }>());
-  const channelOptions = useMemo(() => {
-    if (apiChannels) {
-      return apiChannels;
-    }
-    for (const item of items) {
-      seenChannels.current.set(item.channel.id, item.channel);
-    }
-    return [...seenChannels.current.values()].sort((a, b) => a.name.localeCompare(b.name));
-  }, [apiChannels, items]);
+  const channelOptions = useChannelOptions(canReadChannels, items);
 
   const announce = useCallback((text: string) => {
     // Cleared first, so the same words twice are announced twice.
@@ -243,44 +211,7 @@ export function InboxPage() {
     }
   }, []);
 
-  // Shortcuts outside text fields and dialogs: j/k move in the list, Escape closes the conversation.
-  useEffect(() => {
-    function keyDown(event: KeyboardEvent) {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
-        return;
-      }
-      const target = event.target instanceof Element ? event.target : null;
-      if (target?.closest('dialog') || document.querySelector('dialog[open]')) {
-        return;
-      }
-      if (event.key === 'Escape') {
-        // In the composer too (the draft is kept), but not in filters and pickers.
-        if (state.current.selectedId && !(isTyping(target) && target?.tagName !== 'TEXTAREA')) {
-          event.preventDefault();
-          back();
-        }
-        return;
-      }
-      if (isTyping(target) || (event.key !== 'j' && event.key !== 'k')) {
-        return;
-      }
-      const all = itemsRef.current;
-      if (all.length === 0) {
-        return;
-      }
-      event.preventDefault();
-      setActiveId((current) => {
-        const index = all.findIndex((item) => item.id === (current ?? state.current.selectedId));
-        const next = index < 0 ? 0 : Math.min(all.length - 1, Math.max(0, index + (event.key === 'j' ? 1 : -1)));
-        return all[next]?.id ?? current;
-      });
-      if (!isPhone() || !state.current.selectedId) {
-        listRef.current?.focus();
-      }
-    }
-    window.addEventListener('keydown', keyDown);
-    return () => window.removeEventListener('keydown', keyDown);
-  }, [back]);
+  useInboxKeys({ state: keyState, setActiveId, listRef, isPhone, back });
 
   const onConversation = useCallback((conversation: ConversationSummary) => put(conversation), [put]);
   const onRead = useCallback((conversationId: string) => {
@@ -305,67 +236,7 @@ export function InboxPage() {
       </div>
       <div className="inbox">
         <div className="inbox-list-pane">
-          <form className="inbox-filters" role="search" aria-label={t('inbox.filters')} onSubmit={(event) => event.preventDefault()}>
-            <div className="field field-compact">
-              <label htmlFor="inbox-view">{t('inbox.view')}</label>
-              <select
-                id="inbox-view"
-                value={filters.view}
-                onChange={(event) => {
-                  const view = views.find((candidate) => candidate === event.target.value);
-                  if (view) {
-                    setFilters((current) => ({ ...current, view }));
-                  }
-                }}
-              >
-                {views.map((view) => (
-                  <option key={view} value={view}>
-                    {t(`inbox.views.${view}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field field-compact">
-              <label htmlFor="inbox-status">{t('inbox.statusFilter')}</label>
-              <select
-                id="inbox-status"
-                value={filters.status}
-                onChange={(event) => {
-                  const status = event.target.value;
-                  if (isStatus(status)) {
-                    setFilters((current) => ({ ...current, status }));
-                  }
-                }}
-              >
-                <option value="">{t('inbox.statusAll')}</option>
-                <option value="open">{t('inbox.conversationStatus.open')}</option>
-                <option value="pending">{t('inbox.conversationStatus.pending')}</option>
-                <option value="resolved">{t('inbox.conversationStatus.resolved')}</option>
-              </select>
-            </div>
-            <div className="field field-compact">
-              <label htmlFor="inbox-channel">{t('inbox.channel')}</label>
-              <select id="inbox-channel" value={filters.channelId} onChange={(event) => setFilters((current) => ({ ...current, channelId: event.target.value }))}>
-                <option value="">{t('inbox.allChannels')}</option>
-                {channelOptions.map((channel) => (
-                  <option key={channel.id} value={channel.id}>
-                    {channel.name} ({channel.displayNumber})
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field field-compact field-search">
-              <label htmlFor="inbox-search">{t('inbox.search')}</label>
-              <input
-                id="inbox-search"
-                type="search"
-                autoComplete="off"
-                placeholder={t('inbox.searchPlaceholder')}
-                value={search}
-                onChange={(event) => setSearch(event.target.value)}
-              />
-            </div>
-          </form>
+          <InboxFilters filters={filters} views={views} channels={channelOptions} search={search} onSearch={setSearch} onChange={setFilters} />
           <ErrorAlert error={list.error} />
           <ConversationList
             items={items}

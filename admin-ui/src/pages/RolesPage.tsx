@@ -1,17 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Can } from '../components/Can';
-import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { PageTitle } from '../components/PageTitle';
+import { ListPage, RowAction } from '../components/ListPage';
 import { PermissionMatrix } from '../components/PermissionMatrix';
 import { RoleForm } from '../components/RoleForm';
 import { catalogueApi, rolesApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { CatalogueAction, Role } from '../types';
-import { ListStatus } from '../components/ListParts';
 
-type Open = { kind: 'create' } | { kind: 'edit' | 'delete'; role: Role } | null;
+type Open = { kind: 'create' } | { kind: 'edit'; role: Role } | null;
 
 /** `#/roles`: roles, the permission catalogue as a matrix, and custom role editing. */
 export function RolesPage() {
@@ -21,7 +17,7 @@ export function RolesPage() {
   const [selectedId, setSelectedId] = useState<string>('');
   const [open, setOpen] = useState<Open>(null);
   const list = useAction();
-  const remove = useAction();
+  const [loaded, setLoaded] = useState(false);
   const matrixRef = useRef<HTMLHeadingElement>(null);
   const { run: runList } = list;
 
@@ -32,6 +28,7 @@ export function RolesPage() {
       setRoles(rolePage.items);
       setCatalogue(cataloguePage.actions);
       setSelectedId((current) => current || rolePage.items[0]?.id || '');
+      setLoaded(true);
     }
   }, [runList]);
 
@@ -54,100 +51,53 @@ export function RolesPage() {
     setOpen(null);
   }
 
-  function close() {
-    remove.setError(null);
-    setOpen(null);
-  }
-
-  async function confirmDelete(role: Role) {
-    const done = await remove.run(async () => {
-      await rolesApi.remove(role.id);
-      return true;
-    });
-    if (done) {
-      setRoles((previous) => previous.filter((item) => item.id !== role.id));
-      setSelectedId((current) => (current === role.id ? '' : current));
-      setOpen(null);
-    }
-  }
-
   return (
-    <section>
-      <PageTitle
-        title={t('roles.title')}
-        actions={
-          <Can I="create" a="Role">
-            <button type="button" className="button-primary" onClick={() => setOpen({ kind: 'create' })} data-button="roles.create" disabled={catalogue.length === 0}>
-              {t('roles.create')}
-            </button>
-          </Can>
-        }
-      />
-      <ErrorAlert error={list.error} />
-      <div className="table-wrap">
-        <table className="table" id="roles-table">
-          <caption className="visually-hidden">{t('roles.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('roles.name')}</th>
-              <th scope="col">{t('roles.key')}</th>
-              <th scope="col">{t('roles.description')}</th>
-              <th scope="col">{t('roles.type')}</th>
-              <th scope="col" className="numeric">
-                {t('roles.users')}
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {roles.map((role) => (
-              <tr key={role.id} data-id={role.id} data-key={role.key} className={role.id === selectedId ? "selected" : undefined}>
-                <td>{role.name}</td>
-                <td>
-                  <code>{role.key}</code>
-                </td>
-                <td>{role.description || '—'}</td>
-                <td>
-                  <span className={role.builtin ? 'badge badge-builtin' : 'badge'}>{role.builtin ? t('roles.builtin') : t('roles.custom')}</span>
-                </td>
-                <td className="numeric">
-                  {role.userCount}
-                </td>
-                <td className="row-actions">
-                  <Can I="read" a="Role">
-                    <button type="button" className="button-link" onClick={() => showMatrix(role)} data-button="roles.view">
-                      {t('roles.viewPermissions')}
-                      <span className="visually-hidden"> {role.name}</span>
-                    </button>
-                  </Can>
-                  {role.builtin ? (
-                    <span className="muted">{t('roles.readOnly')}</span>
-                  ) : (
-                    <>
-                      <Can I="update" a="Role">
-                        <button type="button" className="button-link" onClick={() => setOpen({ kind: 'edit', role })} data-button="roles.edit">
-                          {t('common.edit')}
-                          <span className="visually-hidden"> {role.name}</span>
-                        </button>
-                      </Can>
-                      <Can I="delete" a="Role">
-                        <button type="button" className="button-link danger" onClick={() => setOpen({ kind: 'delete', role })} data-button="roles.delete">
-                          {t('common.delete')}
-                          <span className="visually-hidden"> {role.name}</span>
-                        </button>
-                      </Can>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <ListStatus busy={list.busy} />
-
+    <ListPage<Role>
+      title={t('roles.title')}
+      create={{ can: ['create', 'Role'], button: 'roles.create', label: t('roles.create'), onClick: () => setOpen({ kind: 'create' }), disabled: catalogue.length === 0 }}
+      tableId="roles-table"
+      columns={[
+        { key: 'name', header: t('roles.name'), cell: (role) => role.name },
+        { key: 'key', header: t('roles.key'), cell: (role) => <code>{role.key}</code> },
+        { key: 'description', header: t('roles.description'), cell: (role) => role.description || '—' },
+        {
+          key: 'type',
+          header: t('roles.type'),
+          cell: (role) => <span className={role.builtin ? 'badge badge-builtin' : 'badge'}>{role.builtin ? t('roles.builtin') : t('roles.custom')}</span>,
+        },
+        { key: 'users', header: t('roles.users'), numeric: true, cell: (role) => role.userCount },
+      ]}
+      rows={roles}
+      rowKey={(role) => role.id}
+      rowAttributes={(role) => ({ 'data-id': role.id, 'data-key': role.key, className: role.id === selectedId ? 'selected' : undefined })}
+      rowActions={(role, { askDelete }) => (
+        <>
+          <RowAction can={['read', 'Role']} button="roles.view" label={t('roles.viewPermissions')} name={role.name} onClick={() => showMatrix(role)} />
+          {role.builtin ? (
+            <span className="muted">{t('roles.readOnly')}</span>
+          ) : (
+            <>
+              <RowAction can={['update', 'Role']} button="roles.edit" label={t('common.edit')} name={role.name} onClick={() => setOpen({ kind: 'edit', role })} />
+              <RowAction can={['delete', 'Role']} button="roles.delete" label={t('common.delete')} name={role.name} onClick={askDelete} danger />
+            </>
+          )}
+        </>
+      )}
+      loaded={loaded}
+      busy={list.busy}
+      error={list.error}
+      deletion={{
+        can: ['delete', 'Role'],
+        button: 'roles.confirmDelete',
+        title: t('roles.deleteTitle'),
+        text: (role) => <p>{t('roles.deleteText', { name: role.name, count: role.userCount })}</p>,
+        remove: (role) => rolesApi.remove(role.id),
+        onRemoved: (role) => {
+          setRoles((previous) => previous.filter((item) => item.id !== role.id));
+          setSelectedId((current) => (current === role.id ? '' : current));
+        },
+      }}
+    >
       <section className="matrix-section" aria-labelledby="matrix-title">
         <div className="page-header">
           <div>
@@ -171,23 +121,8 @@ export function RolesPage() {
         <PermissionMatrix catalogue={catalogue} role={selected} />
       </section>
 
-      {open?.kind === 'create' && <RoleForm catalogue={catalogue} onSaved={saved} onClose={close} />}
-      {open?.kind === 'edit' && <RoleForm role={open.role} catalogue={catalogue} onSaved={saved} onClose={close} />}
-      {open?.kind === 'delete' && (
-        <ConfirmDialog
-          title={t('roles.deleteTitle')}
-          confirmLabel={t('common.delete')}
-          can={['delete', 'Role']}
-          button="roles.confirmDelete"
-          danger
-          busy={remove.busy}
-          error={remove.error}
-          onConfirm={() => void confirmDelete(open.role)}
-          onClose={close}
-        >
-          <p>{t('roles.deleteText', { name: open.role.name, count: open.role.userCount })}</p>
-        </ConfirmDialog>
-      )}
-    </section>
+      {open?.kind === 'create' && <RoleForm catalogue={catalogue} onSaved={saved} onClose={() => setOpen(null)} />}
+      {open?.kind === 'edit' && <RoleForm role={open.role} catalogue={catalogue} onSaved={saved} onClose={() => setOpen(null)} />}
+    </ListPage>
   );
 }

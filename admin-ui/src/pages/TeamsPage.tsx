@@ -1,18 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import { Can } from '../components/Can';
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { PageTitle } from '../components/PageTitle';
+import { FormActions } from '../components/FormActions';
+import { FormField } from '../components/FormField';
+import { ListPage, RowAction } from '../components/ListPage';
 import { teamsApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
+import { fieldError } from '../errors';
 import type { Team } from '../types';
-import { EmptyRow, ListStatus } from '../components/ListParts';
-import { FormActions } from '../components/FormActions';
 
-type Open = { kind: 'create' } | { kind: 'edit' | 'delete'; team: Team } | null;
+type Open = { kind: 'create' } | { kind: 'edit'; team: Team } | null;
 
 /** `#/teams`: list, create, edit and delete teams. */
 export function TeamsPage() {
@@ -21,7 +20,6 @@ export function TeamsPage() {
   const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<Open>(null);
   const list = useAction();
-  const remove = useAction();
   const { run: runList } = list;
 
   const load = useCallback(async () => {
@@ -36,86 +34,42 @@ export function TeamsPage() {
     void load();
   }, [load]);
 
-  function close() {
-    remove.setError(null);
-    setOpen(null);
-  }
-
-  async function confirmDelete(team: Team) {
-    const done = await remove.run(async () => {
-      await teamsApi.remove(team.id);
-      return true;
-    });
-    if (done) {
-      setItems((previous) => previous.filter((item) => item.id !== team.id));
-      setOpen(null);
-    }
-  }
-
   return (
-    <section>
-      <PageTitle
-        title={t('teams.title')}
-        actions={
-          <Can I="create" a="Team">
-            <button type="button" className="button-primary" onClick={() => setOpen({ kind: 'create' })} data-button="teams.create">
-              {t('teams.create')}
-            </button>
-          </Can>
-        }
-      />
-      <ErrorAlert error={list.error} />
-      <div className="table-wrap">
-        <table className="table" id="teams-table">
-          <caption className="visually-hidden">{t('teams.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('teams.name')}</th>
-              <th scope="col">{t('teams.description')}</th>
-              <th scope="col" className="numeric">
-                {t('teams.members')}
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((team) => (
-              <tr key={team.id} data-id={team.id}>
-                <td>{team.name}</td>
-                <td>{team.description || '—'}</td>
-                <td className="numeric">
-                  {team.memberCount}
-                </td>
-                <td className="row-actions">
-                  <Can I="update" a="Team">
-                    <button type="button" className="button-link" onClick={() => setOpen({ kind: 'edit', team })} data-button="teams.edit">
-                      {t('common.edit')}
-                      <span className="visually-hidden"> {team.name}</span>
-                    </button>
-                  </Can>
-                  <Can I="delete" a="Team">
-                    <button type="button" className="button-link danger" onClick={() => setOpen({ kind: 'delete', team })} data-button="teams.delete">
-                      {t('common.delete')}
-                      <span className="visually-hidden"> {team.name}</span>
-                    </button>
-                  </Can>
-                </td>
-              </tr>
-            ))}
-            {loaded && items.length === 0 && (
-              <EmptyRow colSpan={4}>{t('teams.empty')}</EmptyRow>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <ListStatus busy={list.busy} />
-
-      {(open?.kind === 'create' || open?.kind === 'edit') && (
+    <ListPage<Team>
+      title={t('teams.title')}
+      create={{ can: ['create', 'Team'], button: 'teams.create', label: t('teams.create'), onClick: () => setOpen({ kind: 'create' }) }}
+      tableId="teams-table"
+      columns={[
+        { key: 'name', header: t('teams.name'), cell: (team) => team.name },
+        { key: 'description', header: t('teams.description'), cell: (team) => team.description || '—' },
+        { key: 'members', header: t('teams.members'), numeric: true, cell: (team) => team.memberCount },
+      ]}
+      rows={items}
+      rowKey={(team) => team.id}
+      rowAttributes={(team) => ({ 'data-id': team.id })}
+      rowActions={(team, { askDelete }) => (
+        <>
+          <RowAction can={['update', 'Team']} button="teams.edit" label={t('common.edit')} name={team.name} onClick={() => setOpen({ kind: 'edit', team })} />
+          <RowAction can={['delete', 'Team']} button="teams.delete" label={t('common.delete')} name={team.name} onClick={askDelete} danger />
+        </>
+      )}
+      loaded={loaded}
+      busy={list.busy}
+      error={list.error}
+      empty={t('teams.empty')}
+      deletion={{
+        can: ['delete', 'Team'],
+        button: 'teams.confirmDelete',
+        title: t('teams.deleteTitle'),
+        text: (team) => <p>{t('teams.deleteText', { name: team.name, count: team.memberCount })}</p>,
+        remove: (team) => teamsApi.remove(team.id),
+        onRemoved: (team) => setItems((previous) => previous.filter((item) => item.id !== team.id)),
+      }}
+    >
+      {open && (
         <TeamForm
           team={open.kind === 'edit' ? open.team : null}
-          onClose={close}
+          onClose={() => setOpen(null)}
           onSaved={(team) => {
             setItems((previous) =>
               previous.some((item) => item.id === team.id)
@@ -126,22 +80,7 @@ export function TeamsPage() {
           }}
         />
       )}
-      {open?.kind === 'delete' && (
-        <ConfirmDialog
-          title={t('teams.deleteTitle')}
-          confirmLabel={t('common.delete')}
-          can={['delete', 'Team']}
-          button="teams.confirmDelete"
-          danger
-          busy={remove.busy}
-          error={remove.error}
-          onConfirm={() => void confirmDelete(open.team)}
-          onClose={close}
-        >
-          <p>{t('teams.deleteText', { name: open.team.name, count: open.team.memberCount })}</p>
-        </ConfirmDialog>
-      )}
-    </section>
+    </ListPage>
   );
 }
 
@@ -163,14 +102,16 @@ function TeamForm({ team, onClose, onSaved }: { team: Team | null; onClose: () =
   return (
     <Dialog title={team ? t('teams.editTitle', { name: team.name }) : t('teams.createTitle')} onClose={onClose} id="team-dialog">
       <form onSubmit={(event) => void submit(event)}>
-        <div className="field">
-          <label htmlFor="team-name">{t('teams.name')}</label>
-          <input id="team-name" name="name" required autoComplete="off" value={name} onChange={(event) => setName(event.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="team-description">{t('teams.description')}</label>
-          <textarea id="team-description" name="description" rows={3} value={description} onChange={(event) => setDescription(event.target.value)} />
-        </div>
+        <FormField id="team-name" label={t('teams.name')} error={fieldError(action.error, 'name')}>
+          {(describedBy, invalid) => (
+            <input id="team-name" name="name" required autoComplete="off" aria-describedby={describedBy} aria-invalid={invalid} value={name} onChange={(event) => setName(event.target.value)} />
+          )}
+        </FormField>
+        <FormField id="team-description" label={t('teams.description')} error={fieldError(action.error, 'description')}>
+          {(describedBy, invalid) => (
+            <textarea id="team-description" name="description" rows={3} aria-describedby={describedBy} aria-invalid={invalid} value={description} onChange={(event) => setDescription(event.target.value)} />
+          )}
+        </FormField>
         <ErrorAlert error={action.error} />
         <FormActions
           onCancel={onClose}

@@ -2,7 +2,7 @@ import { inBackground } from '../api';
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { Can } from '../components/Can';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { PageTitle } from '../components/PageTitle';
+import { ListPage } from '../components/ListPage';
 import { TemplateForm } from '../components/TemplateForm';
 import { channelsApi, templatesApi } from '../endpoints';
 import { useFormats } from '../format';
@@ -10,7 +10,6 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { languageName, statusClass } from '../templates';
 import type { Channel, Template } from '../types';
-import { EmptyRow, ListStatus } from '../components/ListParts';
 
 /** While a template awaits Meta's verdict, the list is re-read this often (the verdict comes by webhook). */
 const PENDING_POLL_MS = 4000;
@@ -79,71 +78,58 @@ export function TemplatesPage() {
   }
 
   return (
-    <section>
-      <PageTitle
-        title={t('templates.title')}
-        actions={
-          <Can I="create" a="Template">
-            <button type="button" className="button-primary" disabled={!channel} onClick={() => setCreating(true)} data-button="templates.create">
-              {t('templates.create')}
-            </button>
-          </Can>
-        }
-      />
-      <div className="toolbar">
-        <div className="toolbar-filter">
-          <label htmlFor="templates-channel">{t('templates.number')}</label>
-          <select id="templates-channel" value={channelId} onChange={(event) => setChannelId(event.target.value)} disabled={!channels || channels.length === 0}>
-            {channels === null && <option value="">{t('common.loading')}</option>}
-            {channels?.length === 0 && <option value="">{t('templates.noNumbers')}</option>}
-            {(channels ?? []).map((item) => (
-              <option key={item.id} value={item.id}>
-                {item.name} ({item.displayNumber})
-              </option>
-            ))}
-          </select>
-        </div>
-        <Can I="read" a="Template">
-          <button type="button" className="button-secondary" onClick={() => void load()} disabled={!channelId || list.busy} data-button="templates.refresh">
-            {t('templates.refresh')}
-          </button>
-        </Can>
-        <p className="hint" id="templates-polling" role="status">
-          {pending > 0 ? t('templates.pendingPolling', { count: pending }) : ''}
-        </p>
-      </div>
-      <div role="status" id="templates-notice">
-        {notice && <p className="alert alert-success">{notice}</p>}
-      </div>
-      <ErrorAlert error={channelList.error} />
-      <ErrorAlert error={list.error} />
-
-      <div className="table-wrap">
-        <table className="table" id="templates-table">
-          <caption className="visually-hidden">{t('templates.caption', { number: channel?.name ?? '' })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('templates.name')}</th>
-              <th scope="col">{t('templates.language')}</th>
-              <th scope="col">{t('templates.categoryLabel')}</th>
-              <th scope="col">{t('templates.status')}</th>
-              <th scope="col">{t('templates.content')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(items ?? []).map((item) => (
-              <TemplateRow key={item.id} template={item} />
-            ))}
-            {items?.length === 0 && (
-              <EmptyRow colSpan={5}>{t('templates.empty')}</EmptyRow>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <ListStatus busy={list.busy} />
-
+    <ListPage<Template>
+      title={t('templates.title')}
+      create={{ can: ['create', 'Template'], button: 'templates.create', label: t('templates.create'), onClick: () => setCreating(true), disabled: !channel }}
+      toolbar={
+        <>
+          <div className="toolbar">
+            <div className="toolbar-filter">
+              <label htmlFor="templates-channel">{t('templates.number')}</label>
+              <select id="templates-channel" value={channelId} onChange={(event) => setChannelId(event.target.value)} disabled={!channels || channels.length === 0}>
+                {channels === null && <option value="">{t('common.loading')}</option>}
+                {channels?.length === 0 && <option value="">{t('templates.noNumbers')}</option>}
+                {(channels ?? []).map((item) => (
+                  <option key={item.id} value={item.id}>
+                    {item.name} ({item.displayNumber})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Can I="read" a="Template">
+              <button type="button" className="button-secondary" onClick={() => void load()} disabled={!channelId || list.busy} data-button="templates.refresh">
+                {t('templates.refresh')}
+              </button>
+            </Can>
+            <p className="hint" id="templates-polling" role="status">
+              {pending > 0 ? t('templates.pendingPolling', { count: pending }) : ''}
+            </p>
+          </div>
+          <div role="status" id="templates-notice">
+            {notice && <p className="alert alert-success">{notice}</p>}
+          </div>
+          <ErrorAlert error={channelList.error} />
+        </>
+      }
+      tableId="templates-table"
+      caption={t('templates.caption', { number: channel?.name ?? '' })}
+      columns={[
+        { key: 'name', header: t('templates.name') },
+        { key: 'language', header: t('templates.language') },
+        { key: 'category', header: t('templates.categoryLabel') },
+        { key: 'status', header: t('templates.status') },
+        { key: 'content', header: t('templates.content') },
+      ]}
+      rows={items ?? []}
+      rowKey={(item) => item.id}
+      renderRow={(item) => <TemplateRow key={item.id} template={item} />}
+      loaded={items !== null}
+      busy={list.busy}
+      error={list.error}
+      empty={t('templates.empty')}
+    >
       {creating && channel && <TemplateForm channel={channel} onCreated={created} onClose={() => setCreating(false)} />}
-    </section>
+    </ListPage>
   );
 }
 

@@ -2,8 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Can } from '../components/Can';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ErrorAlert } from '../components/ErrorAlert';
-import { PageTitle } from '../components/PageTitle';
+import { ListPage, RowAction } from '../components/ListPage';
 import { TemporaryPassword } from '../components/TemporaryPassword';
 import { UserForm } from '../components/UserForm';
 import { usersApi } from '../endpoints';
@@ -11,7 +10,6 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { useLookups } from '../lookups';
 import type { User, UserStatus } from '../types';
-import { EmptyRow, ListStatus } from '../components/ListParts';
 
 interface Filters {
   q: string;
@@ -103,130 +101,87 @@ export function UsersPage() {
   }
 
   return (
-    <section>
-      <PageTitle
-        title={t('users.title')}
-        actions={
-          <Can I="create" a="User">
-            <button type="button" className="button-primary" onClick={() => setOpen({ kind: 'create' })} data-button="users.create">
-              {t('users.create')}
-            </button>
-          </Can>
-        }
-      />
-
-      <div className="toolbar">
-        <form role="search" className="toolbar-search" onSubmit={search}>
-          <label htmlFor="users-search">{t('users.search')}</label>
-          <input id="users-search" name="q" type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
-          <Can I="read" a="User">
-            <button type="submit" className="button-secondary" data-button="users.search">
-              {t('common.search')}
-            </button>
-          </Can>
-        </form>
-        <div className="toolbar-filter">
-          <label htmlFor="users-status">{t('users.status')}</label>
-          <select
-            id="users-status"
-            name="status"
-            value={filters.status}
-            onChange={(event) => {
-              const status = event.target.value;
-              if (isStatus(status)) {
-                setFilters((current) => ({ ...current, status }));
-              }
-            }}
-          >
-            <option value="">{t('users.statusAll')}</option>
-            <option value="active">{t('users.statusActive')}</option>
-            <option value="disabled">{t('users.statusDisabled')}</option>
-          </select>
+    <ListPage<User>
+      title={t('users.title')}
+      create={{ can: ['create', 'User'], button: 'users.create', label: t('users.create'), onClick: () => setOpen({ kind: 'create' }) }}
+      toolbar={
+        <div className="toolbar">
+          <form role="search" className="toolbar-search" onSubmit={search}>
+            <label htmlFor="users-search">{t('users.search')}</label>
+            <input id="users-search" name="q" type="search" value={query} onChange={(event) => setQuery(event.target.value)} />
+            <Can I="read" a="User">
+              <button type="submit" className="button-secondary" data-button="users.search">
+                {t('common.search')}
+              </button>
+            </Can>
+          </form>
+          <div className="toolbar-filter">
+            <label htmlFor="users-status">{t('users.status')}</label>
+            <select
+              id="users-status"
+              name="status"
+              value={filters.status}
+              onChange={(event) => {
+                const status = event.target.value;
+                if (isStatus(status)) {
+                  setFilters((current) => ({ ...current, status }));
+                }
+              }}
+            >
+              <option value="">{t('users.statusAll')}</option>
+              <option value="active">{t('users.statusActive')}</option>
+              <option value="disabled">{t('users.statusDisabled')}</option>
+            </select>
+          </div>
         </div>
-      </div>
-
-      <ErrorAlert error={list.error} />
-      <div className="table-wrap">
-        <table className="table" id="users-table">
-          <caption className="visually-hidden">{t('users.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('users.email')}</th>
-              <th scope="col">{t('users.name')}</th>
-              {/* Without `read Role` a role is only an id: the column is left out. */}
-              <Can I="read" a="Role">
-                <th scope="col">{t('users.roles')}</th>
-              </Can>
-              <th scope="col">{t('users.teams')}</th>
-              <th scope="col">{t('users.status')}</th>
-              <th scope="col">{t('users.lastLogin')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('common.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((user) => (
-              <tr key={user.id} data-id={user.id} data-email={user.email}>
-                <td>{user.email}</td>
-                <td>{user.name}</td>
-                <Can I="read" a="Role">
-                  <td>{user.roleIds.map(lookups.roleName).join(', ') || '—'}</td>
-                </Can>
-                <td>{user.teamIds.map(lookups.teamName).join(', ') || '—'}</td>
-                <td>
-                  <span className={`badge badge-${user.status}`}>
-                    {user.status === 'active' ? t('users.statusActive') : t('users.statusDisabled')}
-                  </span>
-                  {user.mustChangePassword && <span className="badge badge-pending">{t('users.passwordPending')}</span>}
-                </td>
-                <td>{formatDateTime(user.lastLoginAt)}</td>
-                <td className="row-actions">
-                  <Can I="update" a="User">
-                    <button type="button" className="button-link" onClick={() => setOpen({ kind: 'edit', user })} data-button="users.edit">
-                      {t('common.edit')}
-                      <span className="visually-hidden"> {user.email}</span>
-                    </button>
-                  </Can>
-                  {user.status === 'active' ? (
-                    <Can I="disable" a="User">
-                      <button type="button" className="button-link" onClick={() => setOpen({ kind: 'disable', user })} data-button="users.disable">
-                        {t('users.disable')}
-                        <span className="visually-hidden"> {user.email}</span>
-                      </button>
-                    </Can>
-                  ) : (
-                    <Can I="enable" a="User">
-                      <button type="button" className="button-link" onClick={() => setOpen({ kind: 'enable', user })} data-button="users.enable">
-                        {t('users.enable')}
-                        <span className="visually-hidden"> {user.email}</span>
-                      </button>
-                    </Can>
-                  )}
-                  <Can I="resetPassword" a="User">
-                    <button type="button" className="button-link" onClick={() => setOpen({ kind: 'reset', user })} data-button="users.resetPassword">
-                      {t('users.resetPassword')}
-                      <span className="visually-hidden"> {user.email}</span>
-                    </button>
-                  </Can>
-                </td>
-              </tr>
-            ))}
-            {loaded && items.length === 0 && (
-              <EmptyRow colSpan={7}>{t('users.empty')}</EmptyRow>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <ListStatus busy={list.busy} />
-      {nextCursor && (
-        <Can I="read" a="User">
-          <button type="button" className="button-secondary" disabled={list.busy} onClick={() => void load(filters, nextCursor)} data-button="users.loadMore">
-            {t('common.loadMore')}
-          </button>
-        </Can>
+      }
+      tableId="users-table"
+      columns={[
+        { key: 'email', header: t('users.email'), cell: (user) => user.email },
+        { key: 'name', header: t('users.name'), cell: (user) => user.name },
+        // Without `read Role` a role is only an id: the column is left out.
+        { key: 'roles', header: t('users.roles'), can: ['read', 'Role'], cell: (user) => user.roleIds.map(lookups.roleName).join(', ') || '—' },
+        { key: 'teams', header: t('users.teams'), cell: (user) => user.teamIds.map(lookups.teamName).join(', ') || '—' },
+        {
+          key: 'status',
+          header: t('users.status'),
+          cell: (user) => (
+            <>
+              <span className={`badge badge-${user.status}`}>{user.status === 'active' ? t('users.statusActive') : t('users.statusDisabled')}</span>
+              {user.mustChangePassword && <span className="badge badge-pending">{t('users.passwordPending')}</span>}
+            </>
+          ),
+        },
+        { key: 'lastLogin', header: t('users.lastLogin'), cell: (user) => formatDateTime(user.lastLoginAt) },
+      ]}
+      rows={items}
+      rowKey={(user) => user.id}
+      rowAttributes={(user) => ({ 'data-id': user.id, 'data-email': user.email })}
+      rowActions={(user) => (
+        <>
+          <RowAction can={['update', 'User']} button="users.edit" label={t('common.edit')} name={user.email} onClick={() => setOpen({ kind: 'edit', user })} />
+          {user.status === 'active' ? (
+            <RowAction can={['disable', 'User']} button="users.disable" label={t('users.disable')} name={user.email} onClick={() => setOpen({ kind: 'disable', user })} />
+          ) : (
+            <RowAction can={['enable', 'User']} button="users.enable" label={t('users.enable')} name={user.email} onClick={() => setOpen({ kind: 'enable', user })} />
+          )}
+          <RowAction can={['resetPassword', 'User']} button="users.resetPassword" label={t('users.resetPassword')} name={user.email} onClick={() => setOpen({ kind: 'reset', user })} />
+        </>
       )}
-
+      loaded={loaded}
+      busy={list.busy}
+      error={list.error}
+      empty={t('users.empty')}
+      footer={
+        nextCursor && (
+          <Can I="read" a="User">
+            <button type="button" className="button-secondary" disabled={list.busy} onClick={() => void load(filters, nextCursor)} data-button="users.loadMore">
+              {t('common.loadMore')}
+            </button>
+          </Can>
+        )
+      }
+    >
       {open?.kind === 'create' && (
         <UserForm
           lookups={lookups}
@@ -266,6 +221,6 @@ export function UsersPage() {
         </ConfirmDialog>
       )}
       {open?.kind === 'password' && <TemporaryPassword email={open.email} password={open.password} onClose={close} />}
-    </section>
+    </ListPage>
   );
 }

@@ -1,20 +1,20 @@
 import { inBackground } from '../../api';
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { conversationsApi } from '../../endpoints';
 import { useServerEvents } from '../../events';
 import type { ServerEvent } from '../../events';
-import { dayKey, useFormats } from '../../format';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { addMessages, applyStatus, contactName, formatWaId, isWindowOpen, withReaction } from '../../inbox';
+import { addMessages, applyStatus, contactName, isWindowOpen, withReaction } from '../../inbox';
 import type { ConversationSummary, Message } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 import { AssignDialog, TransferDialog } from './AssignDialogs';
 import { Composer } from './Composer';
-import { CONVERSATION_STATUS_LABELS, previewOf } from './labels';
-import { MessageItem } from './MessageItem';
+import { BackButton, ConversationHeader } from './ConversationHeader';
+import { previewOf } from './labels';
+import { MessageList } from './MessageList';
+import { useMarkRead } from './useMarkRead';
 
 interface ConversationViewProps {
   conversationId: string;
@@ -34,14 +34,9 @@ const STICKY_PX = 80;
 /** Within this distance of the top, older messages are loaded. */
 const TOP_PX = 120;
 
-function isVisible(): boolean {
-  return document.visibilityState === 'visible';
-}
-
 /** The open conversation: header and actions, history with live updates, composer. */
 export function ConversationView({ conversationId, initial, focusOnOpen, onConversation, onRead, onIncoming, onBack }: ConversationViewProps) {
   const { t } = useI18n();
-  const formats = useFormats();
   const [conversation, setConversation] = useState<ConversationSummary | null>(initial);
   const [messages, setMessages] = useState<Message[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null>(null);
@@ -59,8 +54,6 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   const stickToBottom = useRef(true);
   const restore = useRef<{ height: number; top: number } | null>(null);
   const olderEmpty = useRef(false);
-  const unreadWhileHidden = useRef(false);
-  const readTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const loadedOnce = useRef(false);
   const messagesRef = useRef<Message[]>([]);
   const conversationRef = useRef<ConversationSummary | null>(initial);
@@ -68,9 +61,9 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   const { run: runOlder } = older;
 
   // The parent's callbacks, read when needed, so their identity never triggers a reload.
-  const parent = useRef({ onConversation, onRead, onIncoming });
+  const parent = useRef({ onConversation, onIncoming });
   useEffect(() => {
-    parent.current = { onConversation, onRead, onIncoming };
+    parent.current = { onConversation, onIncoming };
     messagesRef.current = messages;
   });
 
@@ -89,36 +82,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
     [show],
   );
 
-  const markRead = useCallback(() => {
-    unreadWhileHidden.current = false;
-    if (readTimer.current) {
-      clearTimeout(readTimer.current);
-      readTimer.current = null;
-    }
-    parent.current.onRead(conversationId);
-    conversationsApi.markRead(conversationId).catch(() => undefined);
-  }, [conversationId]);
-
-  /** Marks read shortly after a burst of new messages, with one request. */
-  const scheduleRead = useCallback(() => {
-    if (!isVisible()) {
-      unreadWhileHidden.current = true;
-      return;
-    }
-    if (!readTimer.current) {
-      // Marking read after a live message is the panel's doing, not the user's: no activity.
-      readTimer.current = setTimeout(() => inBackground(markRead), 400);
-    }
-  }, [markRead]);
-
-  useEffect(
-    () => () => {
-      if (readTimer.current) {
-        clearTimeout(readTimer.current);
-      }
-    },
-    [],
-  );
+  const { scheduleRead, readWhenVisible } = useMarkRead(conversationId, onRead);
 
   /** The newest page: on open, and again after the event stream reconnects. */
   const loadLatest = useCallback(async () => {
@@ -151,14 +115,8 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   }, [conversationId, runHistory, update]);
 
   useEffect(() => {
-    void loadLatest().then(() => {
-      if (isVisible()) {
-        markRead();
-      } else {
-        unreadWhileHidden.current = true;
-      }
-    });
-  }, [loadLatest, markRead]);
+    void loadLatest().then(readWhenVisible);
+  }, [loadLatest, readWhenVisible]);
 
   useEffect(() => {
     if (focusOnOpen) {
@@ -169,17 +127,6 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
       document.querySelector('.inbox')?.scrollIntoView({ block: 'start' });
     }
   }, [focusOnOpen]);
-
-  // Back in the tab with messages received meanwhile: they are read now.
-  useEffect(() => {
-    function onVisibility() {
-      if (isVisible() && unreadWhileHidden.current) {
-        markRead();
-      }
-    }
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, [markRead]);
 
   const loadOlder = useCallback(async () => {
     if (!nextBefore || older.busy) {
@@ -311,36 +258,6 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   );
   const focusMessage = useCallback((messageId: string) => setCurrentId(messageId), []);
 
-  /** Arrow keys, Home and End move between messages (the roving tab stop follows). */
-  function historyKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    const target = event.target as HTMLElement;
-    if (!target.matches('li.message') || event.ctrlKey || event.metaKey || event.altKey) {
-      return;
-    }
-    const index = messages.findIndex((message) => message.id === target.dataset.messageId);
-    let next: number;
-    if (event.key === 'ArrowUp') {
-      next = Math.max(0, index - 1);
-    } else if (event.key === 'ArrowDown') {
-      next = Math.min(messages.length - 1, index + 1);
-    } else if (event.key === 'Home') {
-      next = 0;
-    } else if (event.key === 'End') {
-      next = messages.length - 1;
-    } else {
-      return;
-    }
-    event.preventDefault();
-    const id = messages[next]?.id;
-    if (id) {
-      setCurrentId(id);
-      scrollRef.current?.querySelector<HTMLElement>(`li[data-message-id="${CSS.escape(id)}"]`)?.focus();
-    }
-    if (next === 0 && nextBefore) {
-      void loadOlder();
-    }
-  }
-
   const jump = useCallback((messageId: string) => {
     const node = scrollRef.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
     if (node) {
@@ -363,9 +280,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
     return (
       <div className="conversation conversation-loading" data-conversation={conversationId}>
         <div className="conversation-header">
-          <button type="button" className="button-secondary inbox-back" onClick={onBack} data-ui="inbox.back">
-            <span aria-hidden="true">←</span> {t('inbox.back')}
-          </button>
+          <BackButton onBack={onBack} />
         </div>
         <ErrorAlert error={history.error} />
         <p role="status" className="list-status">
@@ -378,115 +293,44 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   const windowOpen = isWindowOpen(conversation, Date.now());
   // The roving tab stop: the message last focused, else the newest.
   const current = currentId && messages.some((message) => message.id === currentId) ? currentId : (messages[messages.length - 1]?.id ?? null);
-  const name = contactName(conversation);
-  const number = formatWaId(conversation.contact.waId);
-  const country = formats.region(conversation.contact.country);
 
   return (
     <div className="conversation" data-conversation={conversation.id} data-status={conversation.status} data-window={windowOpen ? 'open' : 'closed'}>
-      <header className="conversation-header">
-        <button type="button" className="button-secondary inbox-back" onClick={onBack} data-ui="inbox.back">
-          <span aria-hidden="true">←</span> {t('inbox.back')}
-        </button>
-        <div className="conversation-title">
-          <h2 id="conversation-title" ref={headingRef} tabIndex={-1}>
-            {name}
-          </h2>
-          <p className="conversation-subtitle">
-            {number && name !== number && <span className="contact-number">{number}</span>}
-            {country && <span className="contact-country">{country}</span>}
-            <span className="conversation-channel">
-              {t('inbox.via', { channel: conversation.channel.name, number: conversation.channel.displayNumber })}
-            </span>
-          </p>
-          <p className="conversation-facts">
-            <span className={`badge badge-conversation-${conversation.status}`} id="conversation-status">
-              {t(CONVERSATION_STATUS_LABELS[conversation.status] ?? 'inbox.conversationStatus.open')}
-            </span>
-            <span className="conversation-assignee" id="conversation-assignee">
-              {conversation.assignee ? t('inbox.assignedTo', { name: conversation.assignee.name }) : t('inbox.unassigned')}
-            </span>
-            <span className={windowOpen ? 'window window-open' : 'window window-closed'} id="conversation-window">
-              {windowOpen && conversation.windowExpiresAt
-                ? t('inbox.windowOpenUntil', { time: formats.timeOrDay(conversation.windowExpiresAt) })
-                : t('inbox.windowClosed')}
-            </span>
-          </p>
-        </div>
-        <div className="conversation-actions">
-          <Can I="assign" a="Conversation">
-            <button type="button" className="button-secondary" onClick={() => setDialog('assign')} data-button="inbox.assign">
-              {t('inbox.assign')}
-            </button>
-          </Can>
-          <Can I="transfer" a="Conversation">
-            <button type="button" className="button-secondary" onClick={() => setDialog('transfer')} data-button="inbox.transfer">
-              {t('inbox.transfer')}
-            </button>
-          </Can>
-          {conversation.status === 'resolved' ? (
-            <Can I="resolve" a="Conversation">
-              <button type="button" className="button-secondary" onClick={() => void statusAction('reopen')} disabled={header.busy} data-button="inbox.reopen">
-                {t('inbox.reopen')}
-              </button>
-            </Can>
-          ) : (
-            <Can I="resolve" a="Conversation">
-              <button type="button" className="button-primary" onClick={() => void statusAction('resolve')} disabled={header.busy} data-button="inbox.resolve">
-                {t('inbox.resolve')}
-              </button>
-            </Can>
-          )}
-        </div>
-      </header>
+      <ConversationHeader
+        conversation={conversation}
+        windowOpen={windowOpen}
+        headingRef={headingRef}
+        onBack={onBack}
+        actions={{
+          resolved: conversation.status === 'resolved',
+          busy: header.busy,
+          onAssign: () => setDialog('assign'),
+          onTransfer: () => setDialog('transfer'),
+          onStatus: (kind) => void statusAction(kind),
+        }}
+      />
       <ErrorAlert error={header.error} />
       <ErrorAlert error={reacting.error} />
 
-      <div
-        className="history"
-        ref={scrollRef}
+      <MessageList
+        scrollRef={scrollRef}
+        contact={contactName(conversation)}
+        messages={messages}
+        current={current}
+        loaded={loaded}
+        hasOlder={nextBefore !== null}
+        loading={history.busy}
+        loadingOlder={older.busy}
+        error={history.error}
+        olderError={older.error}
         onScroll={onScroll}
-        onKeyDown={historyKeyDown}
-        tabIndex={messages.length === 0 ? 0 : -1}
-        role="region" aria-label={t('inbox.history', { name })} aria-busy={history.busy || older.busy}>
-        {nextBefore && (
-          <div className="load-older">
-            <Can I="read" a="Conversation">
-              <button type="button" className="button-link" onClick={() => void loadOlder()} disabled={older.busy} data-button="inbox.loadOlder">
-                {older.busy ? t('common.loading') : t('inbox.loadOlder')}
-              </button>
-            </Can>
-          </div>
-        )}
-        <ErrorAlert error={older.error} />
-        <ErrorAlert error={history.error} />
-        <ol className="messages" id="message-list">
-          {messages.map((message, index) => {
-            const previous = index > 0 ? messages[index - 1] : undefined;
-            const newDay = !previous || dayKey(previous.createdAt) !== dayKey(message.createdAt);
-            return (
-              <Fragment key={message.id}>
-                {newDay && (
-                  <li className="day-separator" data-day={dayKey(message.createdAt)}>
-                    <span>{formats.day(message.createdAt)}</span>
-                  </li>
-                )}
-                <MessageItem
-                  message={message}
-                  current={message.id === current}
-                  onFocusMessage={focusMessage}
-                  onReply={reply} onReact={react} onMediaLoad={onMediaLoad} onJump={jump} />
-              </Fragment>
-            );
-          })}
-        </ol>
-        {loaded && messages.length === 0 && <p className="empty-history">{t('inbox.noMessages')}</p>}
-        {!loaded && history.busy && (
-          <p role="status" className="list-status">
-            {t('common.loading')}
-          </p>
-        )}
-      </div>
+        onLoadOlder={() => void loadOlder()}
+        onFocusMessage={focusMessage}
+        onReply={reply}
+        onReact={react}
+        onMediaLoad={onMediaLoad}
+        onJump={jump}
+      />
 
       <Can I="create" a="Message">
         <Composer

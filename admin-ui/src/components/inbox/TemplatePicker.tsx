@@ -63,7 +63,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
 
   const template = useMemo(() => templates?.find((item) => item.id === templateId) ?? null, [templates, templateId]);
   // An authentication template's copy-code button carries the code itself: no second input.
-  const authentication = template?.category.toUpperCase() === 'AUTHENTICATION';
+  const authentication = template?.category?.toUpperCase() === 'AUTHENTICATION';
   const mediaFormat = template?.header && MEDIA_ACCEPT[template.header.format] ? template.header.format : null;
   const needsHeader = (template?.header?.parameterCount ?? 0) > 0;
   const linkButtons = authentication ? [] : template?.urlButtonParameters ?? [];

@@ -1,0 +1,232 @@
+import { useState } from 'react';
+import type { HTMLAttributes, ReactNode } from 'react';
+import type { UiAction, UiSubject } from '../ability';
+import { useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import { Can } from './Can';
+import { ConfirmDialog } from './ConfirmDialog';
+import { ErrorAlert } from './ErrorAlert';
+import { EmptyRow, ListStatus } from './ListParts';
+import { PageTitle } from './PageTitle';
+
+type Permission = [UiAction, UiSubject];
+
+/** One column of a list page's table. */
+export interface Column<T> {
+  key: string;
+  header: ReactNode;
+  /** The cell of a row; pages that draw their own rows (`renderRow`) leave it out. */
+  cell?: (row: T) => ReactNode;
+  numeric?: boolean;
+  /** Shown only to users holding this permission (without it the column would show bare ids). */
+  can?: Permission;
+}
+
+/** The page's main button (create), gated like every catalogue button. */
+export interface CreateButton {
+  can: Permission;
+  button: string;
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+}
+
+/** Deleting a row: the row's delete button opens a confirmation, whose button deletes. */
+export interface Deletion<T> {
+  can: Permission;
+  /** `data-button` of the confirmation's button. */
+  button: string;
+  title: string;
+  text: (row: T) => ReactNode;
+  remove: (row: T) => Promise<unknown>;
+  onRemoved: (row: T) => void;
+  /** The row being confirmed, when the page opens the confirmation itself (memoised rows). */
+  target?: T | null;
+  setTarget?: (row: T | null) => void;
+}
+
+/** What a row's actions may do besides their own dialogs. */
+export interface RowTools {
+  /** Opens the delete confirmation for this row. */
+  askDelete: () => void;
+}
+
+type RowAttributes = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | undefined };
+
+export interface ListPageProps<T> {
+  title: string;
+  /** Shown under the title (an introduction, a hint). */
+  intro?: ReactNode;
+  create?: CreateButton;
+  /** Buttons beside the create button. */
+  actions?: ReactNode;
+  /** Search and filters, between the title and the table. */
+  toolbar?: ReactNode;
+  tableId: string;
+  /** The table's caption for screen readers; the title by default. */
+  caption?: string;
+  columns: Array<Column<T>>;
+  rows: T[];
+  rowKey: (row: T) => string;
+  rowAttributes?: (row: T) => RowAttributes;
+  rowActions?: (row: T, tools: RowTools) => ReactNode;
+  /** Draws a row itself (rows with their own state or a details row); gets the same tools. */
+  renderRow?: (row: T, tools: RowTools) => ReactNode;
+  /** Whether the table has an actions column (implied by rowActions). */
+  hasActions?: boolean;
+  /** The first load is done: an empty list shows `empty` rather than nothing. */
+  loaded: boolean;
+  /** Whether nothing is shown (rows hidden by a filter); by default, no rows. */
+  isEmpty?: boolean;
+  busy: boolean;
+  error: unknown;
+  empty?: ReactNode;
+  deletion?: Deletion<T>;
+  /** Under the table (load more). */
+  footer?: ReactNode;
+  /** The page's dialogs. */
+  children?: ReactNode;
+}
+
+/**
+ * A list page: title and create button, toolbar, the table with its empty and loading states,
+ * row actions and the delete confirmation. Every page that lists rows reads the same.
+ */
+export function ListPage<T>(props: ListPageProps<T>) {
+  const { t } = useI18n();
+  const [ownTarget, setOwnTarget] = useState<T | null>(null);
+  const remove = useAction();
+  const withActions = props.hasActions === true || props.rowActions !== undefined;
+  const colSpan = props.columns.length + (withActions ? 1 : 0);
+  const { create, deletion } = props;
+  const deleting = deletion?.setTarget ? (deletion.target ?? null) : ownTarget;
+  const setDeleting = deletion?.setTarget ?? setOwnTarget;
+  const isEmpty = props.isEmpty ?? props.rows.length === 0;
+
+  function closeDelete() {
+    remove.setError(null);
+    setDeleting(null);
+  }
+
+  async function confirmDelete(row: T) {
+    if (!deletion) {
+      return;
+    }
+    const done = await remove.run(async () => {
+      await deletion.remove(row);
+      return true;
+    });
+    if (done) {
+      deletion.onRemoved(row);
+      setDeleting(null);
+    }
+  }
+
+  function tools(row: T): RowTools {
+    return { askDelete: () => setDeleting(row) };
+  }
+
+  function defaultRow(row: T) {
+    return (
+      <tr key={props.rowKey(row)} {...props.rowAttributes?.(row)}>
+        {props.columns.map((column) => (
+          <Gate key={column.key} can={column.can}>
+            <td className={column.numeric ? 'numeric' : undefined}>{column.cell?.(row)}</td>
+          </Gate>
+        ))}
+        {props.rowActions && <td className="row-actions">{props.rowActions(row, tools(row))}</td>}
+      </tr>
+    );
+  }
+
+  return (
+    <section>
+      <PageTitle
+        title={props.title}
+        actions={
+          create || props.actions ? (
+            <>
+              {props.actions}
+              {create && (
+                <Can I={create.can[0]} a={create.can[1]}>
+                  <button type="button" className="button-primary" onClick={create.onClick} disabled={create.disabled} data-button={create.button}>
+                    {create.label}
+                  </button>
+                </Can>
+              )}
+            </>
+          ) : undefined
+        }
+      >
+        {props.intro}
+      </PageTitle>
+      {props.toolbar}
+      <ErrorAlert error={props.error} />
+      <div className="table-wrap">
+        <table className="table" id={props.tableId}>
+          <caption className="visually-hidden">{props.caption ?? props.title}</caption>
+          <thead>
+            <tr>
+              {props.columns.map((column) => (
+                <Gate key={column.key} can={column.can}>
+                  <th scope="col" className={column.numeric ? 'numeric' : undefined}>
+                    {column.header}
+                  </th>
+                </Gate>
+              ))}
+              {withActions && (
+                <th scope="col">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (props.renderRow ? props.renderRow(row, tools(row)) : defaultRow(row)))}
+            {props.loaded && isEmpty && props.empty !== undefined && <EmptyRow colSpan={colSpan}>{props.empty}</EmptyRow>}
+          </tbody>
+        </table>
+      </div>
+      <ListStatus busy={props.busy} />
+      {props.footer}
+      {props.children}
+      {deletion && deleting !== null && (
+        <ConfirmDialog
+          title={deletion.title}
+          confirmLabel={t('common.delete')}
+          can={deletion.can}
+          button={deletion.button}
+          danger
+          busy={remove.busy}
+          error={remove.error}
+          onConfirm={() => void confirmDelete(deleting)}
+          onClose={closeDelete}
+        >
+          {deletion.text(deleting)}
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+/** A row's action button: a link-styled button gated by its permission, naming the row for screen readers. */
+export function RowAction(props: { can: Permission; button: string; label: string; name: string; onClick: () => void; danger?: boolean; disabled?: boolean }) {
+  return (
+    <Can I={props.can[0]} a={props.can[1]}>
+      <button type="button" className={props.danger ? 'button-link danger' : 'button-link'} onClick={props.onClick} disabled={props.disabled} data-button={props.button}>
+        {props.label}
+        <span className="visually-hidden"> {props.name}</span>
+      </button>
+    </Can>
+  );
+}
+
+function Gate({ can, children }: { can: Permission | undefined; children: ReactNode }) {
+  return can ? (
+    <Can I={can[0]} a={can[1]}>
+      {children}
+    </Can>
+  ) : (
+    <>{children}</>
+  );
+}
