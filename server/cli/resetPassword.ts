@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { attachOrStartEmbedded } from '../db/embedded';
 import { createDb } from '../db/knex';
-import { systemActor } from '../http/context';
+import { systemActor } from '../lib/actor';
 import { createLogger } from '../lib/logger';
 import { AuditLog } from '../modules/audit/auditLog';
 import { generatePassword, hashPassword } from '../modules/identity/passwords';

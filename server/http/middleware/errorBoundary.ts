@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { isDatabaseUnavailable } from '../../db/knex';
 import type { Logger } from '../../lib/logger';
 import type { AppState } from '../context';
-import { AppError, errors } from '../errors';
+import { AppError, errors } from '../../lib/errors';
 
 /** Known SQLSTATEs that are the client's doing, mapped to stable errors. */
 function fromDatabase(err: { code?: string; constraint?: string }): AppError | null {

@@ -3,7 +3,7 @@ import { actorOf, authOf, type AppContext } from '../../http/context';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { whereAccessible, type FieldMap } from '../authz/sql';
-import { errors } from '../../http/errors';
+import { errors } from '../../lib/errors';
 import { anchorAuditChain } from './anchorCommand';
 import { readLatestAnchor, verifyAgainstAnchor } from './anchors';
 import { appliancePublicKey } from './applianceKey';

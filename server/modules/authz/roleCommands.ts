@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Actor } from '../../http/context';
-import { errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { loadBuiltinRoles } from './catalogue';

@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { AppError, errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { encryptSecret } from '../../lib/secrets';
 import type { Services } from '../../services';
@@ -224,4 +224,14 @@ export async function syncWabaTemplates(s: Services, wabaId: string): Promise<vo
   }
   const client = clientFor(creds, 10_000);
   await syncTemplates(s, client, wabaId).catch((err: Error) => s.log.warn({ err: err.message, wabaId }, 'template sync failed'));
+}
+
+/** Tells WhatsApp a message was read; best effort, after the local state is committed. */
+export async function sendReadReceipt(s: Services, channelId: string, wamid: string): Promise<void> {
+  const creds = await s.channels.get(channelId);
+  if (!creds || creds.status !== 'active') {
+    return;
+  }
+  const client = clientFor(creds, 10_000);
+  await client.markRead(wamid).catch((err: Error) => s.log.warn({ err: err.message, channelId }, 'read receipt failed'));
 }

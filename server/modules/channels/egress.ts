@@ -3,7 +3,7 @@
 // to send the token, or a request, anywhere else (an attacker's host, the cloud metadata
 // service, the database on the private network).
 import type { Dispatcher } from 'undici';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../lib/errors';
 import { isPublicAddress, publicOnlyAgent, type Resolver } from '../../lib/netGuard';
 import { sharedPool } from '../../whatsapp/http';
 

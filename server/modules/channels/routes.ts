@@ -9,7 +9,7 @@ import { assertCanRow } from '../authz/guard';
 import { whereAccessible } from '../authz/sql';
 import { createChannel, editChannel, removeChannel, testChannel } from './commands';
 import { CHANNEL_FIELDS, findChannel, listChannels, type ChannelRow } from './repo';
-import { registerSandboxRoutes } from './sandboxGate';
+import { SANDBOX_USE, SIMULATOR_PATH } from './sandboxChannel';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const secret = z.string().trim().min(8).max(1024);
@@ -105,6 +105,19 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { params }) => {
       assertCanRow(authOf(ctx).ability, 'test', 'Channel', asCasl(await findChannel(s.db, params.id)));
       ctx.body = await testChannel(s, actorOf(ctx), params.id);
+    },
+  });
+}
+
+/** `GET /api/v1/sandbox`: whether this appliance runs the sandbox, so the panel links to the simulator only then. */
+function registerSandboxRoutes(t: RouteTable, s: Services): void {
+  t.add({
+    method: 'get', path: '/sandbox', tag: 'sandbox', summary: 'Whether the built-in WhatsApp sandbox runs here, and its customer simulator',
+    access: access.can(SANDBOX_USE.action, SANDBOX_USE.subject),
+    responses: { 200: { description: 'The sandbox', schema: z.object({ running: z.boolean(), simulatorPath: z.string().nullable() }) } },
+    handler: async (ctx) => {
+      const running = s.config.sandbox;
+      ctx.body = { running, simulatorPath: running ? SIMULATOR_PATH : null };
     },
   });
 }

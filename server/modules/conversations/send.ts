@@ -1,6 +1,6 @@
 import type { Trx } from '../../db/knex';
-import type { Actor } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { AppError, errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';

@@ -1,4 +1,4 @@
-import { systemActor } from '../../http/context';
+import { systemActor } from '../../lib/actor';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { findRoleByKey } from '../authz/roleRepo';

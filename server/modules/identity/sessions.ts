@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Trx } from '../../db/knex';
-import type { AuthState } from '../../http/context';
+import type { AuthState } from './principal';
 import { buildAbility, packForClient } from '../authz/ability';
 import { deleteSession, insertSession, loadPrincipal, touchSession, type PrincipalRow } from './sessionRepo';
 

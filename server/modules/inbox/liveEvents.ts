@@ -1,6 +1,6 @@
 import { subject as asSubject } from '@casl/ability';
 import type { ServerResponse } from 'node:http';
-import type { AuthState } from '../../http/context';
+import type { AuthState } from '../identity/principal';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
 import { presentConversation } from '../conversations/present';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, authOf } from '../../http/context';
-import { AppError, errors, RowDenied } from '../../http/errors';
+import { AppError, errors, RowDenied } from '../../lib/errors';
 import { streamMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';

@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { AppError, errors } from '../../lib/errors';
 import type { Services } from '../../services';
 import { GraphApiError } from '../../whatsapp/errors';
 import { flagTokenInvalid } from '../channels/commands';

@@ -1,7 +1,7 @@
 import { subject as asSubject } from '@casl/ability';
 import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
-import { errors, RowDenied } from '../../http/errors';
+import { errors, RowDenied } from '../../lib/errors';
 import { readMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';

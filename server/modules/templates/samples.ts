@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { AppError } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { AppError } from '../../lib/errors';
 import type { Services } from '../../services';
 import { clientFor, type ChannelCredentials } from '../channels/credentials';
 import { assertChannelActive, whatsappFailure } from './commands';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, errors } from '../../http/errors';
+import { AppError, errors } from '../../lib/errors';
 import type { AppContext } from '../../http/context';
 import { readRawBody } from '../../http/middleware/body';
 import { access, type RouteTable } from '../../http/route';

@@ -1,0 +1,59 @@
+// How the server is layered (STYLE.md, "The shape of a module"), checked on the source so that it
+// cannot regress: commands, jobs, repos and the command-line tools never see the HTTP layer.
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../server/lib/paths';
+
+/** The `.ts` files under `dir` (relative to the project root), as POSIX paths. */
+function tsFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    for (const entry of readdirSync(path.join(projectRoot, relative), { withFileTypes: true })) {
+      const child = path.posix.join(relative, entry.name);
+      if (entry.isDirectory()) {
+        walk(child);
+      } else if (entry.name.endsWith('.ts')) {
+        found.push(child);
+      }
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** The project files a source file imports (relative specifiers only), as POSIX paths from the root. */
+function importsOf(file: string): string[] {
+  const source = readFileSync(path.join(projectRoot, file), 'utf8');
+  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1]!);
+  return specifiers.filter((s) => s.startsWith('.')).map((s) => path.posix.join(path.posix.dirname(file), s));
+}
+
+/**
+ * The files below the HTTP layer that may still import it, because they are HTTP adapters:
+ * each module's routes.ts (it declares the module's routes on the route table). Other Koa wiring
+ * (the sandbox's operator gate, for one) belongs to the runtime (server/sandboxRuntime.ts).
+ */
+const HTTP_ADAPTERS = [/^server\/modules\/[^/]+\/routes\.ts$/];
+
+describe('the server layout', () => {
+  it('keeps server/http out of modules, jobs, command-line tools, lib and db (routes.ts aside)', () => {
+    const below = ['server/modules', 'server/jobs', 'server/cli', 'server/lib', 'server/db'].flatMap(tsFilesUnder);
+    expect(below.length).to.be.greaterThan(50);
+    const offenders = below
+      .filter((f) => !HTTP_ADAPTERS.some((allowed) => allowed.test(f)))
+      .flatMap((f) => importsOf(f).filter((target) => target.startsWith('server/http/')).map((target) => `${f} -> ${target}`));
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('sees an import of the HTTP layer when there is one (the check above can fail)', () => {
+    expect(importsOf('server/modules/identity/routes.ts')).to.include('server/http/context');
+  });
+
+  it('keeps the actor, the errors and the principal below the HTTP layer, with no re-export left in server/http', () => {
+    expect(existsSync(path.join(projectRoot, 'server/http/errors.ts'))).to.equal(false);
+    const context = readFileSync(path.join(projectRoot, 'server/http/context.ts'), 'utf8');
+    expect(context).not.to.match(/export\s+(type\s+)?\{[^}]*\b(Actor|systemActor|AuthState|AppError|errors)\b/);
+    expect(context).not.to.match(/export\s+(const|type|class)\s+(Actor|systemActor|AuthState)\b/);
+  });
+});
