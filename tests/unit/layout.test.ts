@@ -56,4 +56,13 @@ describe('the server layout', () => {
     expect(context).not.to.match(/export\s+(type\s+)?\{[^}]*\b(Actor|systemActor|AuthState|AppError|errors)\b/);
     expect(context).not.to.match(/export\s+(const|type|class)\s+(Actor|systemActor|AuthState)\b/);
   });
+
+  it('makes every client error through a factory of server/lib/errors.ts, never `new AppError(` at the call site', () => {
+    const sources = ['server', 'tests', 'scripts'].flatMap((d) => (existsSync(path.join(projectRoot, d)) ? tsFilesUnder(d) : []));
+    const offenders = sources.filter(
+      (f) => f !== 'server/lib/errors.ts' && f !== 'tests/unit/layout.test.ts' && /new\s+AppError\s*\(/.test(readFileSync(path.join(projectRoot, f), 'utf8')),
+    );
+    expect(offenders).to.deep.equal([]);
+    expect(readFileSync(path.join(projectRoot, 'server/lib/errors.ts'), 'utf8')).to.match(/new AppError\(/);
+  });
 });

@@ -79,9 +79,7 @@ async function checkGraphBaseUrl(s: Services, actor: Actor, channelId: string | 
   }
   const moved = before !== null && input.graphBaseUrl.replace(/\/+$/, '') !== before.graph_base_url.replace(/\/+$/, '');
   if (moved && input.accessToken === undefined) {
-    throw await denied(s, actor, channelId, new AppError(400, 'access_token_required', 'Enter the access token again to change the Graph API base URL.', {
-      fields: [{ path: 'body.accessToken', message: 'required when graphBaseUrl changes' }],
-    }));
+    throw await denied(s, actor, channelId, errors.accessTokenRequired());
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Trx } from '../../db/knex';
 import type { Actor } from '../../lib/actor';
-import { AppError, errors } from '../../lib/errors';
+import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
@@ -28,7 +28,6 @@ type Composed = { payload: Record<string, unknown>; type: string; text: string |
 /** Who sends, and from which WABA: what a media id or template must belong to. */
 type Sender = { userId: string; wabaId: string };
 
-const unknownMedia = (path: string) => new AppError(400, 'unknown_media', 'Unknown file: upload it first.', { fields: [{ path, message: 'not your upload nor a file of this conversation' }] });
 
 async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: Sender): Promise<Composed> {
   const to = c.wa_id;
@@ -51,7 +50,7 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: S
     case 'media': {
       const media = await findUsableMedia(trx, input.mediaId, c.id, sender.userId);
       if (!media) {
-        throw unknownMedia('body.mediaId');
+        throw errors.unknownMedia('body.mediaId');
       }
       const context = await replyWamid(input.replyToMessageId);
       const kind = mediaKindOf(media.mime_type);
@@ -67,7 +66,7 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: S
       const template = await findTemplate(trx, input.templateId);
       // A template of another WABA answers like a missing one: the number cannot send it.
       if (!template || template.waba_id !== sender.wabaId || template.status !== 'APPROVED') {
-        throw new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", { fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }] });
+        throw errors.unknownTemplate();
       }
       const needs = templateVariables(template.components);
       const headerMedia = await templateHeaderMedia(needs, input, (id) => findUsableMedia(trx, id, c.id, sender.userId));
@@ -123,7 +122,7 @@ async function templateHeaderMedia(
   }
   const media = await usableMedia(input.headerMediaId);
   if (!media) {
-    throw unknownMedia('body.headerMediaId');
+    throw errors.unknownMedia('body.headerMediaId');
   }
   if (!format.accepts(media.mime_type)) {
     throw refuseTemplate('body.headerMediaId', `a ${media.mime_type} file cannot be its ${format.kind} header`);
@@ -192,11 +191,11 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     }
     const channel = await s.channels.get(c.channel_id);
     if (!channel || channel.status !== 'active') {
-      throw new AppError(409, 'channel_unavailable', channel?.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.');
+      throw errors.channelUnavailable(channel?.status === 'token_invalid' ? 'token_invalid' : 'inactive');
     }
     const windowOpen = c.last_inbound_at !== null && Date.now() - c.last_inbound_at.getTime() < WINDOW_MS;
     if (!windowOpen && input.type !== 'template') {
-      throw new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.');
+      throw errors.windowClosed();
     }
     const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
     const id = newId();

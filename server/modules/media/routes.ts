@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorOf, authOf } from '../../http/context';
-import { AppError, errors, RowDenied } from '../../lib/errors';
+import { errors, RowDenied } from '../../lib/errors';
 import { streamMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
@@ -70,7 +70,7 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
         throw new RowDenied('Media', 'read', media.id);
       }
       if (media.state !== 'stored' || !media.storage_key) {
-        throw new AppError(409, 'conflict', media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
+        throw errors.conflict(media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
       }
       let opened;
       try {
@@ -81,7 +81,7 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
         }
         // The database knows the file but the store lost it: an operator must hear of it.
         s.log.error({ mediaId: media.id, storageKey: media.storage_key }, 'media missing from the media store');
-        throw new AppError(410, 'media_missing', 'The file is no longer in the media store.');
+        throw errors.mediaMissing();
       }
       const { stream, size } = opened;
       const inline = INLINE_TYPES.test(media.mime_type);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, errors } from '../../lib/errors';
+import { errors } from '../../lib/errors';
 import type { AppContext } from '../../http/context';
 import { readRawBody } from '../../http/middleware/body';
 import { access, type RouteTable } from '../../http/route';
@@ -78,7 +78,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     const secret = verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, await s.channels.appSecrets());
     if (!secret) {
       s.metrics.webhookRequests.inc({ outcome: 'bad_signature' });
-      throw new AppError(401, 'unauthenticated', 'Invalid X-Hub-Signature-256.');
+      throw errors.badSignature();
     }
     let parsed;
     try {
@@ -90,7 +90,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     const signedBy = (await s.channels.all()).filter((c) => c.appSecret === secret);
     const refuse = () => {
       s.metrics.webhookRequests.inc({ outcome: 'unknown_number' });
-      return new AppError(403, 'forbidden', 'The payload names a number or WABA this appliance does not serve with that app.');
+      return errors.unknownNumber();
     };
     // Every number named in the payload must belong to the app whose secret signed it.
     const byPhone = new Map<string, ChannelCredentials>();
