@@ -29,8 +29,7 @@ import { CHANNELS_CHANNEL, sendReadReceipt, syncWabaTemplates } from './modules/
 import { DirectoryMediaStore, type MediaStore } from './modules/media/store';
 import { MediaDownloader } from './modules/media/downloader';
 import { LiveEvents } from './modules/inbox/liveEvents';
-import { EVENTS_CHANNEL } from './modules/inbox/ingestRepo';
-import { EventPublisher } from './modules/inbox/publisher';
+import { EVENTS_CHANNEL, EventPublisher } from './modules/inbox/liveNotices';
 import { countDefaultPartitionRows } from './modules/inbox/partitionRepo';
 import { DEFAULT_ROWS_COUNTED } from './modules/inbox/partitions';
 import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';

@@ -65,4 +65,14 @@ describe('the server layout', () => {
     expect(offenders).to.deep.equal([]);
     expect(readFileSync(path.join(projectRoot, 'server/lib/errors.ts'), 'utf8')).to.match(/new AppError\(/);
   });
+
+  it('publishes live notices only through server/modules/inbox/liveNotices.ts', () => {
+    const sources = tsFilesUnder('server').filter((f) => f !== 'server/modules/inbox/liveNotices.ts');
+    const read = (f: string) => readFileSync(path.join(projectRoot, f), 'utf8');
+    // The channel's name, written out, or a NOTIFY on it anywhere else, would be a second path.
+    expect(sources.filter((f) => /'sb_events'/.test(read(f)))).to.deep.equal([]);
+    expect(sources.filter((f) => /pg_notify\([^)]*EVENTS_CHANNEL/.test(read(f)) || /\[\s*EVENTS_CHANNEL\s*,/.test(read(f)))).to.deep.equal([]);
+    // Only the runtime (to listen) knows the channel besides its module.
+    expect(sources.filter((f) => /\bEVENTS_CHANNEL\b/.test(read(f)))).to.deep.equal(['server/runtime.ts']);
+  });
 });

@@ -1,11 +1,11 @@
 import type { Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
-import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+import { publishNotice } from '../inbox/liveNotices';
 import { findConversation, markConversationRead, updateConversation, type ConversationRow } from './repo';
 
 async function notifyUpdated(trx: Parameters<typeof updateConversation>[0], conversationId: string): Promise<void> {
-  await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'conversation.updated', conversationId })]);
+  await publishNotice(trx, { type: 'conversation.updated', conversationId });
 }
 
 /** Assigns or transfers a conversation (to an agent and/or a team); audited, pushed live. */
@@ -64,7 +64,7 @@ export async function markRead(s: Services, actor: Actor, c: ConversationRow): P
     await s.audit.appendIn(trx, actor, [
       { action: 'conversation.read', subjectType: 'Conversation', subjectId: c.id, details: { messagesMarkedRead: read.length } },
     ]);
-    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'conversation.updated', conversationId: c.id })]);
+    await notifyUpdated(trx, c.id);
     return read;
   });
   const latest = wamids[wamids.length - 1];

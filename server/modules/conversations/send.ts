@@ -9,7 +9,7 @@ import { WINDOW_MS } from './present';
 import { findConversation, findMessage, updateConversation, type ConversationRow } from './repo';
 import { findTemplate } from './templateRepo';
 import { templateVariables, type TemplateVariables } from '../templates/variables';
-import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+import { publishNotice } from '../inbox/liveNotices';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -216,7 +216,7 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       patch.assignee_id = actor.id;
     }
     await updateConversation(trx, c.id, patch);
-    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.created', conversationId: c.id, messageId: id, createdAt })]);
+    await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
     await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
     return { id, createdAt, channelId: c.channel_id };
   });

@@ -8,7 +8,7 @@ import { updateChannelsByWaba } from '../channels/repo';
 import { applyStatus } from './ingestRepo';
 import { type InboundBatcher, type InboundRow } from './inboundBatcher';
 import { upsertTemplateStatus } from './templateRepo';
-import type { LiveNotice } from './publisher';
+import type { LiveNotice } from './liveNotices';
 
 export type IngestOutcome = { stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[] };
 

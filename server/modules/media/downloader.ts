@@ -5,7 +5,7 @@ import { MediaTooLargeError } from '../../whatsapp/errors';
 import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
 import { mediaLimitFor } from './routes';
 import { mediaKey } from './store';
-import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+import { publishNotice } from '../inbox/liveNotices';
 
 /** Meta gives the sha256 in hex (GET /{media-id}) or base64 (webhooks). */
 function sameSha256(expected: string, hex: string): boolean {
@@ -97,7 +97,7 @@ export class MediaDownloader {
       | { id: string; conversation_id: string; created_at: Date }
       | undefined;
     if (msg) {
-      await this.s.db.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.updated', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at })]);
+      await publishNotice(this.s.db, { type: 'message.updated', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at });
     }
   }
 

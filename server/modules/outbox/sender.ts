@@ -7,7 +7,8 @@ import { backoffHintMs, GraphApiError, isRetryable } from '../../whatsapp/errors
 import { PairLimiter, TokenBucket } from '../../whatsapp/rateLimit';
 import { flagTokenInvalid } from '../channels/commands';
 import { clientFor, type ChannelCredentials } from '../channels/credentials';
-import { applyStatus, EVENTS_CHANNEL, takePendingStatuses } from '../inbox/ingestRepo';
+import { applyStatus, takePendingStatuses } from '../inbox/ingestRepo';
+import { publishNotice } from '../inbox/liveNotices';
 import { findMedia } from '../media/repo';
 import { MEDIA_PLACEHOLDER } from '../conversations/send';
 import { claimDue, channelsWithDueRows, markFailed, markRetry, markSent, staleInFlight, type OutboxRow } from './repo';
@@ -212,7 +213,7 @@ async function notifyStatus(trx: Trx, row: OutboxRow): Promise<void> {
     | { conversation_id: string }
     | undefined;
   if (conv) {
-    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.status', conversationId: conv.conversation_id, messageId: row.message_id, createdAt: row.message_created_at })]);
+    await publishNotice(trx, { type: 'message.status', conversationId: conv.conversation_id, messageId: row.message_id, createdAt: row.message_created_at });
   }
 }
 
