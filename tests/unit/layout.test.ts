@@ -36,6 +36,9 @@ function importsOf(file: string): string[] {
  */
 const HTTP_ADAPTERS = [/^server\/modules\/[^/]+\/routes\.ts$/];
 
+/** The modules laid out like identity/ (routes, schema, commands, repo, present); the others are still to do. */
+const DONE_MODULES = ['identity', 'conversations'];
+
 describe('the server layout', () => {
   it('keeps server/http out of modules, jobs, command-line tools, lib and db (routes.ts aside)', () => {
     const below = ['server/modules', 'server/jobs', 'server/cli', 'server/lib', 'server/db'].flatMap(tsFilesUnder);
@@ -74,5 +77,43 @@ describe('the server layout', () => {
     expect(sources.filter((f) => /pg_notify\([^)]*EVENTS_CHANNEL/.test(read(f)) || /\[\s*EVENTS_CHANNEL\s*,/.test(read(f)))).to.deep.equal([]);
     // Only the runtime (to listen) knows the channel besides its module.
     expect(sources.filter((f) => /\bEVENTS_CHANNEL\b/.test(read(f)))).to.deep.equal(['server/runtime.ts']);
+  });
+
+  // A module's SQL is in its repo files (repo.ts, fooRepo.ts; authz/sql.ts turns CASL rules into SQL);
+  // the data layer (server/db) holds the SQL that knows no domain (locks, NOTIFY, prepared statements).
+  const isRepo = (f: string) => /(^|\/)([a-z]+Repo|repo)\.ts$/.test(f) || f === 'server/modules/authz/sql.ts';
+  // liveNotices.ts batches NOTIFYs in one prepared statement: the notices' own channel, nothing else.
+  const SQL_ELSEWHERE = ['server/modules/inbox/liveNotices.ts'];
+  const moduleFiles = () => tsFilesUnder('server/modules');
+  const moduleOf = (f: string) => f.split('/')[2]!;
+
+  it('keeps SQL in repo files: no knex table call, raw statement or SQL text elsewhere in a module', () => {
+    const sql = /\b(trx|db|knex)\(['"`]|\.raw\(|`\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\s/;
+    const offenders = moduleFiles().filter((f) => !isRepo(f) && !SQL_ELSEWHERE.includes(f) && sql.test(readFileSync(path.join(projectRoot, f), 'utf8')));
+    expect(offenders).to.deep.equal([]);
+    expect(sql.test(readFileSync(path.join(projectRoot, 'server/modules/conversations/repo.ts'), 'utf8'))).to.equal(true);
+  });
+
+  it("has no module reach into another module's repo or routes (it imports the other's index.ts or its commands)", () => {
+    const offenders = moduleFiles().flatMap((f) =>
+      importsOf(f)
+        .filter((target) => target.startsWith('server/modules/') && moduleOf(target) !== moduleOf(f))
+        .filter((target) => isRepo(`${target}.ts`) && target !== 'server/modules/authz/sql' || /\/routes$/.test(target))
+        .map((target) => `${f} -> ${target}`),
+    );
+    expect(offenders).to.deep.equal([]);
+  });
+
+  it('gives every module with routes a schema.ts, a present.ts and a repo, and keeps zod schemas out of routes.ts', () => {
+    const modules = readdirSync(path.join(projectRoot, 'server/modules'));
+    for (const m of DONE_MODULES) {
+      expect(modules).to.include(m);
+      const files = readdirSync(path.join(projectRoot, 'server/modules', m));
+      expect(files, m).to.include.members(['routes.ts', 'schema.ts', 'present.ts']);
+      expect(files.some((f) => isRepo(f)), `${m} has a repo`).to.equal(true);
+      const routes = readFileSync(path.join(projectRoot, 'server/modules', m, 'routes.ts'), 'utf8');
+      expect(routes, `${m}/routes.ts declares zod schemas`).not.to.match(/\bz\.(object|strictObject|string|number|enum|array|uuid|union|discriminatedUnion|coerce)\(/);
+      expect(routes, `${m}/routes.ts imports zod's values`).not.to.match(/import \{ z \} from 'zod'/);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { notify } from '../../db/locks';
 import type { Actor } from '../../lib/actor';
 import { AppError, errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
@@ -54,7 +55,7 @@ function plainColumns(input: Partial<ChannelInput>): Partial<ChannelRow> {
 
 async function changed(s: Services, trx: Parameters<typeof updateChannel>[0]): Promise<void> {
   s.channels.invalidate();
-  await trx.raw('SELECT pg_notify(?, ?)', [CHANNELS_CHANNEL, 'changed']);
+  await notify(trx, CHANNELS_CHANNEL, 'changed');
 }
 
 /** Records a refused change as denied in the audit log and answers the error to throw. */

@@ -1,7 +1,9 @@
 import type { Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
-import { publishNotice } from '../inbox/liveNotices';
+import { isActiveUser } from '../identity';
+import { publishNotice } from '../inbox';
+import { teamExists } from '../teams';
 import { findConversation, markConversationRead, updateConversation, type ConversationRow } from './repo';
 
 async function notifyUpdated(trx: Parameters<typeof updateConversation>[0], conversationId: string): Promise<void> {
@@ -22,12 +24,11 @@ export async function assignConversation(
       throw errors.notFound('Conversation');
     }
     if (to.assigneeId) {
-      const user = (await trx('users').select('status').where({ id: to.assigneeId }).first()) as { status: string } | undefined;
-      if (!user || user.status !== 'active') {
+      if (!(await isActiveUser(trx, to.assigneeId))) {
         throw errors.validation('The assignee is not an active user.', { fields: [{ path: 'body.assigneeId', message: 'unknown or disabled' }] });
       }
     }
-    if (to.teamId && !(await trx('teams').where({ id: to.teamId }).first('id'))) {
+    if (to.teamId && !(await teamExists(trx, to.teamId))) {
       throw errors.validation('Unknown team.', { fields: [{ path: 'body.teamId', message: 'unknown' }] });
     }
     const patch: Record<string, unknown> = { assignee_id: to.assigneeId };

@@ -4,12 +4,13 @@ import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
-import { findUsableMedia, type MediaRow } from '../media/repo';
+import { findUsableMedia, type MediaRow } from '../media';
+import { enqueueOutbox } from '../outbox';
 import { WINDOW_MS } from './present';
-import { findConversation, findMessage, updateConversation, type ConversationRow } from './repo';
+import { findConversation, findMessage, insertOutgoingMessage, updateConversation, type ConversationRow } from './repo';
 import { findTemplate } from './templateRepo';
 import { templateVariables, type TemplateVariables } from '../templates/variables';
-import { publishNotice } from '../inbox/liveNotices';
+import { publishNotice } from '../inbox';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -200,13 +201,13 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
     const id = newId();
     const createdAt = new Date();
-    await trx('messages').insert({
+    await insertOutgoingMessage(trx, {
       id, created_at: createdAt, conversation_id: c.id, channel_id: c.channel_id, contact_id: c.contact_id, direction: 'out',
       type: composed.type, text: composed.text, content: JSON.stringify(composed.content), media_id: composed.mediaId,
       context_wamid: composed.contextWamid, author_type: 'agent', author_id: actor.id, status: 'queued',
       status_times: JSON.stringify({ queued: createdAt.toISOString() }),
     });
-    await trx('outbox').insert({ id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
+    await enqueueOutbox(trx, { id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
     const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out' };
     if (!c.first_response_at) {
       patch.first_response_at = createdAt;

@@ -4,7 +4,7 @@ import type { InboundMessage, ParsedWebhook, QualityUpdate, StatusUpdate, Templa
 import { countryOfWaId } from '../../whatsapp/country';
 import { truncateText } from '../../whatsapp/webhookText';
 import type { ChannelCredentials } from '../channels/credentials';
-import { updateChannelsByWaba } from '../channels/repo';
+import { updateChannelsByWaba } from '../channels';
 import { applyStatus } from './ingestRepo';
 import { type InboundBatcher, type InboundRow } from './inboundBatcher';
 import { upsertTemplateStatus } from './templateRepo';

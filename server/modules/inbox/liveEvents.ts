@@ -4,9 +4,7 @@ import type { AuthState } from '../identity/principal';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
 import { decodeNotice, type ReceivedNotice } from './liveNotices';
-import { presentConversation } from '../conversations/present';
-import { findConversations, findMessage, findMessages, messagesByWamid, type ConversationRow, type MessageRow } from '../conversations/repo';
-import { presentMessages } from '../conversations/routes';
+import { findConversations, findMessage, findMessages, messagesByWamid, presentConversation, presentMessages, type ConversationRow, type MessageRow } from '../conversations';
 import type { Services } from '../../services';
 
 type Client = { res: ServerResponse; token: string; auth: AuthState };

@@ -1,4 +1,5 @@
 import type { Db, Trx } from '../../db/knex';
+import { notify } from '../../db/locks';
 import { runPrepared } from '../../db/prepared';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
@@ -31,7 +32,7 @@ export function decodeNotice(payload: string): ReceivedNotice {
  * and only if, the transaction commits (or at once, given the pool rather than a transaction).
  */
 export async function publishNotice(conn: Db | Trx, notice: LiveNotice): Promise<void> {
-  await conn.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, encode(notice)]);
+  await notify(conn, EVENTS_CHANNEL, encode(notice));
 }
 
 const MAX_BATCH = 500;

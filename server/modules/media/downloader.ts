@@ -5,7 +5,8 @@ import { MediaTooLargeError } from '../../whatsapp/errors';
 import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
 import { mediaLimitFor } from './routes';
 import { mediaKey } from './store';
-import { publishNotice } from '../inbox/liveNotices';
+import { messageOfMedia } from '../conversations';
+import { publishNotice } from '../inbox';
 
 /** Meta gives the sha256 in hex (GET /{media-id}) or base64 (webhooks). */
 function sameSha256(expected: string, hex: string): boolean {
@@ -93,9 +94,7 @@ export class MediaDownloader {
       this.s.log.warn({ mediaId: id, err: (err as Error).message }, 'media download failed for good');
       await markMediaFailed(this.s.db, id, { message: (err as Error).message });
     }
-    const msg = (await this.s.db('messages').select('id', 'conversation_id', 'created_at').where({ media_id: id }).first()) as
-      | { id: string; conversation_id: string; created_at: Date }
-      | undefined;
+    const msg = await messageOfMedia(this.s.db, id);
     if (msg) {
       await publishNotice(this.s.db, { type: 'message.updated', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at });
     }

@@ -5,7 +5,7 @@ import { streamMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
-import { loadConversation } from '../conversations/routes';
+import { loadConversation } from '../conversations';
 import { conversationOfMedia, findMedia, insertStoredMedia } from './repo';
 import { isMediaMissing, mediaKey } from './store';
 
@@ -64,7 +64,7 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       }
       const conversationId = await conversationOfMedia(s.db, media.id);
       if (conversationId) {
-        await loadConversation(s, ctx, conversationId);
+        await loadConversation(s, authOf(ctx).ability, conversationId);
       } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
         // Someone else's upload, not yet sent in a conversation.
         throw new RowDenied('Media', 'read', media.id);
