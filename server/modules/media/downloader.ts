@@ -3,7 +3,7 @@ import { clientFor } from '../channels/credentials';
 import { MediaUrlRefusedError } from '../channels/egress';
 import { MediaTooLargeError } from '../../whatsapp/errors';
 import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
-import { mediaLimitFor } from './routes';
+import { mediaLimitFor } from './limits';
 import { mediaKey } from './store';
 import { messageOfMedia } from '../conversations';
 import { publishNotice } from '../inbox';
