@@ -116,4 +116,14 @@ describe('the server layout', () => {
       expect(routes, `${m}/routes.ts imports zod's values`).not.to.match(/import \{ z \} from 'zod'/);
     }
   });
+
+  it('keeps zod schemas and transactions out of every routes.ts (schemas in schema.ts, transactions in commands)', () => {
+    const routes = moduleFiles().filter((f) => f.endsWith('/routes.ts'));
+    expect(routes.length).to.be.greaterThan(8);
+    for (const f of routes) {
+      const source = readFileSync(path.join(projectRoot, f), 'utf8');
+      expect(source, `${f} declares zod schemas`).not.to.match(/import \{ z \} from 'zod'|\bz\.(object|strictObject|string|number|enum|array|uuid|union|discriminatedUnion|coerce)\(/);
+      expect(source, `${f} opens a transaction`).not.to.match(/\.transaction\(/);
+    }
+  });
 });

@@ -66,3 +66,11 @@ export async function login(
     return { userId: found.id, token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
   });
 }
+
+/** Ends a session: it ends if and only if its sign-out is audited. */
+export async function logout(s: Services, actor: Actor, session: { sessionId: string; userId: string }): Promise<void> {
+  await s.db.transaction(async (trx) => {
+    await s.sessions.end(session.sessionId, trx);
+    await s.audit.appendIn(trx, actor, [{ action: 'auth.logout', subjectType: 'User', subjectId: session.userId }]);
+  });
+}

@@ -5,7 +5,7 @@ import type { Services } from '../../services';
 import { whereAccessible } from '../authz/sql';
 import { assertCanRow } from '../authz/guard';
 import { grantorOf } from '../authz/grants';
-import { login } from './login';
+import { login, logout } from './login';
 import { presentMe, presentUser } from './present';
 import { createdUserResponse, createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, resetPasswordResponse, updateUserBody, userResponse, usersResponse } from './schema';
 import { changeOwnPassword, createUser, editUser, resetPassword, setUserStatus } from './userCommands';
@@ -28,11 +28,7 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
     access: access.authenticated(true), responses: { 204: { description: 'Signed out' } },
     handler: async (ctx) => {
       const auth = authOf(ctx);
-      // The session ends if and only if its sign-out is audited.
-      await s.db.transaction(async (trx) => {
-        await s.sessions.end(auth.sessionId, trx);
-        await s.audit.appendIn(trx, actorOf(ctx), [{ action: 'auth.logout', subjectType: 'User', subjectId: auth.user.id }]);
-      });
+      await logout(s, actorOf(ctx), { sessionId: auth.sessionId, userId: auth.user.id });
       setSessionCookie(ctx, null);
       ctx.status = 204;
     },

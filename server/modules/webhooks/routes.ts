@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errors } from '../../lib/errors';
 import type { AppContext } from '../../http/context';
 import { readRawBody } from '../../http/middleware/body';
 import { access, type RouteTable } from '../../http/route';
+import { verifyQuery } from './schema';
 import { InflightBudget } from '../../lib/inflight';
 import type { ChannelCredentials } from '../channels/credentials';
 import type { Services } from '../../services';
@@ -17,12 +18,6 @@ const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** Where Meta posts notifications (and checks the subscription). */
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
-
-const verifyQuery = z.object({
-  'hub.mode': z.string().optional(),
-  'hub.verify_token': z.string().optional(),
-  'hub.challenge': z.string().max(200).optional(),
-});
 
 /** Meta's webhook endpoint: the subscription check and signed notifications. */
 export function registerWebhookRoutes(t: RouteTable, s: Services): void {
