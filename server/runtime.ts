@@ -8,7 +8,7 @@ import { pendingMigrations } from './db/migrate';
 import { currentRole, ensureEmbeddedRoles, warnIfRuntimeCanRewriteAudit } from './db/roles';
 import { setUpDatabase } from './setup';
 import { createApp, type BuiltApp, type Readiness } from './http/app';
-import { systemActor } from './http/context';
+import { systemActor } from './lib/actor';
 import { startWorker, type Worker } from './jobs/worker';
 import { createLogger, type Logger } from './lib/logger';
 import { systemClock, type Clock } from './lib/clock';
@@ -25,16 +25,15 @@ import type Koa from 'koa';
 import type { AppState } from './http/context';
 import { ChannelDirectory } from './modules/channels/credentials';
 import { EgressPolicy } from './modules/channels/egress';
-import { CHANNELS_CHANNEL, syncWabaTemplates } from './modules/channels/commands';
+import { CHANNELS_CHANNEL, sendReadReceipt, syncWabaTemplates } from './modules/channels/commands';
 import { DirectoryMediaStore, type MediaStore } from './modules/media/store';
 import { MediaDownloader } from './modules/media/downloader';
 import { LiveEvents } from './modules/inbox/liveEvents';
-import { EVENTS_CHANNEL } from './modules/inbox/ingestRepo';
-import { EventPublisher } from './modules/inbox/publisher';
+import { EVENTS_CHANNEL, EventPublisher } from './modules/inbox/liveNotices';
 import { countDefaultPartitionRows } from './modules/inbox/partitionRepo';
 import { DEFAULT_ROWS_COUNTED } from './modules/inbox/partitions';
 import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
-import { sendReadReceipt, startSandbox } from './modules/channels/sandboxChannel';
+import { startSandbox } from './sandboxRuntime';
 
 export type Runtime = {
   services: Services;

@@ -8,7 +8,7 @@ import type { SessionStore } from './modules/identity/sessions';
 import type { ChannelDirectory } from './modules/channels/credentials';
 import type { EgressPolicy } from './modules/channels/egress';
 import type { MediaStore } from './modules/media/store';
-import type { LiveNotice } from './modules/inbox/publisher';
+import type { LiveNotice } from './modules/inbox/liveNotices';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../config';
 import { createDb } from '../db/knex';
 import { currentRole } from '../db/roles';
-import { systemActor } from '../http/context';
+import { systemActor } from '../lib/actor';
 import { createLogger } from '../lib/logger';
 import { AuditLog } from '../modules/audit/auditLog';
 import { seedBuiltinRoles } from '../modules/authz/roleCommands';

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '../config';
 import { attachOrStartEmbedded } from '../db/embedded';
 import { createDb } from '../db/knex';
-import { systemActor } from '../http/context';
+import { notify } from '../db/locks';
+import { systemActor } from '../lib/actor';
 import { createLogger } from '../lib/logger';
 import { AuditLog } from '../modules/audit/auditLog';
 import { generatePassword, hashPassword } from '../modules/identity/passwords';
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
       });
       await deleteUserSessions(trx, user.id);
       await audit.appendIn(trx, systemActor, [{ action: 'user.password_reset', subjectType: 'User', subjectId: user.id, details: { via: 'cli' } }]);
-      await trx.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, `user:${user.id}`]);
+      await notify(trx, AUTH_CHANNEL, `user:${user.id}`);
     });
     process.stdout.write(`Temporary password for ${email}: ${password}\nIt must be changed at sign-in and expires in ${config.temporaryPasswordMs / 3_600_000} h.\n`);
     return 0;

@@ -19,7 +19,7 @@ import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
 import type { AppState } from './context';
-import { errors } from './errors';
+import { errors } from '../lib/errors';
 import { createAuthGate } from './middleware/auth';
 import { errorBoundary } from './middleware/errorBoundary';
 import { requestContext } from './middleware/requestContext';

@@ -1,25 +1,6 @@
 import type Koa from 'koa';
-import type { AppAbility } from '../modules/authz/ability';
-import type { RawRuleInput } from '../modules/authz/schema';
-
-/** The signed-in principal of one request. */
-export type AuthState = {
-  user: {
-    id: string;
-    email: string;
-    name: string;
-    locale: 'en' | 'fr';
-    mustChangePassword: boolean;
-    roleIds: string[];
-    teamIds: string[];
-  };
-  sessionId: string;
-  csrfToken: string;
-  rules: RawRuleInput[];
-  /** The rules with placeholders filled, packed for the UI. */
-  packedRules: unknown[];
-  ability: AppAbility;
-};
+import type { Actor } from '../lib/actor';
+import type { AuthState } from '../modules/identity/principal';
 
 export type AppState = {
   requestId: string;
@@ -29,16 +10,6 @@ export type AppState = {
 };
 
 export type AppContext = Koa.ParameterizedContext<AppState>;
-
-/** Who did something, as the audit log records it. Commands take this, never a Koa context. */
-export type Actor = {
-  type: 'user' | 'system' | 'anonymous';
-  id: string | null;
-  ip: string | null;
-  requestId: string | null;
-};
-
-export const systemActor: Actor = { type: 'system', id: null, ip: null, requestId: null };
 
 /** The actor behind a request: the signed-in user, or anonymous. */
 export function actorOf(ctx: AppContext): Actor {

@@ -1,7 +1,7 @@
 import { Transform, type Readable } from 'node:stream';
 import Busboy from 'busboy';
 import type { AppContext } from './context';
-import { errors } from './errors';
+import { errors } from '../lib/errors';
 
 /** A multipart upload: the file of the field "file" and the short text fields sent beside it. */
 export type MultipartUpload = { bytes: Buffer; mime: string; filename: string; fields: Record<string, string> };

@@ -1,7 +1,7 @@
 import type { Router, RouterMiddleware } from '@koa/router';
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errors } from './errors';
+import { errors } from '../lib/errors';
 import type { AppContext, AppState } from './context';
 import { readJsonBody, readRawBody } from './middleware/body';
 

@@ -1,4 +1,4 @@
-import { systemActor } from '../http/context';
+import { systemActor } from '../lib/actor';
 import { anchorAuditChain } from '../modules/audit/anchorCommand';
 import type { Services } from '../services';
 import type { JobDefinition } from './types';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createDb, type Db } from '../../server/db/knex';
 import { migrateLatest } from '../../server/db/migrate';
-import type { Actor } from '../../server/http/context';
+import type { Actor } from '../../server/lib/actor';
 import { AuditLog, type AuditEntry } from '../../server/modules/audit/auditLog';
 import {
   benchLog,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import pg from 'pg';
-import { systemActor } from '../../server/http/context';
+import { systemActor } from '../../server/lib/actor';
 import { startTestApp, type TestApp } from '../support/app';
 
 describe('audit log: hash chain, append-only, verification', () => {

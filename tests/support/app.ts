@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config';
 import type { Clock } from '../../server/lib/clock';
-import { systemActor } from '../../server/http/context';
+import { systemActor } from '../../server/lib/actor';
 import { createLogger, type Logger } from '../../server/lib/logger';
 import { newId } from '../../server/lib/ids';
 import { projectRoot } from '../../server/lib/paths';

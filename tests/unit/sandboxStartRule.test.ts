@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig } from '../../server/config';
-import { warnIfSandboxInProduction } from '../../server/modules/channels/sandboxGate';
+import { warnIfSandboxInProduction } from '../../server/sandboxRuntime';
 
 const DATABASE_URL = 'postgres://app:secret@db:5432/switchboard';
 const MASTER_KEY = randomBytes(32).toString('base64');

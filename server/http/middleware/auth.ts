@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AuditLog } from '../../modules/audit/auditLog';
 import type { SessionStore } from '../../modules/identity/sessions';
 import { actorOf, type AppContext } from '../context';
-import { errors, RowDenied } from '../errors';
+import { errors, RowDenied } from '../../lib/errors';
 import type { AuthGate } from '../route';
 
 export const SESSION_COOKIE = 'sb_session';

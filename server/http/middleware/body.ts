@@ -1,5 +1,5 @@
 import getRawBody from 'raw-body';
-import { errors } from '../errors';
+import { errors } from '../../lib/errors';
 import type { AppContext } from '../context';
 
 /** Reads the raw request bytes, refusing bodies over `limit` with a 413. */

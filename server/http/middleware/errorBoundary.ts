@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { isDatabaseUnavailable } from '../../db/knex';
 import type { Logger } from '../../lib/logger';
 import type { AppState } from '../context';
-import { AppError, errors } from '../errors';
+import { AppError, errors } from '../../lib/errors';
 
 /** Known SQLSTATEs that are the client's doing, mapped to stable errors. */
 function fromDatabase(err: { code?: string; constraint?: string }): AppError | null {
@@ -39,12 +39,10 @@ export function errorBoundary(log: Logger): Koa.Middleware<AppState> {
         if (mapped) {
           err = mapped;
         } else if (status && status >= 400 && status < 500 && (caught as { expose?: boolean }).expose) {
-          err = new AppError(status, status === 404 ? 'not_found' : 'bad_request', (caught as Error).message);
+          err = errors.exposed(status, (caught as Error).message);
         } else {
           log.error({ err: caught, reqId: ctx.state.requestId, route: ctx.state.routePath }, 'unhandled error');
-          err = new AppError(500, 'internal_error', 'Something went wrong. The error was logged with this request id.', {
-            requestId: ctx.state.requestId,
-          });
+          err = errors.internal(ctx.state.requestId);
         }
       }
       if (err.status === 429 || err.status === 423) {

@@ -1,4 +1,4 @@
-import type { Actor } from '../../http/context';
+import type { Actor } from '../../lib/actor';
 import type { Services } from '../../services';
 import { createAnchor, type Anchor } from './anchors';
 

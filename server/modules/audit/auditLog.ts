@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import type { Actor } from '../../http/context';
+import type { Actor } from '../../lib/actor';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
 import { chainHash, GENESIS_HASH, type ChainedEvent } from './chain';

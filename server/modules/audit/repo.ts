@@ -1,9 +1,18 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
+import type { FieldMap } from '../authz/sql';
 import { GENESIS_HASH, type ChainedEvent } from './chain';
 
 /** The one lock every audit append takes, across all processes: it keeps the chain linear. */
 export const AUDIT_CHAIN_LOCK = 0x5b0a4d02;
+
+/** How CASL conditions on AuditEvent map to SQL. */
+export const AUDIT_FIELDS: FieldMap = {
+  action: { column: 'a.action' },
+  actorId: { column: 'a.actor_id' },
+  subjectType: { column: 'a.subject_type' },
+  subjectId: { column: 'a.subject_id' },
+};
 
 export type AuditRow = {
   seq: number;

@@ -1,5 +1,6 @@
-import type { Actor, AuthState } from '../../http/context';
-import { errors, type AppError } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import type { AuthState } from '../identity/principal';
+import { errors, type AppError } from '../../lib/errors';
 import type { Services } from '../../services';
 import type { Db, Trx } from '../../db/knex';
 import { interpolateRules, type AppAbility, type RuleContext } from './ability';

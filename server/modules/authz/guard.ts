@@ -1,5 +1,5 @@
 import { subject as asSubject } from '@casl/ability';
-import { errors, RowDenied } from '../../http/errors';
+import { errors, RowDenied } from '../../lib/errors';
 import type { AppAbility } from './ability';
 
 /**

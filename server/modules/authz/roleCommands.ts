@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Actor } from '../../http/context';
-import { errors } from '../../http/errors';
+import { advisoryXactLock } from '../../db/locks';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { loadBuiltinRoles } from './catalogue';
@@ -98,6 +99,9 @@ export async function removeRole(s: Services, actor: Actor, id: string): Promise
   });
 }
 
+// Serialises seeding across processes booting at once (any constant unique to this lock).
+const SEED_LOCK = 0x5b0a4d03;
+
 /**
  * Brings the built-in roles in line with policies/roles/*.yaml (at boot). Changes are
  * audited as the system's, and holders of a changed role pick it up on their next request.
@@ -111,7 +115,7 @@ export async function seedBuiltinRoles(s: Pick<Services, 'db' | 'audit' | 'sessi
     }
   }
   await s.db.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [0x5b0a4d03]);
+    await advisoryXactLock(trx, SEED_LOCK);
     for (const role of shipped) {
       const existing = await findRoleByKey(trx, role.key);
       if (!existing) {
@@ -119,8 +123,7 @@ export async function seedBuiltinRoles(s: Pick<Services, 'db' | 'audit' | 'sessi
         await insertRole(trx, { id, ...role, builtin: true });
         await s.audit.appendIn(trx, actor, [{ action: 'role.seeded', subjectType: 'Role', subjectId: id, details: { key: role.key } }]);
       } else if (!isDeepStrictEqual(existing.rules, role.rules) || existing.name !== role.name || existing.description !== role.description) {
-        await updateRole(trx, existing.id, { name: role.name, description: role.description, rules: role.rules });
-        await trx('roles').where({ id: existing.id }).update({ builtin: true });
+        await updateRole(trx, existing.id, { name: role.name, description: role.description, rules: role.rules, builtin: true });
         await s.audit.appendIn(trx, actor, [{ action: 'role.reseeded', subjectType: 'Role', subjectId: existing.id, details: { key: role.key } }]);
         await s.sessions.invalidateEverywhere(trx, `role:${existing.id}`);
       }

@@ -36,7 +36,7 @@ export async function insertRole(trx: Trx, r: { id: string; key: string; name: s
   await trx('roles').insert({ ...r, rules: JSON.stringify(r.rules) });
 }
 
-export async function updateRole(trx: Trx, id: string, patch: { name?: string; description?: string; rules?: RawRuleInput[] }): Promise<void> {
+export async function updateRole(trx: Trx, id: string, patch: { name?: string; description?: string; rules?: RawRuleInput[]; builtin?: boolean }): Promise<void> {
   const { rules, ...rest } = patch;
   await trx('roles').where({ id }).update({ ...rest, ...(rules ? { rules: JSON.stringify(rules) } : {}), updated_at: trx.fn.now() });
 }

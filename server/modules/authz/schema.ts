@@ -14,3 +14,24 @@ export const rawRuleSchema = z.strictObject({
 
 export const rawRulesSchema = z.array(rawRuleSchema).max(500);
 export type RawRuleInput = z.infer<typeof rawRuleSchema>;
+
+export const idParams = z.strictObject({ id: z.uuid() });
+export const createRoleBody = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40 characters'),
+  name: z.string().trim().min(1).max(80),
+  description: z.string().trim().max(500).default(''),
+  rules: rawRulesSchema,
+});
+export const updateRoleBody = z
+  .strictObject({ name: z.string().trim().min(1).max(80).optional(), description: z.string().trim().max(500).optional(), rules: rawRulesSchema.optional() })
+  .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change.');
+/** A role as the API answers it (present.ts). */
+export const roleSchema = z.object({
+  id: z.uuid(), key: z.string(), name: z.string(), description: z.string(), builtin: z.boolean(), rules: rawRulesSchema, userCount: z.number(),
+  grantable: z.boolean().describe('Whether the caller holds every right of this role (a hint for the UI; each grant is still checked)'),
+});
+export const catalogueSchema = z.object({
+  actions: z.array(z.object({ key: z.string(), subject: z.string(), action: z.string(), labels: z.object({ en: z.string(), fr: z.string() }), buttons: z.array(z.string()) })),
+});
+export const roleListResponse = z.object({ items: z.array(roleSchema) });
+export const roleResponse = z.object({ role: roleSchema });

@@ -1,5 +1,6 @@
-import type { Actor } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import { notify } from '../../db/locks';
+import type { Actor } from '../../lib/actor';
+import { AppError, errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import { encryptSecret } from '../../lib/secrets';
 import type { Services } from '../../services';
@@ -54,7 +55,7 @@ function plainColumns(input: Partial<ChannelInput>): Partial<ChannelRow> {
 
 async function changed(s: Services, trx: Parameters<typeof updateChannel>[0]): Promise<void> {
   s.channels.invalidate();
-  await trx.raw('SELECT pg_notify(?, ?)', [CHANNELS_CHANNEL, 'changed']);
+  await notify(trx, CHANNELS_CHANNEL, 'changed');
 }
 
 /** Records a refused change as denied in the audit log and answers the error to throw. */
@@ -79,9 +80,7 @@ async function checkGraphBaseUrl(s: Services, actor: Actor, channelId: string | 
   }
   const moved = before !== null && input.graphBaseUrl.replace(/\/+$/, '') !== before.graph_base_url.replace(/\/+$/, '');
   if (moved && input.accessToken === undefined) {
-    throw await denied(s, actor, channelId, new AppError(400, 'access_token_required', 'Enter the access token again to change the Graph API base URL.', {
-      fields: [{ path: 'body.accessToken', message: 'required when graphBaseUrl changes' }],
-    }));
+    throw await denied(s, actor, channelId, errors.accessTokenRequired());
   }
 }
 
@@ -224,4 +223,14 @@ export async function syncWabaTemplates(s: Services, wabaId: string): Promise<vo
   }
   const client = clientFor(creds, 10_000);
   await syncTemplates(s, client, wabaId).catch((err: Error) => s.log.warn({ err: err.message, wabaId }, 'template sync failed'));
+}
+
+/** Tells WhatsApp a message was read; best effort, after the local state is committed. */
+export async function sendReadReceipt(s: Services, channelId: string, wamid: string): Promise<void> {
+  const creds = await s.channels.get(channelId);
+  if (!creds || creds.status !== 'active') {
+    return;
+  }
+  const client = clientFor(creds, 10_000);
+  await client.markRead(wamid).catch((err: Error) => s.log.warn({ err: err.message, channelId }, 'read receipt failed'));
 }

@@ -3,7 +3,7 @@
 // to send the token, or a request, anywhere else (an attacker's host, the cloud metadata
 // service, the database on the private network).
 import type { Dispatcher } from 'undici';
-import { AppError } from '../../http/errors';
+import { errors } from '../../lib/errors';
 import { isPublicAddress, publicOnlyAgent, type Resolver } from '../../lib/netGuard';
 import { sharedPool } from '../../whatsapp/http';
 
@@ -80,7 +80,7 @@ export class EgressPolicy {
   assertGraphBaseUrl(value: string): void {
     const refusal = this.graphBaseUrlRefusal(value);
     if (refusal) {
-      throw new AppError(400, 'graph_host_not_allowed', `The Graph API base URL ${refusal}.`, { fields: [{ path: 'body.graphBaseUrl', message: refusal }] });
+      throw errors.graphHostNotAllowed(refusal);
     }
   }
 

@@ -81,3 +81,8 @@ export async function deleteChannel(trx: Trx, id: string): Promise<void> {
 export async function channelHasConversations(db: Db | Trx, id: string): Promise<boolean> {
   return Boolean(await db('conversations').where({ channel_id: id }).first('id'));
 }
+
+/** The oldest sandbox number, if one was made. */
+export async function findSandboxChannel(db: Db | Trx): Promise<ChannelRow | undefined> {
+  return db<ChannelRow>('channels').where({ is_sandbox: true }).orderBy('created_at').first();
+}

@@ -1,11 +1,13 @@
-import type { Actor } from '../../http/context';
-import { errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
-import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+import { isActiveUser } from '../identity';
+import { publishNotice } from '../inbox';
+import { teamExists } from '../teams';
 import { findConversation, markConversationRead, updateConversation, type ConversationRow } from './repo';
 
 async function notifyUpdated(trx: Parameters<typeof updateConversation>[0], conversationId: string): Promise<void> {
-  await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'conversation.updated', conversationId })]);
+  await publishNotice(trx, { type: 'conversation.updated', conversationId });
 }
 
 /** Assigns or transfers a conversation (to an agent and/or a team); audited, pushed live. */
@@ -22,12 +24,11 @@ export async function assignConversation(
       throw errors.notFound('Conversation');
     }
     if (to.assigneeId) {
-      const user = (await trx('users').select('status').where({ id: to.assigneeId }).first()) as { status: string } | undefined;
-      if (!user || user.status !== 'active') {
+      if (!(await isActiveUser(trx, to.assigneeId))) {
         throw errors.validation('The assignee is not an active user.', { fields: [{ path: 'body.assigneeId', message: 'unknown or disabled' }] });
       }
     }
-    if (to.teamId && !(await trx('teams').where({ id: to.teamId }).first('id'))) {
+    if (to.teamId && !(await teamExists(trx, to.teamId))) {
       throw errors.validation('Unknown team.', { fields: [{ path: 'body.teamId', message: 'unknown' }] });
     }
     const patch: Record<string, unknown> = { assignee_id: to.assigneeId };
@@ -64,7 +65,7 @@ export async function markRead(s: Services, actor: Actor, c: ConversationRow): P
     await s.audit.appendIn(trx, actor, [
       { action: 'conversation.read', subjectType: 'Conversation', subjectId: c.id, details: { messagesMarkedRead: read.length } },
     ]);
-    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'conversation.updated', conversationId: c.id })]);
+    await notifyUpdated(trx, c.id);
     return read;
   });
   const latest = wamids[wamids.length - 1];

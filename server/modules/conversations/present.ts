@@ -1,4 +1,5 @@
-import type { ConversationRow, MessageRow } from './repo';
+import type { Services } from '../../services';
+import { messagesByWamid, reactionsFor, type ConversationRow, type listMessages, type MessageRow } from './repo';
 
 // WhatsApp's customer-service window: 24 hours from the customer's last message.
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -47,4 +48,24 @@ export function presentMessage(
     // may be well before it reached us (a phone offline, Meta retrying a webhook).
     sentAt: m.sent_at?.toISOString() ?? null,
   };
+}
+
+/** Presents a page of messages with their reply quotes and reactions. */
+export async function presentMessages(s: Services, conversationId: string, rows: Awaited<ReturnType<typeof listMessages>>, opts: { fresh?: boolean } = {}) {
+  const visible = rows.filter((m) => m.type !== 'reaction');
+  const contexts = await messagesByWamid(s.db, conversationId, visible.flatMap((m) => (m.context_wamid ? [m.context_wamid] : [])));
+  // A message that has just arrived cannot have reactions yet.
+  const reactions = opts.fresh ? [] : await reactionsFor(s.db, conversationId, visible.flatMap((m) => (m.wamid ? [m.wamid] : [])));
+  return visible.map((m) => {
+    const quoted = m.context_wamid ? contexts.find((c) => c.wamid === m.context_wamid) : undefined;
+    // The latest reaction per side wins; an empty emoji removes it.
+    const latest = new Map<string, string>();
+    for (const r of reactions.filter((r) => r.context_wamid === m.wamid)) {
+      latest.set(r.direction, r.emoji ?? '');
+    }
+    return presentMessage(m, {
+      replyTo: quoted ? { id: quoted.id, text: quoted.text } : null,
+      reactions: [...latest].filter(([, e]) => e).map(([direction, emoji]) => ({ emoji, direction: direction as 'in' | 'out' })),
+    });
+  });
 }

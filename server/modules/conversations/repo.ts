@@ -201,3 +201,19 @@ export async function markConversationRead(db: Db | Trx, conversationId: string)
     .returning('wamid')) as Array<{ wamid: string | null }>;
   return rows.flatMap((r) => (r.wamid ? [r.wamid] : []));
 }
+
+/** An agent's message, queued (the outbox row that sends it is the outbox module's). */
+export async function insertOutgoingMessage(trx: Trx, row: Record<string, unknown> & { id: string; created_at: Date }): Promise<void> {
+  await trx('messages').insert(row);
+}
+
+/** The message that carries a media file, if any. */
+export async function messageOfMedia(db: Db | Trx, mediaId: string): Promise<{ id: string; conversation_id: string; created_at: Date } | undefined> {
+  return db('messages').select('id', 'conversation_id', 'created_at').where({ media_id: mediaId }).first();
+}
+
+/** The conversation of a message (its creation time bounds the scan to one partition). */
+export async function conversationOfMessage(db: Db | Trx, id: string, createdAt: Date): Promise<string | undefined> {
+  const row = (await db('messages').select('conversation_id').where({ id, created_at: createdAt }).first()) as { conversation_id: string } | undefined;
+  return row?.conversation_id;
+}

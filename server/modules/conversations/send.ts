@@ -1,15 +1,16 @@
 import type { Trx } from '../../db/knex';
-import type { Actor } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
-import { findUsableMedia, type MediaRow } from '../media/repo';
+import { findUsableMedia, type MediaRow } from '../media';
+import { enqueueOutbox } from '../outbox';
 import { WINDOW_MS } from './present';
-import { findConversation, findMessage, updateConversation, type ConversationRow } from './repo';
+import { findConversation, findMessage, insertOutgoingMessage, updateConversation, type ConversationRow } from './repo';
 import { findTemplate } from './templateRepo';
 import { templateVariables, type TemplateVariables } from '../templates/variables';
-import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+import { publishNotice } from '../inbox';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -28,7 +29,6 @@ type Composed = { payload: Record<string, unknown>; type: string; text: string |
 /** Who sends, and from which WABA: what a media id or template must belong to. */
 type Sender = { userId: string; wabaId: string };
 
-const unknownMedia = (path: string) => new AppError(400, 'unknown_media', 'Unknown file: upload it first.', { fields: [{ path, message: 'not your upload nor a file of this conversation' }] });
 
 async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: Sender): Promise<Composed> {
   const to = c.wa_id;
@@ -51,7 +51,7 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: S
     case 'media': {
       const media = await findUsableMedia(trx, input.mediaId, c.id, sender.userId);
       if (!media) {
-        throw unknownMedia('body.mediaId');
+        throw errors.unknownMedia('body.mediaId');
       }
       const context = await replyWamid(input.replyToMessageId);
       const kind = mediaKindOf(media.mime_type);
@@ -67,7 +67,7 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: S
       const template = await findTemplate(trx, input.templateId);
       // A template of another WABA answers like a missing one: the number cannot send it.
       if (!template || template.waba_id !== sender.wabaId || template.status !== 'APPROVED') {
-        throw new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", { fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }] });
+        throw errors.unknownTemplate();
       }
       const needs = templateVariables(template.components);
       const headerMedia = await templateHeaderMedia(needs, input, (id) => findUsableMedia(trx, id, c.id, sender.userId));
@@ -123,7 +123,7 @@ async function templateHeaderMedia(
   }
   const media = await usableMedia(input.headerMediaId);
   if (!media) {
-    throw unknownMedia('body.headerMediaId');
+    throw errors.unknownMedia('body.headerMediaId');
   }
   if (!format.accepts(media.mime_type)) {
     throw refuseTemplate('body.headerMediaId', `a ${media.mime_type} file cannot be its ${format.kind} header`);
@@ -192,22 +192,22 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     }
     const channel = await s.channels.get(c.channel_id);
     if (!channel || channel.status !== 'active') {
-      throw new AppError(409, 'channel_unavailable', channel?.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.');
+      throw errors.channelUnavailable(channel?.status === 'token_invalid' ? 'token_invalid' : 'inactive');
     }
     const windowOpen = c.last_inbound_at !== null && Date.now() - c.last_inbound_at.getTime() < WINDOW_MS;
     if (!windowOpen && input.type !== 'template') {
-      throw new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.');
+      throw errors.windowClosed();
     }
     const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
     const id = newId();
     const createdAt = new Date();
-    await trx('messages').insert({
+    await insertOutgoingMessage(trx, {
       id, created_at: createdAt, conversation_id: c.id, channel_id: c.channel_id, contact_id: c.contact_id, direction: 'out',
       type: composed.type, text: composed.text, content: JSON.stringify(composed.content), media_id: composed.mediaId,
       context_wamid: composed.contextWamid, author_type: 'agent', author_id: actor.id, status: 'queued',
       status_times: JSON.stringify({ queued: createdAt.toISOString() }),
     });
-    await trx('outbox').insert({ id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
+    await enqueueOutbox(trx, { id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
     const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out' };
     if (!c.first_response_at) {
       patch.first_response_at = createdAt;
@@ -217,7 +217,7 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       patch.assignee_id = actor.id;
     }
     await updateConversation(trx, c.id, patch);
-    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.created', conversationId: c.id, messageId: id, createdAt })]);
+    await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
     await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
     return { id, createdAt, channelId: c.channel_id };
   });

@@ -1,7 +1,8 @@
-import { systemActor } from '../../http/context';
+import { advisoryXactLock } from '../../db/locks';
+import { systemActor } from '../../lib/actor';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
-import { findRoleByKey } from '../authz/roleRepo';
+import { findRoleByKey } from '../authz';
 import { generatePassword, hashPassword } from './passwords';
 import { countUsers, insertUser, setMemberships, updateUser } from './userRepo';
 
@@ -15,7 +16,7 @@ export async function bootstrapAdmin(s: Services): Promise<{ email: string; pass
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   return s.db.transaction(async (trx) => {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [BOOTSTRAP_LOCK]);
+    await advisoryXactLock(trx, BOOTSTRAP_LOCK);
     if ((await countUsers(trx)) > 0) {
       return null;
     }

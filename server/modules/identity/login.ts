@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
 import { burnVerification, verifyPassword } from './passwords';
 import { clearAccountFailures, countFailure, currentBlock, lockedError, throttleKeys } from './throttle';
@@ -64,5 +64,13 @@ export async function login(
       { action: 'auth.login', subjectType: 'User', subjectId: found.id, details: { email } },
     ]);
     return { userId: found.id, token: session.token, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+  });
+}
+
+/** Ends a session: it ends if and only if its sign-out is audited. */
+export async function logout(s: Services, actor: Actor, session: { sessionId: string; userId: string }): Promise<void> {
+  await s.db.transaction(async (trx) => {
+    await s.sessions.end(session.sessionId, trx);
+    await s.audit.appendIn(trx, actor, [{ action: 'auth.logout', subjectType: 'User', subjectId: session.userId }]);
   });
 }

@@ -1,6 +1,6 @@
 import { subject as asSubject } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
-import type { AuthState } from '../../http/context';
+import type { AuthState } from './principal';
 import type { AppAbility } from '../authz/ability';
 import type { User } from './userRepo';
 

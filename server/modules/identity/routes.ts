@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { actorOf, authOf } from '../../http/context';
 import { setSessionCookie } from '../../http/middleware/auth';
 import { access, type RouteTable } from '../../http/route';
@@ -6,9 +5,9 @@ import type { Services } from '../../services';
 import { whereAccessible } from '../authz/sql';
 import { assertCanRow } from '../authz/guard';
 import { grantorOf } from '../authz/grants';
-import { login } from './login';
+import { login, logout } from './login';
 import { presentMe, presentUser } from './present';
-import { createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, updateUserBody, userSchema } from './schema';
+import { createdUserResponse, createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, resetPasswordResponse, updateUserBody, userResponse, usersResponse } from './schema';
 import { changeOwnPassword, createUser, editUser, resetPassword, setUserStatus } from './userCommands';
 import { findUser, listUsers, USER_FIELDS } from './userRepo';
 
@@ -29,11 +28,7 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
     access: access.authenticated(true), responses: { 204: { description: 'Signed out' } },
     handler: async (ctx) => {
       const auth = authOf(ctx);
-      // The session ends if and only if its sign-out is audited.
-      await s.db.transaction(async (trx) => {
-        await s.sessions.end(auth.sessionId, trx);
-        await s.audit.appendIn(trx, actorOf(ctx), [{ action: 'auth.logout', subjectType: 'User', subjectId: auth.user.id }]);
-      });
+      await logout(s, actorOf(ctx), { sessionId: auth.sessionId, userId: auth.user.id });
       setSessionCookie(ctx, null);
       ctx.status = 204;
     },
@@ -56,14 +51,13 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
   });
 }
 
-const userResponse = z.object({ user: userSchema });
 
 /** User administration. */
 export function registerUserRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'get', path: '/users', tag: 'users', summary: 'List users', access: access.can('read', 'User'),
     query: listUsersQuery,
-    responses: { 200: { description: 'Users', schema: z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() }) } },
+    responses: { 200: { description: 'Users', schema: usersResponse } },
     handler: async (ctx, { query }) => {
       const { ability } = authOf(ctx);
       const users = await listUsers(s.db, query, (q) => whereAccessible(q, ability, 'read', 'User', USER_FIELDS));
@@ -85,7 +79,7 @@ export function registerUserRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/users', tag: 'users', summary: 'Create a user with a temporary password',
     access: access.can('create', 'User'), body: createUserBody,
-    responses: { 201: { description: 'Created', schema: z.object({ user: userSchema, temporaryPassword: z.string() }) } },
+    responses: { 201: { description: 'Created', schema: createdUserResponse } },
     handler: async (ctx, { body }) => {
       const { user, temporaryPassword } = await createUser(s, grantorOf(actorOf(ctx), authOf(ctx)), body);
       ctx.status = 201;
@@ -116,7 +110,7 @@ export function registerUserRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/users/:id/reset-password', tag: 'users', summary: 'Issue a new temporary password',
     access: access.can('resetPassword', 'User'), params: idParams,
-    responses: { 200: { description: 'Reset', schema: z.object({ temporaryPassword: z.string() }) } },
+    responses: { 200: { description: 'Reset', schema: resetPasswordResponse } },
     handler: async (ctx, { params }) => {
       assertCanRow(authOf(ctx).ability, 'resetPassword', 'User', await findUser(s.db, params.id));
       ctx.body = { temporaryPassword: await resetPassword(s, grantorOf(actorOf(ctx), authOf(ctx)), params.id) };

@@ -55,3 +55,8 @@ export const meSchema = z.object({
   csrfToken: z.string(),
   rules: z.array(z.unknown()).describe('CASL packed rules (unpackRules)'),
 });
+
+export const userResponse = z.object({ user: userSchema });
+export const usersResponse = z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() });
+export const createdUserResponse = z.object({ user: userSchema, temporaryPassword: z.string() });
+export const resetPasswordResponse = z.object({ temporaryPassword: z.string() });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Trx } from '../../db/knex';
-import type { AuthState } from '../../http/context';
+import { notify } from '../../db/locks';
+import type { AuthState } from './principal';
 import { buildAbility, packForClient } from '../authz/ability';
 import { deleteSession, insertSession, loadPrincipal, touchSession, type PrincipalRow } from './sessionRepo';
 
@@ -127,7 +128,7 @@ export class SessionStore {
     this.invalidate(`session:${sessionId}`);
     await deleteSession(trx, sessionId);
     // Inside a transaction the notice goes out on commit, with the deletion.
-    await trx.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, `session:${sessionId}`]);
+    await notify(trx, AUTH_CHANNEL, `session:${sessionId}`);
   }
 
   /** Applies an invalidation message: `user:<id>`, `role:<id>`, `session:<id>` or `*`. */
@@ -151,7 +152,7 @@ export class SessionStore {
   /** Invalidates here at once and, when the transaction commits, in every other process. */
   async invalidateEverywhere(trx: Trx, message: string): Promise<void> {
     this.invalidate(message);
-    await trx.raw('SELECT pg_notify(?, ?)', [AUTH_CHANNEL, message]);
+    await notify(trx, AUTH_CHANNEL, message);
     // A request racing this transaction may have re-cached the old state: drop it again on commit.
     trx.executionPromise.then(() => this.invalidate(message)).catch(() => undefined);
   }

@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
 import { clearFailures, lockedUntil, recordFailure } from './throttleRepo';
 

@@ -159,3 +159,9 @@ export async function existingIds(db: Db | Trx, table: 'roles' | 'teams', ids: s
   const rows = (await db(table).select('id').whereIn('id', ids)) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
+
+/** Whether `id` names a user who may work (exists and is not disabled). */
+export async function isActiveUser(db: Db | Trx, id: string): Promise<boolean> {
+  const row = (await db('users').select('status').where({ id }).first()) as { status: string } | undefined;
+  return row?.status === 'active';
+}

@@ -4,11 +4,11 @@ import type { InboundMessage, ParsedWebhook, QualityUpdate, StatusUpdate, Templa
 import { countryOfWaId } from '../../whatsapp/country';
 import { truncateText } from '../../whatsapp/webhookText';
 import type { ChannelCredentials } from '../channels/credentials';
-import { updateChannelsByWaba } from '../channels/repo';
+import { updateChannelsByWaba } from '../channels';
 import { applyStatus } from './ingestRepo';
 import { type InboundBatcher, type InboundRow } from './inboundBatcher';
 import { upsertTemplateStatus } from './templateRepo';
-import type { LiveNotice } from './publisher';
+import type { LiveNotice } from './liveNotices';
 
 export type IngestOutcome = { stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[] };
 

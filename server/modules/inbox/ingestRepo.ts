@@ -1,8 +1,5 @@
 import type { Db, Trx } from '../../db/knex';
 
-/** NOTIFY channel carrying live inbox events to every web process (SSE fan-out). */
-export const EVENTS_CHANNEL = 'sb_events';
-
 // Later states outrank earlier ones; 'failed' outranks only 'queued' and 'sent' (a delivered message cannot fail).
 const STATUS_ORDER = `ARRAY['received','queued','sent','failed','delivered','read','played']`;
 

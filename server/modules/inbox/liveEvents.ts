@@ -1,15 +1,13 @@
 import { subject as asSubject } from '@casl/ability';
 import type { ServerResponse } from 'node:http';
-import type { AuthState } from '../../http/context';
+import type { AuthState } from '../identity/principal';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
-import { presentConversation } from '../conversations/present';
-import { findConversations, findMessage, findMessages, messagesByWamid, type ConversationRow, type MessageRow } from '../conversations/repo';
-import { presentMessages } from '../conversations/routes';
+import { decodeNotice, type ReceivedNotice } from './liveNotices';
+import { findConversations, findMessage, findMessages, messagesByWamid, presentConversation, presentMessages, type ConversationRow, type MessageRow } from '../conversations';
 import type { Services } from '../../services';
 
 type Client = { res: ServerResponse; token: string; auth: AuthState };
-type Notice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: string };
 
 // Proxies close idle connections; a comment line every 20 s keeps the stream open. The beat also
 // checks each stream's session, at least four times per idle timeout, so an unattended tab is
@@ -80,9 +78,9 @@ export class LiveEvents {
     if (this.clients.size === 0) {
       return;
     }
-    const notices = payloads.flatMap((p): Notice[] => {
+    const notices = payloads.flatMap((p): ReceivedNotice[] => {
       try {
-        return [JSON.parse(p) as Notice];
+        return [decodeNotice(p)];
       } catch {
         return [];
       }
@@ -130,7 +128,7 @@ export class LiveEvents {
     }
   }
 
-  private async render(notice: Notice, conversation: ConversationRow, loaded: MessageRow | undefined): Promise<{ event: string; data: unknown } | null> {
+  private async render(notice: ReceivedNotice, conversation: ConversationRow, loaded: MessageRow | undefined): Promise<{ event: string; data: unknown } | null> {
     if (notice.type === 'conversation.updated') {
       return { event: 'conversation.updated', data: { conversation: presentConversation(conversation) } };
     }

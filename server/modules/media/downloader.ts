@@ -3,9 +3,10 @@ import { clientFor } from '../channels/credentials';
 import { MediaUrlRefusedError } from '../channels/egress';
 import { MediaTooLargeError } from '../../whatsapp/errors';
 import { findMedia, markMediaFailed, markMediaStored, pendingMediaOlderThan } from './repo';
-import { mediaLimitFor } from './routes';
+import { mediaLimitFor } from './limits';
 import { mediaKey } from './store';
-import { EVENTS_CHANNEL } from '../inbox/ingestRepo';
+import { messageOfMedia } from '../conversations';
+import { publishNotice } from '../inbox';
 
 /** Meta gives the sha256 in hex (GET /{media-id}) or base64 (webhooks). */
 function sameSha256(expected: string, hex: string): boolean {
@@ -93,11 +94,9 @@ export class MediaDownloader {
       this.s.log.warn({ mediaId: id, err: (err as Error).message }, 'media download failed for good');
       await markMediaFailed(this.s.db, id, { message: (err as Error).message });
     }
-    const msg = (await this.s.db('messages').select('id', 'conversation_id', 'created_at').where({ media_id: id }).first()) as
-      | { id: string; conversation_id: string; created_at: Date }
-      | undefined;
+    const msg = await messageOfMedia(this.s.db, id);
     if (msg) {
-      await this.s.db.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.updated', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at })]);
+      await publishNotice(this.s.db, { type: 'message.updated', conversationId: msg.conversation_id, messageId: msg.id, createdAt: msg.created_at });
     }
   }
 

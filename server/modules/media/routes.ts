@@ -1,31 +1,16 @@
-import { z } from 'zod';
 import { actorOf, authOf } from '../../http/context';
-import { AppError, errors, RowDenied } from '../../http/errors';
+import { errors, RowDenied } from '../../lib/errors';
 import { streamMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
-import { loadConversation } from '../conversations/routes';
-import { conversationOfMedia, findMedia, insertStoredMedia } from './repo';
+import { loadConversation } from '../conversations';
+import { recordUpload } from './commands';
+import { mediaLimitFor } from './limits';
+import { presentUpload } from './present';
+import { conversationOfMedia, findMedia } from './repo';
+import { mediaIdParams } from './schema';
 import { isMediaMissing, mediaKey } from './store';
-
-// Meta's limits: image 5 MB (jpeg, png), video and audio 16 MB, document 100 MB, sticker 100 KB (500 KB animated).
-const MB = 1024 * 1024;
-export function mediaLimitFor(mime: string): number | null {
-  if (mime === 'image/webp') {
-    return 500 * 1024;
-  }
-  if (mime === 'image/jpeg' || mime === 'image/png') {
-    return 5 * MB;
-  }
-  if (/^(video\/(mp4|3gpp)|audio\/(aac|amr|mpeg|mp4|ogg))/.test(mime)) {
-    return 16 * MB;
-  }
-  if (/^(application\/|text\/plain)/.test(mime)) {
-    return 100 * MB;
-  }
-  return null;
-}
 
 // Served inline only when a browser cannot run it: no HTML, no SVG, no scripts.
 const INLINE_TYPES = /^(image\/(jpeg|png|webp|gif)|audio\/|video\/)/;
@@ -46,17 +31,14 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       // Written to the store while it arrives and hashed on the way: never whole in memory.
       const upload = await streamMultipartFile(ctx, mediaLimitFor, refusal, (file) => s.media.putStream(key, file));
       const stored = upload.result;
-      await s.db.transaction(async (trx) => {
-        await insertStoredMedia(trx, { id, channelId: null, direction: 'out', mimeType: upload.mime, size: stored.size, sha256: stored.sha256, filename: upload.filename.slice(0, 200), storageKey: key, uploadedBy: authOf(ctx).user.id });
-        await s.audit.appendIn(trx, actorOf(ctx), [{ action: 'media.uploaded', subjectType: 'Media', subjectId: id, details: { mimeType: upload.mime, size: stored.size } }]);
-      });
+      await recordUpload(s, actorOf(ctx), { id, mimeType: upload.mime, size: stored.size, sha256: stored.sha256, filename: upload.filename, storageKey: key, uploadedBy: authOf(ctx).user.id });
       ctx.status = 201;
-      ctx.body = { media: { id, mimeType: upload.mime, size: stored.size, filename: upload.filename, url: `/api/v1/media/${id}` } };
+      ctx.body = { media: presentUpload(id, upload.mime, stored.size, upload.filename) };
     },
   });
   t.add({
     method: 'get', path: '/media/:id', tag: 'inbox', summary: "A media file of a conversation you may read (or that you uploaded)",
-    access: access.can('read', 'Conversation'), params: z.strictObject({ id: z.uuid() }),
+    access: access.can('read', 'Conversation'), params: mediaIdParams,
     handler: async (ctx, { params }) => {
       const media = await findMedia(s.db, params.id);
       if (!media) {
@@ -64,13 +46,13 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
       }
       const conversationId = await conversationOfMedia(s.db, media.id);
       if (conversationId) {
-        await loadConversation(s, ctx, conversationId);
+        await loadConversation(s, authOf(ctx).ability, conversationId);
       } else if ((media as { uploaded_by?: string | null }).uploaded_by !== authOf(ctx).user.id) {
         // Someone else's upload, not yet sent in a conversation.
         throw new RowDenied('Media', 'read', media.id);
       }
       if (media.state !== 'stored' || !media.storage_key) {
-        throw new AppError(409, 'conflict', media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
+        throw errors.conflict(media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
       }
       let opened;
       try {
@@ -81,7 +63,7 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
         }
         // The database knows the file but the store lost it: an operator must hear of it.
         s.log.error({ mediaId: media.id, storageKey: media.storage_key }, 'media missing from the media store');
-        throw new AppError(410, 'media_missing', 'The file is no longer in the media store.');
+        throw errors.mediaMissing();
       }
       const { stream, size } = opened;
       const inline = INLINE_TYPES.test(media.mime_type);

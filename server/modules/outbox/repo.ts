@@ -60,3 +60,8 @@ export async function markFailed(trx: Trx, row: OutboxRow, error: { code: number
 export async function staleInFlight(db: Db, olderThan: Date): Promise<OutboxRow[]> {
   return db('outbox').where({ state: 'sending' }).andWhere('claimed_at', '<', olderThan).limit(500);
 }
+
+/** Queues a message's payload for its channel's lane; the caller's transaction makes both or neither. */
+export async function enqueueOutbox(trx: Trx, row: { id: string; message_id: string; message_created_at: Date; channel_id: string; to_wa_id: string; payload: string }): Promise<void> {
+  await trx('outbox').insert(row);
+}

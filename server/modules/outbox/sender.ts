@@ -7,9 +7,9 @@ import { backoffHintMs, GraphApiError, isRetryable } from '../../whatsapp/errors
 import { PairLimiter, TokenBucket } from '../../whatsapp/rateLimit';
 import { flagTokenInvalid } from '../channels/commands';
 import { clientFor, type ChannelCredentials } from '../channels/credentials';
-import { applyStatus, EVENTS_CHANNEL, takePendingStatuses } from '../inbox/ingestRepo';
-import { findMedia } from '../media/repo';
-import { MEDIA_PLACEHOLDER } from '../conversations/send';
+import { conversationOfMessage, MEDIA_PLACEHOLDER } from '../conversations';
+import { applyStatus, publishNotice, takePendingStatuses } from '../inbox';
+import { findMedia } from '../media';
 import { claimDue, channelsWithDueRows, markFailed, markRetry, markSent, staleInFlight, type OutboxRow } from './repo';
 
 /** NOTIFY channel: a channel id whose outbox has new rows (wakes its lane in worker processes). */
@@ -208,11 +208,9 @@ function credsKey(c: ChannelCredentials): string {
 }
 
 async function notifyStatus(trx: Trx, row: OutboxRow): Promise<void> {
-  const conv = (await trx('messages').select('conversation_id').where({ id: row.message_id, created_at: row.message_created_at }).first()) as
-    | { conversation_id: string }
-    | undefined;
-  if (conv) {
-    await trx.raw('SELECT pg_notify(?, ?)', [EVENTS_CHANNEL, JSON.stringify({ type: 'message.status', conversationId: conv.conversation_id, messageId: row.message_id, createdAt: row.message_created_at })]);
+  const conversationId = await conversationOfMessage(trx, row.message_id, row.message_created_at);
+  if (conversationId) {
+    await publishNotice(trx, { type: 'message.status', conversationId, messageId: row.message_id, createdAt: row.message_created_at });
   }
 }
 

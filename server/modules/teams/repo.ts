@@ -42,3 +42,7 @@ export async function deleteTeam(trx: Trx, id: string): Promise<string[]> {
   await trx('teams').where({ id }).delete();
   return members.map((m) => m.user_id);
 }
+
+export async function teamExists(db: Db | Trx, id: string): Promise<boolean> {
+  return (await db('teams').where({ id }).first('id')) !== undefined;
+}

@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { AppError, errors } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { AppError, errors } from '../../lib/errors';
 import type { Services } from '../../services';
 import { GraphApiError } from '../../whatsapp/errors';
 import { flagTokenInvalid } from '../channels/commands';
@@ -52,11 +52,7 @@ export async function submitTemplate(s: Services, actor: Actor, channel: Channel
 /** 409 channel_unavailable unless the number may call WhatsApp. */
 export function assertChannelActive(channel: ChannelCredentials): void {
   if (channel.status !== 'active') {
-    throw new AppError(
-      409,
-      'channel_unavailable',
-      channel.status === 'token_invalid' ? "The number's access token is expired or invalid: an admin must update it." : 'The number is not active.',
-    );
+    throw errors.channelUnavailable(channel.status === 'token_invalid' ? 'token_invalid' : 'inactive');
   }
 }
 
@@ -73,7 +69,7 @@ function duplicate(input: CreateTemplateInput): AppError {
 export async function whatsappFailure(s: Services, channel: ChannelCredentials, err: unknown, what: string, input?: CreateTemplateInput): Promise<AppError> {
   if (!(err instanceof GraphApiError)) {
     s.log.error({ err, channelId: channel.id }, `WhatsApp call failed for ${what}`);
-    return new AppError(502, 'whatsapp_unavailable', 'WhatsApp could not be reached. Try again in a moment.');
+    return errors.whatsappUnavailable();
   }
   const meta = { code: err.code, subcode: err.subcode, title: err.title, fbtraceId: err.fbtraceId };
   s.log.warn({ channelId: channel.id, ...meta, classification: err.classification }, `WhatsApp refused ${what}`);
@@ -83,18 +79,15 @@ export async function whatsappFailure(s: Services, channel: ChannelCredentials, 
   switch (err.classification) {
     case 'token_invalid':
       await flagTokenInvalid(s, channel.id, err.message);
-      return new AppError(409, 'channel_unavailable', "WhatsApp refused the number's access token: an admin must update it.", meta);
+      return errors.channelUnavailable('token_refused', meta);
     case 'rate_limited':
       // Template management shares the hourly Graph API budget of the app and the WABA.
-      return new AppError(429, 'rate_limited', 'WhatsApp is limiting requests for this account. Try again later.', {
-        ...meta,
-        retryAfterSeconds: Math.ceil((err.backoffMs ?? 60_000) / 1000),
-      });
+      return errors.whatsappRateLimited(Math.ceil((err.backoffMs ?? 60_000) / 1000), meta);
     case 'retry':
-      return new AppError(502, 'whatsapp_unavailable', `WhatsApp could not take ${what} right now. Try again in a moment.`, meta);
+      return errors.whatsappUnavailable(what, meta);
     default: {
       const reason = err.details ?? (err.title !== err.message ? err.title : null) ?? err.message;
-      return new AppError(422, 'whatsapp_refused', `WhatsApp refused ${what}: ${reason}`, { ...meta, reason });
+      return errors.whatsappRefused(what, reason, meta);
     }
   }
 }

@@ -1,7 +1,6 @@
 import { subject as asSubject } from '@casl/ability';
-import { z } from 'zod';
 import { actorOf, authOf, type AppContext } from '../../http/context';
-import { errors, RowDenied } from '../../http/errors';
+import { errors, RowDenied } from '../../lib/errors';
 import { readMultipartFile } from '../../http/multipart';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
@@ -9,24 +8,7 @@ import { submitTemplate } from './commands';
 import { presentTemplate } from './present';
 import { listTemplatesOfWaba } from './repo';
 import { sampleLimitFor, uploadTemplateSample } from './samples';
-import { createTemplateBody } from './schema';
-
-const headerSchema = z.object({ format: z.string(), text: z.string().nullable(), parameterCount: z.number().int().describe('1 when a text header holds a variable') });
-const templateSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  language: z.string(),
-  category: z.string().nullable(),
-  status: z.string().describe('PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ...'),
-  rejectedReason: z.string().nullable(),
-  header: headerSchema.nullable(),
-  bodyText: z.string().nullable(),
-  parameterCount: z.number().int(),
-  footer: z.string().nullable(),
-  buttons: z.array(z.object({ type: z.string(), text: z.string().nullable() })),
-  urlButtonParameters: z.array(z.object({ index: z.number().int(), text: z.string().nullable(), url: z.string() })).describe('URL buttons whose address ends in a variable: a value for each is required when sending'),
-  updatedAt: z.string(),
-});
+import { createTemplateBody, sampleResponse, submittedTemplateResponse, templateChannelQuery, templateListResponse, uploadChannelId } from './schema';
 
 /** Message templates of a number's WhatsApp Business Account: list, upload a media header's sample, submit for review. */
 export function registerTemplateRoutes(t: RouteTable, s: Services): void {
@@ -51,8 +33,8 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
 
   t.add({
     method: 'get', path: '/templates', tag: 'templates', summary: "Message templates of a number's WABA", access: access.can('read', 'Template'),
-    query: z.strictObject({ channelId: z.uuid() }),
-    responses: { 200: { description: 'Templates, by name and language', schema: z.object({ items: z.array(templateSchema) }) } },
+    query: templateChannelQuery,
+    responses: { 200: { description: 'Templates, by name and language', schema: templateListResponse } },
     handler: async (ctx, { query }) => {
       const channel = await channelToReadTemplatesOf(ctx, query.channelId);
       ctx.body = { items: (await listTemplatesOfWaba(s.db, channel.wabaId)).map(presentTemplate) };
@@ -62,7 +44,7 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
     method: 'post', path: '/templates', tag: 'templates', summary: 'Submit a new template for review (PENDING, then APPROVED or REJECTED by webhook)',
     access: access.can('create', 'Template'), body: createTemplateBody,
     responses: {
-      201: { description: 'Submitted', schema: z.object({ template: templateSchema }) },
+      201: { description: 'Submitted', schema: submittedTemplateResponse },
       400: { description: 'A field breaks one of Meta\'s template rules (validation_failed, naming the field)' },
       409: { description: 'That name already exists in that language (conflict), or the number cannot be used (channel_unavailable)' },
       422: { description: "WhatsApp refused the template (whatsapp_refused, with Meta's reason)" },
@@ -79,7 +61,7 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
     summary: "Upload a media header's sample file for WhatsApp's review (multipart: channelId, file); answers the handle for header.exampleHandle",
     access: access.can('create', 'Template'), streamBody: true,
     responses: {
-      200: { description: "The sample's handle, from Meta's Resumable Upload API", schema: z.object({ handle: z.string() }) },
+      200: { description: "The sample's handle, from Meta's Resumable Upload API", schema: sampleResponse },
       400: { description: 'No file, no valid channelId, or a type no media header takes (image jpeg/png, video mp4, document pdf)' },
       409: { description: "The number has no Meta App ID (channel_app_id_missing), or cannot be used (channel_unavailable)" },
       413: { description: 'Larger than the type allows (image 5 MB, video 16 MB, document 100 MB)' },
@@ -91,7 +73,7 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
         throw errors.unsupportedMediaType();
       }
       const upload = await readMultipartFile(ctx, sampleLimitFor, (mime) => `A template header's sample must be an image (jpeg, png), a video (mp4) or a document (pdf), not ${mime}.`);
-      const channelId = z.uuid().safeParse(upload.fields.channelId);
+      const channelId = uploadChannelId.safeParse(upload.fields.channelId);
       if (!channelId.success) {
         throw errors.validation('Name the number in the multipart field "channelId".', { fields: [{ path: 'body.channelId', message: 'a channel id is required' }] });
       }

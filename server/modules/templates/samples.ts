@@ -1,5 +1,5 @@
-import type { Actor } from '../../http/context';
-import { AppError } from '../../http/errors';
+import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
 import { clientFor, type ChannelCredentials } from '../channels/credentials';
 import { assertChannelActive, whatsappFailure } from './commands';
@@ -34,7 +34,7 @@ export async function uploadTemplateSample(
   file: { bytes: Buffer; mime: string; filename: string },
 ): Promise<{ handle: string }> {
   if (!channel.appId) {
-    throw new AppError(409, 'channel_app_id_missing', "Set the number's Meta App ID first: WhatsApp takes template sample files through the app's upload API.");
+    throw errors.channelAppIdMissing();
   }
   assertChannelActive(channel);
   let handle: string;

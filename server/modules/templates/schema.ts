@@ -264,3 +264,28 @@ export function toMetaComponents(input: CreateTemplateInput): Array<Record<strin
   }
   return components;
 }
+
+const headerSchema = z.object({ format: z.string(), text: z.string().nullable(), parameterCount: z.number().int().describe('1 when a text header holds a variable') });
+/** A template as the API answers it (present.ts). */
+export const templateSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  language: z.string(),
+  category: z.string().nullable(),
+  status: z.string().describe('PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ...'),
+  rejectedReason: z.string().nullable(),
+  header: headerSchema.nullable(),
+  bodyText: z.string().nullable(),
+  parameterCount: z.number().int(),
+  footer: z.string().nullable(),
+  buttons: z.array(z.object({ type: z.string(), text: z.string().nullable() })),
+  urlButtonParameters: z.array(z.object({ index: z.number().int(), text: z.string().nullable(), url: z.string() })).describe('URL buttons whose address ends in a variable: a value for each is required when sending'),
+  updatedAt: z.string(),
+});
+
+export const templateChannelQuery = z.strictObject({ channelId: z.uuid() });
+export const templateListResponse = z.object({ items: z.array(templateSchema) });
+export const submittedTemplateResponse = z.object({ template: templateSchema });
+export const sampleResponse = z.object({ handle: z.string() });
+/** The multipart field naming the number a sample file is for. */
+export const uploadChannelId = z.uuid();

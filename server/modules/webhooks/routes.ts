@@ -1,8 +1,9 @@
-import { z } from 'zod';
-import { AppError, errors } from '../../http/errors';
+import type { z } from 'zod';
+import { errors } from '../../lib/errors';
 import type { AppContext } from '../../http/context';
 import { readRawBody } from '../../http/middleware/body';
 import { access, type RouteTable } from '../../http/route';
+import { verifyQuery } from './schema';
 import { InflightBudget } from '../../lib/inflight';
 import type { ChannelCredentials } from '../channels/credentials';
 import type { Services } from '../../services';
@@ -17,12 +18,6 @@ const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
 
 /** Where Meta posts notifications (and checks the subscription). */
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
-
-const verifyQuery = z.object({
-  'hub.mode': z.string().optional(),
-  'hub.verify_token': z.string().optional(),
-  'hub.challenge': z.string().max(200).optional(),
-});
 
 /** Meta's webhook endpoint: the subscription check and signed notifications. */
 export function registerWebhookRoutes(t: RouteTable, s: Services): void {
@@ -78,7 +73,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     const secret = verifySignature(raw, ctx.get('x-hub-signature-256') || undefined, await s.channels.appSecrets());
     if (!secret) {
       s.metrics.webhookRequests.inc({ outcome: 'bad_signature' });
-      throw new AppError(401, 'unauthenticated', 'Invalid X-Hub-Signature-256.');
+      throw errors.badSignature();
     }
     let parsed;
     try {
@@ -90,7 +85,7 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     const signedBy = (await s.channels.all()).filter((c) => c.appSecret === secret);
     const refuse = () => {
       s.metrics.webhookRequests.inc({ outcome: 'unknown_number' });
-      return new AppError(403, 'forbidden', 'The payload names a number or WABA this appliance does not serve with that app.');
+      return errors.unknownNumber();
     };
     // Every number named in the payload must belong to the app whose secret signed it.
     const byPhone = new Map<string, ChannelCredentials>();

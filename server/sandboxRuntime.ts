@@ -1,18 +1,16 @@
 import type { RouterContext } from '@koa/router';
-import { z } from 'zod';
-import type { Config } from '../../config';
-import { actorOf, type AppContext, type AppState } from '../../http/context';
-import { AppError } from '../../http/errors';
-import { BACKGROUND_HEADER, createAuthGate, CSRF_HEADER } from '../../http/middleware/auth';
-import { access, type RouteTable } from '../../http/route';
-import type { Logger } from '../../lib/logger';
-import type { OperatorGate } from '../../sandbox';
-import type { Services } from '../../services';
+import type { Config } from './config';
+import { actorOf, type AppContext, type AppState } from './http/context';
+import { BACKGROUND_HEADER, createAuthGate, CSRF_HEADER } from './http/middleware/auth';
+import { AppError } from './lib/errors';
+import type { Logger } from './lib/logger';
+import { clientFor } from './modules/channels/credentials';
+import { ensureSandboxChannel, SANDBOX_PREFIX, SANDBOX_USE, SIMULATOR_PATH } from './modules/channels/sandboxChannel';
+import { createSandbox, SANDBOX_APP_ID, type OperatorGate } from './sandbox';
+import type { Services } from './services';
 
-export const SANDBOX_PREFIX = '/sandbox';
-export const SIMULATOR_PATH = `${SANDBOX_PREFIX}/simulator`;
-/** The catalogue permission of the simulator and the sandbox's control API. */
-export const SANDBOX_USE = { action: 'use', subject: 'Sandbox' } as const;
+// The runtime's wiring of the built-in sandbox Cloud API: the sandbox number itself is the channels
+// module's (modules/channels/sandboxChannel.ts); mounting, guarding and starting it is the runtime's.
 
 /**
  * The simulator and the control API share the panel's origin, so they take the panel's own checks:
@@ -72,15 +70,35 @@ export function warnIfSandboxInProduction(config: Config, log: Logger): void {
   }
 }
 
-/** `GET /api/v1/sandbox`: whether this appliance runs the sandbox, so the panel links to the simulator only then. */
-export function registerSandboxRoutes(t: RouteTable, s: Services): void {
-  t.add({
-    method: 'get', path: '/sandbox', tag: 'sandbox', summary: 'Whether the built-in WhatsApp sandbox runs here, and its customer simulator',
-    access: access.can(SANDBOX_USE.action, SANDBOX_USE.subject),
-    responses: { 200: { description: 'The sandbox', schema: z.object({ running: z.boolean(), simulatorPath: z.string().nullable() }) } },
-    handler: async (ctx) => {
-      const running = s.config.sandbox;
-      ctx.body = { running, simulatorPath: running ? SIMULATOR_PATH : null };
-    },
+/**
+ * Runs the built-in sandbox Cloud API (zero-config mode) for the sandbox number, mounted under
+ * /sandbox with its simulator and control API behind the panel's sign-in (Sandbox:use), and submits
+ * a starter template so template sending can be tried at once.
+ */
+export async function startSandbox(s: Services, appUrl: string, log: Logger) {
+  warnIfSandboxInProduction(s.config, log);
+  s.egress.allowSandbox(`${appUrl}${SANDBOX_PREFIX}`);
+  s.channels.invalidate();
+  const creds = await ensureSandboxChannel(s, s.egress.sandboxGraphBaseUrl() ?? `${appUrl}${SANDBOX_PREFIX}/graph`);
+  const sandbox = createSandbox({
+    numbers: [{ phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId, displayNumber: creds.displayNumber, verifiedName: 'Switchboard Sandbox', accessToken: creds.accessToken, appSecret: creds.appSecret, appId: creds.appId ?? SANDBOX_APP_ID }],
+    webhookUrl: `${appUrl}/webhooks/whatsapp`,
+    templateReviewMs: s.config.sandboxTemplateReviewMs,
+    log: log.child({ component: 'sandbox' }),
   });
+  const { middleware, routes } = sandbox.mount(SANDBOX_PREFIX, sandboxOperatorGate(s));
+  const client = clientFor(creds, 5000);
+  // After the server answers (the sandbox is mounted by the caller), submit the starter template.
+  setTimeout(() => {
+    client
+      .createTemplate({
+        name: 'welcome_back',
+        language: 'en_US',
+        category: 'UTILITY',
+        components: [{ type: 'BODY', text: 'Hello {{1}}, thanks for contacting us. How can we help?', example: { body_text: [['Alex']] } }],
+      })
+      .catch((err: Error) => log.debug({ err: err.message }, 'sandbox starter template not created'));
+  }, 50).unref();
+  log.info({ simulator: `${appUrl}${SIMULATOR_PATH}`, phoneNumberId: creds.phoneNumberId }, 'sandbox Cloud API running');
+  return { sandbox, middleware, routes, close: () => sandbox.close() };
 }

@@ -63,6 +63,12 @@ export class RowDenied extends AppError {
 
 type Details = Record<string, unknown>;
 
+const CHANNEL_UNAVAILABLE = {
+  token_invalid: "The number's access token is expired or invalid: an admin must update it.",
+  token_refused: "WhatsApp refused the number's access token: an admin must update it.",
+  inactive: 'The number is not active.',
+} as const;
+
 export const errors = {
   badRequest: (message: string, details?: Details) => new AppError(400, 'bad_request', message, details),
   validation: (message: string, details?: Details) => new AppError(400, 'validation_failed', message, details),
@@ -103,4 +109,51 @@ export const errors = {
   rateLimited: (retryAfterSeconds: number) =>
     new AppError(429, 'rate_limited', 'Too many requests. Try again later.', { retryAfterSeconds }),
   unavailable: () => new AppError(503, 'service_unavailable', 'The service is temporarily unavailable.'),
+  /** An HTTP error raised by a library (Koa, the router) with a message meant to be shown. */
+  exposed: (status: number, message: string) => new AppError(status, status === 404 ? 'not_found' : 'bad_request', message),
+  /** Anything unexpected: the message never says what went wrong, the log does (under `requestId`). */
+  internal: (requestId: string) =>
+    new AppError(500, 'internal_error', 'Something went wrong. The error was logged with this request id.', { requestId }),
+
+  // Webhooks from WhatsApp.
+  badSignature: () => new AppError(401, 'unauthenticated', 'Invalid X-Hub-Signature-256.'),
+  unknownNumber: () =>
+    new AppError(403, 'forbidden', 'The payload names a number or WABA this appliance does not serve with that app.'),
+
+  // Numbers (channels) and their Graph API settings.
+  graphHostNotAllowed: (refusal: string) =>
+    new AppError(400, 'graph_host_not_allowed', `The Graph API base URL ${refusal}.`, { fields: [{ path: 'body.graphBaseUrl', message: refusal }] }),
+  accessTokenRequired: () =>
+    new AppError(400, 'access_token_required', 'Enter the access token again to change the Graph API base URL.', {
+      fields: [{ path: 'body.accessToken', message: 'required when graphBaseUrl changes' }],
+    }),
+  /** The number may not call WhatsApp: its token is known bad (`token_invalid`), WhatsApp just refused it (`token_refused`), or it is off. */
+  channelUnavailable: (reason: 'token_invalid' | 'token_refused' | 'inactive', details?: Details) =>
+    new AppError(409, 'channel_unavailable', CHANNEL_UNAVAILABLE[reason], details),
+  channelAppIdMissing: () =>
+    new AppError(409, 'channel_app_id_missing', "Set the number's Meta App ID first: WhatsApp takes template sample files through the app's upload API."),
+
+  // Sending and media.
+  windowClosed: () => new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.'),
+  unknownMedia: (path: string) =>
+    new AppError(400, 'unknown_media', 'Unknown file: upload it first.', { fields: [{ path, message: 'not your upload nor a file of this conversation' }] }),
+  unknownTemplate: () =>
+    new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", {
+      fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }],
+    }),
+  mediaMissing: () => new AppError(410, 'media_missing', 'The file is no longer in the media store.'),
+
+  // WhatsApp's answers, as the client sees them.
+  /** `what` names the thing WhatsApp could not take ("the template"); without it, WhatsApp could not be reached. */
+  whatsappUnavailable: (what?: string, details?: Details) =>
+    new AppError(
+      502,
+      'whatsapp_unavailable',
+      what ? `WhatsApp could not take ${what} right now. Try again in a moment.` : 'WhatsApp could not be reached. Try again in a moment.',
+      details,
+    ),
+  whatsappRateLimited: (retryAfterSeconds: number, details?: Details) =>
+    new AppError(429, 'rate_limited', 'WhatsApp is limiting requests for this account. Try again later.', { ...details, retryAfterSeconds }),
+  whatsappRefused: (what: string, reason: string, details?: Details) =>
+    new AppError(422, 'whatsapp_refused', `WhatsApp refused ${what}: ${reason}`, { ...details, reason }),
 };

@@ -1,0 +1,2 @@
+// What other modules may use of the channels module.
+export { updateChannelsByWaba } from './repo';

@@ -1,0 +1,3 @@
+// What other modules may use of the inbox module.
+export { applyStatus, takePendingStatuses } from './ingestRepo';
+export { publishNotice, type LiveNotice } from './liveNotices';

@@ -1,0 +1,35 @@
+import type { Actor } from '../../lib/actor';
+import { newId } from '../../lib/ids';
+import type { Services } from '../../services';
+import { deleteTeam, findTeam, insertTeam, updateTeam, type Team } from './repo';
+import type { CreateTeamInput, UpdateTeamInput } from './schema';
+
+/** Creates a team; audited. */
+export async function createTeam(s: Services, actor: Actor, input: CreateTeamInput): Promise<Team> {
+  const id = newId();
+  return s.db.transaction(async (trx) => {
+    await insertTeam(trx, { id, ...input });
+    await s.audit.appendIn(trx, actor, [{ action: 'team.created', subjectType: 'Team', subjectId: id, details: { name: input.name } }]);
+    return (await findTeam(trx, id))!;
+  });
+}
+
+/** Renames or describes a team; audited with the fields changed. */
+export async function editTeam(s: Services, actor: Actor, id: string, patch: UpdateTeamInput): Promise<Team> {
+  return s.db.transaction(async (trx) => {
+    await updateTeam(trx, id, patch);
+    await s.audit.appendIn(trx, actor, [{ action: 'team.updated', subjectType: 'Team', subjectId: id, details: { fields: Object.keys(patch) } }]);
+    return (await findTeam(trx, id))!;
+  });
+}
+
+/** Deletes a team; its members stay, without it, and their sessions pick that up at once. */
+export async function removeTeam(s: Services, actor: Actor, id: string): Promise<void> {
+  await s.db.transaction(async (trx) => {
+    const members = await deleteTeam(trx, id);
+    await s.audit.appendIn(trx, actor, [{ action: 'team.deleted', subjectType: 'Team', subjectId: id, details: { memberIds: members } }]);
+    for (const userId of members) {
+      await s.sessions.invalidateEverywhere(trx, `user:${userId}`);
+    }
+  });
+}
