@@ -77,7 +77,7 @@ async function run(): Promise<BenchResult> {
           NODE_ENV: 'production',
           HOST: '127.0.0.1',
           PORT: '0',
-          DATABASE_URL: database.url,
+          ...database.appUrls,
           SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
           SWITCHBOARD_ROLE: 'web',
           SWITCHBOARD_SANDBOX: 'false',

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import pino from 'pino';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../server/db/embedded';
+import { ensureEmbeddedRoles } from '../../server/db/roles';
 import { createDb } from '../../server/db/knex';
 import { projectRoot } from '../../server/lib/paths';
 import type { ChildServer } from './servers/fork';
@@ -127,7 +128,14 @@ export async function stopBenchCluster(): Promise<void> {
   }
 }
 
-export type BenchDatabase = { name: string; url: string; drop: () => Promise<void> };
+export type BenchDatabase = {
+  name: string;
+  /** The superuser's URL (bare baselines). */
+  url: string;
+  /** As in production, the app migrates as the owner role and runs as the runtime role. */
+  appUrls: { DATABASE_URL: string; DATABASE_OWNER_URL: string };
+  drop: () => Promise<void>;
+};
 
 /** An empty database with a random name on the bench cluster; `drop` removes it. */
 export async function createBenchDatabase(): Promise<BenchDatabase> {
@@ -142,7 +150,13 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     }
   };
   await onAdmin(`CREATE DATABASE ?? ENCODING 'UTF8'`);
-  return { name, url: server.url(name), drop: () => onAdmin('DROP DATABASE IF EXISTS ?? WITH (FORCE)') };
+  const { ownerUrl, runtimeUrl } = await ensureEmbeddedRoles(server.url('postgres'), name, CLUSTER_DIR);
+  return {
+    name,
+    url: server.url(name),
+    appUrls: { DATABASE_URL: runtimeUrl, DATABASE_OWNER_URL: ownerUrl },
+    drop: () => onAdmin('DROP DATABASE IF EXISTS ?? WITH (FORCE)'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -163,13 +163,13 @@ export async function postWebhook(baseUrl: string, m: SignedWebhook, ledger?: Le
 export type AppWithChannel = { app: ChildServer; cookie: string; csrfToken: string; channel: WebhookChannel };
 
 /** The app config the webhook benches use: web role, no sandbox, quiet logs, the default pool size. */
-export function appConfig(databaseUrl: string): Record<string, string> {
+export function appConfig(urls: BenchDatabase['appUrls']): Record<string, string> {
   return {
     [CONFIG_ENV]: JSON.stringify({
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
-      DATABASE_URL: databaseUrl,
+      ...urls,
       DATABASE_POOL_MAX: String(POOL_MAX),
       SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
       SWITCHBOARD_ROLE: 'web',
@@ -185,7 +185,7 @@ export function appConfig(databaseUrl: string): Record<string, string> {
  * cleanup stops it whatever fails afterwards.
  */
 export async function startAppWithChannel(database: BenchDatabase, servers: ChildServer[]): Promise<AppWithChannel> {
-  const app = await forkServer('switchboard', appConfig(database.url));
+  const app = await forkServer('switchboard', appConfig(database.appUrls));
   servers.push(app);
   const bootstrap = (app.info as { bootstrap?: { email: string; password: string } | null } | null)?.bootstrap;
   if (!bootstrap) {
