@@ -1,10 +1,11 @@
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { attachOrStartEmbedded } from '../db/embedded';
 import { createDb } from '../db/knex';
 import { createLogger } from '../lib/logger';
 import { verifyAgainstAnchor, type ChainVerification } from '../modules/audit/anchors';
 import { AuditLog } from '../modules/audit/auditLog';
 import { createMediaStore } from '../runtime';
+import { runCli } from './run';
 
 const EXPLANATIONS: Record<NonNullable<ChainVerification['reason']>, string> = {
   hash_mismatch: 'an event was altered: its hash does not match its content',
@@ -42,10 +43,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { attachOrStartEmbedded } from '../db/embedded';
 import { createDb } from '../db/knex';
 import { notify } from '../db/locks';
@@ -9,6 +9,7 @@ import { generatePassword, hashPassword } from '../modules/identity/passwords';
 import { deleteUserSessions } from '../modules/identity/sessionRepo';
 import { AUTH_CHANNEL } from '../modules/identity/sessions';
 import { findAuthByEmail, updateUser } from '../modules/identity/userRepo';
+import { runCli } from './run';
 
 /**
  * `npm run user:reset-password -- <email>`: the operator's way back in when no administrator can
@@ -53,10 +54,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli(main);

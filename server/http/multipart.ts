@@ -14,73 +14,22 @@ const MAX_FILE_BYTES = 100 * 1024 * 1024 + 1;
  * stopping as soon as the file exceeds its type's limit. `limitFor` gives a MIME type's limit in
  * bytes, or null when the type is refused (400 validation_failed on body.file, saying `refusal`).
  */
-export function readMultipartFile(
+export async function readMultipartFile(
   ctx: AppContext,
   limitFor: (mime: string) => number | null,
   refusal: (mime: string) => string,
 ): Promise<MultipartUpload> {
-  return new Promise((resolve, reject) => {
-    let busboy: Busboy.Busboy;
-    try {
-      busboy = Busboy({ headers: ctx.req.headers, limits: { files: 1, fileSize: MAX_FILE_BYTES, fields: 5, fieldSize: 1024 } });
-    } catch {
-      reject(errors.unsupportedMediaType());
-      return;
-    }
-    const fields: Record<string, string> = {};
-    let file: Omit<MultipartUpload, 'fields'> | null = null;
-    let found = false;
-    let failed = false;
-    const fail = (err: unknown) => {
-      failed = true;
-      reject(err);
-    };
-    busboy.on('field', (name, value) => {
-      fields[name] = value;
-    });
-    busboy.on('file', (field, stream, info) => {
-      if (field !== 'file') {
-        stream.resume();
-        return;
-      }
-      found = true;
-      const mime = info.mimeType.toLowerCase();
-      const limit = limitFor(mime);
-      if (limit === null) {
-        stream.resume();
-        fail(errors.validation(refusal(mime), { fields: [{ path: 'body.file', message: refusal(mime) }] }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          stream.destroy();
-          fail(errors.payloadTooLarge(limit));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        file = { bytes: Buffer.concat(chunks), mime, filename: info.filename || 'file' };
-      });
-      stream.on('error', fail);
-    });
-    // 'close' comes once every part (fields after the file too) has been read.
-    busboy.on('close', () => {
-      if (failed) {
-        return;
-      }
-      if (!found || !file) {
-        reject(errors.validation('Send the file in a multipart field named "file".', { fields: [{ path: 'body.file', message: 'missing' }] }));
-        return;
-      }
-      resolve({ ...file, fields });
-    });
-    busboy.on('error', () => fail(errors.badRequest('The multipart body is malformed.')));
-    ctx.req.pipe(busboy);
-  });
+  const { result, mime, filename, fields } = await streamMultipartFile(ctx, limitFor, refusal, collect);
+  return { bytes: result, mime, filename, fields };
+}
+
+/** The whole file, for the few routes that must hold it (a template sample Meta takes in one request). */
+async function collect(file: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of file) {
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** Fails the stream as soon as more than `limit` bytes went through (413). */
