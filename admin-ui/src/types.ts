@@ -67,52 +67,15 @@ export interface Page<T> {
 /* ---- Channels (WhatsApp numbers) ---- */
 
 export type ChannelLane = NonNullable<ApiBody<'/api/v1/channels', 'post'>['lane']>;
-export type QualityRating = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
-export type ChannelStatus = 'active' | 'token_invalid' | 'disabled';
 
+/** A number as the API shows it; secrets only as "set" and their last four characters. */
+export type Channel = ApiResponse<'/api/v1/channels', 'get'>['items'][number];
+/** Meta's rating as last reported (GREEN, YELLOW, RED, UNKNOWN; any other string is shown as unknown). */
+export type QualityRating = Channel['qualityRating'];
+export type ChannelStatus = Channel['status'];
 /** Whether a secret is stored, and its last four characters; the secret itself never leaves the server. */
-export interface SecretState {
-  set: boolean;
-  last4: string | null;
-}
-
-export interface Channel {
-  id: string;
-  name: string;
-  phoneNumberId: string;
-  wabaId: string;
-  displayNumber: string;
-  graphBaseUrl: string;
-  graphVersion: string;
-  /** The Meta app's id ('' when not set): needed to upload template sample files. */
-  appId: string;
-  lane: ChannelLane;
-  throughputMps: number;
-  qualityRating: QualityRating;
-  messagingTier: string | null;
-  status: ChannelStatus;
-  statusReason: string | null;
-  /** The callback URL to configure in Meta's app dashboard. */
-  webhookUrl: string;
-  secrets: { accessToken: SecretState; appSecret: SecretState; verifyToken: SecretState };
-  lastTestAt: string | null;
-  lastTestOk: boolean | null;
-  createdAt: string;
-  /** Wired to the built-in WhatsApp sandbox rather than Meta. */
-  isSandbox?: boolean;
-}
-
-export interface ChannelTestResult {
-  ok: boolean;
-  checkedAt: string;
-  details: {
-    verifiedName?: string;
-    displayPhoneNumber?: string;
-    qualityRating?: string;
-    throughputLevel?: string;
-    error?: { code: number | string; message: string };
-  };
-}
+export type SecretState = Channel['secrets']['accessToken'];
+export type ChannelTestResult = ApiResponse<'/api/v1/channels/{id}/test', 'post'>;
 
 /* ---- Inbox ---- */
 

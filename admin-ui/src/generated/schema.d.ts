@@ -397,12 +397,57 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The numbers the caller may read */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The Meta app's id, needed to upload template sample files */
+                                appId: string | null;
+                                createdAt: string;
+                                displayNumber: string;
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Wired to the built-in WhatsApp sandbox rather than Meta */
+                                isSandbox: boolean;
+                                /** @enum {string} */
+                                lane: "shared" | "dedicated";
+                                lastTestAt: string | null;
+                                lastTestOk: boolean | null;
+                                messagingTier: string | null;
+                                name: string;
+                                phoneNumberId: string;
+                                /** @description Meta's rating as last reported: GREEN, YELLOW, RED or UNKNOWN */
+                                qualityRating: string;
+                                secrets: {
+                                    accessToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    appSecret: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    verifyToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "active" | "token_invalid" | "disabled";
+                                statusReason: string | null;
+                                throughputMps: number;
+                                wabaId: string;
+                                /** @description The callback URL to configure in Meta's app dashboard */
+                                webhookUrl: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -445,7 +490,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channel: {
+                                /** @description The Meta app's id, needed to upload template sample files */
+                                appId: string | null;
+                                createdAt: string;
+                                displayNumber: string;
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Wired to the built-in WhatsApp sandbox rather than Meta */
+                                isSandbox: boolean;
+                                /** @enum {string} */
+                                lane: "shared" | "dedicated";
+                                lastTestAt: string | null;
+                                lastTestOk: boolean | null;
+                                messagingTier: string | null;
+                                name: string;
+                                phoneNumberId: string;
+                                /** @description Meta's rating as last reported: GREEN, YELLOW, RED or UNKNOWN */
+                                qualityRating: string;
+                                secrets: {
+                                    accessToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    appSecret: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    verifyToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "active" | "token_invalid" | "disabled";
+                                statusReason: string | null;
+                                throughputMps: number;
+                                wabaId: string;
+                                /** @description The callback URL to configure in Meta's app dashboard */
+                                webhookUrl: string;
+                            };
+                        };
+                    };
                 };
                 /** @description A field is invalid (validation_failed), or graphBaseUrl is not Meta's, an origin of GRAPH_ALLOWED_HOSTS or the sandbox (graph_host_not_allowed) */
                 400: {
@@ -538,7 +628,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channel: {
+                                /** @description The Meta app's id, needed to upload template sample files */
+                                appId: string | null;
+                                createdAt: string;
+                                displayNumber: string;
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Wired to the built-in WhatsApp sandbox rather than Meta */
+                                isSandbox: boolean;
+                                /** @enum {string} */
+                                lane: "shared" | "dedicated";
+                                lastTestAt: string | null;
+                                lastTestOk: boolean | null;
+                                messagingTier: string | null;
+                                name: string;
+                                phoneNumberId: string;
+                                /** @description Meta's rating as last reported: GREEN, YELLOW, RED or UNKNOWN */
+                                qualityRating: string;
+                                secrets: {
+                                    accessToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    appSecret: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    verifyToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "active" | "token_invalid" | "disabled";
+                                statusReason: string | null;
+                                throughputMps: number;
+                                wabaId: string;
+                                /** @description The callback URL to configure in Meta's app dashboard */
+                                webhookUrl: string;
+                            };
+                        };
+                    };
                 };
                 /** @description graph_host_not_allowed (see POST), or access_token_required: a new graphBaseUrl needs the access token in the same request */
                 400: {
@@ -575,12 +710,30 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The outcome (ok false when Meta refused or was unreachable) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            checkedAt: string;
+                            details: {
+                                displayPhoneNumber?: string | null;
+                                error?: {
+                                    code: number;
+                                    message: string;
+                                };
+                                messagingLimitTier?: string | null;
+                                qualityRating?: string | null;
+                                /** @description How many templates were synced */
+                                templates?: number;
+                                throughputLevel?: string | null;
+                                verifiedName?: string | null;
+                            };
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
