@@ -79,62 +79,19 @@ export type ChannelTestResult = ApiResponse<'/api/v1/channels/{id}/test', 'post'
 
 /* ---- Inbox ---- */
 
-export type ConversationStatus = 'open' | 'pending' | 'resolved';
-export type InboxView = 'mine' | 'unassigned' | 'all';
-export type Direction = 'in' | 'out';
+export type InboxView = NonNullable<ApiQuery<'/api/v1/conversations', 'get'>['view']>;
 
-export interface ConversationSummary {
-  id: string;
-  status: ConversationStatus;
-  channel: { id: string; name: string; displayNumber: string };
-  contact: { id: string; waId: string; profileName: string | null; country: string | null };
-  assignee: { id: string; name: string } | null;
-  lastMessageAt: string | null;
-  lastMessagePreview: string | null;
-  lastMessageDirection: Direction | null;
-  /** End of the 24-hour customer-service window; null or past means closed. */
-  windowExpiresAt: string | null;
-  unreadCount: number;
-}
+/** A conversation as the inbox list and header show it. */
+export type ConversationSummary = ApiResponse<'/api/v1/conversations', 'get'>['items'][number];
+export type ConversationStatus = ConversationSummary['status'];
 
-export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-export type AuthorType = 'customer' | 'agent' | 'bot' | 'broadcast' | 'system';
-
-export interface MediaRef {
-  id: string;
-  mimeType: string;
-  size: number | null;
-  filename: string | null;
-  /** Inbound media are fetched from WhatsApp after the webhook: `pending` until stored. */
-  state?: 'pending' | 'stored' | 'failed';
-  /** Same-origin download URL: `/api/v1/media/:id`. */
-  url: string;
-}
-
-export interface MessageError {
-  code: number;
-  title: string;
-  details: string | null;
-}
-
-export type StatusTimes = Partial<Record<'queued' | 'sent' | 'delivered' | 'read' | 'failed', string>>;
-
-export interface Message {
-  id: string;
-  direction: Direction;
-  /** text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, unsupported, ... */
-  type: string;
-  text: string | null;
-  content: Record<string, unknown>;
-  media: MediaRef | null;
-  replyTo: { id: string; text: string | null } | null;
-  reactions: Array<{ emoji: string; direction: Direction }>;
-  author: { type: AuthorType; id: string | null; name: string | null };
-  status: MessageStatus;
-  statusTimes: StatusTimes;
-  error: MessageError | null;
-  /** When the appliance stored it (received, or written here). */
-  createdAt: string;
-  /** WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound). */
-  sentAt: string | null;
-}
+/** A message of the conversation view; text and structured content, never the raw webhook payload. */
+export type Message = ApiResponse<'/api/v1/conversations/{id}/messages', 'get'>['items'][number];
+export type Direction = Message['direction'];
+export type MessageStatus = Message['status'];
+export type AuthorType = Message['author']['type'];
+/** A stored file of a message; `url` is the same-origin download URL. */
+export type MediaRef = NonNullable<Message['media']>;
+export type MessageError = NonNullable<Message['error']>;
+/** When each status was reached, by status. */
+export type StatusTimes = Message['statusTimes'];

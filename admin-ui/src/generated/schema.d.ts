@@ -770,12 +770,45 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description A page of conversations, latest message first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -809,12 +842,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -857,12 +922,44 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -897,12 +994,70 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description A page of messages */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "customer" | "agent" | "bot" | "broadcast" | "system";
+                                };
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description When the appliance stored it */
+                                createdAt: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                error: {
+                                    code: number;
+                                    details: string | null;
+                                    title: string;
+                                } | null;
+                                id: string;
+                                media: {
+                                    filename: string | null;
+                                    id: string;
+                                    mimeType: string;
+                                    size: number | null;
+                                    /**
+                                     * @description Inbound media are fetched from WhatsApp after the webhook: pending until stored
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "stored" | "failed";
+                                    /** @description Same-origin download URL: /api/v1/media/{id} */
+                                    url: string;
+                                } | null;
+                                reactions: {
+                                    /** @enum {string} */
+                                    direction: "in" | "out";
+                                    emoji: string;
+                                }[];
+                                replyTo: {
+                                    id: string;
+                                    text: string | null;
+                                } | null;
+                                /** @description WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound) */
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "played";
+                                /** @description When each status was reached, by status */
+                                statusTimes: {
+                                    [key: string]: string;
+                                };
+                                text: string | null;
+                                /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, template, unsupported, ... */
+                                type: string;
+                            }[];
+                            nextBefore: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -960,12 +1115,69 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Stored and queued for WhatsApp */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            message: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "customer" | "agent" | "bot" | "broadcast" | "system";
+                                };
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description When the appliance stored it */
+                                createdAt: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                error: {
+                                    code: number;
+                                    details: string | null;
+                                    title: string;
+                                } | null;
+                                id: string;
+                                media: {
+                                    filename: string | null;
+                                    id: string;
+                                    mimeType: string;
+                                    size: number | null;
+                                    /**
+                                     * @description Inbound media are fetched from WhatsApp after the webhook: pending until stored
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "stored" | "failed";
+                                    /** @description Same-origin download URL: /api/v1/media/{id} */
+                                    url: string;
+                                } | null;
+                                reactions: {
+                                    /** @enum {string} */
+                                    direction: "in" | "out";
+                                    emoji: string;
+                                }[];
+                                replyTo: {
+                                    id: string;
+                                    text: string | null;
+                                } | null;
+                                /** @description WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound) */
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "played";
+                                /** @description When each status was reached, by status */
+                                statusTimes: {
+                                    [key: string]: string;
+                                };
+                                text: string | null;
+                                /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, template, unsupported, ... */
+                                type: string;
+                            } | null;
+                        };
+                    };
                 };
             };
         };
@@ -1038,12 +1250,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1077,12 +1321,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1125,12 +1401,44 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
