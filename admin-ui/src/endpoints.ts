@@ -12,7 +12,6 @@ import type {
   ConversationStatus,
   ConversationSummary,
   InboxView,
-  MediaRef,
   Message,
   OutgoingMessage,
   Page,
@@ -210,7 +209,7 @@ export const mediaApi = {
   upload: (file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return api.upload<{ media: MediaRef }>('/media', form);
+    return api.upload<ApiResponse<'/api/v1/media', 'post', 201>>('/media', form);
   },
 };
 

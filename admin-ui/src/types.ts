@@ -95,3 +95,6 @@ export type MediaRef = NonNullable<Message['media']>;
 export type MessageError = NonNullable<Message['error']>;
 /** When each status was reached, by status. */
 export type StatusTimes = Message['statusTimes'];
+
+/** A file just uploaded (`POST /media`), to send by its id. */
+export type UploadedMedia = ApiResponse<'/api/v1/media', 'post', 201>['media'];

@@ -1523,8 +1523,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Stored; send it with its id */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            media: {
+                                filename: string;
+                                /**
+                                 * Format: uuid
+                                 * @description Pass as mediaId (or headerMediaId) when sending
+                                 */
+                                id: string;
+                                mimeType: string;
+                                size: number;
+                                /** @description Same-origin download URL: /api/v1/media/{id} */
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No file, or a type WhatsApp does not accept */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Larger than WhatsApp allows for its type */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not multipart/form-data */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
