@@ -59,10 +59,8 @@ export type TemplateButtonType = NonNullable<TemplateInput['buttons']>[number]['
 /** What the composer sends (`POST /conversations/:id/messages`). */
 export type OutgoingMessage = ApiBody<'/api/v1/conversations/{id}/messages', 'post'>;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** One page of a cursor-paged list (users, conversations); `nextCursor` is null on the last page. */
+export type Page<T> = Omit<ApiResponse<'/api/v1/users', 'get'>, 'items'> & { items: T[] };
 
 /* ---- Channels (WhatsApp numbers) ---- */
 

@@ -1122,6 +1122,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description null for a reaction: it shows on the message it reacts to */
                             message: {
                                 author: {
                                     id: string | null;

@@ -99,4 +99,4 @@ export const messageSchema = z.object({
   sentAt: z.string().nullable().describe("WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound)"),
 });
 export const messagesResponse = z.object({ items: z.array(messageSchema), nextBefore: z.string().nullable() });
-export const sentMessageResponse = z.object({ message: messageSchema.nullable() });
+export const sentMessageResponse = z.object({ message: messageSchema.nullable().describe('null for a reaction: it shows on the message it reacts to') });

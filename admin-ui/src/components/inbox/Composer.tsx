@@ -105,7 +105,10 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
       setText('');
       setAttachment(null);
       onCancelReply();
-      onSent(result.message);
+      // Null only for a reaction, which the composer does not send.
+      if (result.message) {
+        onSent(result.message);
+      }
       textRef.current?.focus();
     }
   }

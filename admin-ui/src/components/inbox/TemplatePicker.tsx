@@ -124,7 +124,9 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
       setHeaderValue('');
       setButtonValues({});
       setHeaderFile(null);
-      onSent(result.message);
+      if (result.message) {
+        onSent(result.message);
+      }
     }
   }
 
