@@ -1,8 +1,9 @@
 /**
  * Shapes exchanged with the Switchboard API (`/api/v1`). Where a route declares its schemas,
  * the type is taken from the server's OpenAPI document (src/generated/schema.d.ts, written by
- * `npm run gen:api`), so it is written once, in the server's zod schemas. The rest are
- * written here until their routes declare a response schema.
+ * `npm run gen:api`), so it is written once, in the server's zod schemas. Only what the
+ * document cannot say is written here: the packed CASL rules of a session. The live events
+ * (SSE, not in the document) are typed in events.ts.
  */
 import type { PackRule } from '@casl/ability/extra';
 import type { paths } from './generated/schema';
