@@ -10,10 +10,7 @@ import type {
   Channel,
   ChannelTestResult,
   ConversationStatus,
-  ConversationSummary,
   InboxView,
-  MediaRef,
-  Message,
   OutgoingMessage,
   Page,
   Role,
@@ -45,11 +42,11 @@ export const catalogueApi = {
   list: () => api.get<{ actions: CatalogueAction[] }>('/permissions/catalogue'),
 };
 
-export interface UserQuery {
-  q?: string;
+/** The users list's filters as the page holds them: '' is "any status", null the first page. */
+export type UserQuery = Omit<ApiQuery<'/api/v1/users', 'get'>, 'limit' | 'status' | 'cursor'> & {
   status?: UserStatus | '';
   cursor?: string | null;
-}
+};
 
 export type UserInput = ApiBody<'/api/v1/users', 'post'>;
 
@@ -174,43 +171,42 @@ export const channelsApi = {
   test: (channelId: string) => api.post<ChannelTestResult>(`/channels/${id(channelId)}/test`),
 };
 
-export interface ConversationQuery {
+/** The inbox's filters as the page holds them: a view always, '' is "any status", null the first page. */
+export type ConversationQuery = Omit<ApiQuery<'/api/v1/conversations', 'get'>, 'limit' | 'view' | 'status' | 'cursor'> & {
   view: InboxView;
-  channelId?: string;
   status?: ConversationStatus | '';
-  q?: string;
   cursor?: string | null;
-}
+};
 
 export const MESSAGE_PAGE_SIZE = 50;
 
 export const conversationsApi = {
   list: (query: ConversationQuery) =>
-    api.get<Page<ConversationSummary>>(`/conversations${queryString({ ...query, limit: PAGE_SIZE })}`),
+    api.get<ApiResponse<'/api/v1/conversations', 'get'>>(`/conversations${queryString({ ...query, limit: PAGE_SIZE })}`),
   get: (conversationId: string) =>
-    api.get<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}`),
+    api.get<ApiResponse<'/api/v1/conversations/{id}', 'get'>>(`/conversations/${id(conversationId)}`),
   messages: (conversationId: string, before: string | null) =>
-    api.get<{ items: Message[]; nextBefore: string | null }>(
+    api.get<ApiResponse<'/api/v1/conversations/{id}/messages', 'get'>>(
       `/conversations/${id(conversationId)}/messages${queryString({ before, limit: MESSAGE_PAGE_SIZE })}`,
     ),
   send: (conversationId: string, message: OutgoingMessage) =>
-    api.post<{ message: Message }>(`/conversations/${id(conversationId)}/messages`, message),
+    api.post<ApiResponse<'/api/v1/conversations/{id}/messages', 'post', 201>>(`/conversations/${id(conversationId)}/messages`, message),
   markRead: (conversationId: string) => api.post<undefined>(`/conversations/${id(conversationId)}/read`),
   assign: (conversationId: string, assigneeId: string | null) =>
-    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/assign`, { assigneeId }),
+    api.post<ApiResponse<'/api/v1/conversations/{id}/assign', 'post'>>(`/conversations/${id(conversationId)}/assign`, { assigneeId }),
   transfer: (conversationId: string, target: { assigneeId?: string; teamId?: string }) =>
-    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/transfer`, target),
+    api.post<ApiResponse<'/api/v1/conversations/{id}/transfer', 'post'>>(`/conversations/${id(conversationId)}/transfer`, target),
   resolve: (conversationId: string) =>
-    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/resolve`),
+    api.post<ApiResponse<'/api/v1/conversations/{id}/resolve', 'post'>>(`/conversations/${id(conversationId)}/resolve`),
   reopen: (conversationId: string) =>
-    api.post<{ conversation: ConversationSummary }>(`/conversations/${id(conversationId)}/reopen`),
+    api.post<ApiResponse<'/api/v1/conversations/{id}/reopen', 'post'>>(`/conversations/${id(conversationId)}/reopen`),
 };
 
 export const mediaApi = {
   upload: (file: File) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return api.upload<{ media: MediaRef }>('/media', form);
+    return api.upload<ApiResponse<'/api/v1/media', 'post', 201>>('/media', form);
   },
 };
 

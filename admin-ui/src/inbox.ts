@@ -136,7 +136,7 @@ export function normalizeMessage(raw: Message): Message {
   };
 }
 
-const STATUS_RANK: Record<MessageStatus, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
+const STATUS_RANK: Record<MessageStatus, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5, played: 6 };
 
 /** Statuses only move forward (a late `delivered` never hides `read`); `failed` always shows. */
 export function laterStatus(current: MessageStatus, incoming: MessageStatus): MessageStatus {

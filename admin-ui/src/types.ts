@@ -1,8 +1,9 @@
 /**
  * Shapes exchanged with the Switchboard API (`/api/v1`). Where a route declares its schemas,
  * the type is taken from the server's OpenAPI document (src/generated/schema.d.ts, written by
- * `npm run gen:api`), so it is written once, in the server's zod schemas. The rest are
- * written here until their routes declare a response schema.
+ * `npm run gen:api`), so it is written once, in the server's zod schemas. Only what the
+ * document cannot say is written here: the packed CASL rules of a session. The live events
+ * (SSE, not in the document) are typed in events.ts.
  */
 import type { PackRule } from '@casl/ability/extra';
 import type { paths } from './generated/schema';
@@ -59,119 +60,40 @@ export type TemplateButtonType = NonNullable<TemplateInput['buttons']>[number]['
 /** What the composer sends (`POST /conversations/:id/messages`). */
 export type OutgoingMessage = ApiBody<'/api/v1/conversations/{id}/messages', 'post'>;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** One page of a cursor-paged list (users, conversations); `nextCursor` is null on the last page. */
+export type Page<T> = Omit<ApiResponse<'/api/v1/users', 'get'>, 'items'> & { items: T[] };
 
 /* ---- Channels (WhatsApp numbers) ---- */
 
 export type ChannelLane = NonNullable<ApiBody<'/api/v1/channels', 'post'>['lane']>;
-export type QualityRating = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
-export type ChannelStatus = 'active' | 'token_invalid' | 'disabled';
 
+/** A number as the API shows it; secrets only as "set" and their last four characters. */
+export type Channel = ApiResponse<'/api/v1/channels', 'get'>['items'][number];
+/** Meta's rating as last reported (GREEN, YELLOW, RED, UNKNOWN; any other string is shown as unknown). */
+export type QualityRating = Channel['qualityRating'];
+export type ChannelStatus = Channel['status'];
 /** Whether a secret is stored, and its last four characters; the secret itself never leaves the server. */
-export interface SecretState {
-  set: boolean;
-  last4: string | null;
-}
-
-export interface Channel {
-  id: string;
-  name: string;
-  phoneNumberId: string;
-  wabaId: string;
-  displayNumber: string;
-  graphBaseUrl: string;
-  graphVersion: string;
-  /** The Meta app's id ('' when not set): needed to upload template sample files. */
-  appId: string;
-  lane: ChannelLane;
-  throughputMps: number;
-  qualityRating: QualityRating;
-  messagingTier: string | null;
-  status: ChannelStatus;
-  statusReason: string | null;
-  /** The callback URL to configure in Meta's app dashboard. */
-  webhookUrl: string;
-  secrets: { accessToken: SecretState; appSecret: SecretState; verifyToken: SecretState };
-  lastTestAt: string | null;
-  lastTestOk: boolean | null;
-  createdAt: string;
-  /** Wired to the built-in WhatsApp sandbox rather than Meta. */
-  isSandbox?: boolean;
-}
-
-export interface ChannelTestResult {
-  ok: boolean;
-  checkedAt: string;
-  details: {
-    verifiedName?: string;
-    displayPhoneNumber?: string;
-    qualityRating?: string;
-    throughputLevel?: string;
-    error?: { code: number | string; message: string };
-  };
-}
+export type SecretState = Channel['secrets']['accessToken'];
+export type ChannelTestResult = ApiResponse<'/api/v1/channels/{id}/test', 'post'>;
 
 /* ---- Inbox ---- */
 
-export type ConversationStatus = 'open' | 'pending' | 'resolved';
-export type InboxView = 'mine' | 'unassigned' | 'all';
-export type Direction = 'in' | 'out';
+export type InboxView = NonNullable<ApiQuery<'/api/v1/conversations', 'get'>['view']>;
 
-export interface ConversationSummary {
-  id: string;
-  status: ConversationStatus;
-  channel: { id: string; name: string; displayNumber: string };
-  contact: { id: string; waId: string; profileName: string | null; country: string | null };
-  assignee: { id: string; name: string } | null;
-  lastMessageAt: string | null;
-  lastMessagePreview: string | null;
-  lastMessageDirection: Direction | null;
-  /** End of the 24-hour customer-service window; null or past means closed. */
-  windowExpiresAt: string | null;
-  unreadCount: number;
-}
+/** A conversation as the inbox list and header show it. */
+export type ConversationSummary = ApiResponse<'/api/v1/conversations', 'get'>['items'][number];
+export type ConversationStatus = ConversationSummary['status'];
 
-export type MessageStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-export type AuthorType = 'customer' | 'agent' | 'bot' | 'broadcast' | 'system';
+/** A message of the conversation view; text and structured content, never the raw webhook payload. */
+export type Message = ApiResponse<'/api/v1/conversations/{id}/messages', 'get'>['items'][number];
+export type Direction = Message['direction'];
+export type MessageStatus = Message['status'];
+export type AuthorType = Message['author']['type'];
+/** A stored file of a message; `url` is the same-origin download URL. */
+export type MediaRef = NonNullable<Message['media']>;
+export type MessageError = NonNullable<Message['error']>;
+/** When each status was reached, by status. */
+export type StatusTimes = Message['statusTimes'];
 
-export interface MediaRef {
-  id: string;
-  mimeType: string;
-  size: number | null;
-  filename: string | null;
-  /** Inbound media are fetched from WhatsApp after the webhook: `pending` until stored. */
-  state?: 'pending' | 'stored' | 'failed';
-  /** Same-origin download URL: `/api/v1/media/:id`. */
-  url: string;
-}
-
-export interface MessageError {
-  code: number;
-  title: string;
-  details: string | null;
-}
-
-export type StatusTimes = Partial<Record<'queued' | 'sent' | 'delivered' | 'read' | 'failed', string>>;
-
-export interface Message {
-  id: string;
-  direction: Direction;
-  /** text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, template, unsupported, ... */
-  type: string;
-  text: string | null;
-  content: Record<string, unknown>;
-  media: MediaRef | null;
-  replyTo: { id: string; text: string | null } | null;
-  reactions: Array<{ emoji: string; direction: Direction }>;
-  author: { type: AuthorType; id: string | null; name: string | null };
-  status: MessageStatus;
-  statusTimes: StatusTimes;
-  error: MessageError | null;
-  /** When the appliance stored it (received, or written here). */
-  createdAt: string;
-  /** WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound). */
-  sentAt: string | null;
-}
+/** A file just uploaded (`POST /media`), to send by its id. */
+export type UploadedMedia = ApiResponse<'/api/v1/media', 'post', 201>['media'];

@@ -397,12 +397,57 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The numbers the caller may read */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The Meta app's id, needed to upload template sample files */
+                                appId: string | null;
+                                createdAt: string;
+                                displayNumber: string;
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Wired to the built-in WhatsApp sandbox rather than Meta */
+                                isSandbox: boolean;
+                                /** @enum {string} */
+                                lane: "shared" | "dedicated";
+                                lastTestAt: string | null;
+                                lastTestOk: boolean | null;
+                                messagingTier: string | null;
+                                name: string;
+                                phoneNumberId: string;
+                                /** @description Meta's rating as last reported: GREEN, YELLOW, RED or UNKNOWN */
+                                qualityRating: string;
+                                secrets: {
+                                    accessToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    appSecret: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    verifyToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "active" | "token_invalid" | "disabled";
+                                statusReason: string | null;
+                                throughputMps: number;
+                                wabaId: string;
+                                /** @description The callback URL to configure in Meta's app dashboard */
+                                webhookUrl: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -445,7 +490,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channel: {
+                                /** @description The Meta app's id, needed to upload template sample files */
+                                appId: string | null;
+                                createdAt: string;
+                                displayNumber: string;
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Wired to the built-in WhatsApp sandbox rather than Meta */
+                                isSandbox: boolean;
+                                /** @enum {string} */
+                                lane: "shared" | "dedicated";
+                                lastTestAt: string | null;
+                                lastTestOk: boolean | null;
+                                messagingTier: string | null;
+                                name: string;
+                                phoneNumberId: string;
+                                /** @description Meta's rating as last reported: GREEN, YELLOW, RED or UNKNOWN */
+                                qualityRating: string;
+                                secrets: {
+                                    accessToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    appSecret: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    verifyToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "active" | "token_invalid" | "disabled";
+                                statusReason: string | null;
+                                throughputMps: number;
+                                wabaId: string;
+                                /** @description The callback URL to configure in Meta's app dashboard */
+                                webhookUrl: string;
+                            };
+                        };
+                    };
                 };
                 /** @description A field is invalid (validation_failed), or graphBaseUrl is not Meta's, an origin of GRAPH_ALLOWED_HOSTS or the sandbox (graph_host_not_allowed) */
                 400: {
@@ -538,7 +628,52 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            channel: {
+                                /** @description The Meta app's id, needed to upload template sample files */
+                                appId: string | null;
+                                createdAt: string;
+                                displayNumber: string;
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Wired to the built-in WhatsApp sandbox rather than Meta */
+                                isSandbox: boolean;
+                                /** @enum {string} */
+                                lane: "shared" | "dedicated";
+                                lastTestAt: string | null;
+                                lastTestOk: boolean | null;
+                                messagingTier: string | null;
+                                name: string;
+                                phoneNumberId: string;
+                                /** @description Meta's rating as last reported: GREEN, YELLOW, RED or UNKNOWN */
+                                qualityRating: string;
+                                secrets: {
+                                    accessToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    appSecret: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                    verifyToken: {
+                                        last4: string | null;
+                                        set: boolean;
+                                    };
+                                };
+                                /** @enum {string} */
+                                status: "active" | "token_invalid" | "disabled";
+                                statusReason: string | null;
+                                throughputMps: number;
+                                wabaId: string;
+                                /** @description The callback URL to configure in Meta's app dashboard */
+                                webhookUrl: string;
+                            };
+                        };
+                    };
                 };
                 /** @description graph_host_not_allowed (see POST), or access_token_required: a new graphBaseUrl needs the access token in the same request */
                 400: {
@@ -575,12 +710,30 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The outcome (ok false when Meta refused or was unreachable) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            checkedAt: string;
+                            details: {
+                                displayPhoneNumber?: string | null;
+                                error?: {
+                                    code: number;
+                                    message: string;
+                                };
+                                messagingLimitTier?: string | null;
+                                qualityRating?: string | null;
+                                /** @description How many templates were synced */
+                                templates?: number;
+                                throughputLevel?: string | null;
+                                verifiedName?: string | null;
+                            };
+                            ok: boolean;
+                        };
+                    };
                 };
             };
         };
@@ -617,12 +770,45 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description A page of conversations, latest message first */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -656,12 +842,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -704,12 +922,44 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -744,12 +994,70 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description A page of messages */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "customer" | "agent" | "bot" | "broadcast" | "system";
+                                };
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description When the appliance stored it */
+                                createdAt: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                error: {
+                                    code: number;
+                                    details: string | null;
+                                    title: string;
+                                } | null;
+                                id: string;
+                                media: {
+                                    filename: string | null;
+                                    id: string;
+                                    mimeType: string;
+                                    size: number | null;
+                                    /**
+                                     * @description Inbound media are fetched from WhatsApp after the webhook: pending until stored
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "stored" | "failed";
+                                    /** @description Same-origin download URL: /api/v1/media/{id} */
+                                    url: string;
+                                } | null;
+                                reactions: {
+                                    /** @enum {string} */
+                                    direction: "in" | "out";
+                                    emoji: string;
+                                }[];
+                                replyTo: {
+                                    id: string;
+                                    text: string | null;
+                                } | null;
+                                /** @description WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound) */
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "played";
+                                /** @description When each status was reached, by status */
+                                statusTimes: {
+                                    [key: string]: string;
+                                };
+                                text: string | null;
+                                /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, template, unsupported, ... */
+                                type: string;
+                            }[];
+                            nextBefore: string | null;
+                        };
+                    };
                 };
             };
         };
@@ -807,12 +1115,70 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Stored and queued for WhatsApp */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @description null for a reaction: it shows on the message it reacts to */
+                            message: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "customer" | "agent" | "bot" | "broadcast" | "system";
+                                };
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description When the appliance stored it */
+                                createdAt: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                error: {
+                                    code: number;
+                                    details: string | null;
+                                    title: string;
+                                } | null;
+                                id: string;
+                                media: {
+                                    filename: string | null;
+                                    id: string;
+                                    mimeType: string;
+                                    size: number | null;
+                                    /**
+                                     * @description Inbound media are fetched from WhatsApp after the webhook: pending until stored
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "stored" | "failed";
+                                    /** @description Same-origin download URL: /api/v1/media/{id} */
+                                    url: string;
+                                } | null;
+                                reactions: {
+                                    /** @enum {string} */
+                                    direction: "in" | "out";
+                                    emoji: string;
+                                }[];
+                                replyTo: {
+                                    id: string;
+                                    text: string | null;
+                                } | null;
+                                /** @description WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound) */
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "played";
+                                /** @description When each status was reached, by status */
+                                statusTimes: {
+                                    [key: string]: string;
+                                };
+                                text: string | null;
+                                /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, template, unsupported, ... */
+                                type: string;
+                            } | null;
+                        };
+                    };
                 };
             };
         };
@@ -885,12 +1251,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -924,12 +1322,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -972,12 +1402,44 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description The conversation */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1062,8 +1524,44 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK */
-                200: {
+                /** @description Stored; send it with its id */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            media: {
+                                filename: string;
+                                /**
+                                 * Format: uuid
+                                 * @description Pass as mediaId (or headerMediaId) when sending
+                                 */
+                                id: string;
+                                mimeType: string;
+                                size: number;
+                                /** @description Same-origin download URL: /api/v1/media/{id} */
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No file, or a type WhatsApp does not accept */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Larger than WhatsApp allows for its type */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not multipart/form-data */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -443,6 +443,7 @@ export const en = {
   'inbox.status.sent': 'Sent',
   'inbox.status.delivered': 'Delivered',
   'inbox.status.read': 'Read',
+  'inbox.status.played': 'Played',
   'inbox.status.failed': 'Not delivered',
   'inbox.type.image': 'Photo',
   'inbox.type.sticker': 'Sticker',

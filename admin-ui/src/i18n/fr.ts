@@ -442,6 +442,7 @@ export const fr: Messages = {
   'inbox.status.sent': 'Envoyé',
   'inbox.status.delivered': 'Distribué',
   'inbox.status.read': 'Lu',
+  'inbox.status.played': 'Écouté',
   'inbox.status.failed': 'Non distribué',
   'inbox.type.image': 'Photo',
   'inbox.type.sticker': 'Autocollant',

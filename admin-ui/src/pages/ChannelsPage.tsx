@@ -18,7 +18,7 @@ type Open =
 
 type OpenHandler = (kind: 'edit' | 'delete' | 'webhook', channel: Channel) => void;
 
-const QUALITY_LABEL: Record<QualityRating, MessageKey> = {
+const QUALITY_LABEL: Partial<Record<QualityRating, MessageKey>> = {
   GREEN: 'channels.quality.GREEN',
   YELLOW: 'channels.quality.YELLOW',
   RED: 'channels.quality.RED',

@@ -7,7 +7,7 @@ import { createChannel, editChannel, removeChannel, testChannel } from './comman
 import { presentChannel } from './present';
 import { CHANNEL_FIELDS, findChannel, listChannels, type ChannelRow } from './repo';
 import { SANDBOX_USE, SIMULATOR_PATH } from './sandboxChannel';
-import { createChannelBody, idParams, sandboxResponse, updateChannelBody } from './schema';
+import { channelResponse, channelsResponse, channelTestResponse, createChannelBody, idParams, sandboxResponse, updateChannelBody } from './schema';
 
 const asCasl = (c: ChannelRow | undefined) => (c ? { id: c.id, wabaId: c.waba_id, lane: c.lane, status: c.status } : undefined);
 
@@ -19,6 +19,7 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
   const publicUrl = (ctx: { protocol: string; host: string }) => s.config.publicUrl ?? `${ctx.protocol}://${ctx.host}`;
   t.add({
     method: 'get', path: '/channels', tag: 'channels', summary: 'List WhatsApp numbers', access: access.can('read', 'Channel'),
+    responses: { 200: { description: 'The numbers the caller may read', schema: channelsResponse } },
     handler: async (ctx) => {
       const { ability } = authOf(ctx);
       const rows = await listChannels(s.db, (q) => whereAccessible(q, ability, 'read', 'Channel', CHANNEL_FIELDS));
@@ -28,7 +29,7 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/channels', tag: 'channels', summary: 'Add a WhatsApp number', access: access.can('create', 'Channel'), body: createChannelBody,
     responses: {
-      201: { description: 'Added' },
+      201: { description: 'Added', schema: channelResponse },
       400: { description: 'A field is invalid (validation_failed), or graphBaseUrl is not Meta\'s, an origin of GRAPH_ALLOWED_HOSTS or the sandbox (graph_host_not_allowed)' },
     },
     handler: async (ctx, { body }) => {
@@ -41,7 +42,7 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
     method: 'patch', path: '/channels/:id', tag: 'channels', summary: 'Edit a number (secrets only when given)', access: access.can('update', 'Channel'),
     params: idParams, body: updateChannelBody,
     responses: {
-      200: { description: 'Edited' },
+      200: { description: 'Edited', schema: channelResponse },
       400: { description: 'graph_host_not_allowed (see POST), or access_token_required: a new graphBaseUrl needs the access token in the same request' },
     },
     handler: async (ctx, { params, body }) => {
@@ -60,6 +61,7 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
   });
   t.add({
     method: 'post', path: '/channels/:id/test', tag: 'channels', summary: 'Test the connection and refresh quality, tier and templates', access: access.can('test', 'Channel'), params: idParams,
+    responses: { 200: { description: 'The outcome (ok false when Meta refused or was unreachable)', schema: channelTestResponse } },
     handler: async (ctx, { params }) => {
       assertCanRow(authOf(ctx).ability, 'test', 'Channel', asCasl(await findChannel(s.db, params.id)));
       ctx.body = await testChannel(s, actorOf(ctx), params.id);

@@ -6,7 +6,9 @@ import { whereAccessible } from '../authz/sql';
 import { assignConversation, markRead, setConversationStatus } from './commands';
 import { loadConversation } from './access';
 import { presentConversation, presentMessages } from './present';
-import { assignBody, decodeCursor, encodeCursor, idParams, listQuery, messagesQuery, sendBody, transferBody } from './schema';
+import {
+  assignBody, conversationResponse, conversationsResponse, decodeCursor, encodeCursor, idParams, listQuery, messagesQuery, messagesResponse, sendBody, sentMessageResponse, transferBody,
+} from './schema';
 import { CONVERSATION_FIELDS, listConversations, listMessages } from './repo';
 import { sendFromAgent } from './send';
 
@@ -15,6 +17,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'get', path: '/conversations', tag: 'inbox', summary: 'List conversations (mine, unassigned or all, as permissions allow)',
     access: access.can('read', 'Conversation'), query: listQuery,
+    responses: { 200: { description: 'A page of conversations, latest message first', schema: conversationsResponse } },
     handler: async (ctx, { query }) => {
       const auth = authOf(ctx);
       const rows = await listConversations(
@@ -31,6 +34,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
   });
   t.add({
     method: 'get', path: '/conversations/:id', tag: 'inbox', summary: 'Get a conversation', access: access.can('read', 'Conversation'), params: idParams,
+    responses: { 200: { description: 'The conversation', schema: conversationResponse } },
     handler: async (ctx, { params }) => {
       ctx.body = { conversation: presentConversation(await loadConversation(s, authOf(ctx).ability, params.id)) };
     },
@@ -38,6 +42,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'get', path: '/conversations/:id/messages', tag: 'inbox', summary: 'History, oldest first within a page; pass nextBefore to load older',
     access: access.can('read', 'Conversation'), params: idParams, query: messagesQuery,
+    responses: { 200: { description: 'A page of messages', schema: messagesResponse } },
     handler: async (ctx, { params, query }) => {
       await loadConversation(s, authOf(ctx).ability, params.id);
       const rows = await listMessages(s.db, params.id, decodeCursor(query.before) ?? null, query.limit);
@@ -51,6 +56,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/conversations/:id/messages', tag: 'inbox', summary: 'Send text, media, a template or a reaction',
     access: access.can('create', 'Message'), params: idParams, body: sendBody as unknown as z.ZodType<Record<string, unknown>>,
+    responses: { 201: { description: 'Stored and queued for WhatsApp', schema: sentMessageResponse } },
     handler: async (ctx, { params, body }) => {
       await loadConversation(s, authOf(ctx).ability, params.id);
       const auth = authOf(ctx);
@@ -71,6 +77,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/conversations/:id/assign', tag: 'inbox', summary: 'Assign (or unassign) a conversation',
     access: access.can('assign', 'Conversation'), params: idParams, body: assignBody,
+    responses: { 200: { description: 'The conversation', schema: conversationResponse } },
     handler: async (ctx, { params, body }) => {
       await loadConversation(s, authOf(ctx).ability, params.id, 'assign');
       const c = await assignConversation(s, actorOf(ctx), params.id, { assigneeId: body.assigneeId }, 'conversation.assigned');
@@ -80,6 +87,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/conversations/:id/transfer', tag: 'inbox', summary: 'Transfer a conversation to another agent or team',
     access: access.can('transfer', 'Conversation'), params: idParams, body: transferBody as unknown as z.ZodType<Record<string, unknown>>,
+    responses: { 200: { description: 'The conversation', schema: conversationResponse } },
     handler: async (ctx, { params, body }) => {
       await loadConversation(s, authOf(ctx).ability, params.id, 'transfer');
       const b = body as z.infer<typeof transferBody>;
@@ -91,6 +99,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     t.add({
       method: 'post', path: `/conversations/:id/${verb}`, tag: 'inbox', summary: verb === 'resolve' ? 'Resolve a conversation' : 'Reopen a conversation',
       access: access.can('resolve', 'Conversation'), params: idParams,
+      responses: { 200: { description: 'The conversation', schema: conversationResponse } },
       handler: async (ctx, { params }) => {
         await loadConversation(s, authOf(ctx).ability, params.id, 'resolve');
         ctx.body = { conversation: presentConversation(await setConversationStatus(s, actorOf(ctx), params.id, status)) };

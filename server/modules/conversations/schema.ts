@@ -46,3 +46,57 @@ export function decodeCursor(raw: string | undefined): { at: Date; id: string } 
   }
   return { at: date, id };
 }
+
+const direction = z.enum(['in', 'out']);
+
+/** A conversation as presentConversation shows it. */
+export const conversationSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(['open', 'pending', 'resolved']),
+  channel: z.object({ id: z.string(), name: z.string(), displayNumber: z.string() }),
+  contact: z.object({ id: z.string(), waId: z.string(), profileName: z.string().nullable(), country: z.string().nullable() }),
+  assignee: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  teamId: z.string().nullable(),
+  lastMessageAt: z.string().nullable(),
+  lastMessagePreview: z.string().nullable(),
+  lastMessageDirection: direction.nullable(),
+  windowExpiresAt: z.string().nullable().describe("End of the 24-hour customer-service window; null or past means closed"),
+  unreadCount: z.number().int(),
+});
+export const conversationResponse = z.object({ conversation: conversationSchema });
+export const conversationsResponse = z.object({ items: z.array(conversationSchema), nextCursor: z.string().nullable() });
+
+/** Statuses in the order they may follow one another; `played` is WhatsApp's for a voice message heard. */
+export const MESSAGE_STATUSES = ['received', 'queued', 'sent', 'delivered', 'read', 'failed', 'played'] as const;
+
+/** A stored file as the inbox and the upload show it. */
+export const mediaRefSchema = z.object({
+  id: z.string(),
+  mimeType: z.string(),
+  size: z.number().int().nullable(),
+  filename: z.string().nullable(),
+  state: z.enum(['pending', 'stored', 'failed']).describe('Inbound media are fetched from WhatsApp after the webhook: pending until stored'),
+  url: z.string().describe('Same-origin download URL: /api/v1/media/{id}'),
+});
+
+export const messageErrorSchema = z.object({ code: z.number(), title: z.string(), details: z.string().nullable() });
+
+/** A message as presentMessage shows it: text and structured content, never the raw webhook payload. */
+export const messageSchema = z.object({
+  id: z.string(),
+  direction,
+  type: z.string().describe('text, image, audio, video, document, sticker, location, contacts, interactive, button, template, unsupported, ...'),
+  text: z.string().nullable(),
+  content: z.record(z.string(), z.unknown()),
+  media: mediaRefSchema.nullable(),
+  replyTo: z.object({ id: z.string(), text: z.string().nullable() }).nullable(),
+  reactions: z.array(z.object({ emoji: z.string(), direction })),
+  author: z.object({ type: z.enum(['customer', 'agent', 'bot', 'broadcast', 'system']), id: z.string().nullable(), name: z.string().nullable() }),
+  status: z.enum(MESSAGE_STATUSES),
+  statusTimes: z.record(z.string(), z.string()).describe('When each status was reached, by status'),
+  error: messageErrorSchema.nullable(),
+  createdAt: z.string().describe('When the appliance stored it'),
+  sentAt: z.string().nullable().describe("WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound)"),
+});
+export const messagesResponse = z.object({ items: z.array(messageSchema), nextBefore: z.string().nullable() });
+export const sentMessageResponse = z.object({ message: messageSchema.nullable().describe('null for a reaction: it shows on the message it reacts to') });

@@ -9,7 +9,7 @@ import { recordUpload } from './commands';
 import { mediaLimitFor } from './limits';
 import { presentUpload } from './present';
 import { conversationOfMedia, findMedia } from './repo';
-import { mediaIdParams } from './schema';
+import { mediaIdParams, uploadResponse } from './schema';
 import { isMediaMissing, mediaKey } from './store';
 
 // Served inline only when a browser cannot run it: no HTML, no SVG, no scripts.
@@ -22,6 +22,12 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/media', tag: 'inbox', summary: 'Upload a file to send (multipart field "file")', access: access.can('create', 'Message'),
     streamBody: true,
+    responses: {
+      201: { description: 'Stored; send it with its id', schema: uploadResponse },
+      400: { description: 'No file, or a type WhatsApp does not accept' },
+      413: { description: 'Larger than WhatsApp allows for its type' },
+      415: { description: 'Not multipart/form-data' },
+    },
     handler: async (ctx) => {
       if (!ctx.is('multipart/form-data')) {
         throw errors.unsupportedMediaType();

@@ -6,7 +6,7 @@ import { useFormats } from '../../format';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { isSafeImage } from '../../inbox';
-import type { ConversationSummary, MediaRef, Message } from '../../types';
+import type { ConversationSummary, Message, UploadedMedia } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 import { PaperclipIcon } from './icons';
@@ -19,7 +19,7 @@ interface Attachment {
   file: File;
   /** A `blob:` URL for an image preview (the CSP allows blob: images). */
   preview: string | null;
-  media: MediaRef | null;
+  media: UploadedMedia | null;
 }
 
 interface ComposerProps {
@@ -105,7 +105,10 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
       setText('');
       setAttachment(null);
       onCancelReply();
-      onSent(result.message);
+      // Null only for a reaction, which the composer does not send.
+      if (result.message) {
+        onSent(result.message);
+      }
       textRef.current?.focus();
     }
   }

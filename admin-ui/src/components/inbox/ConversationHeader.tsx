@@ -51,7 +51,7 @@ export function ConversationHeader({ conversation, windowOpen, headingRef, onBac
             {t(CONVERSATION_STATUS_LABELS[conversation.status] ?? 'inbox.conversationStatus.open')}
           </span>
           <span className="conversation-assignee" id="conversation-assignee">
-            {conversation.assignee ? t('inbox.assignedTo', { name: conversation.assignee.name }) : t('inbox.unassigned')}
+            {conversation.assignee ? t('inbox.assignedTo', { name: conversation.assignee.name ?? '' }) : t('inbox.unassigned')}
           </span>
           <span className={windowOpen ? 'window window-open' : 'window window-closed'} id="conversation-window">
             {windowOpen && conversation.windowExpiresAt

@@ -6,7 +6,7 @@ import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n';
 import { fillTemplate } from '../../inbox';
-import type { ConversationSummary, MediaRef, Message, Template } from '../../types';
+import type { ConversationSummary, Message, Template, UploadedMedia } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 
@@ -39,7 +39,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   const [parameters, setParameters] = useState<string[]>([]);
   const [headerValue, setHeaderValue] = useState('');
   const [buttonValues, setButtonValues] = useState<Record<number, string>>({});
-  const [headerFile, setHeaderFile] = useState<MediaRef | null>(null);
+  const [headerFile, setHeaderFile] = useState<UploadedMedia | null>(null);
   const uploading = useAction();
   const loading = useAction();
   const sending = useAction();
@@ -124,7 +124,9 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
       setHeaderValue('');
       setButtonValues({});
       setHeaderFile(null);
-      onSent(result.message);
+      if (result.message) {
+        onSent(result.message);
+      }
     }
   }
 

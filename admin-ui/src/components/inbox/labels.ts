@@ -43,6 +43,7 @@ export const STATUS_LABELS: Record<MessageStatus, MessageKey> = {
   delivered: 'inbox.status.delivered',
   read: 'inbox.status.read',
   failed: 'inbox.status.failed',
+  played: 'inbox.status.played',
 };
 
 export const CONVERSATION_STATUS_LABELS: Record<ConversationStatus, MessageKey> = {
