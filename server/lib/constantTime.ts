@@ -9,12 +9,3 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export function equalSecrets(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
-
-/** Whether `given` equals any of the secrets, comparing against every one (no early exit). */
-export function matchesAnySecret(given: string, secrets: readonly string[]): boolean {
-  let found = false;
-  for (const secret of secrets) {
-    found = equalSecrets(given, secret) || found;
-  }
-  return found;
-}

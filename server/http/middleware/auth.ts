@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { AuditLog } from '../../modules/audit/auditLog';
 import type { SessionStore } from '../../modules/identity/sessions';
 import { actorOf, type AppContext } from '../context';
+import { equalSecrets } from '../../lib/constantTime';
 import { errors, RowDenied } from '../../lib/errors';
 import type { AuthGate } from '../route';
 
@@ -13,12 +13,6 @@ export const CSRF_HEADER = 'x-csrf-token';
  */
 export const BACKGROUND_HEADER = 'x-switchboard-background';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /**
  * Sets the session cookie: httpOnly, SameSite=Strict, and Secure whenever the request came over
@@ -53,7 +47,7 @@ export function createAuthGate(sessions: SessionStore, audit: AuditLog): AuthGat
       const auth = found.auth;
       ctx.state.auth = auth;
       // Cookie-authenticated writes must echo the session's CSRF token (a cross-site form cannot).
-      if (!SAFE_METHODS.has(ctx.method) && !sameToken(ctx.get(CSRF_HEADER), auth.csrfToken)) {
+      if (!SAFE_METHODS.has(ctx.method) && !equalSecrets(ctx.get(CSRF_HEADER), auth.csrfToken)) {
         throw errors.csrf();
       }
       if (auth.user.mustChangePassword && !allowDuringPasswordChange) {

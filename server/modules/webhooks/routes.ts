@@ -7,8 +7,7 @@ import { verifyQuery } from './schema';
 import { InflightBudget } from '../../lib/inflight';
 import type { ChannelCredentials } from '../channels/credentials';
 import type { Services } from '../../services';
-import { matchesAnySecret } from '../../lib/constantTime';
-import { verifySignature } from '../../whatsapp/signature';
+import { answerSubscriptionChallenge, verifySignature } from '../../whatsapp/signature';
 import { parseWebhook, ParseError } from '../../whatsapp/webhookParse';
 import { InboundBatcher } from '../inbox/inboundBatcher';
 import { ingestWebhook } from '../inbox/ingest';
@@ -27,18 +26,15 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     method: 'get', path: WEBHOOK_PATH, tag: 'webhooks', summary: "Meta's subscription check (hub.challenge)",
     access: access.public(), query: verifyQuery as unknown as z.ZodType<Record<string, unknown>>,
     handler: async (ctx, { query }) => {
-      const q = query as z.infer<typeof verifyQuery>;
       const channels = await s.channels.all();
-      const token = q['hub.verify_token'];
-      // Compared in constant time against every number's token: the answer's timing must not spell one out.
-      const ok = q['hub.mode'] === 'subscribe' && token !== undefined && matchesAnySecret(token, channels.map((c) => c.verifyToken));
+      const challenge = answerSubscriptionChallenge(query, channels.map((c) => c.verifyToken));
       ctx.type = 'text/plain';
-      if (!ok) {
+      if (challenge === null) {
         ctx.status = 403;
         ctx.body = 'Forbidden';
         return;
       }
-      ctx.body = q['hub.challenge'] ?? '';
+      ctx.body = challenge;
     },
   });
   // Meta retries a 503 later, so past this many bytes of bodies at once the endpoint sheds load
