@@ -1,5 +1,5 @@
 // What other modules may use of the conversations module.
 export { loadConversation } from './access';
 export { presentConversation, presentMessages } from './present';
-export { conversationOfMessage, findConversations, findMessage, findMessages, messageOfMedia, messagesByWamid, type ConversationRow, type MessageRow } from './repo';
+export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findMessages, messageOfMedia, messagesByWamid, type ConversationRow, type MessageRow } from './repo';
 export { MEDIA_PLACEHOLDER } from './send';

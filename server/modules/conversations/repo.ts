@@ -90,6 +90,37 @@ export async function listConversations(
   return narrow(q);
 }
 
+/** Open conversations no agent has taken yet: what the unassigned counters count. */
+function waitingConversations(db: Db): Knex.QueryBuilder {
+  // The partial index conversations_unassigned_open_idx has exactly this predicate.
+  return db('conversations as v').whereNull('v.assignee_id').where('v.status', 'open');
+}
+
+/** How many open unassigned conversations `narrow` (the caller's access conditions) lets through. */
+export async function countUnassigned(db: Db, narrow: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<number> {
+  const row = (await narrow(waitingConversations(db).count<{ count: string }[]>('* as count')).first()) as { count: string } | undefined;
+  return Number(row?.count ?? 0);
+}
+
+// FILTER clauses per statement when counting for many access conditions at once.
+const MAX_CONDITIONS_PER_COUNT = 100;
+
+/**
+ * The same count for several access conditions (SQL over CONVERSATION_FIELDS), in one scan of the
+ * waiting conversations per hundred conditions rather than one query per condition: the live
+ * counters of hundreds of agents cost a statement or two per recount.
+ */
+export async function countUnassignedFor(db: Db, conditions: ReadonlyArray<{ sql: string; bindings: unknown[] }>): Promise<number[]> {
+  const counts: number[] = [];
+  for (let start = 0; start < conditions.length; start += MAX_CONDITIONS_PER_COUNT) {
+    const chunk = conditions.slice(start, start + MAX_CONDITIONS_PER_COUNT);
+    const columns = chunk.map((c, i) => db.raw(`count(*) FILTER (WHERE ${c.sql}) AS c${i}`, c.bindings as Knex.RawBinding[]));
+    const row = (await waitingConversations(db).first(columns)) as Record<string, string> | undefined;
+    chunk.forEach((_, i) => counts.push(Number(row?.[`c${i}`] ?? 0)));
+  }
+  return counts;
+}
+
 export async function findConversation(db: Db | Trx, id: string): Promise<ConversationRow | undefined> {
   return selectConversations(db).where('v.id', id).first();
 }

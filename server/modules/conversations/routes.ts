@@ -7,9 +7,9 @@ import { assignConversation, markRead, setConversationStatus } from './commands'
 import { loadConversation } from './access';
 import { presentConversation, presentMessages } from './present';
 import {
-  assignBody, conversationResponse, conversationsResponse, decodeCursor, encodeCursor, idParams, listQuery, messagesQuery, messagesResponse, sendBody, sentMessageResponse, transferBody,
+  assignBody, conversationResponse, conversationsResponse, decodeCursor, encodeCursor, idParams, listQuery, messagesQuery, messagesResponse, sendBody, sentMessageResponse, transferBody, unassignedCountResponse,
 } from './schema';
-import { CONVERSATION_FIELDS, listConversations, listMessages } from './repo';
+import { CONVERSATION_FIELDS, countUnassigned, listConversations, listMessages } from './repo';
 import { sendFromAgent } from './send';
 
 /** The inbox: lists, history, sending, reading, assignment and resolution. */
@@ -30,6 +30,16 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
         items: rows.map(presentConversation),
         nextCursor: rows.length === query.limit && last?.last_message_at ? encodeCursor(last.last_message_at, last.id) : null,
       };
+    },
+  });
+  t.add({
+    method: 'get', path: '/conversations/unassigned/count', tag: 'inbox', summary: 'How many open conversations wait for an agent (among those you may read)',
+    // The panel asks on its own (at sign-in, after a reconnection): not the user's activity.
+    access: access.can('read', 'Conversation'), background: true,
+    responses: { 200: { description: 'The count; live updates arrive as `unassigned.count` events on /events', schema: unassignedCountResponse } },
+    handler: async (ctx) => {
+      const { ability } = authOf(ctx);
+      ctx.body = { count: await countUnassigned(s.db, (q) => whereAccessible(q, ability, 'read', 'Conversation', CONVERSATION_FIELDS)) };
     },
   });
   t.add({

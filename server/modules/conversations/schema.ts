@@ -100,3 +100,8 @@ export const messageSchema = z.object({
 });
 export const messagesResponse = z.object({ items: z.array(messageSchema), nextBefore: z.string().nullable() });
 export const sentMessageResponse = z.object({ message: messageSchema.nullable().describe('null for a reaction: it shows on the message it reacts to') });
+
+/** The unassigned counter of the panel's navigation and inbox. */
+export const unassignedCountResponse = z.object({
+  count: z.number().int().min(0).describe('Open conversations no agent has taken yet, among those the caller may read'),
+});

@@ -3,6 +3,7 @@ import { permittedFieldsOf } from '@casl/ability/extra';
 import type { AuthState } from './principal';
 import type { AppAbility } from '../authz/ability';
 import type { User } from './userRepo';
+import { preferencesSchema, type Preferences } from './schema';
 
 const USER_FIELDS = ['id', 'email', 'name', 'status', 'locale', 'mustChangePassword', 'roleIds', 'teamIds', 'lastLoginAt', 'createdAt'] as const;
 
@@ -33,5 +34,17 @@ export function presentMe(auth: AuthState) {
     user: { id: u.id, email: u.email, name: u.name, locale: u.locale, mustChangePassword: u.mustChangePassword, roleIds: u.roleIds, teamIds: u.teamIds },
     csrfToken: auth.csrfToken,
     rules: auth.packedRules,
+  };
+}
+
+const DEFAULT_PREFERENCES: Preferences = { newCustomerAlerts: 'unset', sound: false };
+
+/** The user's preferences with a default for each one never set (and nothing else that is stored). */
+export function presentPreferences(stored: Record<string, unknown> | undefined): Preferences {
+  const parsed = preferencesSchema.partial().safeParse(stored ?? {});
+  const known = parsed.success ? parsed.data : {};
+  return {
+    newCustomerAlerts: known.newCustomerAlerts ?? DEFAULT_PREFERENCES.newCustomerAlerts,
+    sound: known.sound ?? DEFAULT_PREFERENCES.sound,
   };
 }

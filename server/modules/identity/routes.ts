@@ -6,8 +6,9 @@ import { whereAccessible } from '../authz/sql';
 import { assertCanRow } from '../authz/guard';
 import { grantorOf } from '../authz/grants';
 import { login, logout } from './login';
+import { changePreferences, readPreferences } from './preferences';
 import { presentMe, presentUser } from './present';
-import { createdUserResponse, createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, resetPasswordResponse, updateUserBody, userResponse, usersResponse } from './schema';
+import { createdUserResponse, createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, preferencesBody, preferencesResponse, resetPasswordResponse, updateUserBody, userResponse, usersResponse } from './schema';
 import { changeOwnPassword, createUser, editUser, resetPassword, setUserStatus } from './userCommands';
 import { findUser, listUsers, USER_FIELDS } from './userRepo';
 
@@ -47,6 +48,21 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
     access: access.authenticated(true), responses: { 200: { description: 'Current user', schema: meSchema } },
     handler: async (ctx) => {
       ctx.body = presentMe(authOf(ctx));
+    },
+  });
+  t.add({
+    method: 'get', path: '/me/preferences', tag: 'auth', summary: 'Your own preferences (alerts of new customers, sound)',
+    access: access.authenticated(), responses: { 200: { description: 'Preferences, with defaults for those never set', schema: preferencesResponse } },
+    handler: async (ctx) => {
+      ctx.body = { preferences: await readPreferences(s, authOf(ctx).user.id) };
+    },
+  });
+  t.add({
+    method: 'patch', path: '/me/preferences', tag: 'auth', summary: 'Change some of your own preferences; they follow you to every browser',
+    access: access.authenticated(), body: preferencesBody,
+    responses: { 200: { description: 'All your preferences, after the change', schema: preferencesResponse } },
+    handler: async (ctx, { body }) => {
+      ctx.body = { preferences: await changePreferences(s, { ...actorOf(ctx), id: authOf(ctx).user.id }, body) };
     },
   });
 }

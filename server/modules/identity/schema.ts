@@ -60,3 +60,18 @@ export const userResponse = z.object({ user: userSchema });
 export const usersResponse = z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() });
 export const createdUserResponse = z.object({ user: userSchema, temporaryPassword: z.string() });
 export const resetPasswordResponse = z.object({ temporaryPassword: z.string() });
+
+/**
+ * A user's own preferences, stored on the server so they follow the user across browsers.
+ * `newCustomerAlerts`: whether to be alerted (desktop notification) of new customers and of new
+ * messages in one's own conversations; `unset` until the user answers the inbox's prompt once.
+ */
+export const preferencesSchema = z.object({
+  newCustomerAlerts: z.enum(['unset', 'enabled', 'declined']),
+  sound: z.boolean().describe('Play a short tone with each alert'),
+});
+export const preferencesBody = z
+  .strictObject({ newCustomerAlerts: z.enum(['enabled', 'declined']).optional(), sound: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'Send at least one preference to change.');
+export const preferencesResponse = z.object({ preferences: preferencesSchema });
+export type Preferences = z.infer<typeof preferencesSchema>;

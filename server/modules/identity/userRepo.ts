@@ -165,3 +165,14 @@ export async function isActiveUser(db: Db | Trx, id: string): Promise<boolean> {
   const row = (await db('users').select('status').where({ id }).first()) as { status: string } | undefined;
   return row?.status === 'active';
 }
+
+/** A user's stored preferences, as saved (keys never set are missing). */
+export async function findPreferences(db: Db | Trx, id: string): Promise<Record<string, unknown> | undefined> {
+  const row = (await db('users').select('preferences').where({ id }).first()) as { preferences: Record<string, unknown> } | undefined;
+  return row?.preferences;
+}
+
+/** Sets the given preferences, keeping the others (jsonb `||` merges the top-level keys). */
+export async function mergePreferences(trx: Trx, id: string, patch: Record<string, unknown>): Promise<void> {
+  await trx('users').where({ id }).update({ preferences: trx.raw('preferences || ?::jsonb', [JSON.stringify(patch)]), updated_at: trx.fn.now() });
+}

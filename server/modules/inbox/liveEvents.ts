@@ -4,10 +4,11 @@ import type { AuthState } from '../identity/principal';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
 import { decodeNotice, type ReceivedNotice } from './liveNotices';
+import { UnassignedCounts } from './unassignedCounts';
 import { findConversations, findMessage, findMessages, messagesByWamid, presentConversation, presentMessages, type ConversationRow, type MessageRow } from '../conversations';
 import type { Services } from '../../services';
 
-type Client = { res: ServerResponse; token: string; auth: AuthState };
+type Client = { res: ServerResponse; token: string; auth: AuthState; /** The last unassigned count it was sent. */ unassigned?: number };
 
 // Proxies close idle connections; a comment line every 20 s keeps the stream open. The beat also
 // checks each stream's session, at least four times per idle timeout, so an unattended tab is
@@ -16,6 +17,9 @@ const HEARTBEAT_MS = 20_000;
 const MIN_BEAT_MS = 250;
 // Notices rendered together at most (two queries for the lot).
 const MAX_DISPATCH_BATCH = 500;
+
+/** Whether a conversation waits for an agent: open, and nobody's. */
+const isWaiting = (c: ConversationRow | undefined): boolean => c !== undefined && c.assignee_id === null && c.status === 'open';
 
 /**
  * Server-Sent Events for the inbox. Every web process LISTENs on the events channel; for each
@@ -26,6 +30,7 @@ export class LiveEvents {
   private clients = new Set<Client>();
   private readonly pending = new SerialDrain<string>((batch) => this.renderBatch(batch), MAX_DISPATCH_BATCH);
   private heartbeat: NodeJS.Timeout;
+  private readonly unassigned: UnassignedCounts;
 
   constructor(
     private readonly s: Services,
@@ -34,6 +39,7 @@ export class LiveEvents {
     const beatMs = Math.max(MIN_BEAT_MS, Math.min(HEARTBEAT_MS, s.config.sessionIdleMs / 4));
     this.heartbeat = setInterval(() => void this.beat(), beatMs);
     this.heartbeat.unref();
+    this.unassigned = new UnassignedCounts(s.db, log, () => this.clients);
   }
 
   get size(): number {
@@ -52,6 +58,8 @@ export class LiveEvents {
     const client = { res, token, auth };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
+    // Its first count: whatever changed between the panel's own count request and this stream.
+    this.unassigned.touch();
   }
 
   /**
@@ -125,6 +133,14 @@ export class LiveEvents {
       if (out && this.clients.has(client)) {
         client.res.write(out);
       }
+    }
+    // An update may be an assignment or a resolution, an agent's reply may have claimed the
+    // conversation, and news in a waiting one may be a new customer: each may move the counters.
+    const mayMoveQueue = (n: ReceivedNotice) =>
+      n.type === 'conversation.updated' ||
+      (n.type === 'message.created' && (isWaiting(conversations.get(n.conversationId)) || messages.get(n.messageId ?? '')?.direction === 'out'));
+    if (notices.some(mayMoveQueue)) {
+      this.unassigned.touch();
     }
   }
 
