@@ -33,6 +33,14 @@ export const authApi = {
     api.post<undefined>('/auth/password', { currentPassword, newPassword }),
 };
 
+/** The unassigned counter and the user's alert preferences. */
+export const noticeApi = {
+  unassignedCount: () => api.get<ApiResponse<'/api/v1/conversations/unassigned/count', 'get'>>('/conversations/unassigned/count'),
+  preferences: () => api.get<ApiResponse<'/api/v1/me/preferences', 'get'>>('/me/preferences'),
+  savePreferences: (patch: ApiBody<'/api/v1/me/preferences', 'patch'>) =>
+    api.patch<ApiResponse<'/api/v1/me/preferences', 'patch'>>('/me/preferences', patch),
+};
+
 export const sandboxApi = {
   /** Whether the built-in sandbox runs here (Sandbox:use). */
   status: () => api.get<ApiResponse<'/api/v1/sandbox', 'get'>>('/sandbox'),

@@ -17,11 +17,13 @@ export type ServerEvent =
   | { type: 'message.updated'; conversationId: string; message: Message }
   | { type: 'message.status'; conversationId: string; messageId: string; status: MessageStatus; statusTimes: StatusTimes; error: MessageError | null }
   | { type: 'conversation.updated'; conversation: ConversationSummary }
+  /** How many open conversations wait for an agent, among those the user may read; sent when it changes. */
+  | { type: 'unassigned.count'; count: number }
   | { type: 'reconnected' };
 
 type Listener = (event: ServerEvent) => void;
 
-export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated'] as const;
+export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count'] as const;
 type EventType = (typeof EVENT_TYPES)[number];
 
 const listeners = new Set<Listener>();
@@ -71,6 +73,8 @@ export function toServerEvent(type: string, payload: unknown): ServerEvent | nul
       return isRecord(payload.conversation) && typeof payload.conversation.id === 'string'
         ? { type: 'conversation.updated', conversation: payload.conversation as unknown as ConversationSummary }
         : null;
+    case 'unassigned.count':
+      return typeof payload.count === 'number' && Number.isInteger(payload.count) && payload.count >= 0 ? { type: 'unassigned.count', count: payload.count } : null;
     default:
       return null;
   }

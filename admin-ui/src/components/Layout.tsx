@@ -8,6 +8,8 @@ import type { MessageKey } from '../i18n';
 import { hrefFor, useRoute } from '../router';
 import type { Me } from '../types';
 import { sandboxApi } from '../endpoints';
+import { useNewCustomerAlerts } from '../alerts';
+import { useUnassignedCount, useUnassignedFeed } from '../unassigned';
 import { Can } from './Can';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
@@ -139,6 +141,21 @@ function SimulatorLink() {
   );
 }
 
+/** Beside "Inbox": how many customers wait for an agent (nothing when none, or when not known). */
+function UnassignedBadge() {
+  const { t } = useI18n();
+  const count = useUnassignedCount();
+  if (!count) {
+    return null;
+  }
+  return (
+    <span id="nav-unassigned-count" className="nav-count" data-count={count} title={t('notice.navCount', { count })}>
+      <span aria-hidden="true">{count}</span>
+      <span className="visually-hidden">, {t('notice.navCount', { count })}</span>
+    </span>
+  );
+}
+
 /** Sidebar navigation: only the pages the user may read. */
 function Sidebar({ open }: { open: boolean }) {
   const { t } = useI18n();
@@ -155,6 +172,7 @@ function Sidebar({ open }: { open: boolean }) {
                 aria-current={route === page.route ? 'page' : undefined}
               >
                 {t(NAV_LABELS[page.route])}
+                {page.route === 'inbox' && <UnassignedBadge />}
               </a>
             </li>
           </Can>
@@ -174,6 +192,10 @@ export function Shell({ user, children }: { user: Me; children: ReactNode }) {
   const { t } = useI18n();
   const route = useRoute();
   const [navOpen, setNavOpen] = useState(false);
+  // The unassigned counter and the alerts of new customers live as long as the signed-in panel.
+  const readsConversations = useSession().ability.can('read', 'Conversation');
+  useUnassignedFeed(readsConversations);
+  useNewCustomerAlerts(readsConversations, user.id);
 
   // Close the phone menu after choosing a page.
   useEffect(() => setNavOpen(false), [route]);

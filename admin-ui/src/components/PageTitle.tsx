@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
+import { setPageTitle } from '../documentTitle';
 import { useI18n } from '../i18n';
 
 let firstPage = true;
@@ -13,7 +14,7 @@ export function PageTitle({ children, title, actions }: { children?: ReactNode; 
   const ref = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    document.title = `${title} · ${t('app.name')}`;
+    setPageTitle(`${title} · ${t('app.name')}`);
   }, [title, t]);
 
   useEffect(() => {

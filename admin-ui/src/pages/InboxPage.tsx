@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { ConversationList } from '../components/inbox/ConversationList';
 import { ConversationView } from '../components/inbox/ConversationView';
 import { InboxFilters, useChannelOptions } from '../components/inbox/InboxFilters';
+import { NewCustomerAlerts } from '../components/inbox/NewCustomerAlerts';
 import { useInboxKeys } from '../components/inbox/useInboxKeys';
 import { previewOf } from '../components/inbox/labels';
 import { PageTitle } from '../components/PageTitle';
@@ -236,6 +237,7 @@ export function InboxPage() {
       </div>
       <div className="inbox">
         <div className="inbox-list-pane">
+          <NewCustomerAlerts />
           <InboxFilters filters={filters} views={views} channels={channelOptions} search={search} onSearch={setSearch} onChange={setFilters} />
           <ErrorAlert error={list.error} />
           <ConversationList

@@ -3,6 +3,7 @@ import { channelsApi } from '../../endpoints';
 import { useI18n } from '../../i18n';
 import type { InboxFilters as Filters } from '../../inbox';
 import type { ConversationStatus, ConversationSummary, InboxView } from '../../types';
+import { useUnassignedCount } from '../../unassigned';
 
 type ChannelOption = ConversationSummary['channel'];
 
@@ -55,6 +56,7 @@ interface InboxFiltersProps {
 /** The inbox's filters: view, status, number and a search box. */
 export function InboxFilters({ filters, views, channels, search, onSearch, onChange }: InboxFiltersProps) {
   const { t } = useI18n();
+  const waiting = useUnassignedCount();
   return (
     <form className="inbox-filters" role="search" aria-label={t('inbox.filters')} onSubmit={(event) => event.preventDefault()}>
       <div className="field field-compact">
@@ -72,6 +74,7 @@ export function InboxFilters({ filters, views, channels, search, onSearch, onCha
           {views.map((view) => (
             <option key={view} value={view}>
               {t(`inbox.views.${view}`)}
+              {view === 'unassigned' && waiting ? ` (${waiting})` : ''}
             </option>
           ))}
         </select>
