@@ -6,6 +6,10 @@ import { eventually } from '../support/eventually';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
 import { addChannel, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
 
+/** What the browser does to a tab the user leaves for another (text, as RECORD_NOTIFICATIONS). */
+const HIDE_TAB = `Object.defineProperty(document, 'visibilityState', { configurable: true, get() { return 'hidden'; } });
+document.dispatchEvent(new Event('visibilitychange'));`;
+
 /** Records each notification the page shows in `window.__notifications`; the browser's own still shows it. */
 const RECORD_NOTIFICATIONS = `(() => {
   const Real = window.Notification;
@@ -44,7 +48,11 @@ describe('end to end in Chromium: agents notice new customers', function () {
 
   /** A customer nobody has written to before writes in; resolves with the conversation's id. */
   async function newCustomer(name: string): Promise<string> {
-    const waId = `3361000${String(++nextCustomer).padStart(4, '0')}`;
+    return customerWrites(`3361000${String(++nextCustomer).padStart(4, '0')}`, name);
+  }
+
+  /** The customer `waId` writes in; resolves with their conversation's id. */
+  async function customerWrites(waId: string, name: string): Promise<string> {
     expect(await postWebhook(app.url, channel.appSecret, inbound(channel, waId, { type: 'text', text: { body: 'Bonjour' } }, name))).to.equal(200);
     const row = (await app.runtime.services.db('conversations as v').join('contacts as c', 'c.id', 'v.contact_id').where('c.wa_id', waId).first('v.id')) as { id: string };
     return row.id;
@@ -129,6 +137,25 @@ describe('end to end in Chromium: agents notice new customers', function () {
     await page.locator('#nav-unassigned-count[data-count="1"]').waitFor();
     const notified = (await page.waitForFunction(() => (globalThis as any).__notifications.length > 0 && (globalThis as any).__notifications)).jsonValue();
     expect(await notified).to.deep.equal([{ title: 'A new customer is waiting', body: 'Waiting for an agent: 1' }]);
+
+    // Assigned to the agent, who then looks at another tab: the customer's next message is notified.
+    const lea = (await app.runtime.services.db('contacts').where({ profile_name: 'Léa Bernard' }).first('wa_id')) as { wa_id: string };
+    const conversationId = await customerWrites(lea.wa_id, 'Léa Bernard');
+    expect((await admin.post(`/api/v1/conversations/${conversationId}/assign`, { assigneeId: agent.id })).status).to.equal(200);
+    await page.locator('#nav-unassigned-count').waitFor({ state: 'detached' });
+    const item = page.locator(`[data-conversation-id="${conversationId}"]`);
+    await item.waitFor();
+    const unread = Number(await item.getAttribute('data-unread'));
+    // While the agent looks at the inbox, the list is notice enough.
+    await customerWrites(lea.wa_id, 'Léa Bernard');
+    await page.locator(`[data-conversation-id="${conversationId}"][data-unread="${unread + 1}"]`).waitFor();
+    expect(await page.evaluate(() => (globalThis as any).__notifications.length)).to.equal(1);
+    // Headless Chromium never hides a page, so the tab is made to say it is hidden, as a browser does
+    // when the agent switches to another tab.
+    await page.evaluate(HIDE_TAB);
+    await customerWrites(lea.wa_id, 'Léa Bernard');
+    await page.waitForFunction(() => (globalThis as any).__notifications.length > 1);
+    expect(await page.evaluate(() => (globalThis as any).__notifications[1])).to.deep.equal({ title: 'New message from Léa Bernard', body: 'In one of your conversations on Switchboard.' });
 
     // Another browser: the answer followed the user, so no prompt, and the switches say so.
     const elsewhere = await signIn(await browser.newContext(), agent.email);
