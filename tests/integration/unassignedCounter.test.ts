@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
+import { countUnassignedFor } from '../../server/modules/conversations';
 import { SseClient } from '../support/sse';
 import { addChannel, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
 
@@ -59,6 +60,28 @@ describe('the unassigned counter: a count endpoint, live counts, and per-user al
     expect((await scoped.client.get('/api/v1/conversations/unassigned/count')).body).to.deep.equal({ count: 0 });
     expect(await postWebhook(app.url, other.appSecret, inbound(other, '33600000202', { type: 'text', text: { body: 'Hi' } }))).to.equal(200);
     expect((await scoped.client.get('/api/v1/conversations/unassigned/count')).body).to.deep.equal({ count: 1 });
+  });
+
+  it('counts from the partial index of waiting conversations, not from the whole table', async () => {
+    const db = app.runtime.services.db;
+    const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+    const onQuery = (q: { sql: string; bindings: unknown[] }) => statements.push(q);
+    db.on('query', onQuery);
+    try {
+      const counts = await countUnassignedFor(db, [{ sql: 'v.channel_id = ?', bindings: [channel.id] }, { sql: 'TRUE', bindings: [] }]);
+      expect(counts).to.have.length(2);
+    } finally {
+      db.off('query', onQuery);
+    }
+    expect(statements).to.have.length(1);
+    const { sql, bindings } = statements[0]!;
+    // With sequential scans priced out, the planner shows whether the index can serve the count at all.
+    const plan = await db.transaction(async (trx) => {
+      await trx.raw('SET LOCAL enable_seqscan = off');
+      // The logged statement has PostgreSQL's $n placeholders, in the order of knex's ?.
+      return (await trx.raw(`EXPLAIN ${sql.replace(/\$\d+/g, '?')}`, bindings as never[])) as { rows: Array<{ 'QUERY PLAN': string }> };
+    });
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).to.contain('conversations_unassigned_open_idx');
   });
 
   it('refuses the count to those who may read no conversation, and to the anonymous', async () => {

@@ -37,11 +37,6 @@ export class UnassignedCounts {
     this.requests.push([true]);
   }
 
-  /** Resolves once every recount asked for so far is done. */
-  flush(): Promise<void> {
-    return this.requests.flush();
-  }
-
   private async recountSafely(): Promise<void> {
     try {
       await this.recount();
