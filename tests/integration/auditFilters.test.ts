@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { systemActor } from '../../server/lib/actor';
+import { listEvents, type AuditFilter } from '../../server/modules/audit/eventRepo';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
@@ -174,5 +175,25 @@ describe('the Audit page API: filters, names read at read time, conversation vie
     const denied = await page(admin, `actorId=${auditor.id}&action=access.denied`);
     expect(denied.items[0]!.details).to.include({ permission: 'AuditEvent:export' });
     expect((await officer.client.get('/api/v1/audit/export?format=xml')).body.error.id).to.equal('validation_failed');
+  });
+
+  it('answers the family and subject filters from their indexes, not by reading the whole log', async () => {
+    const db = app.runtime.services.db;
+    const planOf = async (filter: AuditFilter) => {
+      let native: { sql: string; bindings: readonly unknown[] } | null = null;
+      // The statement the list runs, exactly: captured where the ability would narrow it.
+      await listEvents(db, { ...filter, limit: 50 }, (q) => {
+        native = q.toSQL();
+        return q;
+      });
+      return db.transaction(async (trx) => {
+        // The test log is small enough to scan; forbid that, as a big log would make it too slow.
+        await trx.raw('SET LOCAL enable_seqscan = off');
+        const plan = await trx.raw(`EXPLAIN ${native!.sql}`, native!.bindings as never);
+        return (plan.rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n');
+      });
+    };
+    expect(await planOf({ family: 'conversation' })).to.contain('audit_events_family_seq_index');
+    expect(await planOf({ subjectId: conversationId })).to.contain('audit_events_subject_id_seq_index');
   });
 });
