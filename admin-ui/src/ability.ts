@@ -18,6 +18,7 @@ export type UiAction =
   | 'resetPassword'
   | 'verify'
   | 'anchor'
+  | 'export'
   | 'test'
   | 'assign'
   | 'transfer'

@@ -4,7 +4,6 @@ import type {
   ApiBody,
   ApiQuery,
   ApiResponse,
-  AuditEvent,
   AuditVerifyResult,
   CatalogueAction,
   Channel,
@@ -121,17 +120,19 @@ export const rolesApi = {
 };
 
 export type AuditQuery = Omit<ApiQuery<'/api/v1/audit/events', 'get'>, 'limit' | 'beforeSeq'> & { beforeSeq?: number | null };
+export type AuditPage = ApiResponse<'/api/v1/audit/events', 'get'>;
+export type AuditExportFormat = ApiQuery<'/api/v1/audit/export', 'get'>['format'];
 
 export const auditApi = {
-  list: (query: AuditQuery) =>
-    api.get<{ items: AuditEvent[]; nextBeforeSeq: number | null }>(
-      `/audit/events${queryString({ ...query, limit: PAGE_SIZE })}`,
-    ),
+  list: (query: AuditQuery) => api.get<AuditPage>(`/audit/events${queryString({ ...query, limit: PAGE_SIZE })}`),
+  actors: (q: string) => api.get<ApiResponse<'/api/v1/audit/actors', 'get'>>(`/audit/actors${queryString({ q })}`),
   verify: () => api.get<AuditVerifyResult>('/audit/verify'),
   anchor: () => api.post<ApiResponse<'/api/v1/audit/anchors', 'post', 201>>('/audit/anchors'),
   /** Plain links (attachments): the browser downloads them with the session cookie. */
   latestAnchorUrl: '/api/v1/audit/anchors/latest',
   publicKeyUrl: '/api/v1/audit/public-key',
+  /** The filtered range as a streamed download (a plain link, like the anchor). */
+  exportUrl: (query: AuditQuery, format: AuditExportFormat) => `/api/v1/audit/export${queryString({ ...query, beforeSeq: undefined, format })}`,
 };
 
 export type ChannelInput = ApiBody<'/api/v1/channels', 'post'>;

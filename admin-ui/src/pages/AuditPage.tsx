@@ -1,5 +1,6 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import { auditSentence, type AuditNames } from '../auditSentence';
+import { AuditFilters, EMPTY_FILTERS, toQuery } from '../components/audit/AuditFilters';
 import { Can } from '../components/Can';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { ListPage } from '../components/ListPage';
@@ -9,57 +10,12 @@ import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { AuditAnchor, AuditEvent, AuditVerifyResult } from '../types';
 
-interface FilterForm {
-  action: string;
-  actorId: string;
-  subjectType: string;
-  subjectId: string;
-  from: string;
-  to: string;
-}
-
-const EMPTY: FilterForm = { action: '', actorId: '', subjectType: '', subjectId: '', from: '', to: '' };
-
-/** `datetime-local` gives local wall time; the API wants an ISO instant. */
-function toIso(local: string): string | undefined {
-  if (!local) {
-    return undefined;
-  }
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-function toQuery(form: FilterForm): AuditQuery {
-  const query: AuditQuery = {
-    action: form.action.trim(),
-    actorId: form.actorId.trim(),
-    subjectType: form.subjectType.trim(),
-    subjectId: form.subjectId.trim(),
-  };
-  const from = toIso(form.from);
-  const to = toIso(form.to);
-  if (from) {
-    query.from = from;
-  }
-  if (to) {
-    query.to = to;
-  }
-  return query;
-}
-
-const TEXT_FILTERS = [
-  { field: 'action', id: 'audit-action', label: 'audit.action' },
-  { field: 'actorId', id: 'audit-actor', label: 'audit.actorId' },
-  { field: 'subjectType', id: 'audit-subject-type', label: 'audit.subjectType' },
-  { field: 'subjectId', id: 'audit-subject-id', label: 'audit.subjectId' },
-] as const;
-
-/** `#/audit`: the hash-chained audit trail, filterable, with chain verification. */
+/** `#/audit`: the hash-chained audit trail told as sentences, filterable and exportable, with chain verification. */
 export function AuditPage() {
   const { t, tMaybe, formatDateTime } = useI18n();
-  const [form, setForm] = useState<FilterForm>(EMPTY);
-  const [query, setQuery] = useState<AuditQuery>(toQuery(EMPTY));
+  const [query, setQuery] = useState<AuditQuery>(toQuery(EMPTY_FILTERS));
   const [items, setItems] = useState<AuditEvent[]>([]);
+  const [names, setNames] = useState<AuditNames>({});
   const [nextBeforeSeq, setNextBeforeSeq] = useState<number | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
@@ -79,6 +35,7 @@ export function AuditPage() {
         return;
       }
       setItems((previous) => (beforeSeq === null ? page.items : [...previous, ...page.items]));
+      setNames((previous) => (beforeSeq === null ? page.names : { ...previous, ...page.names }));
       setNextBeforeSeq(page.nextBeforeSeq);
       setLoaded(true);
     },
@@ -89,16 +46,9 @@ export function AuditPage() {
     void load(query, null);
   }, [query, load]);
 
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function apply(next: AuditQuery) {
     setExpanded(new Set());
-    setQuery(toQuery(form));
-  }
-
-  function reset() {
-    setForm(EMPTY);
-    setExpanded(new Set());
-    setQuery(toQuery(EMPTY));
+    setQuery(next);
   }
 
   function toggleRow(seq: number) {
@@ -171,47 +121,25 @@ export function AuditPage() {
           </div>
           <ErrorAlert error={verifying.error} />
 
-          <form className="filters" onSubmit={apply} aria-label={t('audit.filters')}>
-            {TEXT_FILTERS.map((filter) => (
-              <div className="field" key={filter.id}>
-                <label htmlFor={filter.id}>{t(filter.label)}</label>
-                <input
-                  id={filter.id}
-                  name={filter.field}
-                  autoComplete="off"
-                  value={form[filter.field]}
-                  onChange={(event) => setForm({ ...form, [filter.field]: event.target.value })}
-                />
-              </div>
-            ))}
-            <div className="field">
-              <label htmlFor="audit-from">{t('audit.from')}</label>
-              <input id="audit-from" name="from" type="datetime-local" value={form.from} onChange={(event) => setForm({ ...form, from: event.target.value })} />
-            </div>
-            <div className="field">
-              <label htmlFor="audit-to">{t('audit.to')}</label>
-              <input id="audit-to" name="to" type="datetime-local" value={form.to} onChange={(event) => setForm({ ...form, to: event.target.value })} />
-            </div>
-            <div className="filters-actions">
-              <Can I="read" a="AuditEvent">
-                <button type="submit" className="button-secondary" data-button="audit.filter">
-                  {t('audit.apply')}
-                </button>
-              </Can>
-              <button type="button" className="button-link" onClick={reset} data-ui="audit.resetFilters">
-                {t('audit.reset')}
-              </button>
-            </div>
-          </form>
+          <AuditFilters onApply={apply} />
+          <Can I="export" a="AuditEvent">
+            <p className="audit-export">
+              <a className="button-secondary" href={auditApi.exportUrl(query, 'csv')} download data-button="audit.exportCsv">
+                {t('audit.exportCsv')}
+              </a>{' '}
+              <a className="button-secondary" href={auditApi.exportUrl(query, 'jsonl')} download data-button="audit.exportJsonl">
+                {t('audit.exportJsonl')}
+              </a>{' '}
+              <span className="hint">{t('audit.exportHint')}</span>
+            </p>
+          </Can>
         </>
       }
       tableId="audit-table"
       columns={[
         { key: 'seq', header: t('audit.seq'), numeric: true },
         { key: 'at', header: t('audit.at') },
-        { key: 'actor', header: t('audit.actor') },
-        { key: 'action', header: t('audit.action') },
-        { key: 'subject', header: t('audit.subject') },
+        { key: 'event', header: t('audit.event') },
         { key: 'ip', header: t('audit.ip') },
         { key: 'details', header: <span className="visually-hidden">{t('audit.details')}</span> },
       ]}
@@ -225,17 +153,12 @@ export function AuditPage() {
             <tr data-seq={event.seq}>
               <td className="numeric">{event.seq}</td>
               <td>{formatDateTime(event.at)}</td>
-              <td title={event.actorId ?? undefined}>{event.actorEmail ?? event.actorId ?? event.actorType ?? t('audit.system')}</td>
-              <td><code>{event.action}</code></td>
-              <td>
-                {event.subjectType ?? '—'}
-                {event.subjectId && <span className="muted"> {event.subjectId}</span>}
-              </td>
+              <td className="audit-sentence" title={event.action}>{auditSentence(event, names, tMaybe)}</td>
               <td>{event.ip ?? '—'}</td>
               <td className="row-actions">
                 <Can I="read" a="AuditEvent">
                   <button type="button" className="button-link" aria-expanded={isOpen} aria-controls={isOpen ? detailsId : undefined} onClick={() => toggleRow(event.seq)} data-button="audit.details">
-                    {isOpen ? t('audit.hideDetails') : t('audit.showDetails')}
+                    {isOpen ? t('audit.hideRaw') : t('audit.raw')}
                     <span className="visually-hidden"> {event.seq}</span>
                   </button>
                 </Can>
@@ -243,11 +166,8 @@ export function AuditPage() {
             </tr>
             {isOpen && (
               <tr className="details-row" id={detailsId}>
-                <td colSpan={7}>
-                  <pre className="json">{JSON.stringify(event.details, null, 2)}</pre>
-                  <p className="hint">
-                    {t('audit.hash')} <code className="hash">{event.hash}</code>
-                  </p>
+                <td colSpan={5}>
+                  <pre className="json" data-ui="audit.rawRecord">{JSON.stringify(event, null, 2)}</pre>
                 </td>
               </tr>
             )}

@@ -75,57 +75,6 @@ export function chainPage(db: Db, afterSeq: number, limit: number): Promise<Audi
   return db('audit_events').where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit);
 }
 
-export type AuditFilter = {
-  action?: string;
-  actorId?: string;
-  subjectType?: string;
-  subjectId?: string;
-  from?: Date;
-  to?: Date;
-  beforeSeq?: number;
-  limit: number;
-};
-
-/** Newest first, keyset-paged on seq, with the actor's email for display. */
-export function listEvents(
-  db: Db,
-  filter: AuditFilter,
-  narrow: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
-): Promise<Array<AuditRow & { actor_email: string | null }>> {
-  const q = db('audit_events as a')
-    .leftJoin('users as u', 'u.id', 'a.actor_id')
-    .select('a.*', 'u.email as actor_email')
-    .orderBy('a.seq', 'desc')
-    .limit(filter.limit);
-  if (filter.action) {
-    // A trailing dot filters a family: "auth." matches auth.login, auth.logout, ...
-    if (filter.action.endsWith('.')) {
-      q.whereLike('a.action', `${filter.action.replace(/[%_\\]/g, '\\$&')}%`);
-    } else {
-      q.where('a.action', filter.action);
-    }
-  }
-  if (filter.actorId) {
-    q.where('a.actor_id', filter.actorId);
-  }
-  if (filter.subjectType) {
-    q.where('a.subject_type', filter.subjectType);
-  }
-  if (filter.subjectId) {
-    q.where('a.subject_id', filter.subjectId);
-  }
-  if (filter.from) {
-    q.where('a.at', '>=', filter.from);
-  }
-  if (filter.to) {
-    q.where('a.at', '<', filter.to);
-  }
-  if (filter.beforeSeq !== undefined) {
-    q.where('a.seq', '<', filter.beforeSeq);
-  }
-  return narrow(q);
-}
-
 export type ApplianceKeyRow = { purpose: string; fingerprint: string; public_key: string; private_key_sealed: string };
 
 /** The appliance key kept for a purpose, or undefined before the first start made it. */

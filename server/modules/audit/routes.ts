@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { actorOf, authOf, type AppContext } from '../../http/context';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
@@ -6,26 +7,55 @@ import { errors } from '../../lib/errors';
 import { anchorAuditChain } from './anchorCommand';
 import { readLatestAnchor, verifyAgainstAnchor } from './anchors';
 import { appliancePublicKey } from './applianceKey';
+import { listEvents, suggestActors, type AuditFilter } from './eventRepo';
+import { exportAuditEvents } from './exportCommand';
+import { resolveNames } from './names';
 import { presentEvent } from './present';
-import { AUDIT_FIELDS, listEvents } from './repo';
-import { anchorResponse, eventListResponse, listEventsQuery, verifySchema } from './schema';
+import { AUDIT_FIELDS } from './repo';
+import {
+  actorSuggestionsQuery, actorSuggestionsResponse, anchorResponse, eventListResponse, exportQuery, listEventsQuery, verifySchema, type FilterQuery,
+} from './schema';
 
 const ARMORED = { description: 'ASCII-armored OpenPGP data (an attachment)' };
 
 /** Reading and verifying the audit log; both are themselves audited. */
 export function registerAuditRoutes(t: RouteTable, s: Services): void {
   t.add({
-    method: 'get', path: '/audit/events', tag: 'audit', summary: 'List audit events, newest first', access: access.can('read', 'AuditEvent'),
+    method: 'get', path: '/audit/events', tag: 'audit', summary: 'List audit events, newest first, with the names they refer to', access: access.can('read', 'AuditEvent'),
     query: listEventsQuery, responses: { 200: { description: 'Events', schema: eventListResponse } },
     handler: async (ctx, { query }) => {
-      const { ability } = authOf(ctx);
-      const filter = { ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
-      const rows = await listEvents(s.db, filter, (q) => whereAccessible(q, ability, 'read', 'AuditEvent', AUDIT_FIELDS));
-      await s.audit.record(actorOf(ctx), { action: 'audit.read', subjectType: 'AuditEvent', details: { filter: query, returned: rows.length } });
+      const narrow = readable(ctx);
+      const rows = await listEvents(s.db, { ...toFilter(query), beforeSeq: query.beforeSeq, limit: query.limit }, narrow);
+      const names = await resolveNames(s.db, rows);
+      await s.audit.record(actorOf(ctx), { action: 'audit.read', subjectType: 'AuditEvent', details: { filter: auditedFilter(query), returned: rows.length } });
       ctx.body = {
         items: rows.map(presentEvent),
         nextBeforeSeq: rows.length === query.limit ? rows[rows.length - 1]!.seq : null,
+        names,
       };
+    },
+  });
+  t.add({
+    method: 'get', path: '/audit/actors', tag: 'audit', summary: "Suggest actors for the audit filter: users whose name or email contains the text",
+    access: access.can('read', 'AuditEvent'), query: actorSuggestionsQuery,
+    responses: { 200: { description: 'Matching users', schema: actorSuggestionsResponse } },
+    handler: async (ctx, { query }) => {
+      const users = await suggestActors(s.db, query.q, query.limit);
+      ctx.body = { items: users.map((u) => ({ id: u.id, name: u.name, email: u.email })) };
+    },
+  });
+  t.add({
+    method: 'get', path: '/audit/export', tag: 'audit', summary: 'Download the filtered events in chain order, as CSV or JSON Lines (streamed; audited)',
+    access: access.can('export', 'AuditEvent'), query: exportQuery,
+    responses: { 200: { description: 'text/csv or application/x-ndjson, an attachment' } },
+    handler: async (ctx, { query }) => {
+      const { format, ...filters } = query;
+      const result = await exportAuditEvents(s, actorOf(ctx), { filter: toFilter(filters), query: auditedFilter(filters), format }, readable(ctx));
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+      const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+      attachmentHeaders(ctx, `switchboard-audit-${stamp}-through-${result.throughSeq}.${format}`, type);
+      ctx.set('X-Switchboard-Export-Rows', String(result.rows));
+      ctx.body = result.stream;
     },
   });
   t.add({
@@ -76,11 +106,35 @@ export function registerAuditRoutes(t: RouteTable, s: Services): void {
   });
 }
 
-/** A download, never rendered by the browser. */
-function attachment(ctx: AppContext, filename: string, type: string, body: string): void {
+/** The reader's ability over audit events, as SQL. */
+function readable(ctx: AppContext) {
+  const { ability } = authOf(ctx);
+  return (q: Knex.QueryBuilder) => whereAccessible(q, ability, 'read', 'AuditEvent', AUDIT_FIELDS);
+}
+
+function toFilter(query: FilterQuery): AuditFilter {
+  return { ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
+}
+
+/**
+ * The filter as the audit log keeps it. The subject's name search may be a customer's name or
+ * number, which the log must never hold in clear: it records that one was made, not its text.
+ */
+function auditedFilter(query: FilterQuery): Record<string, unknown> {
+  const { subject, ...rest } = query;
+  return subject === undefined ? rest : { ...rest, subjectNameSearched: true };
+}
+
+/** Download headers: never rendered by the browser, never cached. */
+function attachmentHeaders(ctx: AppContext, filename: string, type: string): void {
   ctx.set('Content-Type', type);
   ctx.set('Content-Disposition', `attachment; filename="${filename}"`);
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Cache-Control', 'no-store');
+}
+
+/** A download, never rendered by the browser. */
+function attachment(ctx: AppContext, filename: string, type: string, body: string): void {
+  attachmentHeaders(ctx, filename, type);
   ctx.body = body;
 }

@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { actorOf, authOf } from '../../http/context';
+import { BACKGROUND_HEADER } from '../../http/middleware/auth';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
+import { recordConversationView } from '../audit/viewCommand';
 import { whereAccessible } from '../authz/sql';
 import { assignConversation, markRead, setConversationStatus } from './commands';
 import { loadConversation } from './access';
@@ -46,7 +48,12 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     method: 'get', path: '/conversations/:id', tag: 'inbox', summary: 'Get a conversation', access: access.can('read', 'Conversation'), params: idParams,
     responses: { 200: { description: 'The conversation', schema: conversationResponse } },
     handler: async (ctx, { params }) => {
-      ctx.body = { conversation: presentConversation(await loadConversation(s, authOf(ctx).ability, params.id)) };
+      const conversation = await loadConversation(s, authOf(ctx).ability, params.id);
+      // Who read which conversation, when: the panel's own refetches (background) are not a reading.
+      if (ctx.get(BACKGROUND_HEADER) !== '1') {
+        await recordConversationView(s, actorOf(ctx), conversation.id);
+      }
+      ctx.body = { conversation: presentConversation(conversation) };
     },
   });
   t.add({
