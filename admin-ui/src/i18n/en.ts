@@ -333,6 +333,8 @@ export const en = {
   'audit.sentence.user.teams_changed': '{actor} changed the teams of {subject} to {teams}',
   'audit.action.user.updated': 'User edited',
   'audit.sentence.user.updated': '{actor} edited {subject} ({fields})',
+  'audit.action.user.preferences_changed': 'Alert preferences changed',
+  'audit.sentence.user.preferences_changed': '{actor} changed their alert preferences',
 
   'format.bytes': '{n} B',
   'format.kilobytes': '{n} KB',

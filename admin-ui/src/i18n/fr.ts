@@ -332,6 +332,8 @@ export const fr: Messages = {
   'audit.sentence.user.teams_changed': '{actor} a changé les équipes de {subject} en : {teams}',
   'audit.action.user.updated': 'Utilisateur modifié',
   'audit.sentence.user.updated': '{actor} a modifié {subject} ({fields})',
+  'audit.action.user.preferences_changed': 'Préférences d’alerte modifiées',
+  'audit.sentence.user.preferences_changed': '{actor} a modifié ses préférences d’alerte',
 
   'format.bytes': '{n} o',
   'format.kilobytes': '{n} Ko',
