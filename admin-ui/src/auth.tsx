@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { ReactNode } from 'react';
 import { applyPackedRules, createAppAbility } from './ability';
 import type { AppAbility } from './ability';
-import { ApiError, onSessionProblem, setCsrfRefresher, setCsrfToken } from './api';
+import { ApiError, onSessionProblem, reportSessionEnded, setCsrfRefresher, setCsrfToken } from './api';
 import { authApi } from './endpoints';
 import { clearIdleSignOut, navigate, navigateToLogin, noteIdleSignOut, useRoute } from './router';
 import type { Me, SessionPayload } from './types';
@@ -52,10 +52,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const load = useCallback(async () => {
     const mine = ++generation.current;
     try {
-      const payload = await authApi.me();
-      if (mine === generation.current) {
-        apply(payload);
+      const { session, idleMinutes } = await authApi.session();
+      if (mine !== generation.current) {
+        return;
       }
+      if (session) {
+        apply(session);
+        return;
+      }
+      // Signed out: the same path as a 401 elsewhere (note an idle sign-out, show the sign-in page).
+      reportSessionEnded(idleMinutes === null ? {} : { reason: 'idle_timeout', idleMinutes });
+      clear();
     } catch (error) {
       if (mine !== generation.current) {
         return;

@@ -1,5 +1,9 @@
-/** Locale-aware formatting for the inbox and channels pages (times, days, sizes, regions). */
+/**
+ * Locale-aware formatting for the whole panel (times, days, sizes, regions). Every date the
+ * panel shows goes through here, so one instant reads the same on every page.
+ */
 import { useMemo } from 'react';
+import { DATE_TIME } from './dateStyles';
 import { useI18n } from './i18n';
 import type { I18n } from './i18n';
 import type { Locale } from './types';
@@ -7,16 +11,23 @@ import type { Locale } from './types';
 export interface Formats {
   /** `14:05` */
   time: (iso: string) => string;
-  /** Today: `14:05`; this week: `Tue`; older: `12/03/2025`. For compact lists. */
+  /**
+   * For compact lists (the conversation list). Today: `14:05`; before: the day as `day` names
+   * it (`Yesterday`, `Tue`, `12 Mar 2025`), so the list and the conversation agree.
+   */
   compact: (iso: string | null) => string;
   /** Today: `14:05`; another day: `Sat 14:05` (for near-future times such as the window's end). */
   timeOrDay: (iso: string) => string;
-  /** `Today`, `Yesterday` or `Tuesday 4 March 2025`, for day separators. */
-  day: (iso: string) => string;
-  /** A full date and time, for titles. */
+  /**
+   * The day of an instant, relative while it is near: `Today`, `Yesterday`, a weekday for the
+   * last week, then the date. `long` (`Tuesday`, `Tuesday 4 March 2025`) for the conversation's
+   * day separators; `short` (`Tue`, `4 Mar 2025`) for lists.
+   */
+  day: (iso: string, width?: 'long' | 'short') => string;
+  /** `2 Dec 2026, 14:05`: every absolute date and time (titles, table cells); `Never` for null. */
   dateTime: (iso: string | null) => string;
-  /** `27/11/2026 12:30`, for table cells. */
-  shortDateTime: (iso: string | null) => string;
+  /** `2 Dec 2026, 14:05 UTC`, where the instant must be unambiguous (audit, template dates). */
+  dateTimeZone: (iso: string | null) => string;
   /** `1.2 MB` */
   size: (bytes: number | null) => string;
   /** `FR` -> `France` (the code itself when unknown). */
@@ -58,11 +69,10 @@ export function useFormats(): Formats {
 
 function buildFormats(lang: Locale, t: I18n['t'], formatDateTime: I18n['formatDateTime']): Formats {
   const time = new Intl.DateTimeFormat(lang, { timeStyle: 'short' });
-  const weekday = new Intl.DateTimeFormat(lang, { weekday: 'short' });
-  const short = new Intl.DateTimeFormat(lang, { dateStyle: 'short' });
-  const full = new Intl.DateTimeFormat(lang, { dateStyle: 'full' });
+  const weekday = { short: new Intl.DateTimeFormat(lang, { weekday: 'short' }), long: new Intl.DateTimeFormat(lang, { weekday: 'long' }) };
+  const date = { short: new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }), long: new Intl.DateTimeFormat(lang, { dateStyle: 'full' }) };
   const weekdayTime = new Intl.DateTimeFormat(lang, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
-  const shortDateTime = new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'short' });
+  const dateTime = new Intl.DateTimeFormat(lang, DATE_TIME);
   const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   let regions: Intl.DisplayNames | null = null;
   try {
@@ -74,43 +84,46 @@ function buildFormats(lang: Locale, t: I18n['t'], formatDateTime: I18n['formatDa
     const now = new Date();
     return new Date(now.getFullYear(), now.getMonth(), now.getDate() - offsetDays).getTime();
   };
+  // One rule for "which day", used by the conversation list and the conversation alike.
+  const day = (iso: string, width: 'long' | 'short' = 'long'): string => {
+    const at = valid(iso);
+    if (!at) {
+      return '';
+    }
+    const ms = at.getTime();
+    if (ms >= startOfDay(0)) {
+      return t('inbox.today');
+    }
+    if (ms >= startOfDay(1)) {
+      return t('inbox.yesterday');
+    }
+    return ms >= startOfDay(6) ? weekday[width].format(at) : date[width].format(at);
+  };
   return {
     time: (iso) => {
-      const date = valid(iso);
-      return date ? time.format(date) : '';
+      const at = valid(iso);
+      return at ? time.format(at) : '';
     },
     compact: (iso) => {
-      const date = valid(iso);
-      if (!date) {
+      const at = valid(iso);
+      if (!at || iso === null) {
         return '';
       }
-      if (date.getTime() >= startOfDay(0)) {
-        return time.format(date);
-      }
-      return date.getTime() >= startOfDay(6) ? weekday.format(date) : short.format(date);
+      return at.getTime() >= startOfDay(0) ? time.format(at) : day(iso, 'short');
     },
     timeOrDay: (iso) => {
-      const date = valid(iso);
-      if (!date) {
+      const at = valid(iso);
+      if (!at) {
         return '';
       }
-      return dayKey(iso) === dayKey(new Date().toISOString()) ? time.format(date) : weekdayTime.format(date);
+      return dayKey(iso) === dayKey(new Date().toISOString()) ? time.format(at) : weekdayTime.format(at);
     },
-    day: (iso) => {
-      const date = valid(iso);
-      if (!date) {
-        return '';
-      }
-      if (date.getTime() >= startOfDay(0)) {
-        return t('inbox.today');
-      }
-      return date.getTime() >= startOfDay(1) ? t('inbox.yesterday') : full.format(date);
+    day,
+    dateTime: (iso) => {
+      const at = valid(iso);
+      return at ? dateTime.format(at) : t('common.never');
     },
-    dateTime: (iso) => formatDateTime(iso),
-    shortDateTime: (iso) => {
-      const date = valid(iso);
-      return date ? shortDateTime.format(date) : t('common.never');
-    },
+    dateTimeZone: (iso) => formatDateTime(iso),
     size: (bytes) => {
       if (bytes === null || !Number.isFinite(bytes)) {
         return '';

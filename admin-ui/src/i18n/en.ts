@@ -105,6 +105,12 @@ export const en = {
   'users.confirm.reset.text': 'A new temporary password will be generated for {email}. Their current password stops working.',
   'users.confirm.reset.button': 'Reset password',
 
+  // Creating a user without a role asks first; one's own account offers no Disable (issue 9).
+  'users.noRoleConfirm': 'No role is selected: this user will be able to sign in but not see or do anything. Press the button again to create them anyway, or choose a role.',
+  'users.createWithoutRole': 'Create without a role',
+  'users.you': 'you',
+  'errors.own_account_disable': 'You cannot disable your own account. Ask another administrator.',
+
   'tempPassword.title': 'Temporary password',
   'tempPassword.intro': 'Temporary password for {email}:',
   'tempPassword.copy': 'Copy',
@@ -277,6 +283,9 @@ export const en = {
   'channels.deleteTitle': 'Delete number',
   'channels.deleteText': 'Delete {name} ({number})? Messages can no longer be sent or received through it. Its conversation history is kept.',
 
+  // Shown to those who may read a number but not edit it (issue 9: no page asks for what a role cannot do).
+  'channels.tokenInvalidReadOnly': 'Access token expired or invalid: the number cannot send until an administrator updates it.',
+
   'templates.title': 'Message templates',
   'templates.create': 'New template',
   'templates.createTitle': 'New template for {number}',
@@ -371,6 +380,10 @@ export const en = {
   'templates.reviewHint': 'WhatsApp reviews every new template, usually within minutes; it can be sent once approved.',
   'templates.submit': 'Submit for review',
   'templates.submitting': 'Submitting…',
+
+  // A template's own dates, not the last sync (issue 9).
+  'templates.createdLabel': 'Created',
+  'templates.updatedLabel': 'updated',
 
   'inbox.title': 'Inbox',
   'inbox.filters': 'Filter conversations',
