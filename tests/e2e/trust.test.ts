@@ -33,6 +33,7 @@ describe('end to end in Chromium: pages show what the role may read and do, one 
       rules: [
         { action: 'read', subject: 'User', fields: ['id', 'name', 'email'] },
         { action: 'read', subject: 'Channel', fields: ['id', 'name', 'displayNumber'] },
+        { action: 'read', subject: 'Team', fields: ['id', 'name'] },
       ],
     });
     expect(custom.status, JSON.stringify(custom.body)).to.equal(201);
@@ -167,6 +168,8 @@ describe('end to end in Chromium: pages show what the role may read and do, one 
     for (const invented of ['msg/s', en['channels.laneShared'], en['common.never'], en['channels.quality.UNKNOWN'], en['channels.status.active']]) {
       expect(text, `receptionist sees "${invented}"`).not.to.contain(invented);
     }
+    expect(await listPage(page, 'teams', 'teams-table', teamId)).to.deep.equal([en['teams.name']]);
+    expect(await tableText(page, 'teams-table')).not.to.contain('—');
   });
 
   it('as a user without any role: the welcome page, without console errors', async () => {

@@ -64,6 +64,17 @@ describe('trust: sessions without 401s, withheld fields, own account, unique rol
       const row = (seen.body.items as Array<Record<string, unknown>>).find((c) => c.id === created.body.channel.id)!;
       expect(Object.keys(row).sort()).to.deep.equal(['displayNumber', 'id', 'name', 'qualityRating', 'status']);
     });
+
+    it('leaves out the team fields a custom role may not read', async () => {
+      const team = await admin.post('/api/v1/teams', { name: 'Quiet desk', description: 'Night shift' });
+      const role = await admin.post('/api/v1/roles', { key: 'team-names', name: 'Team names', rules: [{ action: 'read', subject: 'Team', fields: ['id', 'name'] }] });
+      expect(role.status, JSON.stringify(role.body)).to.equal(201);
+      const reader = await app.userWithRoles(['team-names']);
+      const seen = (await reader.client.get('/api/v1/teams')).body.items as Array<Record<string, unknown>>;
+      expect(seen.find((t) => t.id === team.body.team.id)).to.deep.equal({ id: team.body.team.id, name: 'Quiet desk' });
+      const full = (await admin.get('/api/v1/teams')).body.items as Array<Record<string, unknown>>;
+      expect(full.find((t) => t.id === team.body.team.id)).to.deep.equal({ id: team.body.team.id, name: 'Quiet desk', description: 'Night shift', memberCount: 0 });
+    });
   });
 
   describe('own account', () => {
