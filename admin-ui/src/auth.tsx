@@ -20,17 +20,17 @@ export interface Session {
   ability: AppAbility;
   login: (email: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
-  /** Re-reads `/me` so role changes show without signing in again. */
+  /** Re-reads the session (`/auth/session`) so role changes show without signing in again. */
   refresh: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
 
-/** Loads `/me` at start, refreshes it on every page change, and provides the ability. */
+/** Loads the session (`/auth/session`, as `/me` but null when signed out) at start, refreshes it on every page change, and provides the ability. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const ability = useMemo(createAppAbility, []);
   const [state, setState] = useState<SessionState>({ status: 'loading' });
-  // Only the newest `/me` answer may win when navigation fires several.
+  // Only the newest session answer may win when navigation fires several.
   const generation = useRef(0);
 
   const apply = useCallback(
@@ -79,7 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     onSessionProblem((problem, details) => {
       if (problem === 'password_change_required') {
-        // `/me` now says mustChangePassword; the app then shows only the password page.
+        // The session now says mustChangePassword; the app then shows only the password page.
         void load();
         return;
       }
@@ -97,7 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [clear, load]);
 
-  // Refetch `/me` on navigation between pages: cheap, and buttons follow role changes.
+  // Re-read the session on navigation between pages: cheap, and buttons follow role changes.
   const route = useRoute();
   const firstRoute = useRef(true);
   useEffect(() => {

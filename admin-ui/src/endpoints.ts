@@ -29,7 +29,6 @@ export const authApi = {
   login: (email: string, password: string) =>
     api.post<SessionPayload>('/auth/login', { email, password }),
   logout: () => api.post<undefined>('/auth/logout'),
-  me: () => api.get<SessionPayload>('/me'),
   /** The session, or null when signed out (no 401, so a signed-out page load logs no error). */
   session: () => api.get<Omit<ApiResponse<'/api/v1/auth/session', 'get'>, 'session'> & { session: SessionPayload | null }>('/auth/session'),
   changePassword: (currentPassword: string, newPassword: string) =>
