@@ -51,7 +51,7 @@ type SessionProblemHandler = (problem: SessionProblem, details?: Record<string, 
 let sessionProblemHandler: SessionProblemHandler | null = null;
 let csrfRefresher: (() => Promise<void>) | null = null;
 
-/** Remembers the CSRF token from the login or `/me` response (null after logout). */
+/** Remembers the CSRF token from the login or session response (null after logout). */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
@@ -75,7 +75,7 @@ export function reportSessionEnded(details: unknown): void {
   sessionProblemHandler?.(record.reason === 'idle_timeout' ? 'idle_timeout' : 'unauthenticated', record);
 }
 
-/** Re-reads the CSRF token (from `/me`) when the server says ours is stale. */
+/** Re-reads the CSRF token (from the session) when the server says ours is stale. */
 export function setCsrfRefresher(refresher: (() => Promise<void>) | null): void {
   csrfRefresher = refresher;
 }

@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { ReactNode } from 'react';
 import { applyPackedRules, createAppAbility } from './ability';
 import type { AppAbility } from './ability';
-import { ApiError, onSessionProblem, setCsrfRefresher, setCsrfToken } from './api';
+import { ApiError, onSessionProblem, reportSessionEnded, setCsrfRefresher, setCsrfToken } from './api';
 import { authApi } from './endpoints';
 import { clearIdleSignOut, navigate, navigateToLogin, noteIdleSignOut, useRoute } from './router';
 import type { Me, SessionPayload } from './types';
@@ -20,17 +20,17 @@ export interface Session {
   ability: AppAbility;
   login: (email: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
-  /** Re-reads `/me` so role changes show without signing in again. */
+  /** Re-reads the session (`/auth/session`) so role changes show without signing in again. */
   refresh: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);
 
-/** Loads `/me` at start, refreshes it on every page change, and provides the ability. */
+/** Loads the session (`/auth/session`, as `/me` but null when signed out) at start, refreshes it on every page change, and provides the ability. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const ability = useMemo(createAppAbility, []);
   const [state, setState] = useState<SessionState>({ status: 'loading' });
-  // Only the newest `/me` answer may win when navigation fires several.
+  // Only the newest session answer may win when navigation fires several.
   const generation = useRef(0);
 
   const apply = useCallback(
@@ -52,10 +52,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const load = useCallback(async () => {
     const mine = ++generation.current;
     try {
-      const payload = await authApi.me();
-      if (mine === generation.current) {
-        apply(payload);
+      const { session, idleMinutes } = await authApi.session();
+      if (mine !== generation.current) {
+        return;
       }
+      if (session) {
+        apply(session);
+        return;
+      }
+      // Signed out: the same path as a 401 elsewhere (note an idle sign-out, show the sign-in page).
+      reportSessionEnded(idleMinutes === null ? {} : { reason: 'idle_timeout', idleMinutes });
+      clear();
     } catch (error) {
       if (mine !== generation.current) {
         return;
@@ -72,7 +79,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     onSessionProblem((problem, details) => {
       if (problem === 'password_change_required') {
-        // `/me` now says mustChangePassword; the app then shows only the password page.
+        // The session now says mustChangePassword; the app then shows only the password page.
         void load();
         return;
       }
@@ -90,7 +97,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [clear, load]);
 
-  // Refetch `/me` on navigation between pages: cheap, and buttons follow role changes.
+  // Re-read the session on navigation between pages: cheap, and buttons follow role changes.
   const route = useRoute();
   const firstRoute = useRef(true);
   useEffect(() => {

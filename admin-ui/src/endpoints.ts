@@ -12,6 +12,7 @@ import type {
   InboxView,
   OutgoingMessage,
   Page,
+  Readable,
   Role,
   SessionPayload,
   Team,
@@ -27,7 +28,8 @@ export const authApi = {
   login: (email: string, password: string) =>
     api.post<SessionPayload>('/auth/login', { email, password }),
   logout: () => api.post<undefined>('/auth/logout'),
-  me: () => api.get<SessionPayload>('/me'),
+  /** The session, or null when signed out (no 401, so a signed-out page load logs no error). */
+  session: () => api.get<Omit<ApiResponse<'/api/v1/auth/session', 'get'>, 'session'> & { session: SessionPayload | null }>('/auth/session'),
   changePassword: (currentPassword: string, newPassword: string) =>
     api.post<undefined>('/auth/password', { currentPassword, newPassword }),
 };
@@ -60,10 +62,10 @@ export type UserInput = ApiBody<'/api/v1/users', 'post'>;
 export const PAGE_SIZE = 50;
 
 /**
- * The server leaves out the user fields a viewer may not read (CASL field rules); give the
- * missing ones neutral values so the table can still render the row.
+ * The server leaves out the user fields a viewer may not read (CASL field rules). Pickers that
+ * only need a name get neutral values; the Users page reads the rows as they came (`page`).
  */
-function normalizeUser(raw: Partial<User> & Pick<User, 'id'>): User {
+function normalizeUser(raw: RawUser): User {
   return {
     id: raw.id,
     email: raw.email ?? '',
@@ -78,23 +80,19 @@ function normalizeUser(raw: Partial<User> & Pick<User, 'id'>): User {
   };
 }
 
-type RawUser = Partial<User> & Pick<User, 'id'>;
+type RawUser = Readable<User>;
 
 export const usersApi = {
+  /** One page of users as the viewer may read them (withheld fields absent). */
+  page: (query: UserQuery) => api.get<Page<RawUser>>(`/users${queryString({ ...query, limit: PAGE_SIZE })}`),
   list: async (query: UserQuery): Promise<Page<User>> => {
-    const page = await api.get<Page<RawUser>>(`/users${queryString({ ...query, limit: PAGE_SIZE })}`);
+    const page = await usersApi.page(query);
     return { items: page.items.map(normalizeUser), nextCursor: page.nextCursor };
   },
-  create: async (input: UserInput) => {
-    const result = await api.post<{ user: RawUser; temporaryPassword: string }>('/users', input);
-    return { user: normalizeUser(result.user), temporaryPassword: result.temporaryPassword };
-  },
-  update: async (userId: string, patch: Partial<Omit<UserInput, 'email'>>) =>
-    ({ user: normalizeUser((await api.patch<{ user: RawUser }>(`/users/${id(userId)}`, patch)).user) }),
-  disable: async (userId: string) =>
-    ({ user: normalizeUser((await api.post<{ user: RawUser }>(`/users/${id(userId)}/disable`)).user) }),
-  enable: async (userId: string) =>
-    ({ user: normalizeUser((await api.post<{ user: RawUser }>(`/users/${id(userId)}/enable`)).user) }),
+  create: (input: UserInput) => api.post<{ user: RawUser; temporaryPassword: string }>('/users', input),
+  update: (userId: string, patch: Partial<Omit<UserInput, 'email'>>) => api.patch<{ user: RawUser }>(`/users/${id(userId)}`, patch),
+  disable: (userId: string) => api.post<{ user: RawUser }>(`/users/${id(userId)}/disable`),
+  enable: (userId: string) => api.post<{ user: RawUser }>(`/users/${id(userId)}/enable`),
   resetPassword: (userId: string) =>
     api.post<ApiResponse<'/api/v1/users/{id}/reset-password', 'post'>>(`/users/${id(userId)}/reset-password`),
 };
@@ -137,45 +135,24 @@ export const auditApi = {
 
 export type ChannelInput = ApiBody<'/api/v1/channels', 'post'>;
 
-type RawChannel = Partial<Channel> & Pick<Channel, 'id'>;
-const NO_SECRET = { set: false, last4: null };
+type RawChannel = Readable<Channel>;
+type ChannelList = Omit<ApiResponse<'/api/v1/channels', 'get'>, 'items'> & { items: RawChannel[] };
 
-/** Field rules may hide channel fields from a viewer: give them neutral values (as for users). */
-function normalizeChannel(raw: RawChannel): Channel {
-  return {
-    id: raw.id,
-    name: raw.name ?? '',
-    phoneNumberId: raw.phoneNumberId ?? '',
-    wabaId: raw.wabaId ?? '',
-    displayNumber: raw.displayNumber ?? '',
-    graphBaseUrl: raw.graphBaseUrl ?? '',
-    graphVersion: raw.graphVersion ?? '',
-    appId: raw.appId ?? '',
-    lane: raw.lane ?? 'shared',
-    throughputMps: raw.throughputMps ?? 0,
-    qualityRating: raw.qualityRating ?? 'UNKNOWN',
-    messagingTier: raw.messagingTier ?? null,
-    status: raw.status ?? 'active',
-    statusReason: raw.statusReason ?? null,
-    webhookUrl: raw.webhookUrl ?? '',
-    secrets: {
-      accessToken: raw.secrets?.accessToken ?? NO_SECRET,
-      appSecret: raw.secrets?.appSecret ?? NO_SECRET,
-      verifyToken: raw.secrets?.verifyToken ?? NO_SECRET,
-    },
-    lastTestAt: raw.lastTestAt ?? null,
-    lastTestOk: raw.lastTestOk ?? null,
-    createdAt: raw.createdAt ?? '',
-    isSandbox: raw.isSandbox ?? false,
-  };
+/**
+ * Field rules may hide channel fields from a viewer. Pickers (inbox filters) that only need a
+ * name get neutral values; the Channels and Templates pages read the rows as they came.
+ */
+function normalizeChannel(raw: RawChannel): Pick<Channel, 'id' | 'name' | 'displayNumber'> {
+  return { id: raw.id, name: raw.name ?? '', displayNumber: raw.displayNumber ?? '' };
 }
 
 export const channelsApi = {
-  list: async () => ({ items: (await api.get<{ items: RawChannel[] }>('/channels')).items.map(normalizeChannel) }),
-  create: async (input: ChannelInput) => ({ channel: normalizeChannel((await api.post<{ channel: RawChannel }>('/channels', input)).channel) }),
+  /** The numbers as the viewer may read them, and the defaults a new number gets. */
+  page: () => api.get<ChannelList>('/channels'),
+  list: async () => ({ items: (await channelsApi.page()).items.map(normalizeChannel) }),
+  create: (input: ChannelInput) => api.post<{ channel: RawChannel }>('/channels', input),
   /** Secrets are sent only when a new value was typed; absent means "keep the stored one". */
-  update: async (channelId: string, patch: Partial<ChannelInput>) =>
-    ({ channel: normalizeChannel((await api.patch<{ channel: RawChannel }>(`/channels/${id(channelId)}`, patch)).channel) }),
+  update: (channelId: string, patch: Partial<ChannelInput>) => api.patch<{ channel: RawChannel }>(`/channels/${id(channelId)}`, patch),
   remove: (channelId: string) => api.del<undefined>(`/channels/${id(channelId)}`),
   test: (channelId: string) => api.post<ChannelTestResult>(`/channels/${id(channelId)}/test`),
 };

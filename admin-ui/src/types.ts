@@ -36,6 +36,12 @@ export type RawRule = Role['rules'][number];
 /** Response of `/me` and `/auth/login`: the session and its packed CASL rules (opaque in the document). */
 export type SessionPayload = Omit<Session, 'rules'> & { rules: PackRule<RawRule>[] };
 
+/**
+ * A row as a viewer's role may read it: the server leaves out the fields a CASL field rule
+ * withholds (the id always stays). Pages that show such rows must not fill the gaps in.
+ */
+export type Readable<T extends { id: string }> = Pick<T, 'id'> & Partial<Omit<T, 'id'>>;
+
 export type User = ApiResponse<'/api/v1/users', 'get'>['items'][number];
 export type UserStatus = User['status'];
 export type Team = ApiResponse<'/api/v1/teams', 'get'>['items'][number];

@@ -11,6 +11,7 @@ export type ErrorId =
   | 'grant_exceeds_own_rights'
   | 'target_exceeds_own_rights'
   | 'own_roles_immutable'
+  | 'own_account_disable'
   | 'temporary_password_expired'
   | 'not_found'
   | 'media_missing'
@@ -91,6 +92,7 @@ export const errors = {
   targetExceedsOwnRights: () =>
     new AppError(403, 'target_exceeds_own_rights', 'This user has rights that you do not hold, so you cannot change their account.'),
   ownRolesImmutable: () => new AppError(403, 'own_roles_immutable', 'You cannot change your own roles.'),
+  ownAccountDisable: () => new AppError(403, 'own_account_disable', 'You cannot disable your own account. Ask another administrator.'),
   temporaryPasswordExpired: () =>
     new AppError(401, 'temporary_password_expired', 'This temporary password has expired. Ask an administrator to reset it.'),
   notFound: (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`),

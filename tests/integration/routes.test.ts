@@ -42,10 +42,11 @@ describe('every route declares its permission', () => {
     }
   });
 
-  it('only system endpoints, sign-in and the signed webhook are public', () => {
+  it('only system endpoints, sign-in, the session check and the signed webhook are public', () => {
     const publicRoutes = app.runtime.built!.routes.filter((r) => r.access.kind === 'public').map((r) => `${r.method} ${r.path}`);
+    // GET /auth/session answers the caller's own session, or null without a valid cookie.
     expect(publicRoutes.sort()).to.deep.equal(
-      ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/login', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'].sort(),
+      ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/login', 'GET /api/v1/auth/session', 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp'].sort(),
     );
   });
 

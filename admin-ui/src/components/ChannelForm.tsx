@@ -5,7 +5,7 @@ import { fieldError } from '../errors';
 import type { ChannelInput } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import type { Channel, ChannelLane, SecretState } from '../types';
+import type { Channel, ChannelLane, Readable, SecretState } from '../types';
 import { CopyText } from './CopyText';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
@@ -13,9 +13,11 @@ import { FormActions } from './FormActions';
 import { FormField } from './FormField';
 
 interface ChannelFormProps {
-  /** The channel to edit; absent to create one. */
-  channel?: Channel;
-  onSaved: (channel: Channel, created: boolean) => void;
+  /** The channel to edit (as the viewer may read it); absent to create one. */
+  channel?: Readable<Channel>;
+  /** What the server uses for the optional fields left empty, shown as placeholders. */
+  defaults: Pick<Channel, 'graphBaseUrl' | 'graphVersion'> | null;
+  onSaved: (channel: Readable<Channel>, created: boolean) => void;
   onClose: () => void;
 }
 
@@ -47,7 +49,7 @@ function randomToken(): string {
 }
 
 /** Create or edit a WhatsApp number. Stored secrets are never shown: an empty field keeps them. */
-export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
+export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelFormProps) {
   const { t } = useI18n();
   const [text, setText] = useState<Record<TextField, string>>({
     name: channel?.name ?? '',
@@ -60,7 +62,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
   });
   const [secrets, setSecrets] = useState<Record<SecretField, string>>({ accessToken: '', appSecret: '', verifyToken: '' });
   const [lane, setLane] = useState<ChannelLane>(channel?.lane ?? 'shared');
-  const [throughput, setThroughput] = useState(channel ? String(channel.throughputMps) : '');
+  const [throughput, setThroughput] = useState(channel?.throughputMps === undefined ? '' : String(channel.throughputMps));
   const action = useAction();
   // The server sends the stored token to a new Graph API host only when it is entered again.
   const graphMoved = channel !== undefined && text.graphBaseUrl.trim() !== '' && text.graphBaseUrl.trim() !== channel.graphBaseUrl;
@@ -84,12 +86,13 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
       const patch: Partial<ChannelInput> = {};
       for (const { field, required } of TEXT_FIELDS) {
         // An emptied optional field keeps the stored value rather than sending ''.
-        if (trimmed[field] !== channel[field] && (required || trimmed[field] !== '')) {
+        // A field the viewer may not read counts as empty: it is sent only when a value is typed.
+        if (trimmed[field] !== (channel[field] ?? '') && (required || trimmed[field] !== '')) {
           patch[field] = trimmed[field];
         }
       }
       // The app id is the one optional field that can be removed.
-      if (trimmed.appId === '' && channel.appId !== '') {
+      if (trimmed.appId === '' && channel.appId) {
         patch.appId = null;
       }
       for (const { field } of SECRET_FIELDS) {
@@ -97,7 +100,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
           patch[field] = secrets[field];
         }
       }
-      if (lane !== channel.lane) {
+      if (lane !== (channel.lane ?? 'shared')) {
         patch.lane = lane;
       }
       if (mps !== undefined && mps !== channel.throughputMps) {
@@ -142,7 +145,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
   }
 
   return (
-    <Dialog title={channel ? t('channels.editTitle', { name: channel.name }) : t('channels.createTitle')} onClose={onClose} id="channel-dialog" wide>
+    <Dialog title={channel ? t('channels.editTitle', { name: channel.name ?? '' }) : t('channels.createTitle')} onClose={onClose} id="channel-dialog" wide>
       <form onSubmit={(event) => void submit(event)} autoComplete="off">
         <div className="field-row">
           {TEXT_FIELDS.map(({ field, id, label, required }) => (
@@ -160,7 +163,7 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
                   required={required}
                   type={field === 'graphBaseUrl' ? 'url' : 'text'}
                   inputMode={field === 'phoneNumberId' || field === 'wabaId' || field === 'appId' ? 'numeric' : undefined}
-                  placeholder={field === 'graphBaseUrl' ? 'https://graph.facebook.com' : field === 'graphVersion' ? 'v21.0' : undefined}
+                  placeholder={field === 'graphBaseUrl' || field === 'graphVersion' ? defaults?.[field] : undefined}
                   aria-describedby={describedBy}
                   aria-invalid={invalid}
                   value={text[field]}
@@ -179,9 +182,9 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
                 id={id}
                 label={t(label)}
                 hint={
-                  <span data-secret-state={channel ? (channel.secrets[field].set ? 'set' : 'unset') : undefined}>
-                    {secretHint(channel?.secrets[field])}
-                    {channel && channel.secrets[field].set && <> {t('channels.secretKeep')}</>}
+                  <span data-secret-state={channel ? (channel.secrets?.[field].set ? 'set' : 'unset') : undefined}>
+                    {secretHint(channel?.secrets?.[field])}
+                    {channel?.secrets?.[field].set && <> {t('channels.secretKeep')}</>}
                     {graphMoved && field === 'accessToken' && <> {t('channels.tokenForNewGraphUrl')}</>}
                   </span>
                 }
@@ -271,13 +274,13 @@ export function ChannelForm({ channel, onSaved, onClose }: ChannelFormProps) {
 }
 
 /** The webhook URL and verify-token reminder to configure in Meta's app dashboard. */
-export function WebhookDialog({ channel, created, onClose }: { channel: Channel; created: boolean; onClose: () => void }) {
+export function WebhookDialog({ channel, created, onClose }: { channel: Readable<Channel>; created: boolean; onClose: () => void }) {
   const { t } = useI18n();
   return (
-    <Dialog title={t('channels.webhookTitle', { name: channel.name })} onClose={onClose} id="channel-webhook-dialog">
-      {created && <p className="alert alert-success">{t('channels.created', { name: channel.name })}</p>}
+    <Dialog title={t('channels.webhookTitle', { name: channel.name ?? '' })} onClose={onClose} id="channel-webhook-dialog">
+      {created && <p className="alert alert-success">{t('channels.created', { name: channel.name ?? '' })}</p>}
       <p>{t('channels.webhookIntro')}</p>
-      <CopyText id="channel-webhook-url" value={channel.webhookUrl} button="channels.copyWebhookUrl" label={t('channels.webhookUrl')} />
+      <CopyText id="channel-webhook-url" value={channel.webhookUrl ?? ''} button="channels.copyWebhookUrl" label={t('channels.webhookUrl')} />
       <p className="hint">{t('channels.webhookVerifyHint')}</p>
       <div className="form-actions">
         <button type="button" className="button-primary" onClick={onClose} data-ui="channels.webhookDone">

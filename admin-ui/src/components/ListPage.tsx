@@ -20,6 +20,17 @@ export interface Column<T> {
   numeric?: boolean;
   /** Shown only to users holding this permission (without it the column would show bare ids). */
   can?: Permission;
+  /**
+   * Shown only to users who may read this field of the subject: the server leaves out fields a
+   * role may not read, and an empty column would read as "none" or "never".
+   */
+  field?: ReadableField;
+}
+
+/** A field of a subject the server may withhold (CASL field rules). */
+export interface ReadableField {
+  subject: UiSubject;
+  name: string;
 }
 
 /** The page's main button (create), gated like every catalogue button. */
@@ -130,7 +141,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
     return (
       <tr key={props.rowKey(row)} {...props.rowAttributes?.(row)}>
         {props.columns.map((column) => (
-          <Gate key={column.key} can={column.can}>
+          <Gate key={column.key} can={column.can} field={column.field}>
             <td className={column.numeric ? 'numeric' : undefined}>{column.cell?.(row)}</td>
           </Gate>
         ))}
@@ -168,7 +179,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
           <thead>
             <tr>
               {props.columns.map((column) => (
-                <Gate key={column.key} can={column.can}>
+                <Gate key={column.key} can={column.can} field={column.field}>
                   <th scope="col" className={column.numeric ? 'numeric' : undefined}>
                     {column.header}
                   </th>
@@ -221,12 +232,22 @@ export function RowAction(props: { can: Permission; button: string; label: strin
   );
 }
 
-function Gate({ can, children }: { can: Permission | undefined; children: ReactNode }) {
+function Gate({ can, field, children }: { can: Permission | undefined; field: ReadableField | undefined; children: ReactNode }) {
+  const readable = field ? <ReadsField field={field}>{children}</ReadsField> : <>{children}</>;
   return can ? (
     <Can I={can[0]} a={can[1]}>
-      {children}
+      {readable}
     </Can>
   ) : (
-    <>{children}</>
+    readable
+  );
+}
+
+/** Its children only for users who may read the field (a cell or header of a field-gated column). */
+export function ReadsField({ field, children }: { field: ReadableField; children: ReactNode }) {
+  return (
+    <Can I="read" a={field.subject} field={field.name}>
+      {children}
+    </Can>
   );
 }

@@ -5,7 +5,7 @@ import { fieldError } from '../errors';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Lookups } from '../lookups';
-import type { User } from '../types';
+import type { Readable, User } from '../types';
 import { CheckboxGroup } from './CheckboxGroup';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
@@ -13,11 +13,11 @@ import { FormActions } from './FormActions';
 import { FormField } from './FormField';
 
 interface UserFormProps {
-  /** The user to edit; absent to create one. */
-  user?: User;
+  /** The user to edit (as the viewer may read them); absent to create one. */
+  user?: Readable<User>;
   lookups: Lookups;
-  onCreated: (user: User, temporaryPassword: string) => void;
-  onSaved: (user: User) => void;
+  onCreated: (user: Readable<User>, temporaryPassword: string) => void;
+  onSaved: (user: Readable<User>) => void;
   onClose: () => void;
 }
 
@@ -32,20 +32,23 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
   const [name, setName] = useState(user?.name ?? '');
   const [roleIds, setRoleIds] = useState<string[]>(user?.roleIds ?? []);
   const [teamIds, setTeamIds] = useState<string[]>(user?.teamIds ?? []);
+  // A user without a role can sign in but do nothing: creating one takes a second, explicit press.
+  const [noRoleAsked, setNoRoleAsked] = useState(false);
   const action = useAction();
+  const confirmingNoRole = !user && noRoleAsked && roleIds.length === 0;
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (user) {
       // Send only what changed: the server may audit (or forbid) each field separately.
       const patch: { name?: string; roleIds?: string[]; teamIds?: string[] } = {};
-      if (name.trim() !== user.name) {
+      if (name.trim() !== (user.name ?? '')) {
         patch.name = name.trim();
       }
-      if (!sameSet(roleIds, user.roleIds)) {
+      if (!sameSet(roleIds, user.roleIds ?? [])) {
         patch.roleIds = roleIds;
       }
-      if (!sameSet(teamIds, user.teamIds)) {
+      if (!sameSet(teamIds, user.teamIds ?? [])) {
         patch.teamIds = teamIds;
       }
       if (Object.keys(patch).length === 0) {
@@ -58,6 +61,10 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
       }
       return;
     }
+    if (roleIds.length === 0 && !confirmingNoRole) {
+      setNoRoleAsked(true);
+      return;
+    }
     const result = await action.run(() => usersApi.create({ email: email.trim(), name: name.trim(), roleIds, teamIds }));
     if (result) {
       onCreated(result.user, result.temporaryPassword);
@@ -66,7 +73,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
 
   return (
     <Dialog
-      title={user ? t('users.editTitle', { email: user.email }) : t('users.createTitle')}
+      title={user ? t('users.editTitle', { email: user.email ?? '' }) : t('users.createTitle')}
       onClose={onClose}
       id="user-dialog"
     >
@@ -107,7 +114,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
             name="role"
             // Only roles the signed-in user may give (and those the user already has, to keep or remove).
             options={lookups.roles
-              .filter((role) => role.grantable || user?.roleIds.includes(role.id))
+              .filter((role) => role.grantable || user?.roleIds?.includes(role.id))
               .map((role) => ({ id: role.id, label: role.name }))}
             value={roleIds}
             onChange={setRoleIds}
@@ -123,13 +130,16 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
           />
         </div>
         {!user && <p className="hint">{t('users.createHint')}</p>}
+        <div role="alert" id="user-no-role">
+          {confirmingNoRole && <p className="alert alert-warning">{t('users.noRoleConfirm')}</p>}
+        </div>
         <ErrorAlert error={action.error} />
         <FormActions
           onCancel={onClose}
           disabled={action.busy}
           can={user ? ['update', 'User'] : ['create', 'User']}
           button={user ? 'users.submitEdit' : 'users.submitCreate'}
-          label={user ? t('common.save') : t('users.create')}
+          label={user ? t('common.save') : confirmingNoRole ? t('users.createWithoutRole') : t('users.create')}
         />
       </form>
     </Dialog>

@@ -485,6 +485,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session of this browser: as /me when signed in, null when not
+         * @description Public.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The session, or null */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Set when the session was signed out for inactivity: the idle timeout in minutes */
+                            idleMinutes: number | null;
+                            session: {
+                                csrfToken: string;
+                                /** @description CASL packed rules (unpackRules) */
+                                rules: unknown[];
+                                user: {
+                                    email: string;
+                                    id: string;
+                                    /** @enum {string} */
+                                    locale: "en" | "fr";
+                                    mustChangePassword: boolean;
+                                    name: string;
+                                    roleIds: string[];
+                                    teamIds: string[];
+                                };
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels": {
         parameters: {
             query?: never;
@@ -512,6 +569,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description What a new number gets when these are left out */
+                            defaults: {
+                                graphBaseUrl: string;
+                                graphVersion: string;
+                            };
                             items: {
                                 /** @description The Meta app's id, needed to upload template sample files */
                                 appId: string | null;
@@ -2490,6 +2552,8 @@ export interface paths {
                                     type: string;
                                 }[];
                                 category: string | null;
+                                /** @description When the template was first known here: submitted from the panel, or first listed or reported by Meta */
+                                createdAt: string;
                                 footer: string | null;
                                 header: {
                                     format: string;
@@ -2505,6 +2569,7 @@ export interface paths {
                                 rejectedReason: string | null;
                                 /** @description PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ... */
                                 status: string;
+                                /** @description When its status, category or content last changed (not when it was last synced) */
                                 updatedAt: string;
                                 /** @description URL buttons whose address ends in a variable: a value for each is required when sending */
                                 urlButtonParameters: {
@@ -2595,6 +2660,8 @@ export interface paths {
                                     type: string;
                                 }[];
                                 category: string | null;
+                                /** @description When the template was first known here: submitted from the panel, or first listed or reported by Meta */
+                                createdAt: string;
                                 footer: string | null;
                                 header: {
                                     format: string;
@@ -2610,6 +2677,7 @@ export interface paths {
                                 rejectedReason: string | null;
                                 /** @description PENDING, APPROVED, REJECTED, PAUSED, DISABLED, ... */
                                 status: string;
+                                /** @description When its status, category or content last changed (not when it was last synced) */
                                 updatedAt: string;
                                 /** @description URL buttons whose address ends in a variable: a value for each is required when sending */
                                 urlButtonParameters: {

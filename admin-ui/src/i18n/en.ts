@@ -105,6 +105,12 @@ export const en = {
   'users.confirm.reset.text': 'A new temporary password will be generated for {email}. Their current password stops working.',
   'users.confirm.reset.button': 'Reset password',
 
+  // Creating a user without a role asks first; one's own account offers no Disable (issue 9).
+  'users.noRoleConfirm': 'No role is selected: this user will be able to sign in but not see or do anything. Press the button again to create them anyway, or choose a role.',
+  'users.createWithoutRole': 'Create without a role',
+  'users.you': 'you',
+  'errors.own_account_disable': 'You cannot disable your own account. Ask another administrator.',
+
   'tempPassword.title': 'Temporary password',
   'tempPassword.intro': 'Temporary password for {email}:',
   'tempPassword.copy': 'Copy',
@@ -333,6 +339,8 @@ export const en = {
   'audit.sentence.user.teams_changed': '{actor} changed the teams of {subject} to {teams}',
   'audit.action.user.updated': 'User edited',
   'audit.sentence.user.updated': '{actor} edited {subject} ({fields})',
+  'audit.action.role.renamed': 'Role renamed',
+  'audit.sentence.role.renamed': 'The custom role {subject} was renamed to leave its name to a built-in role',
   'audit.action.user.preferences_changed': 'Alert preferences changed',
   'audit.sentence.user.preferences_changed': '{actor} changed their alert preferences',
 
@@ -410,6 +418,9 @@ export const en = {
   'channels.webhookVerifyHint': 'Use the verify token entered for this number. Meta checks it once when you save the callback URL.',
   'channels.deleteTitle': 'Delete number',
   'channels.deleteText': 'Delete {name} ({number})? Messages can no longer be sent or received through it. Its conversation history is kept.',
+
+  // Shown to those who may read a number but not edit it (issue 9: no page asks for what a role cannot do).
+  'channels.tokenInvalidReadOnly': 'Access token expired or invalid: the number cannot send until an administrator updates it.',
 
   'templates.title': 'Message templates',
   'templates.create': 'New template',
@@ -505,6 +516,10 @@ export const en = {
   'templates.reviewHint': 'WhatsApp reviews every new template, usually within minutes; it can be sent once approved.',
   'templates.submit': 'Submit for review',
   'templates.submitting': 'Submitting…',
+
+  // A template's own dates, not the last sync (issue 9).
+  'templates.createdLabel': 'Created',
+  'templates.updatedLabel': 'updated',
 
   'inbox.title': 'Inbox',
   'inbox.filters': 'Filter conversations',

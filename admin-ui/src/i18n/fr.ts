@@ -104,6 +104,12 @@ export const fr: Messages = {
   'users.confirm.reset.text': 'Un nouveau mot de passe temporaire sera généré pour {email}. Son mot de passe actuel ne fonctionnera plus.',
   'users.confirm.reset.button': 'Réinitialiser',
 
+  // Creating a user without a role asks first; one's own account offers no Disable (issue 9).
+  'users.noRoleConfirm': "Aucun rôle n'est choisi : cet utilisateur pourra se connecter mais ne verra ni ne pourra rien faire. Appuyez de nouveau sur le bouton pour le créer quand même, ou choisissez un rôle.",
+  'users.createWithoutRole': 'Créer sans rôle',
+  'users.you': 'vous',
+  'errors.own_account_disable': "Vous ne pouvez pas désactiver votre propre compte. Demandez à un autre administrateur.",
+
   'tempPassword.title': 'Mot de passe temporaire',
   'tempPassword.intro': 'Mot de passe temporaire de {email} :',
   'tempPassword.copy': 'Copier',
@@ -332,6 +338,8 @@ export const fr: Messages = {
   'audit.sentence.user.teams_changed': '{actor} a changé les équipes de {subject} en : {teams}',
   'audit.action.user.updated': 'Utilisateur modifié',
   'audit.sentence.user.updated': '{actor} a modifié {subject} ({fields})',
+  'audit.action.role.renamed': 'Rôle renommé',
+  'audit.sentence.role.renamed': 'Le rôle personnalisé {subject} a été renommé pour laisser son nom à un rôle intégré',
   'audit.action.user.preferences_changed': 'Préférences d’alerte modifiées',
   'audit.sentence.user.preferences_changed': '{actor} a modifié ses préférences d’alerte',
 
@@ -409,6 +417,9 @@ export const fr: Messages = {
   'channels.webhookVerifyHint': 'Utilisez le jeton de vérification saisi pour ce numéro. Meta le contrôle une fois, à l’enregistrement de l’URL de rappel.',
   'channels.deleteTitle': 'Supprimer le numéro',
   'channels.deleteText': "Supprimer {name} ({number}) ? Il ne sera plus possible d'envoyer ni de recevoir des messages par ce numéro. L'historique des conversations est conservé.",
+
+  // Shown to those who may read a number but not edit it (issue 9: no page asks for what a role cannot do).
+  'channels.tokenInvalidReadOnly': "Jeton d'accès expiré ou invalide : le numéro ne peut pas envoyer tant qu'un administrateur ne l'a pas mis à jour.",
 
   'templates.title': 'Modèles de message',
   'templates.create': 'Nouveau modèle',
@@ -504,6 +515,10 @@ export const fr: Messages = {
   'templates.reviewHint': 'WhatsApp valide chaque nouveau modèle, en général en quelques minutes ; il peut être envoyé une fois approuvé.',
   'templates.submit': 'Soumettre pour validation',
   'templates.submitting': 'Envoi…',
+
+  // A template's own dates, not the last sync (issue 9).
+  'templates.createdLabel': 'Créé le',
+  'templates.updatedLabel': 'modifié le',
 
   'inbox.title': 'Boîte de réception',
   'inbox.filters': 'Filtrer les conversations',

@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { setApiLanguage } from '../api';
+import { DATE_TIME_ZONE } from '../dateStyles';
 import type { Locale } from '../types';
 import { en } from './en';
 import type { MessageKey, Messages } from './en';
@@ -22,6 +23,7 @@ export interface I18n {
   t: (key: MessageKey, vars?: Vars) => string;
   /** Translates a key built at run time (e.g. from an error id), or returns null. */
   tMaybe: (key: string, vars?: Vars) => string | null;
+  /** An instant with its time zone (audit times); `common.never` for null. Same style as `useFormats().dateTimeZone`. */
   formatDateTime: (iso: string | null) => string;
 }
 
@@ -84,7 +86,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const dict = dictionaries[lang];
-    const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    const dateFormat = new Intl.DateTimeFormat(lang, DATE_TIME_ZONE);
     return {
       lang,
       setLang,

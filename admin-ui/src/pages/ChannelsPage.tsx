@@ -2,21 +2,27 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } fro
 import { Can } from '../components/Can';
 import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { ListPage } from '../components/ListPage';
+import { ListPage, ReadsField } from '../components/ListPage';
 import { channelsApi } from '../endpoints';
 import { useFormats } from '../format';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
-import type { Channel, ChannelStatus, ChannelTestResult, QualityRating } from '../types';
+import type { Channel, ChannelStatus, ChannelTestResult, QualityRating, Readable } from '../types';
+
+/** A number as the viewer's role may read it: withheld fields are absent, never filled in. */
+type ChannelView = Readable<Channel>;
 
 type Open =
   | { kind: 'create' }
-  | { kind: 'edit'; channel: Channel }
-  | { kind: 'webhook'; channel: Channel; created: boolean }
+  | { kind: 'edit'; channel: ChannelView }
+  | { kind: 'webhook'; channel: ChannelView; created: boolean }
   | null;
 
-type OpenHandler = (kind: 'edit' | 'delete' | 'webhook', channel: Channel) => void;
+type OpenHandler = (kind: 'edit' | 'delete' | 'webhook', channel: ChannelView) => void;
+
+/** A cell of a field the server may withhold: shown only to those who may read that field. */
+const field = (name: keyof Channel) => ({ subject: 'Channel', name }) as const;
 
 const QUALITY_LABEL: Partial<Record<QualityRating, MessageKey>> = {
   GREEN: 'channels.quality.GREEN',
@@ -32,8 +38,8 @@ const STATUS_LABEL: Record<ChannelStatus, MessageKey> = {
 };
 
 /** Lower-cased text a channel is found by in the filter box. */
-function searchText(channel: Channel): string {
-  return `${channel.name} ${channel.displayNumber} ${channel.phoneNumberId} ${channel.wabaId}`.toLowerCase();
+function searchText(channel: ChannelView): string {
+  return [channel.name, channel.displayNumber, channel.phoneNumberId, channel.wabaId].filter(Boolean).join(' ').toLowerCase();
 }
 
 interface TestOutcome {
@@ -45,22 +51,24 @@ interface TestOutcome {
 /** `#/channels`: the WhatsApp numbers, their health, and create/edit/delete/test. */
 export function ChannelsPage() {
   const { t } = useI18n();
-  const [items, setItems] = useState<Channel[]>([]);
+  const [items, setItems] = useState<ChannelView[]>([]);
+  const [defaults, setDefaults] = useState<Pick<Channel, 'graphBaseUrl' | 'graphVersion'> | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState<Open>(null);
   const [testingId, setTestingId] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
-  const [deleting, setDeleting] = useState<Channel | null>(null);
+  const [deleting, setDeleting] = useState<ChannelView | null>(null);
   const list = useAction();
   const testing = useAction();
   const { run: runList } = list;
   const { run: runTest } = testing;
 
   const load = useCallback(async () => {
-    const page = await runList(() => channelsApi.list());
+    const page = await runList(() => channelsApi.page());
     if (page) {
       setItems(page.items);
+      setDefaults(page.defaults);
       setLoaded(true);
     }
   }, [runList]);
@@ -92,7 +100,7 @@ export function ChannelsPage() {
   );
 
   const test = useCallback(
-    async (channel: Channel) => {
+    async (channel: ChannelView) => {
       setTestingId(channel.id);
       setOutcome(null);
       const result = await runTest(() => channelsApi.test(channel.id));
@@ -100,12 +108,12 @@ export function ChannelsPage() {
       if (!result) {
         return;
       }
-      setOutcome({ channelId: channel.id, name: channel.name, result });
+      setOutcome({ channelId: channel.id, name: channel.name ?? '', result });
       setItems((previous) =>
         previous.map((item) => (item.id === channel.id ? { ...item, lastTestAt: result.checkedAt, lastTestOk: result.ok } : item)),
       );
       // A test may change the channel's status (token found invalid, quality); re-read quietly.
-      channelsApi.list().then(
+      channelsApi.page().then(
         (page) => setItems(page.items),
         () => undefined,
       );
@@ -113,7 +121,7 @@ export function ChannelsPage() {
     [runTest],
   );
 
-  function saved(channel: Channel, created: boolean) {
+  function saved(channel: ChannelView, created: boolean) {
     setItems((previous) =>
       previous.some((item) => item.id === channel.id) ? previous.map((item) => (item.id === channel.id ? channel : item)) : [...previous, channel],
     );
@@ -124,7 +132,7 @@ export function ChannelsPage() {
   const invalidCount = useMemo(() => items.filter((item) => item.status === 'token_invalid').length, [items]);
 
   return (
-    <ListPage<Channel>
+    <ListPage<ChannelView>
       title={t('channels.title')}
       create={{ can: ['create', 'Channel'], button: 'channels.create', label: t('channels.create'), onClick: () => setOpen({ kind: 'create' }) }}
       toolbar={
@@ -162,12 +170,12 @@ export function ChannelsPage() {
       columns={[
         { key: 'name', header: t('channels.name') },
         { key: 'displayNumber', header: t('channels.displayNumber') },
-        { key: 'phoneNumberId', header: t('channels.phoneNumberId') },
-        { key: 'quality', header: t('channels.quality') },
-        { key: 'throughput', header: t('channels.throughput'), numeric: true },
-        { key: 'lane', header: t('channels.laneShort') },
-        { key: 'status', header: t('channels.statusHeader') },
-        { key: 'lastTest', header: t('channels.lastTest') },
+        { key: 'phoneNumberId', header: t('channels.phoneNumberId'), field: field('phoneNumberId') },
+        { key: 'quality', header: t('channels.quality'), field: field('qualityRating') },
+        { key: 'throughput', header: t('channels.throughput'), numeric: true, field: field('throughputMps') },
+        { key: 'lane', header: t('channels.laneShort'), field: field('lane') },
+        { key: 'status', header: t('channels.statusHeader'), field: field('status') },
+        { key: 'lastTest', header: t('channels.lastTest'), field: field('lastTestAt') },
       ]}
       hasActions
       rows={items}
@@ -191,15 +199,15 @@ export function ChannelsPage() {
         can: ['delete', 'Channel'],
         button: 'channels.confirmDelete',
         title: t('channels.deleteTitle'),
-        text: (channel) => <p>{t('channels.deleteText', { name: channel.name, number: channel.displayNumber })}</p>,
+        text: (channel) => <p>{t('channels.deleteText', { name: channel.name ?? '', number: channel.displayNumber ?? '' })}</p>,
         remove: (channel) => channelsApi.remove(channel.id),
         onRemoved: (channel) => setItems((previous) => previous.filter((item) => item.id !== channel.id)),
         target: deleting,
         setTarget: setDeleting,
       }}
     >
-      {open?.kind === 'create' && <ChannelForm onClose={() => setOpen(null)} onSaved={saved} />}
-      {open?.kind === 'edit' && <ChannelForm channel={open.channel} onClose={() => setOpen(null)} onSaved={saved} />}
+      {open?.kind === 'create' && <ChannelForm defaults={defaults} onClose={() => setOpen(null)} onSaved={saved} />}
+      {open?.kind === 'edit' && <ChannelForm channel={open.channel} defaults={defaults} onClose={() => setOpen(null)} onSaved={saved} />}
       {open?.kind === 'webhook' && <WebhookDialog channel={open.channel} created={open.created} onClose={() => setOpen(null)} />}
     </ListPage>
   );
@@ -234,11 +242,11 @@ function TestResult({ outcome }: { outcome: TestOutcome }) {
 }
 
 interface RowProps {
-  channel: Channel;
+  channel: ChannelView;
   hidden: boolean;
   testing: boolean;
   onOpen: OpenHandler;
-  onTest: (channel: Channel) => Promise<void>;
+  onTest: (channel: ChannelView) => Promise<void>;
 }
 
 /** One channel; memoised so filtering and testing re-render only the rows that change. */
@@ -259,44 +267,62 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
         )}
       </td>
       <td className="nowrap">{channel.displayNumber}</td>
-      <td>
-        <code>{channel.phoneNumberId}</code>
-      </td>
-      <td>
-        <span className={`badge badge-quality badge-quality-${channel.qualityRating.toLowerCase()}`} data-quality={channel.qualityRating}>
-          <span aria-hidden="true" className="dot" />
-          {t(QUALITY_LABEL[channel.qualityRating] ?? 'channels.quality.UNKNOWN')}
-        </span>
-      </td>
-      <td className="numeric nowrap">
-        {t('channels.mps', { n: channel.throughputMps })}
-        {channel.messagingTier && <div className="hint">{t('channels.tier', { tier: channel.messagingTier })}</div>}
-      </td>
-      <td>{channel.lane === 'dedicated' ? t('channels.laneDedicated') : t('channels.laneShared')}</td>
-      <td>
-        <span className={`badge badge-channel-${channel.status}`}>{t(STATUS_LABEL[channel.status] ?? 'channels.status.active')}</span>
-        {channel.status === 'token_invalid' && (
-          <p className="status-warning" id={warningId} role="note">
-            <span aria-hidden="true">⚠ </span>
-            {t('channels.tokenInvalid')}
-          </p>
-        )}
-        {channel.statusReason && <p className="hint">{channel.statusReason}</p>}
-      </td>
-      <td className="last-test" data-last-test={channel.lastTestOk === null ? 'none' : String(channel.lastTestOk)}>
-        {channel.lastTestAt ? (
-          <>
-            <span className={channel.lastTestOk ? 'test-ok' : 'test-failed'}>
-              {channel.lastTestOk ? t('channels.lastTestOk') : t('channels.lastTestFailed')}
+      <ReadsField field={field('phoneNumberId')}>
+        <td>{channel.phoneNumberId !== undefined && <code>{channel.phoneNumberId}</code>}</td>
+      </ReadsField>
+      <ReadsField field={field('qualityRating')}>
+        <td>
+          {channel.qualityRating !== undefined && (
+            <span className={`badge badge-quality badge-quality-${channel.qualityRating.toLowerCase()}`} data-quality={channel.qualityRating}>
+              <span aria-hidden="true" className="dot" />
+              {t(QUALITY_LABEL[channel.qualityRating] ?? 'channels.quality.UNKNOWN')}
             </span>
-            <div className="hint" title={formats.dateTime(channel.lastTestAt)}>
-              {formats.shortDateTime(channel.lastTestAt)}
-            </div>
-          </>
-        ) : (
-          <span className="muted">{t('common.never')}</span>
-        )}
-      </td>
+          )}
+        </td>
+      </ReadsField>
+      <ReadsField field={field('throughputMps')}>
+        <td className="numeric nowrap">
+          {channel.throughputMps !== undefined && t('channels.mps', { n: channel.throughputMps })}
+          {channel.messagingTier && <div className="hint">{t('channels.tier', { tier: channel.messagingTier })}</div>}
+        </td>
+      </ReadsField>
+      <ReadsField field={field('lane')}>
+        <td>{channel.lane === undefined ? null : channel.lane === 'dedicated' ? t('channels.laneDedicated') : t('channels.laneShared')}</td>
+      </ReadsField>
+      <ReadsField field={field('status')}>
+        <td>
+          {channel.status !== undefined && <span className={`badge badge-channel-${channel.status}`}>{t(STATUS_LABEL[channel.status] ?? 'channels.status.active')}</span>}
+          {channel.status === 'token_invalid' && (
+            <p className="status-warning" id={warningId} role="note">
+              <span aria-hidden="true">⚠ </span>
+              {/* "update it" only to those who may: the others are told what is wrong, not asked to fix it. */}
+              <Can I="update" a="Channel">
+                {t('channels.tokenInvalid')}
+              </Can>
+              <Can not I="update" a="Channel">
+                {t('channels.tokenInvalidReadOnly')}
+              </Can>
+            </p>
+          )}
+          {channel.statusReason && <p className="hint">{channel.statusReason}</p>}
+        </td>
+      </ReadsField>
+      <ReadsField field={field('lastTestAt')}>
+        <td className="last-test" data-last-test={channel.lastTestOk === null || channel.lastTestOk === undefined ? 'none' : String(channel.lastTestOk)}>
+          {channel.lastTestAt ? (
+            <>
+              <span className={channel.lastTestOk ? 'test-ok' : 'test-failed'}>
+                {channel.lastTestOk ? t('channels.lastTestOk') : t('channels.lastTestFailed')}
+              </span>
+              <time className="hint" dateTime={channel.lastTestAt}>
+                {formats.dateTime(channel.lastTestAt)}
+              </time>
+            </>
+          ) : (
+            channel.lastTestAt === null && <span className="muted">{t('common.never')}</span>
+          )}
+        </td>
+      </ReadsField>
       <td className="row-actions">
         <div className="row-actions-stacked">
           <Can I="test" a="Channel">

@@ -9,14 +9,17 @@ import { teamsApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { fieldError } from '../errors';
-import type { Team } from '../types';
+import type { Readable, Team } from '../types';
 
-type Open = { kind: 'create' } | { kind: 'edit'; team: Team } | null;
+/** A team as the viewer's role may read it: withheld fields are absent, never filled in. */
+type TeamView = Readable<Team>;
+
+type Open = { kind: 'create' } | { kind: 'edit'; team: TeamView } | null;
 
 /** `#/teams`: list, create, edit and delete teams. */
 export function TeamsPage() {
   const { t } = useI18n();
-  const [items, setItems] = useState<Team[]>([]);
+  const [items, setItems] = useState<TeamView[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<Open>(null);
   const list = useAction();
@@ -35,22 +38,22 @@ export function TeamsPage() {
   }, [load]);
 
   return (
-    <ListPage<Team>
+    <ListPage<TeamView>
       title={t('teams.title')}
       create={{ can: ['create', 'Team'], button: 'teams.create', label: t('teams.create'), onClick: () => setOpen({ kind: 'create' }) }}
       tableId="teams-table"
       columns={[
-        { key: 'name', header: t('teams.name'), cell: (team) => team.name },
-        { key: 'description', header: t('teams.description'), cell: (team) => team.description || '—' },
-        { key: 'members', header: t('teams.members'), numeric: true, cell: (team) => team.memberCount },
+        { key: 'name', header: t('teams.name'), field: { subject: 'Team', name: 'name' }, cell: (team) => team.name },
+        { key: 'description', header: t('teams.description'), field: { subject: 'Team', name: 'description' }, cell: (team) => (team.description === undefined ? null : team.description || '—') },
+        { key: 'members', header: t('teams.members'), numeric: true, field: { subject: 'Team', name: 'memberCount' }, cell: (team) => team.memberCount },
       ]}
       rows={items}
       rowKey={(team) => team.id}
       rowAttributes={(team) => ({ 'data-id': team.id })}
       rowActions={(team, { askDelete }) => (
         <>
-          <RowAction can={['update', 'Team']} button="teams.edit" label={t('common.edit')} name={team.name} onClick={() => setOpen({ kind: 'edit', team })} />
-          <RowAction can={['delete', 'Team']} button="teams.delete" label={t('common.delete')} name={team.name} onClick={askDelete} danger />
+          <RowAction can={['update', 'Team']} button="teams.edit" label={t('common.edit')} name={team.name ?? ''} onClick={() => setOpen({ kind: 'edit', team })} />
+          <RowAction can={['delete', 'Team']} button="teams.delete" label={t('common.delete')} name={team.name ?? ''} onClick={askDelete} danger />
         </>
       )}
       loaded={loaded}
@@ -61,7 +64,7 @@ export function TeamsPage() {
         can: ['delete', 'Team'],
         button: 'teams.confirmDelete',
         title: t('teams.deleteTitle'),
-        text: (team) => <p>{t('teams.deleteText', { name: team.name, count: team.memberCount })}</p>,
+        text: (team) => <p>{t('teams.deleteText', { name: team.name ?? '', count: team.memberCount ?? '—' })}</p>,
         remove: (team) => teamsApi.remove(team.id),
         onRemoved: (team) => setItems((previous) => previous.filter((item) => item.id !== team.id)),
       }}
@@ -84,7 +87,7 @@ export function TeamsPage() {
   );
 }
 
-function TeamForm({ team, onClose, onSaved }: { team: Team | null; onClose: () => void; onSaved: (team: Team) => void }) {
+function TeamForm({ team, onClose, onSaved }: { team: TeamView | null; onClose: () => void; onSaved: (team: TeamView) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState(team?.name ?? '');
   const [description, setDescription] = useState(team?.description ?? '');
@@ -100,7 +103,7 @@ function TeamForm({ team, onClose, onSaved }: { team: Team | null; onClose: () =
   }
 
   return (
-    <Dialog title={team ? t('teams.editTitle', { name: team.name }) : t('teams.createTitle')} onClose={onClose} id="team-dialog">
+    <Dialog title={team ? t('teams.editTitle', { name: team.name ?? '' }) : t('teams.createTitle')} onClose={onClose} id="team-dialog">
       <form onSubmit={(event) => void submit(event)}>
         <FormField id="team-name" label={t('teams.name')} error={fieldError(action.error, 'name')}>
           {(describedBy, invalid) => (

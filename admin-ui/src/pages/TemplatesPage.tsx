@@ -17,7 +17,7 @@ const PENDING_POLL_MS = 4000;
 /** `#/templates`: the message templates of one number's WABA, their review status, and "New template". */
 export function TemplatesPage() {
   const { t } = useI18n();
-  const [channels, setChannels] = useState<Channel[] | null>(null);
+  const [channels, setChannels] = useState<Array<Pick<Channel, 'id' | 'name' | 'displayNumber'>> | null>(null);
   const [channelId, setChannelId] = useState('');
   const [items, setItems] = useState<Template[] | null>(null);
   const [creating, setCreating] = useState(false);
@@ -153,9 +153,20 @@ const TemplateRow = memo(function TemplateRow({ template }: { template: Template
       <td data-label={t('templates.status')} className="template-status">
         <span className={statusClass(template.status)}>{status}</span>
         {reason && <p className="status-warning template-reason">{t('templates.rejectedBecause', { reason })}</p>}
-        <div className="hint" title={formats.dateTime(template.updatedAt)}>
-          {formats.shortDateTime(template.updatedAt)}
-        </div>
+        {/* The template's own dates (not the last sync): with the zone, as review times are compared with Meta's. */}
+        <p className="hint template-dates">
+          <span data-date="created">
+            {t('templates.createdLabel')}{' '}
+            <time dateTime={template.createdAt}>{formats.dateTimeZone(template.createdAt)}</time>
+          </span>
+          {template.updatedAt !== template.createdAt && (
+            <span data-date="updated">
+              {' · '}
+              {t('templates.updatedLabel')}{' '}
+              <time dateTime={template.updatedAt}>{formats.dateTimeZone(template.updatedAt)}</time>
+            </span>
+          )}
+        </p>
       </td>
       <td data-label={t('templates.content')} className="template-content">
         {template.header?.text && <p className="template-content-header">{template.header.text}</p>}

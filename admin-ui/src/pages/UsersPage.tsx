@@ -1,24 +1,32 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
+import { useCurrentUser } from '../auth';
 import { Can } from '../components/Can';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ListPage, RowAction } from '../components/ListPage';
 import { TemporaryPassword } from '../components/TemporaryPassword';
 import { UserForm } from '../components/UserForm';
 import { usersApi } from '../endpoints';
+import { useFormats } from '../format';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { useLookups } from '../lookups';
-import type { User, UserStatus } from '../types';
+import type { Readable, User, UserStatus } from '../types';
 
 interface Filters {
   q: string;
   status: UserStatus | '';
 }
 
+/** A user as the viewer's role may read them: withheld fields are absent, never filled in. */
+type UserView = Readable<User>;
+
+/** A column of a field the server may withhold: shown only to those who may read it. */
+const field = (name: keyof User) => ({ subject: 'User', name }) as const;
+
 type Open =
   | { kind: 'create' }
-  | { kind: 'edit' | 'disable' | 'enable' | 'reset'; user: User }
+  | { kind: 'edit' | 'disable' | 'enable' | 'reset'; user: UserView }
   | { kind: 'password'; email: string; password: string }
   | null;
 
@@ -34,11 +42,13 @@ function isStatus(value: string): value is UserStatus | '' {
 
 /** `#/users`: search, list, create, edit, disable/enable and reset password. */
 export function UsersPage() {
-  const { t, formatDateTime } = useI18n();
+  const { t } = useI18n();
+  const formats = useFormats();
+  const me = useCurrentUser();
   const lookups = useLookups();
   const [query, setQuery] = useState('');
   const [filters, setFilters] = useState<Filters>({ q: '', status: '' });
-  const [items, setItems] = useState<User[]>([]);
+  const [items, setItems] = useState<UserView[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<Open>(null);
@@ -50,7 +60,7 @@ export function UsersPage() {
   const load = useCallback(
     async (current: Filters, cursor: string | null) => {
       const mine = ++latest.current;
-      const page = await runList(() => usersApi.list({ ...current, cursor }));
+      const page = await runList(() => usersApi.page({ ...current, cursor }));
       if (!page || mine !== latest.current) {
         return;
       }
@@ -70,7 +80,7 @@ export function UsersPage() {
     setFilters((current) => ({ ...current, q: query.trim() }));
   }
 
-  function replace(user: User) {
+  function replace(user: UserView) {
     setItems((previous) => previous.map((item) => (item.id === user.id ? user : item)));
   }
 
@@ -88,7 +98,7 @@ export function UsersPage() {
       const result = await confirm.run(() => usersApi.resetPassword(user.id));
       if (result) {
         replace({ ...user, mustChangePassword: true });
-        setOpen({ kind: 'password', email: user.email, password: result.temporaryPassword });
+        setOpen({ kind: 'password', email: user.email ?? '', password: result.temporaryPassword });
       }
       return;
     }
@@ -101,7 +111,7 @@ export function UsersPage() {
   }
 
   return (
-    <ListPage<User>
+    <ListPage<UserView>
       title={t('users.title')}
       create={{ can: ['create', 'User'], button: 'users.create', label: t('users.create'), onClick: () => setOpen({ kind: 'create' }) }}
       toolbar={
@@ -137,37 +147,54 @@ export function UsersPage() {
       }
       tableId="users-table"
       columns={[
-        { key: 'email', header: t('users.email'), cell: (user) => user.email },
-        { key: 'name', header: t('users.name'), cell: (user) => user.name },
+        {
+          key: 'email',
+          header: t('users.email'),
+          field: field('email'),
+          cell: (user) => (
+            <>
+              {user.email}
+              {user.id === me.id && <span className="badge">{t('users.you')}</span>}
+            </>
+          ),
+        },
+        { key: 'name', header: t('users.name'), field: field('name'), cell: (user) => user.name },
         // Without `read Role` a role is only an id: the column is left out.
-        { key: 'roles', header: t('users.roles'), can: ['read', 'Role'], cell: (user) => user.roleIds.map(lookups.roleName).join(', ') || '—' },
-        { key: 'teams', header: t('users.teams'), cell: (user) => user.teamIds.map(lookups.teamName).join(', ') || '—' },
+        { key: 'roles', header: t('users.roles'), can: ['read', 'Role'], field: field('roleIds'), cell: (user) => user.roleIds && (user.roleIds.map(lookups.roleName).join(', ') || '—') },
+        { key: 'teams', header: t('users.teams'), field: field('teamIds'), cell: (user) => user.teamIds && (user.teamIds.map(lookups.teamName).join(', ') || '—') },
         {
           key: 'status',
           header: t('users.status'),
+          field: field('status'),
           cell: (user) => (
             <>
-              <span className={`badge badge-${user.status}`}>{user.status === 'active' ? t('users.statusActive') : t('users.statusDisabled')}</span>
+              {user.status && <span className={`badge badge-${user.status}`}>{user.status === 'active' ? t('users.statusActive') : t('users.statusDisabled')}</span>}
               {user.mustChangePassword && <span className="badge badge-pending">{t('users.passwordPending')}</span>}
             </>
           ),
         },
-        { key: 'lastLogin', header: t('users.lastLogin'), cell: (user) => formatDateTime(user.lastLoginAt) },
+        // "Never" only when the server says so (null); a withheld time shows nothing.
+        { key: 'lastLogin', header: t('users.lastLogin'), field: field('lastLoginAt'), cell: (user) => (user.lastLoginAt === undefined ? null : formats.dateTime(user.lastLoginAt)) },
       ]}
       rows={items}
       rowKey={(user) => user.id}
       rowAttributes={(user) => ({ 'data-id': user.id, 'data-email': user.email })}
-      rowActions={(user) => (
-        <>
-          <RowAction can={['update', 'User']} button="users.edit" label={t('common.edit')} name={user.email} onClick={() => setOpen({ kind: 'edit', user })} />
-          {user.status === 'active' ? (
-            <RowAction can={['disable', 'User']} button="users.disable" label={t('users.disable')} name={user.email} onClick={() => setOpen({ kind: 'disable', user })} />
-          ) : (
-            <RowAction can={['enable', 'User']} button="users.enable" label={t('users.enable')} name={user.email} onClick={() => setOpen({ kind: 'enable', user })} />
-          )}
-          <RowAction can={['resetPassword', 'User']} button="users.resetPassword" label={t('users.resetPassword')} name={user.email} onClick={() => setOpen({ kind: 'reset', user })} />
-        </>
-      )}
+      rowActions={(user) => {
+        const label = user.email ?? user.name ?? '';
+        return (
+          <>
+            <RowAction can={['update', 'User']} button="users.edit" label={t('common.edit')} name={label} onClick={() => setOpen({ kind: 'edit', user })} />
+            {/* Never on one's own row: the server refuses it (own_account_disable). */}
+            {user.status === 'active' && user.id !== me.id && (
+              <RowAction can={['disable', 'User']} button="users.disable" label={t('users.disable')} name={label} onClick={() => setOpen({ kind: 'disable', user })} />
+            )}
+            {user.status === 'disabled' && (
+              <RowAction can={['enable', 'User']} button="users.enable" label={t('users.enable')} name={label} onClick={() => setOpen({ kind: 'enable', user })} />
+            )}
+            <RowAction can={['resetPassword', 'User']} button="users.resetPassword" label={t('users.resetPassword')} name={label} onClick={() => setOpen({ kind: 'reset', user })} />
+          </>
+        );
+      }}
       loaded={loaded}
       busy={list.busy}
       error={list.error}
@@ -189,7 +216,7 @@ export function UsersPage() {
           onSaved={() => undefined}
           onCreated={(user, password) => {
             setItems((previous) => [user, ...previous]);
-            setOpen({ kind: 'password', email: user.email, password });
+            setOpen({ kind: 'password', email: user.email ?? '', password });
           }}
         />
       )}
@@ -217,7 +244,7 @@ export function UsersPage() {
           onConfirm={() => void confirmAction()}
           onClose={close}
         >
-          <p>{t(`users.confirm.${open.kind}.text`, { email: open.user.email })}</p>
+          <p>{t(`users.confirm.${open.kind}.text`, { email: open.user.email ?? open.user.name ?? '' })}</p>
         </ConfirmDialog>
       )}
       {open?.kind === 'password' && <TemporaryPassword email={open.email} password={open.password} onClose={close} />}

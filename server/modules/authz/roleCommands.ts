@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { advisoryXactLock } from '../../db/locks';
 import type { Actor } from '../../lib/actor';
-import { errors } from '../../lib/errors';
+import { type AppError, errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { loadBuiltinRoles } from './catalogue';
 import { interpolateRules, validateRules } from './ability';
 import { assertRoleRulesGrantable, type Grantor } from './grants';
-import { deleteRole, findRole, findRoleByKey, insertRole, updateRole, type Role } from './roleRepo';
+import { deleteRole, findRole, findRoleByKey, findRoleByName, insertRole, ROLE_KEY_INDEX, ROLE_NAME_INDEX, updateRole, type Role } from './roleRepo';
 import type { RawRuleInput } from './schema';
 
 /** Placeholders a rule may use; anything else would break every holder's sign-in. */
@@ -27,6 +27,41 @@ function checkRules(rules: RawRuleInput[]): void {
   }
 }
 
+/** The 409 for a role key or display name already in use, naming it (beside its field in the panel). */
+function taken(field: 'key' | 'name', value: string, holder: Pick<Role, 'key'> | null): AppError {
+  const message = field === 'key'
+    ? `A role with the key "${value}" already exists.`
+    : `A role named "${value}" already exists${holder ? ` (key ${holder.key})` : ''}; role names must differ, ignoring case.`;
+  return errors.conflict(message, { fields: [{ path: `body.${field}`, message: `"${value}" is already taken`, code: 'taken', value }] });
+}
+
+/** Refuses a display name another role has (case-insensitive, built-in roles included). */
+async function assertNameFree(trx: Parameters<typeof findRoleByName>[0], name: string, exceptId: string | null): Promise<void> {
+  const other = await findRoleByName(trx, name);
+  if (other && other.id !== exceptId) {
+    throw taken('name', name, other);
+  }
+}
+
+/**
+ * Runs a write whose unique indexes may still refuse it (a concurrent request took the key or
+ * name after the checks): the answer is the same 409 naming what is taken, not a bare conflict.
+ */
+async function uniquely<T>(write: () => Promise<T>, values: { key?: string; name?: string }): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const { code, constraint } = err as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === ROLE_NAME_INDEX && values.name !== undefined) {
+      throw taken('name', values.name, null);
+    }
+    if (code === '23505' && constraint === ROLE_KEY_INDEX && values.key !== undefined) {
+      throw taken('key', values.key, null);
+    }
+    throw err;
+  }
+}
+
 /** Creates a custom role from CASL rules checked against the catalogue and held by its author. */
 export async function createRole(
   s: Services,
@@ -39,9 +74,10 @@ export async function createRole(
   return s.db.transaction(async (trx) => {
     await assertRoleRulesGrantable(s, trx, grantor, input.rules, null);
     if (await findRoleByKey(trx, input.key)) {
-      throw errors.conflict(`A role with key ${input.key} already exists.`, { fields: [{ path: 'body.key', message: 'taken' }] });
+      throw taken('key', input.key, null);
     }
-    await insertRole(trx, { id, ...input, builtin: false });
+    await assertNameFree(trx, input.name, null);
+    await uniquely(() => insertRole(trx, { id, ...input, builtin: false }), input);
     await s.audit.appendIn(trx, actor, [{ action: 'role.created', subjectType: 'Role', subjectId: id, details: { key: input.key, rules: input.rules } }]);
     return (await findRole(trx, id))!;
   });
@@ -72,7 +108,10 @@ export async function editRole(
     if (patch.rules) {
       await assertRoleRulesGrantable(s, trx, grantor, patch.rules, id);
     }
-    await updateRole(trx, id, patch);
+    if (patch.name !== undefined) {
+      await assertNameFree(trx, patch.name, id);
+    }
+    await uniquely(() => updateRole(trx, id, patch), { name: patch.name });
     await s.audit.appendIn(trx, actor, [
       { action: 'role.updated', subjectType: 'Role', subjectId: id, details: { fields: Object.keys(patch), ...(patch.rules ? { rulesBefore: before.rules, rulesAfter: patch.rules } : {}) } },
     ]);
@@ -99,6 +138,20 @@ export async function removeRole(s: Services, actor: Actor, id: string): Promise
   });
 }
 
+/**
+ * A built-in role's name is fixed by policy, so a custom role already named like it (ignoring
+ * case) yields: its key is appended (keys are unique). Audited, so its admins can tell why.
+ */
+async function yieldNameToBuiltin(s: Pick<Services, 'audit'>, trx: Parameters<typeof updateRole>[0], actor: Actor, name: string, builtinId: string | null): Promise<void> {
+  const other = await findRoleByName(trx, name);
+  if (!other || other.id === builtinId) {
+    return;
+  }
+  const renamed = `${other.name.slice(0, 77 - other.key.length)} (${other.key})`;
+  await updateRole(trx, other.id, { name: renamed });
+  await s.audit.appendIn(trx, actor, [{ action: 'role.renamed', subjectType: 'Role', subjectId: other.id, details: { key: other.key, from: other.name, to: renamed, reason: 'builtin_name' } }]);
+}
+
 // Serialises seeding across processes booting at once (any constant unique to this lock).
 const SEED_LOCK = 0x5b0a4d03;
 
@@ -118,6 +171,9 @@ export async function seedBuiltinRoles(s: Pick<Services, 'db' | 'audit' | 'sessi
     await advisoryXactLock(trx, SEED_LOCK);
     for (const role of shipped) {
       const existing = await findRoleByKey(trx, role.key);
+      if (!existing || existing.name !== role.name) {
+        await yieldNameToBuiltin(s, trx, actor, role.name, existing?.id ?? null);
+      }
       if (!existing) {
         const id = newId();
         await insertRole(trx, { id, ...role, builtin: true });

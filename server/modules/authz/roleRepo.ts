@@ -32,6 +32,17 @@ export async function findRoleByKey(db: Db | Trx, key: string): Promise<Role | u
   return row ? toRole(row) : undefined;
 }
 
+/** The role with this display name, compared as the unique index does (case-insensitive). */
+export async function findRoleByName(db: Db | Trx, name: string): Promise<Role | undefined> {
+  const row = (await selectRoles(db).whereRaw('lower(roles.name) = lower(?)', [name]).first()) as RoleRow | undefined;
+  return row ? toRole(row) : undefined;
+}
+
+/** The unique index on `lower(name)` (migration role_names_unique). */
+export const ROLE_NAME_INDEX = 'roles_name_lower_unique';
+/** The unique constraint on `key` (knex's default name). */
+export const ROLE_KEY_INDEX = 'roles_key_unique';
+
 export async function insertRole(trx: Trx, r: { id: string; key: string; name: string; description: string; builtin: boolean; rules: RawRuleInput[] }): Promise<void> {
   await trx('roles').insert({ ...r, rules: JSON.stringify(r.rules) });
 }

@@ -7,6 +7,7 @@ import type { Services } from '../../services';
 import { CloudApiClient } from '../../whatsapp/client';
 import { upsertListedTemplate } from '../templates';
 import { clientFor, decryptChannel, secretAad } from './credentials';
+import { CHANNEL_DEFAULTS } from './egress';
 import { channelHasConversations, deleteChannel, findChannel, insertChannel, updateChannel, type ChannelRow } from './repo';
 
 export const CHANNELS_CHANNEL = 'sb_channels';
@@ -89,7 +90,7 @@ export async function createChannel(s: Services, actor: Actor, input: ChannelInp
   const id = newId();
   await checkGraphBaseUrl(s, actor, null, input, null);
   return s.db.transaction(async (trx) => {
-    await insertChannel(trx, { id, ...plainColumns(input), ...sealSecrets(s.masterKey, id, input), is_sandbox: opts.sandbox === true });
+    await insertChannel(trx, { id, ...plainColumns({ ...input, graphBaseUrl: input.graphBaseUrl ?? CHANNEL_DEFAULTS.graphBaseUrl, graphVersion: input.graphVersion ?? CHANNEL_DEFAULTS.graphVersion }), ...sealSecrets(s.masterKey, id, input), is_sandbox: opts.sandbox === true });
     await s.audit.appendIn(trx, actor, [{ action: 'channel.created', subjectType: 'Channel', subjectId: id, details: { phoneNumberId: input.phoneNumberId, wabaId: input.wabaId } }]);
     await changed(s, trx);
     return (await findChannel(trx, id))!;

@@ -10,6 +10,12 @@ import { sharedPool } from '../../whatsapp/http';
 /** Meta's Graph API: every number may use it. */
 export const META_GRAPH_BASE_URL = 'https://graph.facebook.com';
 
+/**
+ * What a new number gets when its form leaves these empty. `GET /channels` answers them too, so
+ * the panel's placeholders show the values the server will use, not a copy that drifts.
+ */
+export const CHANNEL_DEFAULTS = { graphBaseUrl: META_GRAPH_BASE_URL, graphVersion: 'v23.0' } as const;
+
 /** A media URL the policy refuses; permanent (asking again gives the same answer). */
 export class MediaUrlRefusedError extends Error {
   readonly permanent = true;

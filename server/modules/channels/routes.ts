@@ -4,6 +4,7 @@ import type { Services } from '../../services';
 import { assertCanRow } from '../authz/guard';
 import { whereAccessible } from '../authz/sql';
 import { createChannel, editChannel, removeChannel, testChannel } from './commands';
+import { CHANNEL_DEFAULTS } from './egress';
 import { presentChannel } from './present';
 import { CHANNEL_FIELDS, findChannel, listChannels, type ChannelRow } from './repo';
 import { SANDBOX_USE, SIMULATOR_PATH } from './sandboxChannel';
@@ -23,7 +24,7 @@ export function registerChannelRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx) => {
       const { ability } = authOf(ctx);
       const rows = await listChannels(s.db, (q) => whereAccessible(q, ability, 'read', 'Channel', CHANNEL_FIELDS));
-      ctx.body = { items: rows.map((c) => presentChannel(c, ability, publicUrl(ctx))) };
+      ctx.body = { items: rows.map((c) => presentChannel(c, ability, publicUrl(ctx))), defaults: CHANNEL_DEFAULTS };
     },
   });
   t.add({

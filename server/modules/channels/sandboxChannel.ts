@@ -4,6 +4,7 @@ import { SANDBOX_APP_ID } from '../../sandbox';
 import type { Services } from '../../services';
 import { createChannel } from './commands';
 import { decryptChannel, type ChannelCredentials } from './credentials';
+import { CHANNEL_DEFAULTS } from './egress';
 import { findSandboxChannel, updateChannel } from './repo';
 
 /** Where the runtime mounts the built-in sandbox Cloud API, on the panel's own origin. */
@@ -22,7 +23,7 @@ export async function ensureSandboxChannel(s: Services, graphBaseUrl: string): P
     row = await createChannel(
       s,
       systemActor,
-      { name: 'Sandbox', ...SANDBOX_NUMBER, graphBaseUrl, graphVersion: 'v23.0', accessToken: secret(), appSecret: secret(), verifyToken: secret() },
+      { name: 'Sandbox', ...SANDBOX_NUMBER, graphBaseUrl, graphVersion: CHANNEL_DEFAULTS.graphVersion, accessToken: secret(), appSecret: secret(), verifyToken: secret() },
       { sandbox: true },
     );
   } else if (row.graph_base_url !== graphBaseUrl || row.app_id === null) {

@@ -48,7 +48,10 @@ export const channelSchema = z.object({
   createdAt: z.string(),
   isSandbox: z.boolean().describe('Wired to the built-in WhatsApp sandbox rather than Meta'),
 });
-export const channelsResponse = z.object({ items: z.array(channelSchema) });
+export const channelsResponse = z.object({
+  items: z.array(channelSchema),
+  defaults: z.object({ graphBaseUrl: z.string(), graphVersion: z.string() }).describe('What a new number gets when these are left out'),
+});
 export const channelResponse = z.object({ channel: channelSchema });
 
 /** What testChannel answers: the number's info and the synced template count, or the error met. */

@@ -1,5 +1,5 @@
 import { actorOf, authOf } from '../../http/context';
-import { setSessionCookie } from '../../http/middleware/auth';
+import { BACKGROUND_HEADER, SESSION_COOKIE, setSessionCookie } from '../../http/middleware/auth';
 import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { whereAccessible } from '../authz/sql';
@@ -8,7 +8,9 @@ import { grantorOf } from '../authz/grants';
 import { login, logout } from './login';
 import { changePreferences, readPreferences } from './preferences';
 import { presentMe, presentUser } from './present';
-import { createdUserResponse, createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, preferencesBody, preferencesResponse, resetPasswordResponse, updateUserBody, userResponse, usersResponse } from './schema';
+import {
+  createdUserResponse, createUserBody, idParams, listUsersQuery, loginBody, meSchema, passwordBody, preferencesBody, preferencesResponse, resetPasswordResponse, sessionResponse, updateUserBody, userResponse, usersResponse,
+} from './schema';
 import { changeOwnPassword, createUser, editUser, resetPassword, setUserStatus } from './userCommands';
 import { findUser, listUsers, USER_FIELDS } from './userRepo';
 
@@ -63,6 +65,24 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
     responses: { 200: { description: 'All your preferences, after the change', schema: preferencesResponse } },
     handler: async (ctx, { body }) => {
       ctx.body = { preferences: await changePreferences(s, { ...actorOf(ctx), id: authOf(ctx).user.id }, body) };
+    },
+  });
+  // The panel asks this at every page load. Signed out is an answer here, not a 401: a browser
+  // logs every 4xx as a console error, so the sign-in page would always open with one.
+  t.add({
+    method: 'get', path: '/auth/session', tag: 'auth', summary: 'The session of this browser: as /me when signed in, null when not',
+    access: access.public(), responses: { 200: { description: 'The session, or null', schema: sessionResponse } },
+    handler: async (ctx) => {
+      const token = ctx.cookies.get(SESSION_COOKIE);
+      const found = token ? await s.sessions.lookup(token, ctx.get(BACKGROUND_HEADER) !== '1') : null;
+      if (found && 'auth' in found) {
+        ctx.body = { session: presentMe(found.auth), idleMinutes: null };
+        return;
+      }
+      if (token) {
+        setSessionCookie(ctx, null);
+      }
+      ctx.body = { session: null, idleMinutes: found?.ended === 'idle' ? s.sessions.idleMinutes : null };
     },
   });
 }

@@ -55,6 +55,11 @@ export const meSchema = z.object({
   csrfToken: z.string(),
   rules: z.array(z.unknown()).describe('CASL packed rules (unpackRules)'),
 });
+/** `GET /auth/session`: the session when signed in; when not, whether it just ended for inactivity. */
+export const sessionResponse = z.object({
+  session: meSchema.nullable(),
+  idleMinutes: z.number().int().nullable().describe('Set when the session was signed out for inactivity: the idle timeout in minutes'),
+});
 
 export const userResponse = z.object({ user: userSchema });
 export const usersResponse = z.object({ items: z.array(userSchema), nextCursor: z.string().nullable() });

@@ -103,6 +103,11 @@ export class SessionStore {
     return this.timeouts.idleMs;
   }
 
+  /** The idle timeout as the panel tells it to a user signed out for inactivity (at least 1 minute). */
+  get idleMinutes(): number {
+    return Math.max(1, Math.round(this.idleMs / 60_000));
+  }
+
   private idle(entry: Cached, now: number): boolean {
     return now - entry.lastSeen > this.timeouts.idleMs;
   }

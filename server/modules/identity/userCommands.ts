@@ -111,8 +111,11 @@ export async function editUser(
 /** Disables or re-enables a user with no rights beyond the actor's; disabling ends every session at once. */
 export async function setUserStatus(s: Services, grantor: Grantor, id: string, status: 'active' | 'disabled'): Promise<User> {
   const { actor } = grantor;
+  // Disabling oneself would lock the last administrator out; refused like any other denial.
   if (status === 'disabled' && actor.id === id) {
-    throw errors.conflict('You cannot disable your own account.');
+    const refused = errors.ownAccountDisable();
+    await s.audit.record(actor, { action: 'access.denied', subjectType: 'User', subjectId: id, details: { reason: refused.id, permission: 'User:disable' } });
+    throw refused;
   }
   return s.db.transaction(async (trx) => {
     const target = await findUser(trx, id);

@@ -11,7 +11,10 @@ export async function upsertTemplateStatus(
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (waba_id, name, language) DO UPDATE
        SET status = EXCLUDED.status, status_reason = EXCLUDED.status_reason,
-           meta_template_id = COALESCE(templates.meta_template_id, EXCLUDED.meta_template_id), updated_at = now()`,
+           meta_template_id = COALESCE(templates.meta_template_id, EXCLUDED.meta_template_id), updated_at = now()
+       -- A repeated webhook (Meta retries) is not a change: updated_at stays when the template changed.
+       WHERE (templates.status, templates.status_reason) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.status_reason)
+          OR templates.meta_template_id IS NULL`,
     [newId(), t.wabaId, t.templateId, t.name, t.language, t.status, t.reason],
   );
 }

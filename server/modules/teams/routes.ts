@@ -16,7 +16,7 @@ export function registerTeamRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx) => {
       const { ability } = authOf(ctx);
       const teams = await listTeams(s.db, (q) => whereAccessible(q, ability, 'read', 'Team', TEAM_FIELDS));
-      ctx.body = { items: teams.map(presentTeam) };
+      ctx.body = { items: teams.map((team) => presentTeam(team, ability)) };
     },
   });
   t.add({
@@ -25,15 +25,16 @@ export function registerTeamRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { body }) => {
       const team = await createTeam(s, actorOf(ctx), body);
       ctx.status = 201;
-      ctx.body = { team: presentTeam(team) };
+      ctx.body = { team: presentTeam(team, authOf(ctx).ability) };
     },
   });
   t.add({
     method: 'patch', path: '/teams/:id', tag: 'teams', summary: 'Rename or describe a team', access: access.can('update', 'Team'),
     params: idParams, body: updateTeamBody, responses: { 200: { description: 'Updated', schema: teamResponse } },
     handler: async (ctx, { params, body }) => {
-      assertCanRow(authOf(ctx).ability, 'update', 'Team', await findTeam(s.db, params.id));
-      ctx.body = { team: presentTeam(await editTeam(s, actorOf(ctx), params.id, body)) };
+      const { ability } = authOf(ctx);
+      assertCanRow(ability, 'update', 'Team', await findTeam(s.db, params.id));
+      ctx.body = { team: presentTeam(await editTeam(s, actorOf(ctx), params.id, body), ability) };
     },
   });
   t.add({

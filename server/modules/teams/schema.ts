@@ -11,6 +11,7 @@ export type CreateTeamInput = z.infer<typeof createTeamBody>;
 export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
 
 /** A team as the API answers it (present.ts). */
+/** A team as presentTeam shows it. Fields the viewer's role may not read are left out (CASL field rules). */
 export const teamSchema = z.object({ id: z.uuid(), name: z.string(), description: z.string(), memberCount: z.number() });
 export const teamListResponse = z.object({ items: z.array(teamSchema) });
 export const teamResponse = z.object({ team: teamSchema });

@@ -37,6 +37,9 @@ export function presentTemplate(r: TemplateRecord) {
     urlButtonParameters: variables.urlButtons,
     footer: str(byType('FOOTER')?.text),
     buttons,
+    /** When this template was first known here (submitted from the panel, or first synced or reported by Meta). */
+    createdAt: r.created_at.toISOString(),
+    /** When its status, category or content last changed (a sync that finds it unchanged leaves it). */
     updatedAt: r.updated_at.toISOString(),
   };
 }

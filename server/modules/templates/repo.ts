@@ -65,7 +65,12 @@ export async function upsertListedTemplate(
        SET status = EXCLUDED.status,
            status_reason = COALESCE(EXCLUDED.status_reason, CASE WHEN templates.status = EXCLUDED.status THEN templates.status_reason END),
            category = COALESCE(EXCLUDED.category, templates.category), components = EXCLUDED.components,
-           meta_template_id = EXCLUDED.meta_template_id, updated_at = now()`,
+           meta_template_id = EXCLUDED.meta_template_id, updated_at = now()
+       -- A sync that finds the template as it was leaves it alone: updated_at is when the
+       -- template changed (the panel shows it), not when it was last listed.
+       WHERE (templates.status, templates.components, templates.meta_template_id) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.components, EXCLUDED.meta_template_id)
+          OR (EXCLUDED.category IS NOT NULL AND templates.category IS DISTINCT FROM EXCLUDED.category)
+          OR (EXCLUDED.status_reason IS NOT NULL AND templates.status_reason IS DISTINCT FROM EXCLUDED.status_reason)`,
     [newId(), t.wabaId, t.metaTemplateId, t.name, t.language, t.category, t.status, t.reason, JSON.stringify(t.components ?? [])],
   );
 }

@@ -280,7 +280,8 @@ export const templateSchema = z.object({
   footer: z.string().nullable(),
   buttons: z.array(z.object({ type: z.string(), text: z.string().nullable() })),
   urlButtonParameters: z.array(z.object({ index: z.number().int(), text: z.string().nullable(), url: z.string() })).describe('URL buttons whose address ends in a variable: a value for each is required when sending'),
-  updatedAt: z.string(),
+  createdAt: z.string().describe('When the template was first known here: submitted from the panel, or first listed or reported by Meta'),
+  updatedAt: z.string().describe('When its status, category or content last changed (not when it was last synced)'),
 });
 
 export const templateChannelQuery = z.strictObject({ channelId: z.uuid() });
