@@ -39,7 +39,7 @@ export async function createRole(
   return s.db.transaction(async (trx) => {
     await assertRoleRulesGrantable(s, trx, grantor, input.rules, null);
     if (await findRoleByKey(trx, input.key)) {
-      throw errors.conflict(`A role with key ${input.key} already exists.`, { fields: [{ path: 'body.key', message: 'taken' }] });
+      throw errors.taken(`A role with key ${input.key} already exists.`, 'body.key');
     }
     await insertRole(trx, { id, ...input, builtin: false });
     await s.audit.appendIn(trx, actor, [{ action: 'role.created', subjectType: 'Role', subjectId: id, details: { key: input.key, rules: input.rules } }]);

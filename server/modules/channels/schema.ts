@@ -1,15 +1,20 @@
 import { z } from 'zod';
+import { namedFormat } from '../../lib/formats';
 
 export const idParams = z.strictObject({ id: z.uuid() });
 const secret = z.string().trim().min(8).max(1024);
+// Named formats: a refusal names the format (`digits`), which the panel words in the user's language.
+const PHONE_NUMBER = /^\+?[\d\s().-]{6,32}$/;
+const digits = namedFormat('digits', /^\d{5,32}$/, 'digits only');
 const base = {
   name: z.string().trim().min(1).max(80),
-  phoneNumberId: z.string().regex(/^\d{5,32}$/, 'digits only'),
-  wabaId: z.string().regex(/^\d{5,32}$/, 'digits only'),
-  displayNumber: z.string().trim().regex(/^\+?[\d\s().-]{6,32}$/, 'a phone number'),
+  phoneNumberId: digits,
+  wabaId: digits,
+  // Trimmed first, then checked; the pipe's input is what the OpenAPI document shows, hence its own pattern.
+  displayNumber: z.string().trim().pipe(namedFormat('phone_number', PHONE_NUMBER, 'a phone number')).meta({ pattern: PHONE_NUMBER.source }),
   graphBaseUrl: z.url({ protocol: /^https?$/ }).max(300),
-  graphVersion: z.string().regex(/^v\d+\.\d+$/, 'like v23.0'),
-  appId: z.string().regex(/^\d{5,32}$/, 'digits only').nullable().describe("The Meta app's id, needed to upload template sample files"),
+  graphVersion: namedFormat('graph_version', /^v\d+\.\d+$/, 'like v23.0'),
+  appId: digits.nullable().describe("The Meta app's id, needed to upload template sample files"),
   accessToken: secret,
   appSecret: secret,
   verifyToken: secret,
