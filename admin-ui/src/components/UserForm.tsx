@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { usersApi } from '../endpoints';
-import { fieldError } from '../errors';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
+import { useFormErrors } from '../useFormErrors';
 import type { Lookups } from '../lookups';
 import type { User } from '../types';
 import { CheckboxGroup } from './CheckboxGroup';
@@ -33,6 +33,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
   const [roleIds, setRoleIds] = useState<string[]>(user?.roleIds ?? []);
   const [teamIds, setTeamIds] = useState<string[]>(user?.teamIds ?? []);
   const action = useAction();
+  const errors = useFormErrors(action.error, { email: t('users.email'), name: t('users.name') });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -70,8 +71,8 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
       onClose={onClose}
       id="user-dialog"
     >
-      <form onSubmit={(event) => void submit(event)}>
-        <FormField id="user-email" label={t('users.email')} error={fieldError(action.error, 'email')}>
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
+        <FormField id="user-email" label={t('users.email')} error={errors.field('email')}>
           {(describedBy, invalid) => (
             <input
               id="user-email"
@@ -87,7 +88,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
             />
           )}
         </FormField>
-        <FormField id="user-name" label={t('users.name')} error={fieldError(action.error, 'name')}>
+        <FormField id="user-name" label={t('users.name')} error={errors.field('name')}>
           {(describedBy, invalid) => (
             <input
               id="user-name"
@@ -123,7 +124,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
           />
         </div>
         {!user && <p className="hint">{t('users.createHint')}</p>}
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions
           onCancel={onClose}
           disabled={action.busy}
