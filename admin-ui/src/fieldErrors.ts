@@ -23,6 +23,9 @@ export interface FieldIssue {
   maximum?: number;
   expected?: string;
   missing?: boolean;
+  /** A schema's own rule (`button_text_unique`) and its limit, for rules zod has no code for. */
+  rule?: string;
+  limit?: number;
 }
 
 /** A form's fields: request path (without `body.`) to the label the user sees. Only fields shown on the form. */
@@ -40,7 +43,28 @@ export interface FormErrors {
   beside: boolean;
 }
 
-const KNOWN_FORMATS = new Set(['digits', 'phone_number', 'graph_version', 'role_key', 'email', 'url', 'uuid']);
+const KNOWN_FORMATS = new Set(['digits', 'phone_number', 'graph_version', 'role_key', 'template_name', 'language_code', 'email', 'url', 'uuid']);
+
+/** The words of the rules the server's own checks name (Meta's template rules), some shared with the panel's live checks. */
+const RULES: Record<string, MessageKey> = {
+  required: 'fieldErrors.required',
+  auth_leave_out: 'fieldErrors.rule.auth_leave_out',
+  auth_only: 'fieldErrors.rule.auth_only',
+  variable_malformed: 'templates.problem.malformed',
+  variable_order: 'templates.problem.order',
+  variable_edge: 'templates.problem.edge',
+  header_one_variable: 'templates.problem.tooMany',
+  url_variable_end: 'fieldErrors.rule.url_variable_end',
+  examples_count: 'fieldErrors.rule.examples_count',
+  examples_unneeded: 'fieldErrors.rule.examples_unneeded',
+  single_line: 'fieldErrors.rule.single_line',
+  footer_no_variables: 'fieldErrors.rule.footer_no_variables',
+  url_buttons_max: 'fieldErrors.rule.url_buttons_max',
+  phone_buttons_max: 'fieldErrors.rule.phone_buttons_max',
+  quick_replies_grouped: 'fieldErrors.rule.quick_replies_grouped',
+  button_text_unique: 'fieldErrors.rule.button_text_unique',
+  phone_digits_max: 'fieldErrors.rule.phone_digits_max',
+};
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -74,6 +98,8 @@ export function fieldIssues(error: unknown): FieldIssue[] {
         maximum: optionalNumber(f.maximum),
         expected: optionalString(f.expected),
         missing: f.missing === true,
+        rule: optionalString(f.rule),
+        limit: optionalNumber(f.limit),
       },
     ];
   });
@@ -124,6 +150,13 @@ export function issueText(issue: FieldIssue, i18n: Translate, errorId = 'validat
       return i18n.t('fieldErrors.choice');
     case 'unrecognized_keys':
       return i18n.t('fieldErrors.unknownField');
+    case 'custom': {
+      const key = issue.rule === undefined ? undefined : RULES[issue.rule];
+      if (key) {
+        return i18n.t(key, { limit: issue.limit ?? '' });
+      }
+      break;
+    }
     default:
       break;
   }

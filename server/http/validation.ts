@@ -22,6 +22,9 @@ export type FieldIssue = {
   missing?: true;
   /** `invalid_value`: the values allowed (enum options, never user data). */
   values?: string[];
+  /** `custom`: the name of the rule a schema's own check found broken (`button_text_unique`), and its limit if it has one. */
+  rule?: string;
+  limit?: number;
 };
 
 type Where = 'body' | 'query' | 'params';
@@ -71,6 +74,14 @@ export function fieldIssue(where: Where, issue: z.core.$ZodIssue, input: unknown
       break;
     case 'invalid_value':
       entry.values = issue.values.filter((v): v is string => typeof v === 'string');
+      break;
+    case 'custom':
+      if (typeof issue.params?.rule === 'string') {
+        entry.rule = issue.params.rule;
+      }
+      if (typeof issue.params?.limit === 'number') {
+        entry.limit = issue.params.limit;
+      }
       break;
     default:
       break;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 
-type Field = { path: string; message: string; code: string; format?: string; origin?: string; minimum?: number; maximum?: number; expected?: string; missing?: boolean; values?: string[] };
+type Field = { path: string; message: string; code: string; format?: string; origin?: string; minimum?: number; maximum?: number; expected?: string; missing?: boolean; values?: string[]; rule?: string; limit?: number };
 
 // The panel words a refusal in its user's language from these stable facts, never from the
 // English `message`: each refused field names its path, zod's code and what the rule was.
@@ -59,6 +59,23 @@ describe('refused fields carry what a form needs to word them (validation_failed
     expect(field(fields, 'body.name')).to.include({ code: 'too_big', origin: 'string', maximum: 120 });
     const role = fieldsOf(await admin.post('/api/v1/roles', { key: 'Bad Key', name: 'R', rules: [] }));
     expect(field(role, 'body.key')).to.include({ code: 'invalid_format', format: 'role_key' });
+  });
+
+  it("names Meta's template rules that zod has no code for, with their limits", async () => {
+    const url = (text: string) => ({ type: 'URL', text, url: 'https://example.com/a' });
+    const res = await admin.post('/api/v1/templates', {
+      channelId: '0190a000-0000-7000-8000-000000000000', name: 'Bad Name', language: 'english', category: 'MARKETING',
+      body: { text: '{{1}} is first' }, footer: { text: 'two\nlines' },
+      buttons: [url('Open'), url('Open'), url('More')],
+    });
+    expect(res.status).to.equal(400);
+    const fields = fieldsOf(res);
+    expect(field(fields, 'body.name')).to.include({ code: 'invalid_format', format: 'template_name' });
+    expect(field(fields, 'body.language')).to.include({ code: 'invalid_format', format: 'language_code' });
+    expect(field(fields, 'body.body.text')).to.include({ code: 'custom', rule: 'variable_edge' });
+    expect(field(fields, 'body.footer.text')).to.include({ code: 'custom', rule: 'single_line' });
+    expect(field(fields, 'body.buttons')).to.include({ code: 'custom', rule: 'url_buttons_max', limit: 2 });
+    expect(field(fields, 'body.buttons.1.text')).to.include({ code: 'custom', rule: 'button_text_unique' });
   });
 
   it('answers a taken email, team name, phone number ID or role key with 409 conflict naming the field', async () => {

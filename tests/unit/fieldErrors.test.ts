@@ -53,6 +53,18 @@ describe('the panel words refused fields in the user language (admin-ui/src/fiel
     expect(issueText({ path: 'buttons', code: 'custom', message: '' }, EN)).to.equal('This value is not accepted.');
   });
 
+  it("words Meta's template rules the server names, with their limits, in both languages", () => {
+    const rule = (name: string, limit?: number) => ({ path: 'x', code: 'custom', message: 'ENGLISH', rule: name, limit });
+    expect(issueText(rule('url_buttons_max', 2), EN)).to.equal('At most 2 website buttons.');
+    expect(issueText(rule('url_buttons_max', 2), FR)).to.equal('Au plus 2 boutons de site web.');
+    // Shared with the panel's live checks: the same words either way.
+    expect(issueText(rule('variable_edge'), FR)).to.equal(fr['templates.problem.edge']);
+    expect(issueText(rule('button_text_unique'), FR)).to.equal('Chaque bouton doit avoir un texte différent.');
+    // A rule the panel does not know yet: the server's words.
+    expect(issueText(rule('brand_new_rule'), FR)).to.equal('ENGLISH');
+    expect(issueText({ path: 'name', message: 'ENGLISH', code: 'invalid_format', format: 'template_name' }, FR)).to.equal('Lettres minuscules, chiffres et tirets bas uniquement.');
+  });
+
   it('names a field by its label, else by its path in words', () => {
     expect(fieldName('phoneNumberId', { phoneNumberId: 'Phone number ID' })).to.equal('Phone number ID');
     expect(fieldName('phoneNumberId')).to.equal('phone number id');
@@ -100,7 +112,7 @@ describe('the panel words refused fields in the user language (admin-ui/src/fiel
   });
 
   it('has words for every format the server names (server/lib/formats.ts callers and zod built-ins the forms meet)', () => {
-    for (const format of ['digits', 'phone_number', 'graph_version', 'role_key', 'email', 'url', 'uuid']) {
+    for (const format of ['digits', 'phone_number', 'graph_version', 'role_key', 'template_name', 'language_code', 'email', 'url', 'uuid']) {
       for (const [lang, i18n] of [['en', EN], ['fr', FR]] as const) {
         const text = issueText({ path: 'x', message: 'ENGLISH', code: 'invalid_format', format }, i18n);
         expect(text, `${lang} ${format}`).to.not.equal(i18n.t('fieldErrors.format'));
