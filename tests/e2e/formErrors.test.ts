@@ -48,6 +48,31 @@ describe('end to end in Chromium: refused fields beside them, in English and Fre
 
   const errorText = async (page: Page, id: string) => (await page.locator(`#${id}-error`).textContent())?.trim();
 
+  it('the password form: a wrong current password and a mismatch are said beside their fields, with focus there', async () => {
+    const agent = await app.userWithRoles(['agent']);
+    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    await page.goto(app.url);
+    await page.fill('#login-email', agent.email);
+    await page.fill('#login-password', TEST_PASSWORD);
+    await page.click('[data-button="auth.login"]');
+    await page.waitForSelector('[data-button="auth.logout"]');
+    await page.goto(`${app.url}/#/password`);
+    await page.fill('#current-password', 'not my password at all');
+    await page.fill('#new-password', 'A long new passphrase 42');
+    await page.fill('#confirm-password', 'A long new passphrase 43');
+    await page.click('[data-button="auth.submitPassword"]');
+    await page.locator('#confirm-password-error', { hasText: fr['password.mismatch'] }).waitFor();
+    expect(await focused(page)).to.equal('confirm-password');
+
+    await page.fill('#confirm-password', 'A long new passphrase 42');
+    await page.click('[data-button="auth.submitPassword"]');
+    await page.locator('#current-password-error', { hasText: fr['password.currentWrong'] }).waitFor();
+    expect(await page.locator('#confirm-password-error').count()).to.equal(0);
+    expect(await page.getAttribute('#current-password', 'aria-invalid')).to.equal('true');
+    expect(await focused(page)).to.equal('current-password');
+    await page.context().close();
+  });
+
   for (const [locale, dict] of [['en-US', en], ['fr-FR', fr]] as const) {
     const lang = locale.slice(0, 2);
 

@@ -507,7 +507,7 @@ export const en = {
 
   // Refused form fields (fieldErrors.ts): shown beside the field, which is labelled already.
   'fieldErrors.labelled': '{label}: {text}',
-  'fieldErrors.checkFields': 'Check the fields marked below: each one says what to change.',
+  'fieldErrors.checkFields': 'Check the marked fields: each one says what to change.',
   'fieldErrors.required': 'Required.',
   'fieldErrors.taken': 'Already used: choose another.',
   'fieldErrors.format': 'Not in the expected format.',

@@ -506,7 +506,7 @@ export const fr: Messages = {
 
   // Refused form fields (fieldErrors.ts): shown beside the field, which is labelled already.
   'fieldErrors.labelled': '{label} : {text}',
-  'fieldErrors.checkFields': 'Vérifiez les champs signalés ci-dessous : chacun indique quoi corriger.',
+  'fieldErrors.checkFields': 'Vérifiez les champs signalés : chacun indique quoi corriger.',
   'fieldErrors.required': 'Obligatoire.',
   'fieldErrors.taken': 'Déjà utilisé : choisissez-en un autre.',
   'fieldErrors.format': "N'est pas au format attendu.",
