@@ -159,8 +159,8 @@ export async function request<T>(method: string, path: string, body?: unknown, r
       await csrfRefresher();
       return request<T>(method, path, body, true);
     }
-    // A failed login is an answer to show, not an expired session.
-    if (res.status === 401 && path !== '/auth/login') {
+    // A failed login, or a wrong current password on the password page, is an answer to show, not an expired session.
+    if (res.status === 401 && path !== '/auth/login' && error.id !== 'invalid_credentials') {
       reportSessionEnded(error.details);
     } else if (error.id === 'password_change_required') {
       sessionProblemHandler?.('password_change_required');

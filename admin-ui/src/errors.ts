@@ -1,5 +1,6 @@
 /** Turns API errors into text for the user, in the current language. */
 import { ApiError } from './api';
+import { fieldIssues, fieldName, issueText } from './fieldErrors';
 import type { I18n, MessageKey } from './i18n';
 
 /** Per-form wording for an error id (e.g. a wrong current password is not a failed login). */
@@ -15,24 +16,6 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-/** `validation_failed` lists its fields as `{ path: 'body.email', message }`. */
-function fieldMessages(value: unknown): string[] {
-  if (!Array.isArray(value)) {
-    return [];
-  }
-  return value.flatMap((field: unknown) => {
-    if (typeof field !== 'object' || field === null) {
-      return [];
-    }
-    const { path, message } = field as { path?: unknown; message?: unknown };
-    if (typeof message !== 'string') {
-      return [];
-    }
-    const name = typeof path === 'string' ? path.replace(/^(body|query|params)\./, '') : '';
-    return [name ? `${name}: ${message}` : message];
-  });
-}
-
 /**
  * Known error ids get the UI's own translation (the server may answer in one language only);
  * any other id shows the server's message, which is written for the user.
@@ -41,6 +24,8 @@ export function describeError(
   error: unknown,
   i18n: Pick<I18n, 't' | 'tMaybe'>,
   overrides: ErrorOverrides = {},
+  /** False when a form shows the refused fields itself (fieldErrors.ts). */
+  withFields = true,
 ): ErrorText {
   if (!(error instanceof ApiError)) {
     return { message: i18n.t('errors.unexpected'), reasons: [] };
@@ -58,7 +43,7 @@ export function describeError(
   vars.requestId = typeof error.details.requestId === 'string' ? error.details.requestId : '—';
   const reasons = [
     ...stringList(error.details.reasons).map((reason) => i18n.tMaybe(`password.reason.${reason}`) ?? reason),
-    ...fieldMessages(error.details.fields),
+    ...(withFields ? fieldIssues(error).map((issue) => i18n.t('fieldErrors.labelled', { label: fieldName(issue.path), text: issueText(issue, i18n, error.id) })) : []),
     // grant_exceeds_own_rights names the rights (`Subject:action`) the user does not hold.
     ...stringList(error.details.missing),
   ];
@@ -66,8 +51,8 @@ export function describeError(
 }
 
 /**
- * The server's message for one form field (`validation_failed` names fields as `body.<path>`),
- * e.g. `fieldError(error, 'body.text')` for the template body's text.
+ * The server's own (English) message for one form field (`validation_failed` names fields as
+ * `body.<path>`). Forms use useFormErrors instead, which words it in the user's language.
  */
 export function fieldError(error: unknown, path: string): string | null {
   if (!(error instanceof ApiError) || !Array.isArray(error.details.fields)) {

@@ -39,3 +39,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     )
   );
 }
+
+/** Whether `err` is PostgreSQL's unique violation (23505) of the named constraint or unique index. */
+export function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const { code, constraint: violated } = (err ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && violated === constraint;
+}

@@ -1,9 +1,9 @@
 import type { Router, RouterMiddleware } from '@koa/router';
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { errors } from '../lib/errors';
 import type { AppContext, AppState } from './context';
 import { readJsonBody, readRawBody } from './middleware/body';
+import { validationError } from './validation';
 
 /** What a route requires of its caller. Every route states one; a test fails on any that does not. */
 export type Access =
@@ -48,18 +48,6 @@ export type AuthGate = {
   authenticate: (allowDuringPasswordChange: boolean, activity?: boolean) => RouterMiddleware<AppState>;
   require: (action: string, subject: string) => RouterMiddleware<AppState>;
 };
-
-/** Turns zod issues into the 400 payload: one entry per field, named by its path. */
-function validationError(where: 'body' | 'query' | 'params', error: z.ZodError) {
-  const fields = error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const base = [where, ...issue.path.map(String)].join('.');
-    return { path: keys.length === 1 ? `${base}.${keys[0]}` : base, message: issue.message, code: issue.code };
-  });
-  return errors.validation(`Invalid ${where}: ${fields.map((f) => `${f.path} (${f.message})`).join('; ')}`, {
-    fields,
-  });
-}
 
 const emptyObject = z.strictObject({});
 
@@ -107,15 +95,15 @@ export class RouteTable {
       const json = rawBody || spec.streamBody || method === 'get' || method === 'delete' ? {} : await readJsonBody(ctx, this.bodyLimit);
       const body = bodySchema.safeParse(json);
       if (!body.success) {
-        throw validationError('body', body.error);
+        throw validationError('body', body.error, json);
       }
       const query = querySchema.safeParse(ctx.query);
       if (!query.success) {
-        throw validationError('query', query.error);
+        throw validationError('query', query.error, ctx.query);
       }
       const params = paramsSchema.safeParse(ctx.params);
       if (!params.success) {
-        throw validationError('params', params.error);
+        throw validationError('params', params.error, ctx.params);
       }
       await spec.handler(ctx, {
         body: body.data as z.infer<B>,

@@ -97,6 +97,12 @@ export const errors = {
     new AppError(401, 'temporary_password_expired', 'This temporary password has expired. Ask an administrator to reset it.'),
   notFound: (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`),
   conflict: (message: string, details?: Details) => new AppError(409, 'conflict', message, details),
+  /**
+   * 409: a value that must be unique is already used. `path` names the field that holds it
+   * (`body.email`) and `code: 'taken'` says why, so a form shows the refusal beside that field.
+   */
+  taken: (message: string, path: string, hint = 'already used') =>
+    new AppError(409, 'conflict', message, { fields: [{ path, message: hint, code: 'taken' }] }),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
   roleInUse: (userCount: number) =>
     new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),

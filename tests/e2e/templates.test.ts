@@ -103,8 +103,9 @@ describe('end to end in Chromium: an admin writes a template, WhatsApp (the sand
     await page.fill('#template-name', 'delivery_update');
     await page.fill('#template-body', 'Hello again, see you soon.');
     await page.click('[data-button="templates.submitCreate"]');
-    // Same name and language as the first test: the server refuses it and the dialog stays.
-    await page.locator('#template-dialog [role="alert"]', { hasText: 'already exists' }).waitFor();
+    // Same name and language as the first test: the server refuses it beside the name, and the dialog stays.
+    await page.locator('#template-name-error', { hasText: 'Already used' }).waitFor();
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).to.equal('template-name');
 
     await page.fill('#template-name', 'promo_reject_me');
     await page.selectOption('#template-category', 'MARKETING');

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { channelsApi } from '../endpoints';
-import { fieldError } from '../errors';
 import type { ChannelInput } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
+import { useFormErrors } from '../useFormErrors';
 import type { Channel, ChannelLane, Readable, SecretState } from '../types';
 import { CopyText } from './CopyText';
 import { Dialog } from './Dialog';
@@ -64,6 +64,11 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
   const [lane, setLane] = useState<ChannelLane>(channel?.lane ?? 'shared');
   const [throughput, setThroughput] = useState(channel?.throughputMps === undefined ? '' : String(channel.throughputMps));
   const action = useAction();
+  const errors = useFormErrors(action.error, {
+    ...Object.fromEntries([...TEXT_FIELDS, ...SECRET_FIELDS].map(({ field, label }) => [field, t(label)])),
+    lane: t('channels.lane'),
+    throughputMps: t('channels.throughputLabel'),
+  });
   // The server sends the stored token to a new Graph API host only when it is entered again.
   const graphMoved = channel !== undefined && text.graphBaseUrl.trim() !== '' && text.graphBaseUrl.trim() !== channel.graphBaseUrl;
 
@@ -146,7 +151,7 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
 
   return (
     <Dialog title={channel ? t('channels.editTitle', { name: channel.name ?? '' }) : t('channels.createTitle')} onClose={onClose} id="channel-dialog" wide>
-      <form onSubmit={(event) => void submit(event)} autoComplete="off">
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)} autoComplete="off">
         <div className="field-row">
           {TEXT_FIELDS.map(({ field, id, label, required }) => (
             <FormField
@@ -154,7 +159,7 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
               id={id}
               label={t(label)}
               hint={required ? undefined : field === 'appId' ? t('channels.appIdHint') : t('channels.defaultHint')}
-              error={fieldError(action.error, field)}
+              error={errors.field(field)}
             >
               {(describedBy, invalid) => (
                 <input
@@ -188,7 +193,7 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
                     {graphMoved && field === 'accessToken' && <> {t('channels.tokenForNewGraphUrl')}</>}
                   </span>
                 }
-                error={fieldError(action.error, field)}
+                error={errors.field(field)}
                 after={
                   field === 'verifyToken' && (
                     <button
@@ -221,7 +226,7 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
           </div>
         </fieldset>
         <div className="field-row">
-          <FormField id="channel-lane" label={t('channels.lane')} hint={t('channels.laneHint')} error={fieldError(action.error, 'lane')}>
+          <FormField id="channel-lane" label={t('channels.lane')} hint={t('channels.laneHint')} error={errors.field('lane')}>
             {(describedBy, invalid) => (
               <select
                 id="channel-lane"
@@ -236,7 +241,7 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
               </select>
             )}
           </FormField>
-          <FormField id="channel-throughput" label={t('channels.throughputLabel')} hint={t('channels.throughputHint')} error={fieldError(action.error, 'throughputMps')}>
+          <FormField id="channel-throughput" label={t('channels.throughputLabel')} hint={t('channels.throughputHint')} error={errors.field('throughputMps')}>
             {(describedBy, invalid) => (
               <input
                 id="channel-throughput"
@@ -260,7 +265,7 @@ export function ChannelForm({ channel, defaults, onSaved, onClose }: ChannelForm
             <CopyText id="channel-webhook-url" value={channel.webhookUrl} button="channels.copyWebhookUrl" label={t('channels.webhookUrl')} />
           </div>
         )}
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions
           onCancel={onClose}
           disabled={action.busy}

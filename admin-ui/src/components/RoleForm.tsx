@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { rolesApi } from '../endpoints';
-import { fieldError } from '../errors';
 import { toggle, useAction } from '../hooks';
 import { useI18n } from '../i18n';
+import { useFormErrors } from '../useFormErrors';
 import { buildRules, groupBySubject, parseAdvancedRules, splitRules } from '../permissions';
 import type { CatalogueAction, Role } from '../types';
 import { Dialog } from './Dialog';
@@ -30,6 +30,7 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
   const [advanced, setAdvanced] = useState(initial.advanced.length ? JSON.stringify(initial.advanced, null, 2) : '');
   const [jsonError, setJsonError] = useState<string | null>(null);
   const action = useAction();
+  const errors = useFormErrors(action.error, { key: t('roles.key'), name: t('roles.name'), description: t('roles.description') });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -49,9 +50,9 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
 
   return (
     <Dialog title={role ? t('roles.editTitle', { name: role.name }) : t('roles.createTitle')} onClose={onClose} id="role-dialog" wide>
-      <form onSubmit={(event) => void submit(event)}>
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
         <div className="field-row">
-          <FormField id="role-key" label={t('roles.key')} hint={t('roles.keyHint')} error={fieldError(action.error, 'key')}>
+          <FormField id="role-key" label={t('roles.key')} hint={t('roles.keyHint')} error={errors.field('key')}>
             {(describedBy, invalid) => (
               <input
                 id="role-key"
@@ -67,13 +68,13 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
               />
             )}
           </FormField>
-          <FormField id="role-name" label={t('roles.name')} error={fieldError(action.error, 'name')}>
+          <FormField id="role-name" label={t('roles.name')} error={errors.field('name')}>
             {(describedBy, invalid) => (
               <input id="role-name" name="name" required autoComplete="off" aria-describedby={describedBy} aria-invalid={invalid} value={name} onChange={(event) => setName(event.target.value)} />
             )}
           </FormField>
         </div>
-        <FormField id="role-description" label={t('roles.description')} error={fieldError(action.error, 'description')}>
+        <FormField id="role-description" label={t('roles.description')} error={errors.field('description')}>
           {(describedBy, invalid) => (
             <textarea id="role-description" name="description" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={description} onChange={(event) => setDescription(event.target.value)} />
           )}
@@ -128,7 +129,7 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
             <p>{jsonError}</p>
           </div>
         )}
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions
           onCancel={onClose}
           disabled={action.busy}

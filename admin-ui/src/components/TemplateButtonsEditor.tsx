@@ -1,6 +1,6 @@
+import type { FieldLabels, FormErrors } from '../fieldErrors';
 import { useI18n } from '../i18n';
-import { fieldError } from '../errors';
-import type { MessageKey } from '../i18n';
+import type { I18n, MessageKey } from '../i18n';
 import { buttonRoom, LIMITS, variableNumbers, variableProblem } from '../templates';
 import type { DraftButton } from '../templates';
 import type { TemplateButtonType } from '../types';
@@ -35,15 +35,32 @@ function withButton(buttons: DraftButton[], type: TemplateButtonType): DraftButt
 interface Props {
   buttons: DraftButton[];
   onChange: (buttons: DraftButton[]) => void;
-  error: unknown;
+  /** The form's refused fields (`buttons`, `buttons.<index>.text`, ...). */
+  errors: Pick<FormErrors, 'field'>;
+}
+
+/** The labels of the buttons' fields, for the form's error wording ("Button 2 (Website), Button text"). */
+export function buttonFieldLabels(buttons: DraftButton[], t: I18n['t']): FieldLabels {
+  const labels: FieldLabels = { buttons: t('templates.buttons.title') };
+  buttons.forEach((b, index) => {
+    const name = t('templates.buttons.numbered', { n: index + 1, type: t(TYPE_LABEL[b.type]) });
+    labels[`buttons.${index}.text`] = `${name}, ${t('templates.buttons.text')}`;
+    if (b.type === 'URL') {
+      labels[`buttons.${index}.url`] = `${name}, ${t('templates.buttons.url')}`;
+    }
+    if (b.type === 'PHONE_NUMBER') {
+      labels[`buttons.${index}.phoneNumber`] = `${name}, ${t('templates.buttons.phone')}`;
+    }
+  });
+  return labels;
 }
 
 /** Quick-reply, website and call buttons, within Meta's limits (10 in all, 2 websites, 1 phone). */
-export function TemplateButtonsEditor({ buttons, onChange, error }: Props) {
+export function TemplateButtonsEditor({ buttons, onChange, errors }: Props) {
   const { t } = useI18n();
   const room = buttonRoom(buttons);
   const update = (key: number, patch: Partial<DraftButton>) => onChange(buttons.map((b) => (b.key === key ? { ...b, ...patch } : b)));
-  const listError = fieldError(error, 'buttons');
+  const listError = errors.field('buttons');
 
   return (
     <fieldset className="template-buttons" aria-describedby="template-buttons-hint">
@@ -60,8 +77,9 @@ export function TemplateButtonsEditor({ buttons, onChange, error }: Props) {
         {buttons.map((b, index) => {
           const id = `template-button-${index + 1}`;
           const urlProblem = b.type === 'URL' ? variableProblem(b.url, 'url') : null;
-          const textError = fieldError(error, `buttons.${index}.text`);
-          const urlError = fieldError(error, `buttons.${index}.url`) ?? (urlProblem ? t(`templates.problem.${urlProblem}`) : null);
+          const textError = errors.field(`buttons.${index}.text`);
+          const phoneError = errors.field(`buttons.${index}.phoneNumber`);
+          const urlError = errors.field(`buttons.${index}.url`) ?? (urlProblem ? t(`templates.problem.${urlProblem}`) : null);
           return (
             <li key={b.key} className="template-button-row" data-type={b.type}>
               <div className="template-button-head">
@@ -129,13 +147,14 @@ export function TemplateButtonsEditor({ buttons, onChange, error }: Props) {
                       required
                       autoComplete="off"
                       placeholder="+33 1 23 45 67 89"
-                      aria-describedby={fieldError(error, `buttons.${index}.phoneNumber`) ? `${id}-phone-error` : undefined}
+                      aria-invalid={phoneError ? true : undefined}
+                      aria-describedby={phoneError ? `${id}-phone-error` : undefined}
                       value={b.phoneNumber}
                       onChange={(event) => update(b.key, { phoneNumber: event.target.value })}
                     />
-                    {fieldError(error, `buttons.${index}.phoneNumber`) && (
+                    {phoneError && (
                       <p className="field-error" id={`${id}-phone-error`}>
-                        {fieldError(error, `buttons.${index}.phoneNumber`)}
+                        {phoneError}
                       </p>
                     )}
                   </div>

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { templatesApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import { fieldError } from '../errors';
+import { useFormErrors } from '../useFormErrors';
 import type { MessageKey } from '../i18n';
 import { CATEGORIES, draftToInput, EMPTY_DRAFT, HEADER_FORMATS, languageName, LIMITS, renumberVariables, TEMPLATE_LANGUAGES, variableNumbers, variableProblem } from '../templates';
 import type { Draft } from '../templates';
@@ -12,7 +12,7 @@ import { Can } from './Can';
 import { FormField } from './FormField';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
-import { TemplateButtonsEditor } from './TemplateButtonsEditor';
+import { buttonFieldLabels, TemplateButtonsEditor } from './TemplateButtonsEditor';
 import { TemplatePreview } from './TemplatePreview';
 
 interface Props {
@@ -43,8 +43,6 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
   const sampleAction = useAction();
   const [sampleName, setSampleName] = useState('');
   const set = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
-  const err = (path: string) => fieldError(action.error, path);
-
   const auth = draft.category === 'AUTHENTICATION';
   const variables = variableNumbers(draft.body);
   const bodyProblem = draft.body ? variableProblem(draft.body) : null;
@@ -52,6 +50,25 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
   const headerHasVariable = draft.headerFormat === 'TEXT' && variableNumbers(draft.headerText).length > 0;
   const sampleTypes = !auth && draft.headerFormat && draft.headerFormat !== 'TEXT' ? SAMPLE_TYPES[draft.headerFormat] : null;
   const sampleMissing = sampleTypes !== null && !draft.headerHandle;
+  // The fields on the form now: a refusal of any other shows in the alert, named by its label.
+  const errors = useFormErrors(action.error, {
+    name: t('templates.name'),
+    language: t('templates.language'),
+    category: t('templates.categoryLabel'),
+    ...(auth
+      ? { 'authentication.codeExpirationMinutes': t('templates.auth.expiration'), 'authentication.buttonText': t('templates.auth.buttonText') }
+      : {
+          ...(draft.headerFormat === 'TEXT' ? { 'header.text': t('templates.header.text') } : {}),
+          ...(headerHasVariable ? { 'header.example': t('templates.exampleFor', { variable: '{{1}}' }) } : {}),
+          ...(sampleTypes ? { 'header.exampleHandle': t('templates.header.sample') } : {}),
+          body: t('templates.body'),
+          'body.text': t('templates.body'),
+          ...(variables.length > 0 ? { 'body.examples': t('templates.examples') } : {}),
+          'footer.text': t('templates.footer'),
+          ...buttonFieldLabels(draft.buttons, t),
+        }),
+  });
+  const err = errors.field;
 
   /** Uploads the chosen sample file at once; its handle is what the submission carries. */
   async function chooseSample(file: File | undefined) {
@@ -96,7 +113,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
 
   return (
     <Dialog title={t('templates.createTitle', { number: channel.name })} onClose={onClose} id="template-dialog" wide>
-      <form className="template-editor" onSubmit={(event) => void submit(event)} autoComplete="off">
+      <form ref={errors.formRef} className="template-editor" onSubmit={(event) => void submit(event)} autoComplete="off">
         <div className="template-fields">
           <div className="field-row">
             <FormField id="template-name" label={t('templates.name')} hint={t('templates.nameHint')} error={err('name')}>
@@ -117,8 +134,8 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
               )}
             </FormField>
             <FormField id="template-language" label={t('templates.language')} error={err('language')}>
-              {(describedBy) => (
-                <select id="template-language" name="language" aria-describedby={describedBy} value={draft.language} onChange={(event) => set({ language: event.target.value })}>
+              {(describedBy, invalid) => (
+                <select id="template-language" name="language" aria-describedby={describedBy} aria-invalid={invalid} value={draft.language} onChange={(event) => set({ language: event.target.value })}>
                   {TEMPLATE_LANGUAGES.map((code) => (
                     <option key={code} value={code}>
                       {languageName(code, lang)} ({code})
@@ -279,6 +296,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                         <input
                           id={`template-example-${index + 1}`}
                           required
+                          aria-invalid={err('body.examples') ? true : undefined}
                           autoComplete="off"
                           value={draft.examples[index] ?? ''}
                           onChange={(event) => {
@@ -299,7 +317,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
                 )}
               </FormField>
 
-              <TemplateButtonsEditor buttons={draft.buttons} onChange={(buttons) => set({ buttons })} error={action.error} />
+              <TemplateButtonsEditor buttons={draft.buttons} onChange={(buttons) => set({ buttons })} errors={errors} />
             </>
           )}
         </div>
@@ -307,7 +325,7 @@ export function TemplateForm({ channel, onCreated, onClose }: Props) {
         <TemplatePreview draft={draft} />
 
         <div className="template-actions">
-          <ErrorAlert error={action.error} />
+          <ErrorAlert error={action.error} form={errors} />
           <p className="hint">{sampleMissing ? t('templates.header.sampleNeeded') : t('templates.reviewHint')}</p>
           <div className="form-actions">
             <button type="button" className="button-secondary" onClick={onClose} data-ui="templates.cancel">

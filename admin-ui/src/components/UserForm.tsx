@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { usersApi } from '../endpoints';
-import { fieldError } from '../errors';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
+import { useFormErrors } from '../useFormErrors';
 import type { Lookups } from '../lookups';
 import type { Readable, User } from '../types';
 import { CheckboxGroup } from './CheckboxGroup';
@@ -36,6 +36,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
   const [noRoleAsked, setNoRoleAsked] = useState(false);
   const action = useAction();
   const confirmingNoRole = !user && noRoleAsked && roleIds.length === 0;
+  const errors = useFormErrors(action.error, { email: t('users.email'), name: t('users.name') });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -77,8 +78,8 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
       onClose={onClose}
       id="user-dialog"
     >
-      <form onSubmit={(event) => void submit(event)}>
-        <FormField id="user-email" label={t('users.email')} error={fieldError(action.error, 'email')}>
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
+        <FormField id="user-email" label={t('users.email')} error={errors.field('email')}>
           {(describedBy, invalid) => (
             <input
               id="user-email"
@@ -94,7 +95,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
             />
           )}
         </FormField>
-        <FormField id="user-name" label={t('users.name')} error={fieldError(action.error, 'name')}>
+        <FormField id="user-name" label={t('users.name')} error={errors.field('name')}>
           {(describedBy, invalid) => (
             <input
               id="user-name"
@@ -133,7 +134,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
         <div role="alert" id="user-no-role">
           {confirmingNoRole && <p className="alert alert-warning">{t('users.noRoleConfirm')}</p>}
         </div>
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions
           onCancel={onClose}
           disabled={action.busy}

@@ -2,10 +2,12 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useSession } from '../auth';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { FormField } from '../components/FormField';
 import { PageTitle } from '../components/PageTitle';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { idleSignOutNotice, navigate, takeReturnTo } from '../router';
+import { useFormErrors } from '../useFormErrors';
 
 /** `#/login`: email and password. */
 export function LoginPage() {
@@ -14,6 +16,8 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const action = useAction();
+  // A wrong email or password stays in the alert: saying which one is wrong would help a guesser.
+  const errors = useFormErrors(action.error, { email: t('login.email'), password: t('login.password') });
   const [idle] = useState(idleSignOutNotice);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -34,32 +38,38 @@ export function LoginPage() {
           {idle.idleMinutes > 0 ? t('login.signedOutIdle', { minutes: idle.idleMinutes }) : t('login.signedOutIdleNoTime')}
         </p>
       )}
-      <form onSubmit={(event) => void submit(event)}>
-        <div className="field">
-          <label htmlFor="login-email">{t('login.email')}</label>
-          <input
-            id="login-email"
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">{t('login.password')}</label>
-          <input
-            id="login-password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
-        <ErrorAlert error={action.error} />
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
+        <FormField id="login-email" label={t('login.email')} error={errors.field('email')}>
+          {(describedBy, invalid) => (
+            <input
+              id="login-email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField id="login-password" label={t('login.password')} error={errors.field('password')}>
+          {(describedBy, invalid) => (
+            <input
+              id="login-password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </FormField>
+        <ErrorAlert error={action.error} form={errors} />
         <div className="form-actions">
           <button type="submit" className="button-primary button-block" disabled={action.busy} data-button="auth.login">
             {action.busy ? t('login.submitting') : t('login.submit')}

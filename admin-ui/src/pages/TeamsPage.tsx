@@ -8,7 +8,7 @@ import { ListPage, RowAction } from '../components/ListPage';
 import { teamsApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import { fieldError } from '../errors';
+import { useFormErrors } from '../useFormErrors';
 import type { Readable, Team } from '../types';
 
 /** A team as the viewer's role may read it: withheld fields are absent, never filled in. */
@@ -92,6 +92,7 @@ function TeamForm({ team, onClose, onSaved }: { team: TeamView | null; onClose: 
   const [name, setName] = useState(team?.name ?? '');
   const [description, setDescription] = useState(team?.description ?? '');
   const action = useAction();
+  const errors = useFormErrors(action.error, { name: t('teams.name'), description: t('teams.description') });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -104,18 +105,18 @@ function TeamForm({ team, onClose, onSaved }: { team: TeamView | null; onClose: 
 
   return (
     <Dialog title={team ? t('teams.editTitle', { name: team.name ?? '' }) : t('teams.createTitle')} onClose={onClose} id="team-dialog">
-      <form onSubmit={(event) => void submit(event)}>
-        <FormField id="team-name" label={t('teams.name')} error={fieldError(action.error, 'name')}>
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
+        <FormField id="team-name" label={t('teams.name')} error={errors.field('name')}>
           {(describedBy, invalid) => (
             <input id="team-name" name="name" required autoComplete="off" aria-describedby={describedBy} aria-invalid={invalid} value={name} onChange={(event) => setName(event.target.value)} />
           )}
         </FormField>
-        <FormField id="team-description" label={t('teams.description')} error={fieldError(action.error, 'description')}>
+        <FormField id="team-description" label={t('teams.description')} error={errors.field('description')}>
           {(describedBy, invalid) => (
             <textarea id="team-description" name="description" rows={3} aria-describedby={describedBy} aria-invalid={invalid} value={description} onChange={(event) => setDescription(event.target.value)} />
           )}
         </FormField>
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions
           onCancel={onClose}
           disabled={action.busy}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedFormat } from '../../lib/formats';
 
 const oneOrMany = z.union([z.string().min(1).max(64), z.array(z.string().min(1).max(64)).min(1).max(64)]);
 
@@ -17,7 +18,8 @@ export type RawRuleInput = z.infer<typeof rawRuleSchema>;
 
 export const idParams = z.strictObject({ id: z.uuid() });
 export const createRoleBody = z.strictObject({
-  key: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40 characters'),
+  // A named format: the refusal names it (`role_key`), which the panel words in the user's language.
+  key: namedFormat('role_key', /^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2 to 40 characters'),
   name: z.string().trim().min(1).max(80),
   description: z.string().trim().max(500).default(''),
   rules: rawRulesSchema,

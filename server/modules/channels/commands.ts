@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/knex';
 import { notify } from '../../db/locks';
 import type { Actor } from '../../lib/actor';
 import { AppError, errors } from '../../lib/errors';
@@ -85,12 +86,17 @@ async function checkGraphBaseUrl(s: Services, actor: Actor, channelId: string | 
   }
 }
 
+/** A phone number id belongs to one number only (channels_phone_number_id_unique): say so beside it. */
+function numberTaken(err: unknown): never {
+  throw isUniqueViolation(err, 'channels_phone_number_id_unique') ? errors.taken('Another number already has this phone number ID.', 'body.phoneNumberId') : err;
+}
+
 /** Adds a WhatsApp number; its secrets are sealed under the master key and never returned. */
 export async function createChannel(s: Services, actor: Actor, input: ChannelInput, opts: { sandbox?: boolean } = {}): Promise<ChannelRow> {
   const id = newId();
   await checkGraphBaseUrl(s, actor, null, input, null);
   return s.db.transaction(async (trx) => {
-    await insertChannel(trx, { id, ...plainColumns({ ...input, graphBaseUrl: input.graphBaseUrl ?? CHANNEL_DEFAULTS.graphBaseUrl, graphVersion: input.graphVersion ?? CHANNEL_DEFAULTS.graphVersion }), ...sealSecrets(s.masterKey, id, input), is_sandbox: opts.sandbox === true });
+    await insertChannel(trx, { id, ...plainColumns({ ...input, graphBaseUrl: input.graphBaseUrl ?? CHANNEL_DEFAULTS.graphBaseUrl, graphVersion: input.graphVersion ?? CHANNEL_DEFAULTS.graphVersion }), ...sealSecrets(s.masterKey, id, input), is_sandbox: opts.sandbox === true }).catch(numberTaken);
     await s.audit.appendIn(trx, actor, [{ action: 'channel.created', subjectType: 'Channel', subjectId: id, details: { phoneNumberId: input.phoneNumberId, wabaId: input.wabaId } }]);
     await changed(s, trx);
     return (await findChannel(trx, id))!;
@@ -110,7 +116,7 @@ export async function editChannel(s: Services, actor: Actor, id: string, input: 
       patch.status = 'active';
       patch.status_reason = null;
     }
-    await updateChannel(trx, id, patch);
+    await updateChannel(trx, id, patch).catch(numberTaken);
     const secretsChanged = SECRET_FIELDS.filter(([f]) => input[f] !== undefined).map(([f]) => f);
     await s.audit.appendIn(trx, actor, [
       {

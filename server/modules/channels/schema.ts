@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { namedFormat } from '../../lib/formats';
 
 export const idParams = z.strictObject({ id: z.uuid() });
 const secret = z.string().trim().min(8).max(1024);
+// Named formats: a refusal names the format (`digits`), which the panel words in the user's language.
+const digits = namedFormat('digits', /^\d{5,32}$/, 'digits only');
 const base = {
   name: z.string().trim().min(1).max(80),
-  phoneNumberId: z.string().regex(/^\d{5,32}$/, 'digits only'),
-  wabaId: z.string().regex(/^\d{5,32}$/, 'digits only'),
-  displayNumber: z.string().trim().regex(/^\+?[\d\s().-]{6,32}$/, 'a phone number'),
+  phoneNumberId: digits,
+  wabaId: digits,
+  displayNumber: namedFormat('phone_number', /^\+?[\d\s().-]{6,32}$/, 'a phone number', z.string().trim()),
   graphBaseUrl: z.url({ protocol: /^https?$/ }).max(300),
-  graphVersion: z.string().regex(/^v\d+\.\d+$/, 'like v23.0'),
-  appId: z.string().regex(/^\d{5,32}$/, 'digits only').nullable().describe("The Meta app's id, needed to upload template sample files"),
+  graphVersion: namedFormat('graph_version', /^v\d+\.\d+$/, 'like v23.0'),
+  appId: digits.nullable().describe("The Meta app's id, needed to upload template sample files"),
   accessToken: secret,
   appSecret: secret,
   verifyToken: secret,

@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../../db/knex';
 import type { Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
@@ -45,7 +46,10 @@ export async function createUser(
   const user = await s.db.transaction(async (trx) => {
     await checkRefs(trx, input.roleIds, input.teamIds);
     await assertRolesGrantable(s, trx, grantor, input.roleIds, { id, email, teamIds: input.teamIds }, id);
-    await insertUser(trx, { id, email, name: input.name.trim(), passwordHash, mustChangePassword: true, locale: input.locale });
+    await insertUser(trx, { id, email, name: input.name.trim(), passwordHash, mustChangePassword: true, locale: input.locale }).catch((err: unknown) => {
+      // Emails are unique whatever their case (users_email_lower_key): say so beside the email.
+      throw isUniqueViolation(err, 'users_email_lower_key') ? errors.taken('A user with this email already exists.', 'body.email') : err;
+    });
     await updateUser(trx, id, { temporary_password_expires_at: temporaryPasswordExpiry(s) });
     await setMemberships(trx, 'user_roles', id, input.roleIds);
     await setMemberships(trx, 'user_teams', id, input.teamIds);

@@ -1,14 +1,21 @@
+import { isUniqueViolation } from '../../db/knex';
 import type { Actor } from '../../lib/actor';
+import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { deleteTeam, findTeam, insertTeam, updateTeam, type Team } from './repo';
 import type { CreateTeamInput, UpdateTeamInput } from './schema';
 
+/** Team names are unique whatever their case (teams_name_lower_key): say so beside the name. */
+function nameTaken(err: unknown): never {
+  throw isUniqueViolation(err, 'teams_name_lower_key') ? errors.taken('A team with this name already exists.', 'body.name') : err;
+}
+
 /** Creates a team; audited. */
 export async function createTeam(s: Services, actor: Actor, input: CreateTeamInput): Promise<Team> {
   const id = newId();
   return s.db.transaction(async (trx) => {
-    await insertTeam(trx, { id, ...input });
+    await insertTeam(trx, { id, ...input }).catch(nameTaken);
     await s.audit.appendIn(trx, actor, [{ action: 'team.created', subjectType: 'Team', subjectId: id, details: { name: input.name } }]);
     return (await findTeam(trx, id))!;
   });
@@ -17,7 +24,7 @@ export async function createTeam(s: Services, actor: Actor, input: CreateTeamInp
 /** Renames or describes a team; audited with the fields changed. */
 export async function editTeam(s: Services, actor: Actor, id: string, patch: UpdateTeamInput): Promise<Team> {
   return s.db.transaction(async (trx) => {
-    await updateTeam(trx, id, patch);
+    await updateTeam(trx, id, patch).catch(nameTaken);
     await s.audit.appendIn(trx, actor, [{ action: 'team.updated', subjectType: 'Team', subjectId: id, details: { fields: Object.keys(patch) } }]);
     return (await findTeam(trx, id))!;
   });

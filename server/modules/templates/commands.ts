@@ -57,9 +57,7 @@ export function assertChannelActive(channel: ChannelCredentials): void {
 }
 
 function duplicate(input: CreateTemplateInput): AppError {
-  return errors.conflict(`A template named ${input.name} already exists in ${input.language} for this WhatsApp Business Account.`, {
-    fields: [{ path: 'body.name', message: 'already used in this language' }],
-  });
+  return errors.taken(`A template named ${input.name} already exists in ${input.language} for this WhatsApp Business Account.`, 'body.name', 'already used in this language');
 }
 
 /**

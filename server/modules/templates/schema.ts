@@ -1,6 +1,7 @@
 // A new message template as admins submit it, checked against Meta's template rules before it
 // is sent for review, so a mistake is named by field instead of coming back as a Graph error.
 import { z } from 'zod';
+import { namedFormat } from '../../lib/formats';
 
 /** Meta's limits for template components (WhatsApp template guidelines, 2025). */
 export const TEMPLATE_LIMITS = {
@@ -57,30 +58,23 @@ const button = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('URL'),
     text: buttonText,
-    url: z
-      .string()
-      .trim()
-      .max(TEMPLATE_LIMITS.url, `at most ${TEMPLATE_LIMITS.url} characters`)
-      .regex(/^https?:\/\/[^\s/?#]+\.[^\s]+$/i, 'must be an http:// or https:// address'),
+    url: namedFormat('url', /^https?:\/\/[^\s/?#]+\.[^\s]+$/i, 'must be an http:// or https:// address', z.string().trim().max(TEMPLATE_LIMITS.url, `at most ${TEMPLATE_LIMITS.url} characters`)),
     /** The sample value of the URL's {{1}}. */
     example: exampleValue.optional(),
   }),
   z.strictObject({
     type: z.literal('PHONE_NUMBER'),
     text: buttonText,
-    phoneNumber: z.string().trim().regex(/^\+?[\d\s().-]{5,30}$/, 'must be a phone number with its country code'),
+    phoneNumber: namedFormat('phone_number', /^\+?[\d\s().-]{5,30}$/, 'must be a phone number with its country code', z.string().trim()),
   }),
 ]);
 
 export const createTemplateBody = z
   .strictObject({
     channelId: z.uuid(),
-    name: z
-      .string()
-      .min(1, 'is required')
-      .max(TEMPLATE_LIMITS.name, `at most ${TEMPLATE_LIMITS.name} characters`)
-      .regex(/^[a-z0-9_]+$/, 'only lowercase letters, digits and underscores'),
-    language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en_US or fr'),
+    // Named formats: a refusal names the format, which the panel words in the user's language.
+    name: namedFormat('template_name', /^[a-z0-9_]+$/, 'only lowercase letters, digits and underscores', z.string().min(1, 'is required').max(TEMPLATE_LIMITS.name, `at most ${TEMPLATE_LIMITS.name} characters`)),
+    language: namedFormat('language_code', /^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as en_US or fr'),
     category: z.enum(TEMPLATE_CATEGORIES),
     header: z.discriminatedUnion('format', [textHeader, mediaHeader]).optional(),
     body: z
@@ -104,20 +98,21 @@ export const createTemplateBody = z
       .optional(),
   })
   .superRefine((input, ctx) => {
-    const issue = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+    // `rule` (and `limit`) name the rule for clients that word it in their user's language.
+    const issue: Issue = (path, message, rule, limit) => ctx.addIssue({ code: 'custom', path, message, params: { rule, ...(limit === undefined ? {} : { limit }) } });
     if (input.category === 'AUTHENTICATION') {
       for (const field of ['header', 'body', 'footer', 'buttons'] as const) {
         if (input[field] !== undefined) {
-          issue([field], 'authentication templates use the text WhatsApp writes: leave this out (use authentication options instead)');
+          issue([field], 'authentication templates use the text WhatsApp writes: leave this out (use authentication options instead)', 'auth_leave_out');
         }
       }
       return;
     }
     if (input.authentication !== undefined) {
-      issue(['authentication'], 'only for the AUTHENTICATION category');
+      issue(['authentication'], 'only for the AUTHENTICATION category', 'auth_only');
     }
     if (input.body === undefined) {
-      issue(['body'], 'is required');
+      issue(['body'], 'is required', 'required');
     } else if (typeof input.body.text === 'string') {
       checkBody(input.body.text, input.body.examples, issue);
     }
@@ -126,10 +121,10 @@ export const createTemplateBody = z
     }
     if (typeof input.footer?.text === 'string') {
       if (placeholdersOf(input.footer.text).length > 0) {
-        issue(['footer', 'text'], 'the footer cannot contain variables');
+        issue(['footer', 'text'], 'the footer cannot contain variables', 'footer_no_variables');
       }
       if (/[\r\n]/.test(input.footer.text)) {
-        issue(['footer', 'text'], 'must be a single line');
+        issue(['footer', 'text'], 'must be a single line', 'single_line');
       }
     }
     if (Array.isArray(input.buttons)) {
@@ -138,33 +133,34 @@ export const createTemplateBody = z
   });
 
 export type CreateTemplateInput = z.infer<typeof createTemplateBody>;
-type Issue = (path: Array<string | number>, message: string) => void;
+/** Reports a broken rule: the field, the English hint, the rule's stable name and its limit if any. */
+type Issue = (path: Array<string | number>, message: string, rule: string, limit?: number) => void;
 
 /** Meta: variables {{1}}..{{n}} in order, not first or last, and one sample value each. */
 function checkBody(text: string, examples: string[] | undefined, issue: Issue): void {
   const found = placeholdersOf(text);
   const malformed = found.find((p) => !/^[1-9]\d*$/.test(p));
   if (malformed !== undefined) {
-    issue(['body', 'text'], `variables are written {{1}}, {{2}}, ...; {{${malformed}}} is not one`);
+    issue(['body', 'text'], `variables are written {{1}}, {{2}}, ...; {{${malformed}}} is not one`, 'variable_malformed');
     return;
   }
   const order = [...new Set(found.map(Number))];
   if (order.some((n, i) => n !== i + 1)) {
-    issue(['body', 'text'], 'variables must be numbered in order from {{1}}: {{1}}, {{2}}, {{3}}, ...');
+    issue(['body', 'text'], 'variables must be numbered in order from {{1}}: {{1}}, {{2}}, {{3}}, ...', 'variable_order');
     return;
   }
   // Meta refuses a body that starts or ends with a variable (error subcode 2388299).
   if (/^\{\{[^{}]*\}\}/.test(text) || /\{\{[^{}]*\}\}$/.test(text)) {
-    issue(['body', 'text'], 'the text cannot start or end with a variable: add words before and after it');
+    issue(['body', 'text'], 'the text cannot start or end with a variable: add words before and after it', 'variable_edge');
   }
   checkExamples(['body', 'examples'], order.length, examples?.length ?? 0, issue);
 }
 
 function checkExamples(path: Array<string | number>, variables: number, given: number, issue: Issue): void {
   if (variables > 0 && given !== variables) {
-    issue(path, `give ${variables === 1 ? 'one example value' : `${variables} example values`} (one per variable): Meta's review needs them`);
+    issue(path, `give ${variables === 1 ? 'one example value' : `${variables} example values`} (one per variable): Meta's review needs them`, 'examples_count', variables);
   } else if (variables === 0 && given > 0) {
-    issue(path, 'the text has no variables: leave the examples out');
+    issue(path, 'the text has no variables: leave the examples out', 'examples_unneeded');
   }
 }
 
@@ -172,12 +168,12 @@ function checkExamples(path: Array<string | number>, variables: number, given: n
 function checkHeader(text: string, example: string | undefined, issue: Issue): void {
   const found = placeholdersOf(text);
   if (found.length > 1) {
-    issue(['header', 'text'], 'a header can have only one variable');
+    issue(['header', 'text'], 'a header can have only one variable', 'header_one_variable');
   } else if (found.length === 1 && found[0] !== '1') {
-    issue(['header', 'text'], 'the header variable must be {{1}}');
+    issue(['header', 'text'], 'the header variable must be {{1}}', 'header_one_variable');
   }
   if (/[\r\n]/.test(text)) {
-    issue(['header', 'text'], 'must be a single line');
+    issue(['header', 'text'], 'must be a single line', 'single_line');
   }
   checkExamples(['header', 'example'], Math.min(found.length, 1), example === undefined ? 0 : 1, issue);
 }
@@ -188,14 +184,14 @@ type ButtonInput = NonNullable<CreateTemplateInput['buttons']>[number];
 function checkButtons(buttons: ButtonInput[], issue: Issue): void {
   const count = (type: ButtonInput['type']) => buttons.filter((b) => b?.type === type).length;
   if (count('URL') > TEMPLATE_LIMITS.urlButtons) {
-    issue(['buttons'], `at most ${TEMPLATE_LIMITS.urlButtons} website (URL) buttons`);
+    issue(['buttons'], `at most ${TEMPLATE_LIMITS.urlButtons} website (URL) buttons`, 'url_buttons_max', TEMPLATE_LIMITS.urlButtons);
   }
   if (count('PHONE_NUMBER') > TEMPLATE_LIMITS.phoneButtons) {
-    issue(['buttons'], `at most ${TEMPLATE_LIMITS.phoneButtons} phone-number button`);
+    issue(['buttons'], `at most ${TEMPLATE_LIMITS.phoneButtons} phone-number button`, 'phone_buttons_max', TEMPLATE_LIMITS.phoneButtons);
   }
   const quick = buttons.map((b, i) => (b?.type === 'QUICK_REPLY' ? i : -1)).filter((i) => i >= 0);
   if (quick.length > 0 && quick[quick.length - 1]! - quick[0]! !== quick.length - 1) {
-    issue(['buttons'], 'quick-reply buttons must be grouped together, before or after the other buttons');
+    issue(['buttons'], 'quick-reply buttons must be grouped together, before or after the other buttons', 'quick_replies_grouped');
   }
   const seen = new Set<string>();
   buttons.forEach((b, i) => {
@@ -204,13 +200,13 @@ function checkButtons(buttons: ButtonInput[], issue: Issue): void {
     }
     const key = b.text.trim().toLowerCase();
     if (seen.has(key)) {
-      issue(['buttons', i, 'text'], 'each button needs a different text');
+      issue(['buttons', i, 'text'], 'each button needs a different text', 'button_text_unique');
     }
     seen.add(key);
     if (b.type === 'URL' && typeof b.url === 'string') {
       const found = placeholdersOf(b.url);
       if (found.length > 1 || (found.length === 1 && (found[0] !== '1' || !b.url.endsWith('{{1}}')))) {
-        issue(['buttons', i, 'url'], 'a URL can have one variable, {{1}}, at its very end');
+        issue(['buttons', i, 'url'], 'a URL can have one variable, {{1}}, at its very end', 'url_variable_end');
       } else {
         checkExamples(['buttons', i, 'example'], found.length, b.example === undefined ? 0 : 1, issue);
       }
@@ -218,7 +214,7 @@ function checkButtons(buttons: ButtonInput[], issue: Issue): void {
     if (b.type === 'PHONE_NUMBER' && typeof b.phoneNumber === 'string') {
       const digits = b.phoneNumber.replace(/[^\d+]/g, '');
       if (digits.length > TEMPLATE_LIMITS.phoneNumber) {
-        issue(['buttons', i, 'phoneNumber'], `at most ${TEMPLATE_LIMITS.phoneNumber} digits`);
+        issue(['buttons', i, 'phoneNumber'], `at most ${TEMPLATE_LIMITS.phoneNumber} digits`, 'phone_digits_max', TEMPLATE_LIMITS.phoneNumber);
       }
     }
   });

@@ -4,10 +4,12 @@ import { useCurrentUser, useSession } from '../../auth';
 import { conversationsApi, teamsApi, usersApi } from '../../endpoints';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { useFormErrors } from '../../useFormErrors';
 import type { ConversationSummary, Team, User } from '../../types';
 import { Dialog } from '../Dialog';
 import { ErrorAlert } from '../ErrorAlert';
 import { FormActions } from '../FormActions';
+import { FormField } from '../FormField';
 
 const MAX_USER_PAGES = 20;
 
@@ -68,6 +70,7 @@ export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
   const { users, loading } = useActiveUsers();
   const [assigneeId, setAssigneeId] = useState(conversation.assignee?.id ?? me.id);
   const action = useAction();
+  const errors = useFormErrors(action.error, { assigneeId: t('inbox.assignee') });
   const others = users.filter((user) => user.id !== me.id);
   const current = conversation.assignee;
 
@@ -81,22 +84,22 @@ export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
 
   return (
     <Dialog title={t('inbox.assignTitle')} onClose={onClose} id="assign-dialog">
-      <form onSubmit={(event) => void submit(event)}>
-        <div className="field">
-          <label htmlFor="assign-user">{t('inbox.assignee')}</label>
-          <select id="assign-user" name="assigneeId" value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
-            <option value="">{t('inbox.unassigned')}</option>
-            <option value={me.id}>{t('inbox.me', { name: userLabel(me) })}</option>
-            {current && current.id !== me.id && !others.some((user) => user.id === current.id) && <option value={current.id}>{current.name}</option>}
-            {others.map((user) => (
-              <option key={user.id} value={user.id}>
-                {userLabel(user)}
-              </option>
-            ))}
-          </select>
-          {loading && <p className="hint">{t('common.loading')}</p>}
-        </div>
-        <ErrorAlert error={action.error} />
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
+        <FormField id="assign-user" label={t('inbox.assignee')} error={errors.field('assigneeId')} after={loading && <p className="hint">{t('common.loading')}</p>}>
+          {(describedBy, invalid) => (
+            <select id="assign-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
+              <option value="">{t('inbox.unassigned')}</option>
+              <option value={me.id}>{t('inbox.me', { name: userLabel(me) })}</option>
+              {current && current.id !== me.id && !others.some((user) => user.id === current.id) && <option value={current.id}>{current.name}</option>}
+              {others.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {userLabel(user)}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions onCancel={onClose} disabled={action.busy} can={['assign', 'Conversation']} button="inbox.confirmAssign" label={t('inbox.assign')} />
       </form>
     </Dialog>
@@ -114,6 +117,7 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
   const [assigneeId, setAssigneeId] = useState('');
   const [teamId, setTeamId] = useState('');
   const action = useAction();
+  const errors = useFormErrors(action.error, { assigneeId: t('inbox.transferToAgent'), ...(canReadTeams ? { teamId: t('inbox.transferToTeam') } : {}) });
 
   useEffect(() => {
     if (!canReadTeams) {
@@ -145,35 +149,36 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
 
   return (
     <Dialog title={t('inbox.transferTitle')} onClose={onClose} id="transfer-dialog">
-      <form onSubmit={(event) => void submit(event)}>
+      <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
         <p className="hint">{t('inbox.transferHint')}</p>
-        <div className="field">
-          <label htmlFor="transfer-user">{t('inbox.transferToAgent')}</label>
-          <select id="transfer-user" name="assigneeId" value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
-            <option value="">{t('inbox.nobodyInParticular')}</option>
-            {!users.some((user) => user.id === me.id) && conversation.assignee?.id !== me.id && <option value={me.id}>{t('inbox.me', { name: userLabel(me) })}</option>}
-            {candidates.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.id === me.id ? t('inbox.me', { name: userLabel(user) }) : userLabel(user)}
-              </option>
-            ))}
-          </select>
-          {loading && <p className="hint">{t('common.loading')}</p>}
-        </div>
-        {canReadTeams && (
-          <div className="field">
-            <label htmlFor="transfer-team">{t('inbox.transferToTeam')}</label>
-            <select id="transfer-team" name="teamId" value={teamId} onChange={(event) => setTeamId(event.target.value)}>
-              <option value="">{t('inbox.noTeam')}</option>
-              {teams.map((team) => (
-                <option key={team.id} value={team.id}>
-                  {team.name}
+        <FormField id="transfer-user" label={t('inbox.transferToAgent')} error={errors.field('assigneeId')} after={loading && <p className="hint">{t('common.loading')}</p>}>
+          {(describedBy, invalid) => (
+            <select id="transfer-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
+              <option value="">{t('inbox.nobodyInParticular')}</option>
+              {!users.some((user) => user.id === me.id) && conversation.assignee?.id !== me.id && <option value={me.id}>{t('inbox.me', { name: userLabel(me) })}</option>}
+              {candidates.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.id === me.id ? t('inbox.me', { name: userLabel(user) }) : userLabel(user)}
                 </option>
               ))}
             </select>
-          </div>
+          )}
+        </FormField>
+        {canReadTeams && (
+          <FormField id="transfer-team" label={t('inbox.transferToTeam')} error={errors.field('teamId')}>
+            {(describedBy, invalid) => (
+              <select id="transfer-team" name="teamId" aria-describedby={describedBy} aria-invalid={invalid} value={teamId} onChange={(event) => setTeamId(event.target.value)}>
+                <option value="">{t('inbox.noTeam')}</option>
+                {teams.map((team) => (
+                  <option key={team.id} value={team.id}>
+                    {team.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </FormField>
         )}
-        <ErrorAlert error={action.error} />
+        <ErrorAlert error={action.error} form={errors} />
         <FormActions onCancel={onClose} disabled={action.busy || (!assigneeId && !teamId)} can={['transfer', 'Conversation']} button="inbox.confirmTransfer" label={t('inbox.transfer')} />
       </form>
     </Dialog>
