@@ -796,6 +796,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -868,6 +873,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -948,6 +958,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -960,6 +975,141 @@ export interface paths {
                             };
                         };
                     };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the conversation may be assigned or transferred to
+         * @description Requires Conversation:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The action the list is for: the caller must be allowed it on this conversation */
+                    for?: "assign" | "transfer";
+                    /** @description For a transfer: the team the conversation would move to */
+                    teamId?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Eligible assignees, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Active users whose roles would let them read and reply in the conversation once it is theirs */
+                            items: {
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an unassigned conversation from the queue
+         * @description Requires Conversation:claim.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation, now yours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Someone else took it first (conflict) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -1063,7 +1213,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Send text, media, a template or a reaction
+         * Send text, media, a template or a reaction (never changes the assignee; reopens a resolved conversation)
          * @description Requires Message:create.
          */
         post: {
@@ -1180,6 +1330,89 @@ export interface paths {
                         };
                     };
                 };
+                /** @description claim_required: the conversation waits in the queue and the caller takes work from it (may claim, may not assign): claim it first */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a conversation pending: waiting on the customer (their next message opens it again)
+         * @description Requires Conversation:resolve.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1277,6 +1510,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1348,6 +1586,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1428,6 +1671,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
