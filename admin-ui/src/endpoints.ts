@@ -200,6 +200,15 @@ export const conversationsApi = {
     api.post<ApiResponse<'/api/v1/conversations/{id}/resolve', 'post'>>(`/conversations/${id(conversationId)}/resolve`),
   reopen: (conversationId: string) =>
     api.post<ApiResponse<'/api/v1/conversations/{id}/reopen', 'post'>>(`/conversations/${id(conversationId)}/reopen`),
+  pending: (conversationId: string) =>
+    api.post<ApiResponse<'/api/v1/conversations/{id}/pending', 'post'>>(`/conversations/${id(conversationId)}/pending`),
+  claim: (conversationId: string) =>
+    api.post<ApiResponse<'/api/v1/conversations/{id}/claim', 'post'>>(`/conversations/${id(conversationId)}/claim`),
+  /** Who the conversation may go to: users whose roles would let them work it (in `teamId`, for a transfer there). */
+  assignees: (conversationId: string, purpose: 'assign' | 'transfer', teamId?: string) =>
+    api.get<ApiResponse<'/api/v1/conversations/{id}/assignees', 'get'>>(
+      `/conversations/${id(conversationId)}/assignees${queryString({ for: purpose, teamId: teamId || undefined })}`,
+    ),
 };
 
 export const mediaApi = {

@@ -494,6 +494,17 @@ export const en = {
   'inbox.newMessageFrom': 'New message from {name}.',
   'inbox.newMessageIn': 'New message from {name}: {preview}',
 
+  // Inbox permissions: claiming, pending, authors in the list, refusals on a row.
+  'inbox.claim': 'Claim',
+  'inbox.claimFirst': 'This conversation is waiting in the queue. Claim it to reply: it becomes yours, so nobody else answers at the same time.',
+  'inbox.claimToReply': 'Claim and reply',
+  'inbox.pending': 'Waiting on customer',
+  'inbox.pendingHint': 'Set pending: waiting on the customer. Their next message opens it again.',
+  'inbox.authorPrefix': '{name}:',
+  'inbox.noAssignees': 'Nobody else could work this conversation.',
+  'errors.row_action_denied': 'You can see this, but your role does not allow this action on it.',
+  'errors.claim_required': 'This conversation is waiting in the queue: claim it before replying.',
+
   'errors.unexpected': 'Something went wrong. Please try again.',
   'errors.network_error': 'The server could not be reached. Check your connection and try again.',
   'errors.invalid_credentials': 'The email or password is incorrect.',

@@ -493,6 +493,17 @@ export const fr: Messages = {
   'inbox.newMessageFrom': 'Nouveau message de {name}.',
   'inbox.newMessageIn': 'Nouveau message de {name} : {preview}',
 
+  // Inbox permissions: claiming, pending, authors in the list, refusals on a row.
+  'inbox.claim': 'Prendre',
+  'inbox.claimFirst': "Cette conversation attend dans la file. Prenez-la pour répondre : elle devient la vôtre, et personne d'autre ne répond en même temps.",
+  'inbox.claimToReply': 'Prendre et répondre',
+  'inbox.pending': 'En attente du client',
+  'inbox.pendingHint': 'Mettre en attente du client. Son prochain message la rouvre.',
+  'inbox.authorPrefix': '{name} :',
+  'inbox.noAssignees': "Personne d'autre ne pourrait traiter cette conversation.",
+  'errors.row_action_denied': "Vous voyez cet élément, mais votre rôle ne permet pas cette action dessus.",
+  'errors.claim_required': 'Cette conversation attend dans la file : prenez-la avant de répondre.',
+
   'errors.unexpected': 'Une erreur est survenue. Veuillez réessayer.',
   'errors.network_error': 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   'errors.invalid_credentials': "L'adresse e-mail ou le mot de passe est incorrect.",

@@ -80,7 +80,15 @@ export function TemplatesPage() {
   return (
     <ListPage<Template>
       title={t('templates.title')}
-      create={{ can: ['create', 'Template'], button: 'templates.create', label: t('templates.create'), onClick: () => setCreating(true), disabled: !channel }}
+      create={{
+        can: ['create', 'Template'],
+        // Checked against the chosen number, as the server does (a role may submit for some numbers only).
+        on: channel ? { channelId: channel.id, wabaId: channel.wabaId } : undefined,
+        button: 'templates.create',
+        label: t('templates.create'),
+        onClick: () => setCreating(true),
+        disabled: !channel,
+      }}
       toolbar={
         <>
           <div className="toolbar">

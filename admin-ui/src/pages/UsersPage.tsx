@@ -159,13 +159,13 @@ export function UsersPage() {
       rowAttributes={(user) => ({ 'data-id': user.id, 'data-email': user.email })}
       rowActions={(user) => (
         <>
-          <RowAction can={['update', 'User']} button="users.edit" label={t('common.edit')} name={user.email} onClick={() => setOpen({ kind: 'edit', user })} />
+          <RowAction can={['update', 'User']} on={user} button="users.edit" label={t('common.edit')} name={user.email} onClick={() => setOpen({ kind: 'edit', user })} />
           {user.status === 'active' ? (
-            <RowAction can={['disable', 'User']} button="users.disable" label={t('users.disable')} name={user.email} onClick={() => setOpen({ kind: 'disable', user })} />
+            <RowAction can={['disable', 'User']} on={user} button="users.disable" label={t('users.disable')} name={user.email} onClick={() => setOpen({ kind: 'disable', user })} />
           ) : (
-            <RowAction can={['enable', 'User']} button="users.enable" label={t('users.enable')} name={user.email} onClick={() => setOpen({ kind: 'enable', user })} />
+            <RowAction can={['enable', 'User']} on={user} button="users.enable" label={t('users.enable')} name={user.email} onClick={() => setOpen({ kind: 'enable', user })} />
           )}
-          <RowAction can={['resetPassword', 'User']} button="users.resetPassword" label={t('users.resetPassword')} name={user.email} onClick={() => setOpen({ kind: 'reset', user })} />
+          <RowAction can={['resetPassword', 'User']} on={user} button="users.resetPassword" label={t('users.resetPassword')} name={user.email} onClick={() => setOpen({ kind: 'reset', user })} />
         </>
       )}
       loaded={loaded}
