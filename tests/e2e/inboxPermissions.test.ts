@@ -139,6 +139,44 @@ describe('end to end in Chromium: the inbox offers each role what it may do on e
     await page.context().close();
   });
 
+  it('list pages show a row button only on the rows its conditions allow (teams, users)', async () => {
+    const alpha = (await admin.post('/api/v1/teams', { name: `Alpha ${counter}` })).body.team;
+    const beta = (await admin.post('/api/v1/teams', { name: `Beta ${counter}` })).body.team;
+    const created = await admin.post('/api/v1/roles', {
+      key: 'alpha-helpdesk',
+      name: 'Alpha helpdesk',
+      rules: [
+        { action: 'read', subject: ['Team', 'User'] },
+        { action: 'update', subject: 'Team', conditions: { id: { $in: '${user.teamIds}' } } },
+        { action: 'resetPassword', subject: 'User', conditions: { teamIds: { $in: '${user.teamIds}' } } },
+      ],
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const helpdesk = await app.userWithRoles(['alpha-helpdesk'], { teamIds: [alpha.id] });
+    const inAlpha = await app.userWithRoles(['agent'], { teamIds: [alpha.id] });
+    const inBeta = await app.userWithRoles(['agent'], { teamIds: [beta.id] });
+
+    const page = await signIn(helpdesk.email);
+    await page.click('[data-button="nav.teams"]');
+    await page.locator(`#teams-table tr[data-id="${beta.id}"]`).waitFor();
+    expect(await page.locator(`#teams-table tr[data-id="${alpha.id}"] [data-button="teams.edit"]`).count()).to.equal(1);
+    expect(await page.locator(`#teams-table tr[data-id="${beta.id}"] [data-button="teams.edit"]`).count()).to.equal(0);
+
+    await page.click('[data-button="nav.users"]');
+    await page.fill('#users-search', inAlpha.email);
+    await page.locator(`#users-table tr[data-id="${inAlpha.id}"]`).waitFor();
+    expect(await page.locator(`#users-table tr[data-id="${inAlpha.id}"] [data-button="users.resetPassword"]`).count()).to.equal(1);
+    await page.fill('#users-search', inBeta.email);
+    await page.locator(`#users-table tr[data-id="${inBeta.id}"]`).waitFor();
+    expect(await page.locator(`#users-table tr[data-id="${inBeta.id}"] [data-button="users.resetPassword"]`).count()).to.equal(0);
+    await page.context().close();
+
+    // What the server says about the row the button was hidden on: visible, so 403, not 404.
+    const refused = await helpdesk.client.request('PATCH', `/api/v1/teams/${beta.id}`, { name: 'Renamed' });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error.id).to.equal('row_action_denied');
+  });
+
   it('compliance officer: no inbox at all', async () => {
     const officer = await app.userWithRoles(['compliance-officer']);
     const page = await signIn(officer.email);

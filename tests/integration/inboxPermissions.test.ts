@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
+import { SseClient } from '../support/sse';
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
 
@@ -202,7 +203,14 @@ describe('inbox permissions: views, claiming, row refusals, eligible assignees, 
     const waId = '33713999002';
     const conv = await customerWrites('Une question', waId);
     expect((await admin.post(`/api/v1/conversations/${conv.id}/resolve`)).body.conversation.status).to.equal('resolved');
-    expect((await admin.post(`/api/v1/conversations/${conv.id}/messages`, { type: 'text', text: 'Encore une chose' })).status).to.equal(201);
+    const sse = await SseClient.connect(app.url, admin);
+    try {
+      expect((await admin.post(`/api/v1/conversations/${conv.id}/messages`, { type: 'text', text: 'Encore une chose' })).status).to.equal(201);
+      // The lists learn it live.
+      await sse.waitFor('conversation.updated', (d: any) => d.conversation.id === conv.id && d.conversation.status === 'open');
+    } finally {
+      sse.close();
+    }
     expect((await admin.get(`/api/v1/conversations/${conv.id}`)).body.conversation.status).to.equal('open');
     expect((await eventsOf(`action=conversation.reopened&subjectId=${conv.id}`)).length).to.equal(1);
 
