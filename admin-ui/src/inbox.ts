@@ -1,6 +1,5 @@
 /** Pure helpers for the inbox: list updates from live events, message merging, the 24 h window. */
 import { subject } from '@casl/ability';
-import type { AppAbility } from './ability';
 import type { ConversationStatus, ConversationSummary, InboxView, Message, MessageError, MessageStatus, StatusTimes } from './types';
 
 export interface InboxFilters {
@@ -43,12 +42,15 @@ export function conversationSubject(conversation: Pick<ConversationSummary, 'id'
   });
 }
 
+/** What readsBeyondQueue needs of an ability (structural, so this file stays free of the DOM-bound modules). */
+type RuleSource = { rulesFor(action: 'read', subject: 'Conversation'): ReadonlyArray<{ inverted: boolean; conditions?: unknown }> };
+
 /**
  * Whether the user may read conversations beyond their own and the queue's (so the inbox offers
  * "All"): any read rule without conditions, or with conditions other than "assigned to me" or
  * "assigned to nobody" (a team's, a number's...). Whether they may assign plays no part.
  */
-export function readsBeyondQueue(ability: AppAbility, meId: string): boolean {
+export function readsBeyondQueue(ability: RuleSource, meId: string): boolean {
   return ability.rulesFor('read', 'Conversation').some((rule) => {
     if (rule.inverted) {
       return false;
