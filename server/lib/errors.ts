@@ -61,11 +61,13 @@ export class RowDenied extends AppError {
     readonly action: string,
     readonly subjectId: string | null,
     readonly visible = false,
+    /** A more precise refusal of a visible row than "not allowed" (e.g. claim_required). */
+    refusal?: { id: ErrorId; message: string },
   ) {
     super(
       visible ? 403 : 404,
-      visible ? 'row_action_denied' : 'not_found',
-      visible ? `You may see this ${subjectType} but not ${action} it.` : `${subjectType} not found.`,
+      visible ? (refusal?.id ?? 'row_action_denied') : 'not_found',
+      visible ? (refusal?.message ?? `You may see this ${subjectType} but not ${action} it.`) : `${subjectType} not found.`,
       visible ? { permission: `${subjectType}:${action}` } : {},
     );
   }
@@ -151,9 +153,15 @@ export const errors = {
     new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", {
       fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }],
     }),
-  /** A conversation waiting in the queue: whoever takes work from it claims it before replying. */
-  claimRequired: () =>
-    new AppError(403, 'claim_required', 'This conversation is waiting in the queue: claim it before replying.'),
+  /**
+   * A conversation waiting in the queue: whoever takes work from it claims it before replying.
+   * A refusal on a row the user sees, so it is audited like one (permission Conversation:claim).
+   */
+  claimRequired: (conversationId: string) =>
+    new RowDenied('Conversation', 'claim', conversationId, true, {
+      id: 'claim_required',
+      message: 'This conversation is waiting in the queue: claim it before replying.',
+    }),
   mediaMissing: () => new AppError(410, 'media_missing', 'The file is no longer in the media store.'),
 
   // WhatsApp's answers, as the client sees them.

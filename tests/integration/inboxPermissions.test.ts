@@ -69,6 +69,9 @@ describe('inbox permissions: views, claiming, row refusals, eligible assignees, 
     const refused = await agent.client.post(`/api/v1/conversations/${conv.id}/messages`, { type: 'text', text: 'Je regarde' });
     expect(refused.status).to.equal(403);
     expect(refused.body.error.id).to.equal('claim_required');
+    const deniedSend = await eventsOf(`action=access.denied&actorId=${agent.id}`);
+    expect(deniedSend[0]).to.deep.include({ subjectType: 'Conversation', subjectId: conv.id });
+    expect(deniedSend[0]!.details).to.include({ permission: 'Conversation:claim', row: true, method: 'POST' });
     expect((await admin.get(`/api/v1/conversations/${conv.id}`)).body.conversation.assignee).to.equal(null);
 
     const claimed = await agent.client.post(`/api/v1/conversations/${conv.id}/claim`);

@@ -204,7 +204,7 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       throw errors.notFound('Conversation');
     }
     if (mustClaimFirst(ability, c)) {
-      throw errors.claimRequired();
+      throw errors.claimRequired(c.id);
     }
     const channel = await s.channels.get(c.channel_id);
     if (!channel || channel.status !== 'active') {
