@@ -282,12 +282,12 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
     }
   }
 
-  const claim = useCallback(async () => {
+  async function claim() {
     const result = await header.run(() => conversationsApi.claim(conversationId));
     if (result) {
       update(result.conversation);
     }
-  }, [conversationId, header, update]);
+  }
 
   if (!conversation) {
     return (
@@ -359,16 +359,16 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
           </Can>
         </div>
       ) : (
-      <Can I="create" a="Message">
-        <Composer
-          conversation={conversation}
-          windowOpen={windowOpen}
-          replyTo={replyTo}
-          onCancelReply={() => setReplyTo(null)}
-          onSent={sent}
-          onWindowClosed={windowClosed}
-        />
-      </Can>
+        <Can I="create" a="Message">
+          <Composer
+            conversation={conversation}
+            windowOpen={windowOpen}
+            replyTo={replyTo}
+            onCancelReply={() => setReplyTo(null)}
+            onSent={sent}
+            onWindowClosed={windowClosed}
+          />
+        </Can>
       )}
       <Can not I="create" a="Message">
         <p className="hint composer-readonly">{t('inbox.readOnly')}</p>
