@@ -1,6 +1,6 @@
 /** The CASL ability of the signed-in user, and the pages it gates. */
-import { createMongoAbility } from '@casl/ability';
-import type { MongoAbility, RawRuleOf } from '@casl/ability';
+import { createMongoAbility, subject } from '@casl/ability';
+import type { ForcedSubject, MongoAbility, RawRuleOf } from '@casl/ability';
 import { unpackRules } from '@casl/ability/extra';
 import type { PackRule } from '@casl/ability/extra';
 import type { RouteName } from './router';
@@ -23,12 +23,24 @@ export type UiAction =
   | 'assign'
   | 'transfer'
   | 'resolve'
+  | 'claim'
   | 'use';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox';
 
-export type AppAbility = MongoAbility<[UiAction, UiSubject]>;
+/** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
+export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
+
+export type AppAbility = MongoAbility<[UiAction, UiSubject | UiRow]>;
+
+/**
+ * One row as CASL sees it, so a rule's conditions (`assigneeId`, `teamIds`, `id`...) are checked
+ * against its fields: a button the user may not use on this row is not shown.
+ */
+export function rowSubject(type: Exclude<UiSubject, 'all'>, fields: object): UiRow {
+  return subject(type, { ...fields });
+}
 
 /** An empty ability; `applyPackedRules` fills it from the server. */
 export function createAppAbility(): AppAbility {

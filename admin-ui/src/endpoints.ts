@@ -142,8 +142,9 @@ type ChannelList = Omit<ApiResponse<'/api/v1/channels', 'get'>, 'items'> & { ite
  * Field rules may hide channel fields from a viewer. Pickers (inbox filters) that only need a
  * name get neutral values; the Channels and Templates pages read the rows as they came.
  */
-function normalizeChannel(raw: RawChannel): Pick<Channel, 'id' | 'name' | 'displayNumber'> {
-  return { id: raw.id, name: raw.name ?? '', displayNumber: raw.displayNumber ?? '' };
+/** A number for pickers; its WABA id only when the role may read it (row checks of templates use it). */
+function normalizeChannel(raw: RawChannel): Pick<Channel, 'id' | 'name' | 'displayNumber'> & { wabaId?: string } {
+  return { id: raw.id, name: raw.name ?? '', displayNumber: raw.displayNumber ?? '', ...(raw.wabaId === undefined ? {} : { wabaId: raw.wabaId }) };
 }
 
 export const channelsApi = {
@@ -186,6 +187,15 @@ export const conversationsApi = {
     api.post<ApiResponse<'/api/v1/conversations/{id}/resolve', 'post'>>(`/conversations/${id(conversationId)}/resolve`),
   reopen: (conversationId: string) =>
     api.post<ApiResponse<'/api/v1/conversations/{id}/reopen', 'post'>>(`/conversations/${id(conversationId)}/reopen`),
+  pending: (conversationId: string) =>
+    api.post<ApiResponse<'/api/v1/conversations/{id}/pending', 'post'>>(`/conversations/${id(conversationId)}/pending`),
+  claim: (conversationId: string) =>
+    api.post<ApiResponse<'/api/v1/conversations/{id}/claim', 'post'>>(`/conversations/${id(conversationId)}/claim`),
+  /** Who the conversation may go to: users whose roles would let them work it (in `teamId`, for a transfer there). */
+  assignees: (conversationId: string, purpose: 'assign' | 'transfer', teamId?: string) =>
+    api.get<ApiResponse<'/api/v1/conversations/{id}/assignees', 'get'>>(
+      `/conversations/${id(conversationId)}/assignees${queryString({ for: purpose, teamId: teamId || undefined })}`,
+    ),
 };
 
 export const mediaApi = {

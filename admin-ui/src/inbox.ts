@@ -1,4 +1,5 @@
 /** Pure helpers for the inbox: list updates from live events, message merging, the 24 h window. */
+import { subject } from '@casl/ability';
 import type { ConversationStatus, ConversationSummary, InboxView, Message, MessageError, MessageStatus, StatusTimes } from './types';
 
 export interface InboxFilters {
@@ -25,6 +26,43 @@ export function formatWaId(waId: string | null | undefined): string {
     return '';
   }
   return waId.startsWith('+') ? waId : `+${waId}`;
+}
+
+/**
+ * The conversation as CASL conditions see it (the server's CONVERSATION_FIELDS), for checking
+ * an action on this row rather than on conversations in general.
+ */
+export function conversationSubject(conversation: Pick<ConversationSummary, 'id' | 'assignee' | 'teamId' | 'channel' | 'status'>) {
+  return subject('Conversation', {
+    id: conversation.id,
+    assigneeId: conversation.assignee?.id ?? null,
+    teamId: conversation.teamId,
+    channelId: conversation.channel.id,
+    status: conversation.status,
+  });
+}
+
+/** What readsBeyondQueue needs of an ability (structural, so this file stays free of the DOM-bound modules). */
+type RuleSource = { rulesFor(action: 'read', subject: 'Conversation'): ReadonlyArray<{ inverted: boolean; conditions?: unknown }> };
+
+/**
+ * Whether the user may read conversations beyond their own and the queue's (so the inbox offers
+ * "All"): any read rule without conditions, or with conditions other than "assigned to me" or
+ * "assigned to nobody" (a team's, a number's...). Whether they may assign plays no part.
+ */
+export function readsBeyondQueue(ability: RuleSource, meId: string): boolean {
+  return ability.rulesFor('read', 'Conversation').some((rule) => {
+    if (rule.inverted) {
+      return false;
+    }
+    const conditions = rule.conditions as Record<string, unknown> | undefined;
+    if (!conditions) {
+      return true;
+    }
+    const keys = Object.keys(conditions);
+    const queueOnly = keys.length === 1 && keys[0] === 'assigneeId' && (conditions.assigneeId === meId || conditions.assigneeId === null);
+    return !queueOnly;
+  });
 }
 
 /** Whether free-form messages may be sent now (null or past means closed). */
@@ -79,7 +117,9 @@ function byActivity(a: ConversationSummary, b: ConversationSummary): number {
 /**
  * Puts a conversation into the list: replaced in place, moved to the top when its last
  * message is newer than the current top, inserted by activity when new, or removed when it
- * no longer matches the filters (unless it is the open one, which stays).
+ * no longer matches the filters (unless it is the open one and already listed, which stays).
+ * An open conversation that does not match is never added: opening one by its link must not
+ * make it look like the user's own.
  */
 export function upsertConversation(
   list: ConversationSummary[],
@@ -87,7 +127,7 @@ export function upsertConversation(
   options: { filters: InboxFilters; meId: string; keepId: string | null },
 ): ConversationSummary[] {
   const index = list.findIndex((item) => item.id === conversation.id);
-  const fits = matchesFilters(conversation, options.filters, options.meId) || conversation.id === options.keepId;
+  const fits = matchesFilters(conversation, options.filters, options.meId) || (index >= 0 && conversation.id === options.keepId);
   if (!fits) {
     return index >= 0 ? list.filter((item) => item.id !== conversation.id) : list;
   }
@@ -111,6 +151,11 @@ export function withMessage(conversation: ConversationSummary, message: Message,
     lastMessageAt: newer ? message.createdAt : conversation.lastMessageAt,
     lastMessagePreview: newer ? preview : conversation.lastMessagePreview,
     lastMessageDirection: newer ? message.direction : conversation.lastMessageDirection,
+    lastMessageAuthor: !newer
+      ? conversation.lastMessageAuthor
+      : message.direction === 'out' && message.author.id
+        ? { id: message.author.id, name: message.author.name }
+        : null,
     // A customer message opens (or extends) the 24-hour window.
     windowExpiresAt:
       inbound && time(message.createdAt) + WINDOW_MS > time(conversation.windowExpiresAt)

@@ -14,6 +14,8 @@ export type ErrorId =
   | 'own_account_disable'
   | 'temporary_password_expired'
   | 'not_found'
+  | 'row_action_denied'
+  | 'claim_required'
   | 'media_missing'
   | 'conflict'
   | 'window_closed'
@@ -48,17 +50,27 @@ export class AppError extends Error {
 }
 
 /**
- * A row that exists but that the user may not see or act on. It answers exactly like a
- * missing row (404, no details) so ids cannot be probed, but the request pipeline records
- * the refusal in the audit log (middleware/auth.ts).
+ * A row that exists but that the user may not see, or may see but not act on. A row they may
+ * not see answers exactly like a missing one (404, no details) so ids cannot be probed; a row
+ * they can see (`visible`) answers 403 `row_action_denied`, saying so, since hiding what is on
+ * their screen would only confuse. Either way the request pipeline records the refusal in the
+ * audit log (middleware/auth.ts).
  */
 export class RowDenied extends AppError {
   constructor(
     readonly subjectType: string,
     readonly action: string,
     readonly subjectId: string | null,
+    readonly visible = false,
+    /** A more precise refusal of a visible row than "not allowed" (e.g. claim_required). */
+    refusal?: { id: ErrorId; message: string },
   ) {
-    super(404, 'not_found', `${subjectType} not found.`);
+    super(
+      visible ? 403 : 404,
+      visible ? (refusal?.id ?? 'row_action_denied') : 'not_found',
+      visible ? (refusal?.message ?? `You may see this ${subjectType} but not ${action} it.`) : `${subjectType} not found.`,
+      visible ? { permission: `${subjectType}:${action}` } : {},
+    );
   }
 }
 
@@ -148,6 +160,15 @@ export const errors = {
   unknownTemplate: () =>
     new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", {
       fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }],
+    }),
+  /**
+   * A conversation waiting in the queue: whoever takes work from it claims it before replying.
+   * A refusal on a row the user sees, so it is audited like one (permission Conversation:claim).
+   */
+  claimRequired: (conversationId: string) =>
+    new RowDenied('Conversation', 'claim', conversationId, true, {
+      id: 'claim_required',
+      message: 'This conversation is waiting in the queue: claim it before replying.',
     }),
   mediaMissing: () => new AppError(410, 'media_missing', 'The file is no longer in the media store.'),
 

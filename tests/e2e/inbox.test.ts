@@ -67,7 +67,12 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     await item.click();
     await agentPage.locator('[data-direction="in"]', { hasText: 'Bonjour' }).waitFor();
 
-    // 3. The agent replies.
+    // 3. The agent takes the conversation (a reply never assigns by itself), then replies: the
+    // header says so without a refresh, whichever of the claim's response and the live update came first.
+    const me = (await app.runtime.services.db('users').where({ email: app.admin.email }).first('name')) as { name: string };
+    await agentPage.click('[data-button="inbox.claim"]');
+    await agentPage.locator('#conversation-assignee', { hasText: me.name }).waitFor({ timeout: 5_000 });
+    expect(await agentPage.locator('[data-button="inbox.claim"]').count()).to.equal(0);
     await agentPage.fill('#composer-text', 'Bonjour Claire, que puis-je faire pour vous ?');
     await agentPage.click('[data-button="inbox.send"]');
 
@@ -84,10 +89,8 @@ describe('end to end in Chromium: a customer writes in the simulator, an agent a
     );
     expect(await outbound.getAttribute('data-status')).to.equal('read');
 
-    // Replying claimed the conversation: the header says so without a refresh, whichever of the
-    // send's response and the live update came first.
-    const me = (await app.runtime.services.db('users').where({ email: app.admin.email }).first('name')) as { name: string };
-    await agentPage.locator('#conversation-assignee', { hasText: me.name }).waitFor({ timeout: 5_000 });
+    // The list names the reply's author: "You:" for one's own.
+    await agentPage.locator('[data-conversation-id] .preview-you').first().waitFor({ timeout: 5_000 });
 
     // Signing in again in the trainer's browser starts a new session with a new CSRF token: the
     // simulator's next write reads it and goes through.

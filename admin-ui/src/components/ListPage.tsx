@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { HTMLAttributes, ReactNode } from 'react';
+import { rowSubject } from '../ability';
 import type { UiAction, UiSubject } from '../ability';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
@@ -36,6 +37,8 @@ export interface ReadableField {
 /** The page's main button (create), gated like every catalogue button. */
 export interface CreateButton {
   can: Permission;
+  /** What the new row will be (its fields the rules' conditions name), when known: a number's templates. */
+  on?: object;
   button: string;
   label: string;
   onClick: () => void;
@@ -159,11 +162,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
             <>
               {props.actions}
               {create && (
-                <Can I={create.can[0]} a={create.can[1]}>
-                  <button type="button" className="button-primary" onClick={create.onClick} disabled={create.disabled} data-button={create.button}>
-                    {create.label}
-                  </button>
-                </Can>
+                <CreateAction create={create} />
               )}
             </>
           ) : undefined
@@ -220,14 +219,43 @@ export function ListPage<T>(props: ListPageProps<T>) {
   );
 }
 
-/** A row's action button: a link-styled button gated by its permission, naming the row for screen readers. */
-export function RowAction(props: { can: Permission; button: string; label: string; name: string; onClick: () => void; danger?: boolean; disabled?: boolean }) {
-  return (
-    <Can I={props.can[0]} a={props.can[1]}>
-      <button type="button" className={props.danger ? 'button-link danger' : 'button-link'} onClick={props.onClick} disabled={props.disabled} data-button={props.button}>
-        {props.label}
-        <span className="visually-hidden"> {props.name}</span>
-      </button>
+/**
+ * A row's action button: a link-styled button gated by its permission on that row (`on`, the
+ * row's fields, when the subject has one), naming the row for screen readers.
+ */
+export function RowAction(props: { can: Permission; on?: object; button: string; label: string; name: string; onClick: () => void; danger?: boolean; disabled?: boolean }) {
+  const [action, type] = props.can;
+  const button = (
+    <button type="button" className={props.danger ? 'button-link danger' : 'button-link'} onClick={props.onClick} disabled={props.disabled} data-button={props.button}>
+      {props.label}
+      <span className="visually-hidden"> {props.name}</span>
+    </button>
+  );
+  return props.on && type !== 'all' ? (
+    <Can I={action} this={rowSubject(type, props.on)}>
+      {button}
+    </Can>
+  ) : (
+    <Can I={action} a={type}>
+      {button}
+    </Can>
+  );
+}
+
+function CreateAction({ create }: { create: CreateButton }) {
+  const [action, type] = create.can;
+  const button = (
+    <button type="button" className="button-primary" onClick={create.onClick} disabled={create.disabled} data-button={create.button}>
+      {create.label}
+    </button>
+  );
+  return create.on && type !== 'all' ? (
+    <Can I={action} this={rowSubject(type, create.on)}>
+      {button}
+    </Can>
+  ) : (
+    <Can I={action} a={type}>
+      {button}
     </Can>
   );
 }

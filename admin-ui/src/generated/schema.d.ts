@@ -966,6 +966,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1038,6 +1043,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1118,6 +1128,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1130,6 +1145,141 @@ export interface paths {
                             };
                         };
                     };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the conversation may be assigned or transferred to
+         * @description Requires Conversation:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The action the list is for: the caller must be allowed it on this conversation */
+                    for?: "assign" | "transfer";
+                    /** @description For a transfer: the team the conversation would move to */
+                    teamId?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Eligible assignees, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Active users whose roles would let them read and reply in the conversation once it is theirs */
+                            items: {
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an unassigned conversation from the queue
+         * @description Requires Conversation:claim.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation, now yours */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Someone else took it first (conflict) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -1233,7 +1383,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Send text, media, a template or a reaction
+         * Send text, media, a template or a reaction (never changes the assignee; reopens a resolved conversation)
          * @description Requires Message:create.
          */
         post: {
@@ -1350,6 +1500,89 @@ export interface paths {
                         };
                     };
                 };
+                /** @description claim_required: the conversation waits in the queue and the caller takes work from it (may claim, may not assign): claim it first */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a conversation pending: waiting on the customer (their next message opens it again)
+         * @description Requires Conversation:resolve.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
+                };
             };
         };
         delete?: never;
@@ -1447,6 +1680,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1518,6 +1756,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;
@@ -1598,6 +1841,11 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
                                 /** @enum {string|null} */
                                 lastMessageDirection: "in" | "out" | null;
                                 lastMessagePreview: string | null;

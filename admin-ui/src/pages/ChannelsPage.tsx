@@ -1,4 +1,5 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { rowSubject } from '../ability';
 import { Can } from '../components/Can';
 import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -254,6 +255,8 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
   const { t } = useI18n();
   const formats = useFormats();
   const warningId = `channel-warning-${channel.id}`;
+  // The fields the server checks a number's rules against (channels/routes.ts).
+  const row = rowSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status });
   return (
     <tr hidden={hidden} data-id={channel.id} data-status={channel.status} className={channel.status === 'token_invalid' ? 'row-warning' : undefined}>
       <td className="channel-name">
@@ -325,7 +328,7 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
       </ReadsField>
       <td className="row-actions">
         <div className="row-actions-stacked">
-          <Can I="test" a="Channel">
+          <Can I="test" this={row}>
             <button type="button" className="button-link" onClick={() => void onTest(channel)} disabled={testing} data-button="channels.test">
               {testing ? (
                 t('channels.testing')
@@ -338,7 +341,7 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
               <span className="visually-hidden"> {channel.name}</span>
             </button>
           </Can>
-          <Can I="update" a="Channel">
+          <Can I="update" this={row}>
             <button
               type="button"
               className="button-link"
@@ -350,7 +353,7 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
               <span className="visually-hidden"> {channel.name}</span>
             </button>
           </Can>
-          <Can I="delete" a="Channel">
+          <Can I="delete" this={row}>
             <button type="button" className="button-link danger" onClick={() => onOpen('delete', channel)} data-button="channels.delete">
               {t('common.delete')}
               <span className="visually-hidden"> {channel.name}</span>

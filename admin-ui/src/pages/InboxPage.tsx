@@ -14,7 +14,7 @@ import { useServerEvents } from '../events';
 import type { ServerEvent } from '../events';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import { contactName, matchesFilters, upsertConversation, withMessage } from '../inbox';
+import { contactName, matchesFilters, readsBeyondQueue, upsertConversation, withMessage } from '../inbox';
 import type { InboxFilters as Filters } from '../inbox';
 import { navigate, useRouteArg } from '../router';
 import type { ConversationSummary, InboxView, Message } from '../types';
@@ -38,7 +38,8 @@ export function InboxPage() {
   const { ability } = useSession();
   const me = useCurrentUser();
   const selectedId = useRouteArg();
-  const canSeeAll = ability.can('assign', 'Conversation');
+  // "All" follows what the role may read (every conversation, a team's...), not whether it may assign.
+  const canSeeAll = readsBeyondQueue(ability, me.id);
   const canReadChannels = ability.can('read', 'Channel');
   const views = useMemo<InboxView[]>(() => {
     const list: InboxView[] = ['mine'];

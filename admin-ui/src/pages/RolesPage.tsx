@@ -77,8 +77,8 @@ export function RolesPage() {
             <span className="muted">{t('roles.readOnly')}</span>
           ) : (
             <>
-              <RowAction can={['update', 'Role']} button="roles.edit" label={t('common.edit')} name={role.name} onClick={() => setOpen({ kind: 'edit', role })} />
-              <RowAction can={['delete', 'Role']} button="roles.delete" label={t('common.delete')} name={role.name} onClick={askDelete} danger />
+              <RowAction can={['update', 'Role']} on={role} button="roles.edit" label={t('common.edit')} name={role.name} onClick={() => setOpen({ kind: 'edit', role })} />
+              <RowAction can={['delete', 'Role']} on={role} button="roles.delete" label={t('common.delete')} name={role.name} onClick={askDelete} danger />
             </>
           )}
         </>

@@ -52,8 +52,8 @@ export function TeamsPage() {
       rowAttributes={(team) => ({ 'data-id': team.id })}
       rowActions={(team, { askDelete }) => (
         <>
-          <RowAction can={['update', 'Team']} button="teams.edit" label={t('common.edit')} name={team.name ?? ''} onClick={() => setOpen({ kind: 'edit', team })} />
-          <RowAction can={['delete', 'Team']} button="teams.delete" label={t('common.delete')} name={team.name ?? ''} onClick={askDelete} danger />
+          <RowAction can={['update', 'Team']} on={team} button="teams.edit" label={t('common.edit')} name={team.name ?? ''} onClick={() => setOpen({ kind: 'edit', team })} />
+          <RowAction can={['delete', 'Team']} on={team} button="teams.delete" label={t('common.delete')} name={team.name ?? ''} onClick={askDelete} danger />
         </>
       )}
       loaded={loaded}

@@ -17,7 +17,7 @@ const PENDING_POLL_MS = 4000;
 /** `#/templates`: the message templates of one number's WABA, their review status, and "New template". */
 export function TemplatesPage() {
   const { t } = useI18n();
-  const [channels, setChannels] = useState<Array<Pick<Channel, 'id' | 'name' | 'displayNumber'>> | null>(null);
+  const [channels, setChannels] = useState<Array<Pick<Channel, 'id' | 'name' | 'displayNumber'> & { wabaId?: string }> | null>(null);
   const [channelId, setChannelId] = useState('');
   const [items, setItems] = useState<Template[] | null>(null);
   const [creating, setCreating] = useState(false);
@@ -80,7 +80,15 @@ export function TemplatesPage() {
   return (
     <ListPage<Template>
       title={t('templates.title')}
-      create={{ can: ['create', 'Template'], button: 'templates.create', label: t('templates.create'), onClick: () => setCreating(true), disabled: !channel }}
+      create={{
+        can: ['create', 'Template'],
+        // Checked against the chosen number, as the server does (a role may submit for some numbers only).
+        on: channel ? { channelId: channel.id, wabaId: channel.wabaId } : undefined,
+        button: 'templates.create',
+        label: t('templates.create'),
+        onClick: () => setCreating(true),
+        disabled: !channel,
+      }}
       toolbar={
         <>
           <div className="toolbar">

@@ -183,15 +183,15 @@ export function UsersPage() {
         const label = user.email ?? user.name ?? '';
         return (
           <>
-            <RowAction can={['update', 'User']} button="users.edit" label={t('common.edit')} name={label} onClick={() => setOpen({ kind: 'edit', user })} />
+            <RowAction can={['update', 'User']} on={user} button="users.edit" label={t('common.edit')} name={label} onClick={() => setOpen({ kind: 'edit', user })} />
             {/* Never on one's own row: the server refuses it (own_account_disable). */}
             {user.status === 'active' && user.id !== me.id && (
-              <RowAction can={['disable', 'User']} button="users.disable" label={t('users.disable')} name={label} onClick={() => setOpen({ kind: 'disable', user })} />
+              <RowAction can={['disable', 'User']} on={user} button="users.disable" label={t('users.disable')} name={label} onClick={() => setOpen({ kind: 'disable', user })} />
             )}
             {user.status === 'disabled' && (
-              <RowAction can={['enable', 'User']} button="users.enable" label={t('users.enable')} name={label} onClick={() => setOpen({ kind: 'enable', user })} />
+              <RowAction can={['enable', 'User']} on={user} button="users.enable" label={t('users.enable')} name={label} onClick={() => setOpen({ kind: 'enable', user })} />
             )}
-            <RowAction can={['resetPassword', 'User']} button="users.resetPassword" label={t('users.resetPassword')} name={label} onClick={() => setOpen({ kind: 'reset', user })} />
+            <RowAction can={['resetPassword', 'User']} on={user} button="users.resetPassword" label={t('users.resetPassword')} name={label} onClick={() => setOpen({ kind: 'reset', user })} />
           </>
         );
       }}

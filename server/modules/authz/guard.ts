@@ -3,8 +3,9 @@ import { errors, RowDenied } from '../../lib/errors';
 import type { AppAbility } from './ability';
 
 /**
- * Checks a loaded row. A row the user may not act on answers exactly like a missing one
- * (404), so ids cannot be probed; unlike a missing one, the refusal is audited.
+ * Checks a loaded row. A row the user may not read answers exactly like a missing one (404),
+ * so ids cannot be probed; a row they can read but may not act on answers 403
+ * `row_action_denied`. Unlike a missing one, either refusal is audited.
  */
 export function assertCanRow<T extends Record<string, unknown>>(
   ability: AppAbility,
@@ -15,8 +16,9 @@ export function assertCanRow<T extends Record<string, unknown>>(
   if (!row) {
     throw errors.notFound(subjectType);
   }
-  if (!ability.can(action, asSubject(subjectType, { ...row }))) {
-    throw new RowDenied(subjectType, action, typeof row.id === 'string' ? row.id : null);
+  const target = asSubject(subjectType, { ...row });
+  if (!ability.can(action, target)) {
+    throw new RowDenied(subjectType, action, typeof row.id === 'string' ? row.id : null, action !== 'read' && ability.can('read', target));
   }
   return row;
 }

@@ -1,10 +1,11 @@
 import type { Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
-import { isActiveUser } from '../identity';
 import { publishNotice } from '../inbox';
 import { teamExists } from '../teams';
-import { findConversation, markConversationRead, updateConversation, type ConversationRow } from './repo';
+import { assertEligibleAssignee } from './assignees';
+import type { Trx } from '../../db/knex';
+import { claimIfUnassigned, findConversation, markConversationRead, updateConversation, type ConversationRow } from './repo';
 
 async function notifyUpdated(trx: Parameters<typeof updateConversation>[0], conversationId: string): Promise<void> {
   await publishNotice(trx, { type: 'conversation.updated', conversationId });
@@ -23,13 +24,11 @@ export async function assignConversation(
     if (!before) {
       throw errors.notFound('Conversation');
     }
-    if (to.assigneeId) {
-      if (!(await isActiveUser(trx, to.assigneeId))) {
-        throw errors.validation('The assignee is not an active user.', { fields: [{ path: 'body.assigneeId', message: 'unknown or disabled' }] });
-      }
-    }
     if (to.teamId && !(await teamExists(trx, to.teamId))) {
       throw errors.validation('Unknown team.', { fields: [{ path: 'body.teamId', message: 'unknown' }] });
+    }
+    if (to.assigneeId) {
+      await assertEligibleAssignee(trx, { ...before, team_id: to.teamId ?? before.team_id }, to.assigneeId);
     }
     const patch: Record<string, unknown> = { assignee_id: to.assigneeId };
     if (to.teamId) {
@@ -44,11 +43,39 @@ export async function assignConversation(
   });
 }
 
-/** Resolves or reopens a conversation; audited, pushed live. */
-export async function setConversationStatus(s: Services, actor: Actor, id: string, status: 'open' | 'resolved'): Promise<ConversationRow> {
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+
+const STATUS_EVENTS: Record<ConversationStatus, string> = {
+  open: 'conversation.reopened',
+  pending: 'conversation.pending',
+  resolved: 'conversation.resolved',
+};
+
+/** Changes a conversation's status inside a transaction: audited, pushed live when it commits. */
+export async function changeStatusIn(trx: Trx, s: Services, actor: Actor, id: string, status: ConversationStatus): Promise<void> {
+  await updateConversation(trx, id, { status, resolved_at: status === 'resolved' ? new Date() : null });
+  await s.audit.appendIn(trx, actor, [{ action: STATUS_EVENTS[status], subjectType: 'Conversation', subjectId: id }]);
+  await notifyUpdated(trx, id);
+}
+
+/** Resolves, reopens or sets a conversation pending (waiting on the customer); audited, pushed live. */
+export async function setConversationStatus(s: Services, actor: Actor, id: string, status: ConversationStatus): Promise<ConversationRow> {
   return s.db.transaction(async (trx) => {
-    await updateConversation(trx, id, { status, resolved_at: status === 'resolved' ? new Date() : null });
-    await s.audit.appendIn(trx, actor, [{ action: status === 'resolved' ? 'conversation.resolved' : 'conversation.reopened', subjectType: 'Conversation', subjectId: id }]);
+    await changeStatusIn(trx, s, actor, id, status);
+    return (await findConversation(trx, id))!;
+  });
+}
+
+/**
+ * Takes an unassigned conversation from the queue. The update is conditional, so of two agents
+ * claiming at once one wins and the other gets 409 (the row changed under them).
+ */
+export async function claimConversation(s: Services, actor: Actor & { id: string }, id: string): Promise<ConversationRow> {
+  return s.db.transaction(async (trx) => {
+    if (!(await claimIfUnassigned(trx, id, actor.id))) {
+      throw errors.conflict('Someone else has taken this conversation.');
+    }
+    await s.audit.appendIn(trx, actor, [{ action: 'conversation.claimed', subjectType: 'Conversation', subjectId: id, details: { assigneeId: actor.id } }]);
     await notifyUpdated(trx, id);
     return (await findConversation(trx, id))!;
   });

@@ -16,9 +16,16 @@ export function presentConversation(c: ConversationRow) {
     lastMessageAt: c.last_message_at?.toISOString() ?? null,
     lastMessagePreview: c.last_message_preview,
     lastMessageDirection: c.last_message_direction,
+    // Named only while the last message is outbound: an inbound one is the customer's.
+    lastMessageAuthor: c.last_message_direction === 'out' && c.last_message_author_id ? { id: c.last_message_author_id, name: c.last_message_author_name } : null,
     windowExpiresAt: c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + WINDOW_MS).toISOString() : null,
     unreadCount: c.unread_count,
   };
+}
+
+/** Someone the conversation may be handed to: no more than the assign list shows. */
+export function presentAssignee(u: { id: string; name: string }) {
+  return { id: u.id, name: u.name };
 }
 
 export type PresentedMessage = ReturnType<typeof presentMessage>;

@@ -27,6 +27,9 @@ export type ConversationRow = {
   last_message_at: Date | null;
   last_message_preview: string | null;
   last_message_direction: 'in' | 'out' | null;
+  /** The agent who wrote the last outbound message (stale, and not shown, after an inbound one). */
+  last_message_author_id: string | null;
+  last_message_author_name: string | null;
   last_inbound_at: Date | null;
   first_response_at: Date | null;
   unread_count: number;
@@ -38,11 +41,12 @@ function selectConversations(db: Db | Trx): Knex.QueryBuilder {
     .join('channels as ch', 'ch.id', 'v.channel_id')
     .join('contacts as ct', 'ct.id', 'v.contact_id')
     .leftJoin('users as u', 'u.id', 'v.assignee_id')
+    .leftJoin('users as la', 'la.id', 'v.last_message_author_id')
     .select(
       'v.id', 'v.status', 'v.channel_id', 'ch.name as channel_name', 'ch.display_number as channel_display_number',
       'v.contact_id', 'ct.wa_id', 'ct.profile_name', 'ct.country', 'v.assignee_id', 'u.name as assignee_name', 'v.team_id',
       'v.last_message_at', 'v.last_message_preview', 'v.last_message_direction', 'v.last_inbound_at', 'v.first_response_at',
-      'v.unread_count', 'v.created_at',
+      'v.unread_count', 'v.created_at', 'v.last_message_author_id', 'la.name as last_message_author_name',
     );
 }
 
@@ -124,8 +128,10 @@ export async function countUnassignedFor(db: Db, conditions: ReadonlyArray<{ sql
   return counts;
 }
 
-export async function findConversation(db: Db | Trx, id: string): Promise<ConversationRow | undefined> {
-  return selectConversations(db).where('v.id', id).first();
+export async function findConversation(db: Db | Trx, id: string, opts: { forUpdate?: boolean } = {}): Promise<ConversationRow | undefined> {
+  const q = selectConversations(db).where('v.id', id).first();
+  // Locks the conversation row only (not the joined channel, contact and user).
+  return opts.forUpdate ? q.forUpdate('v') : q;
 }
 
 /** Several conversations by id in one query (the live events of a burst). */
@@ -135,6 +141,12 @@ export async function findConversations(db: Db | Trx, ids: readonly string[]): P
 
 export async function updateConversation(trx: Db | Trx, id: string, patch: Record<string, unknown>): Promise<void> {
   await trx('conversations').where({ id }).update({ ...patch, updated_at: new Date() });
+}
+
+/** Assigns the conversation to the user only if nobody has it; whether it did. */
+export async function claimIfUnassigned(trx: Trx, id: string, userId: string): Promise<boolean> {
+  const changed = await trx('conversations').where({ id }).whereNull('assignee_id').update({ assignee_id: userId, updated_at: new Date() });
+  return changed === 1;
 }
 
 export type MessageRow = {

@@ -5,11 +5,15 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { recordConversationView } from '../audit/viewCommand';
 import { whereAccessible } from '../authz/sql';
-import { assignConversation, markRead, setConversationStatus } from './commands';
+import { subject as asSubject } from '@casl/ability';
+import { errors } from '../../lib/errors';
+import { assignConversation, claimConversation, markRead, setConversationStatus } from './commands';
 import { loadConversation } from './access';
-import { presentConversation, presentMessages } from './present';
+import { eligibleAssignees } from './assignees';
+import { presentAssignee, presentConversation, presentMessages } from './present';
 import {
-  assignBody, conversationResponse, conversationsResponse, decodeCursor, encodeCursor, idParams, listQuery, messagesQuery, messagesResponse, sendBody, sentMessageResponse, transferBody, unassignedCountResponse,
+  assignBody, assigneesQuery, assigneesResponse, conversationResponse, conversationsResponse, decodeCursor, encodeCursor, idParams, listQuery, messagesQuery, messagesResponse, sendBody, sentMessageResponse, transferBody,
+  unassignedCountResponse,
 } from './schema';
 import { CONVERSATION_FIELDS, countUnassigned, listConversations, listMessages } from './repo';
 import { sendFromAgent } from './send';
@@ -71,13 +75,17 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     },
   });
   t.add({
-    method: 'post', path: '/conversations/:id/messages', tag: 'inbox', summary: 'Send text, media, a template or a reaction',
+    method: 'post', path: '/conversations/:id/messages', tag: 'inbox',
+    summary: 'Send text, media, a template or a reaction (never changes the assignee; reopens a resolved conversation)',
     access: access.can('create', 'Message'), params: idParams, body: sendBody as unknown as z.ZodType<Record<string, unknown>>,
-    responses: { 201: { description: 'Stored and queued for WhatsApp', schema: sentMessageResponse } },
+    responses: {
+      201: { description: 'Stored and queued for WhatsApp', schema: sentMessageResponse },
+      403: { description: 'claim_required: the conversation waits in the queue and the caller takes work from it (may claim, may not assign): claim it first' },
+    },
     handler: async (ctx, { params, body }) => {
-      await loadConversation(s, authOf(ctx).ability, params.id);
       const auth = authOf(ctx);
-      const row = await sendFromAgent(s, { ...actorOf(ctx), id: auth.user.id }, params.id, body as z.infer<typeof sendBody>);
+      await loadConversation(s, auth.ability, params.id);
+      const row = await sendFromAgent(s, { ...actorOf(ctx), id: auth.user.id }, auth.ability, params.id, body as z.infer<typeof sendBody>);
       ctx.status = 201;
       ctx.body = { message: (await presentMessages(s, params.id, [row]))[0] ?? null };
     },
@@ -106,15 +114,41 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     access: access.can('transfer', 'Conversation'), params: idParams, body: transferBody as unknown as z.ZodType<Record<string, unknown>>,
     responses: { 200: { description: 'The conversation', schema: conversationResponse } },
     handler: async (ctx, { params, body }) => {
-      await loadConversation(s, authOf(ctx).ability, params.id, 'transfer');
+      const { ability } = authOf(ctx);
+      await loadConversation(s, ability, params.id, 'transfer');
       const b = body as z.infer<typeof transferBody>;
+      // A team the caller may not see answers like a missing one.
+      if (b.teamId && !ability.can('read', asSubject('Team', { id: b.teamId }))) {
+        throw errors.validation('Unknown team.', { fields: [{ path: 'body.teamId', message: 'unknown' }] });
+      }
       const c = await assignConversation(s, actorOf(ctx), params.id, { assigneeId: b.assigneeId ?? null, teamId: b.teamId }, 'conversation.transferred');
       ctx.body = { conversation: presentConversation(c) };
     },
   });
-  for (const [verb, status] of [['resolve', 'resolved'], ['reopen', 'open']] as const) {
+  t.add({
+    method: 'get', path: '/conversations/:id/assignees', tag: 'inbox', summary: 'Who the conversation may be assigned or transferred to',
+    access: access.can('read', 'Conversation'), params: idParams, query: assigneesQuery,
+    responses: { 200: { description: 'Eligible assignees, by name', schema: assigneesResponse } },
+    handler: async (ctx, { params, query }) => {
+      const c = await loadConversation(s, authOf(ctx).ability, params.id, query.for);
+      const users = await eligibleAssignees(s.db, { ...c, team_id: query.teamId ?? c.team_id });
+      ctx.body = { items: users.map(presentAssignee) };
+    },
+  });
+  t.add({
+    method: 'post', path: '/conversations/:id/claim', tag: 'inbox', summary: 'Take an unassigned conversation from the queue',
+    access: access.can('claim', 'Conversation'), params: idParams,
+    responses: { 200: { description: 'The conversation, now yours', schema: conversationResponse }, 409: { description: 'Someone else took it first (conflict)' } },
+    handler: async (ctx, { params }) => {
+      const auth = authOf(ctx);
+      await loadConversation(s, auth.ability, params.id, 'claim');
+      ctx.body = { conversation: presentConversation(await claimConversation(s, { ...actorOf(ctx), id: auth.user.id }, params.id)) };
+    },
+  });
+  const statusVerbs = [['resolve', 'resolved', 'Resolve a conversation'], ['reopen', 'open', 'Reopen a conversation'], ['pending', 'pending', 'Set a conversation pending: waiting on the customer (their next message opens it again)']] as const;
+  for (const [verb, status, summary] of statusVerbs) {
     t.add({
-      method: 'post', path: `/conversations/:id/${verb}`, tag: 'inbox', summary: verb === 'resolve' ? 'Resolve a conversation' : 'Reopen a conversation',
+      method: 'post', path: `/conversations/:id/${verb}`, tag: 'inbox', summary,
       access: access.can('resolve', 'Conversation'), params: idParams,
       responses: { 200: { description: 'The conversation', schema: conversationResponse } },
       handler: async (ctx, { params }) => {

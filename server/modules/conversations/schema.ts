@@ -30,6 +30,13 @@ export const sendBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reaction'), messageId: z.uuid(), emoji: z.string().max(16) }),
 ]);
 export const assignBody = z.strictObject({ assigneeId: z.uuid().nullable() });
+export const assigneesQuery = z.strictObject({
+  for: z.enum(['assign', 'transfer']).default('assign').describe('The action the list is for: the caller must be allowed it on this conversation'),
+  teamId: z.uuid().optional().describe('For a transfer: the team the conversation would move to'),
+});
+export const assigneesResponse = z.object({
+  items: z.array(z.object({ id: z.string(), name: z.string() })).describe('Active users whose roles would let them read and reply in the conversation once it is theirs'),
+});
 export const transferBody = z.strictObject({ assigneeId: z.uuid().optional(), teamId: z.uuid().optional() }).refine((b) => b.assigneeId || b.teamId, 'Name an assignee or a team.');
 
 /** A keyset cursor: the sort time and the id that breaks ties. */
@@ -60,6 +67,7 @@ export const conversationSchema = z.object({
   lastMessageAt: z.string().nullable(),
   lastMessagePreview: z.string().nullable(),
   lastMessageDirection: direction.nullable(),
+  lastMessageAuthor: z.object({ id: z.string(), name: z.string().nullable() }).nullable().describe('Who wrote the last message, when it is an outbound one written by a user'),
   windowExpiresAt: z.string().nullable().describe("End of the 24-hour customer-service window; null or past means closed"),
   unreadCount: z.number().int(),
 });

@@ -11,6 +11,9 @@ import { findConversation, findMessage, insertOutgoingMessage, updateConversatio
 import { findTemplate } from './templateRepo';
 import { templateVariables, type TemplateVariables } from '../templates/variables';
 import { publishNotice } from '../inbox';
+import type { AppAbility } from '../authz/ability';
+import { asCasl } from './access';
+import { changeStatusIn } from './commands';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -180,15 +183,28 @@ export function bodyTextOf(components: unknown, parameters: string[]): string | 
 }
 
 /**
- * The outbound path for an agent: checks (channel state, 24-hour window or template), then the
- * message row, its outbox row, the conversation and the audit event in one transaction. The
- * sender lane picks it up after commit.
+ * Whether the sender must claim the conversation before replying: it waits in the queue and the
+ * sender takes work from the queue (may claim it) rather than hand it out (may not assign it).
+ * A reply never changes the assignee by itself, so two agents never answer one customer unawares.
  */
-export async function sendFromAgent(s: Services, actor: Actor & { id: string }, conversationId: string, input: SendInput) {
+function mustClaimFirst(ability: AppAbility, c: ConversationRow): boolean {
+  return c.assignee_id === null && ability.can('claim', asCasl(c)) && !ability.can('assign', asCasl(c));
+}
+
+/**
+ * The outbound path for an agent: checks (queue, channel state, 24-hour window or template),
+ * then the message row, its outbox row, the conversation (a resolved one reopens) and the audit
+ * events in one transaction. The sender lane picks it up after commit.
+ */
+export async function sendFromAgent(s: Services, actor: Actor & { id: string }, ability: AppAbility, conversationId: string, input: SendInput) {
   const result = await s.db.transaction(async (trx) => {
-    const c = await findConversation(trx, conversationId);
+    // Locked, so a claim or a status change cannot slip between the checks and the update.
+    const c = await findConversation(trx, conversationId, { forUpdate: true });
     if (!c) {
       throw errors.notFound('Conversation');
+    }
+    if (mustClaimFirst(ability, c)) {
+      throw errors.claimRequired(c.id);
     }
     const channel = await s.channels.get(c.channel_id);
     if (!channel || channel.status !== 'active') {
@@ -208,15 +224,16 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       status_times: JSON.stringify({ queued: createdAt.toISOString() }),
     });
     await enqueueOutbox(trx, { id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
-    const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out' };
+    const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out', last_message_author_id: actor.id };
     if (!c.first_response_at) {
       patch.first_response_at = createdAt;
     }
-    if (!c.assignee_id) {
-      // Replying to a waiting conversation claims it.
-      patch.assignee_id = actor.id;
-    }
     await updateConversation(trx, c.id, patch);
+    if (c.status === 'resolved') {
+      // Writing to the customer again reopens the conversation (a pending one stays pending:
+      // it is still waiting on the customer).
+      await changeStatusIn(trx, s, actor, c.id, 'open');
+    }
     await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
     await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
     return { id, createdAt, channelId: c.channel_id };

@@ -20,11 +20,13 @@ export function registerTemplateRoutes(t: RouteTable, s: Services): void {
       throw errors.notFound('Channel');
     }
     const { ability } = authOf(ctx);
-    const allowed =
+    const template = asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId });
+    const visible =
       ability.can('read', asSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status })) &&
-      ability.can(action, asSubject('Template', { channelId: channel.id, wabaId: channel.wabaId }));
-    if (!allowed) {
-      throw new RowDenied('Template', action, channel.id);
+      ability.can('read', template);
+    if (!visible || !ability.can(action, template)) {
+      // Templates the user can list but may not submit for that number: 403, saying so.
+      throw new RowDenied('Template', visible ? action : 'read', channel.id, visible);
     }
     return channel;
   };

@@ -1,60 +1,36 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useCurrentUser, useSession } from '../../auth';
-import { conversationsApi, teamsApi, usersApi } from '../../endpoints';
+import { conversationsApi, teamsApi } from '../../endpoints';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
 import { useFormErrors } from '../../useFormErrors';
-import type { ConversationSummary, Team, User } from '../../types';
+import type { ConversationSummary, Team } from '../../types';
 import { Dialog } from '../Dialog';
 import { ErrorAlert } from '../ErrorAlert';
 import { FormActions } from '../FormActions';
 import { FormField } from '../FormField';
 
-const MAX_USER_PAGES = 20;
+type Assignee = { id: string; name: string };
 
-/** Active users to assign to (all pages, up to a sane cap), when the viewer may read users. */
-function useActiveUsers(): { users: User[]; loading: boolean } {
-  const { ability } = useSession();
-  const canRead = ability.can('read', 'User');
-  const [users, setUsers] = useState<User[]>([]);
-  const [loading, setLoading] = useState(canRead);
-
+/**
+ * The users the conversation may go to, as the server judges them: active, and with roles that
+ * would let them read and reply in it once it is theirs (in `teamId`, for a transfer there).
+ */
+function useAssignees(conversationId: string, purpose: 'assign' | 'transfer', teamId = ''): { users: Assignee[]; loading: boolean; error: unknown } {
+  const [state, setState] = useState<{ users: Assignee[]; loading: boolean; error: unknown }>({ users: [], loading: true, error: null });
   useEffect(() => {
-    if (!canRead) {
-      return undefined;
-    }
     let live = true;
-    void (async () => {
-      const all: User[] = [];
-      let cursor: string | null = null;
-      try {
-        for (let page = 0; page < MAX_USER_PAGES; page += 1) {
-          const result = await usersApi.list({ status: 'active', cursor });
-          all.push(...result.items);
-          cursor = result.nextCursor;
-          if (!cursor) {
-            break;
-          }
-        }
-      } catch {
-        // Offer what was loaded, plus "me" and "nobody".
-      }
-      if (live) {
-        setUsers(all.filter((user) => user.status === 'active'));
-        setLoading(false);
-      }
-    })();
+    setState((current) => ({ ...current, loading: true }));
+    conversationsApi.assignees(conversationId, purpose, teamId).then(
+      (page) => live && setState({ users: page.items, loading: false, error: null }),
+      (error: unknown) => live && setState({ users: [], loading: false, error }),
+    );
     return () => {
       live = false;
     };
-  }, [canRead]);
-
-  return { users, loading };
-}
-
-function userLabel(user: Pick<User, 'name' | 'email'>): string {
-  return user.name || user.email;
+  }, [conversationId, purpose, teamId]);
+  return state;
 }
 
 interface DialogProps {
@@ -63,16 +39,22 @@ interface DialogProps {
   onClose: () => void;
 }
 
-/** Assign the conversation to an agent, to oneself, or to nobody. */
+/** Assign the conversation to someone who could work it (oneself included), or to nobody. */
 export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
   const { t } = useI18n();
   const me = useCurrentUser();
-  const { users, loading } = useActiveUsers();
-  const [assigneeId, setAssigneeId] = useState(conversation.assignee?.id ?? me.id);
+  const { users, loading, error } = useAssignees(conversation.id, 'assign');
+  const [assigneeId, setAssigneeId] = useState(conversation.assignee?.id ?? '');
   const action = useAction();
   const errors = useFormErrors(action.error, { assigneeId: t('inbox.assignee') });
-  const others = users.filter((user) => user.id !== me.id);
   const current = conversation.assignee;
+
+  // An unassigned conversation is offered to oneself first, when one could work it.
+  useEffect(() => {
+    if (!current && users.some((user) => user.id === me.id)) {
+      setAssigneeId((chosen) => chosen || me.id);
+    }
+  }, [current, users, me.id]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -85,37 +67,42 @@ export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
   return (
     <Dialog title={t('inbox.assignTitle')} onClose={onClose} id="assign-dialog">
       <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
-        <FormField id="assign-user" label={t('inbox.assignee')} error={errors.field('assigneeId')} after={loading && <p className="hint">{t('common.loading')}</p>}>
+        <FormField
+          id="assign-user"
+          label={t('inbox.assignee')}
+          error={errors.field('assigneeId')}
+          after={loading ? <p className="hint">{t('common.loading')}</p> : !error && users.length === 0 && <p className="hint">{t('inbox.noAssignees')}</p>}
+        >
           {(describedBy, invalid) => (
             <select id="assign-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
               <option value="">{t('inbox.unassigned')}</option>
-              <option value={me.id}>{t('inbox.me', { name: userLabel(me) })}</option>
-              {current && current.id !== me.id && !others.some((user) => user.id === current.id) && <option value={current.id}>{current.name}</option>}
-              {others.map((user) => (
+              {current && !users.some((user) => user.id === current.id) && <option value={current.id}>{current.name}</option>}
+              {users.map((user) => (
                 <option key={user.id} value={user.id}>
-                  {userLabel(user)}
+                  {user.id === me.id ? t('inbox.me', { name: user.name }) : user.name}
                 </option>
               ))}
             </select>
           )}
         </FormField>
-        <ErrorAlert error={action.error} form={errors} />
+        <ErrorAlert error={error ?? action.error} form={errors} />
         <FormActions onCancel={onClose} disabled={action.busy} can={['assign', 'Conversation']} button="inbox.confirmAssign" label={t('inbox.assign')} />
       </form>
     </Dialog>
   );
 }
 
-/** Hand the conversation over to another agent and/or a team. */
+/** Hand the conversation over to another agent and/or a team the user may see. */
 export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
   const { t } = useI18n();
   const { ability } = useSession();
   const me = useCurrentUser();
   const canReadTeams = ability.can('read', 'Team');
-  const { users, loading } = useActiveUsers();
   const [teams, setTeams] = useState<Team[]>([]);
   const [assigneeId, setAssigneeId] = useState('');
   const [teamId, setTeamId] = useState('');
+  // Who could work it once it is in the chosen team.
+  const { users, loading, error } = useAssignees(conversation.id, 'transfer', teamId);
   const action = useAction();
   const errors = useFormErrors(action.error, { assigneeId: t('inbox.transferToAgent'), ...(canReadTeams ? { teamId: t('inbox.transferToTeam') } : {}) });
 
@@ -124,6 +111,7 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
       return undefined;
     }
     let live = true;
+    // The server lists only the teams this user may see.
     teamsApi.list().then(
       (page) => live && setTeams(page.items),
       () => undefined,
@@ -132,6 +120,13 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
       live = false;
     };
   }, [canReadTeams]);
+
+  // A person chosen for one team may not be able to work it in another.
+  useEffect(() => {
+    if (!loading && assigneeId && !users.some((user) => user.id === assigneeId)) {
+      setAssigneeId('');
+    }
+  }, [users, loading, assigneeId]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -151,19 +146,6 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
     <Dialog title={t('inbox.transferTitle')} onClose={onClose} id="transfer-dialog">
       <form ref={errors.formRef} onSubmit={(event) => void submit(event)}>
         <p className="hint">{t('inbox.transferHint')}</p>
-        <FormField id="transfer-user" label={t('inbox.transferToAgent')} error={errors.field('assigneeId')} after={loading && <p className="hint">{t('common.loading')}</p>}>
-          {(describedBy, invalid) => (
-            <select id="transfer-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
-              <option value="">{t('inbox.nobodyInParticular')}</option>
-              {!users.some((user) => user.id === me.id) && conversation.assignee?.id !== me.id && <option value={me.id}>{t('inbox.me', { name: userLabel(me) })}</option>}
-              {candidates.map((user) => (
-                <option key={user.id} value={user.id}>
-                  {user.id === me.id ? t('inbox.me', { name: userLabel(user) }) : userLabel(user)}
-                </option>
-              ))}
-            </select>
-          )}
-        </FormField>
         {canReadTeams && (
           <FormField id="transfer-team" label={t('inbox.transferToTeam')} error={errors.field('teamId')}>
             {(describedBy, invalid) => (
@@ -178,7 +160,19 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
             )}
           </FormField>
         )}
-        <ErrorAlert error={action.error} form={errors} />
+        <FormField id="transfer-user" label={t('inbox.transferToAgent')} error={errors.field('assigneeId')} after={loading && <p className="hint">{t('common.loading')}</p>}>
+          {(describedBy, invalid) => (
+            <select id="transfer-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
+              <option value="">{t('inbox.nobodyInParticular')}</option>
+              {candidates.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.id === me.id ? t('inbox.me', { name: user.name }) : user.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <ErrorAlert error={error ?? action.error} form={errors} />
         <FormActions onCancel={onClose} disabled={action.busy || (!assigneeId && !teamId)} can={['transfer', 'Conversation']} button="inbox.confirmTransfer" label={t('inbox.transfer')} />
       </form>
     </Dialog>

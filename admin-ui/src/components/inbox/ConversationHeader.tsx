@@ -1,7 +1,7 @@
 import type { Ref } from 'react';
 import { useFormats } from '../../format';
 import { useI18n } from '../../i18n';
-import { contactName, formatWaId } from '../../inbox';
+import { contactName, conversationSubject, formatWaId } from '../../inbox';
 import type { ConversationSummary } from '../../types';
 import { Can } from '../Can';
 import { CONVERSATION_STATUS_LABELS } from './labels';
@@ -21,8 +21,8 @@ interface ConversationHeaderProps {
   windowOpen: boolean;
   headingRef: Ref<HTMLHeadingElement>;
   onBack: () => void;
-  /** Assign, transfer, resolve or reopen; gated by their permissions. */
-  actions: ConversationActionsProps;
+  /** Claim, assign, transfer, pending, resolve or reopen; gated by their permissions on this conversation. */
+  actions: Omit<ConversationActionsProps, 'conversation'>;
 }
 
 /** Who the conversation is with, through which number, its status, assignee and 24-hour window. */
@@ -60,47 +60,65 @@ export function ConversationHeader({ conversation, windowOpen, headingRef, onBac
           </span>
         </p>
       </div>
-      <ConversationActions {...actions} />
+      <ConversationActions conversation={conversation} {...actions} />
     </header>
   );
 }
 
+export type StatusAction = 'resolve' | 'reopen' | 'pending';
+
 interface ConversationActionsProps {
-  resolved: boolean;
+  conversation: ConversationSummary;
   busy: boolean;
+  onClaim: () => void;
   onAssign: () => void;
   onTransfer: () => void;
-  onStatus: (kind: 'resolve' | 'reopen') => void;
+  onStatus: (kind: StatusAction) => void;
 }
 
-/** The conversation's buttons, each inside its `<Can>`. */
-function ConversationActions({ resolved, busy, onAssign, onTransfer, onStatus }: ConversationActionsProps) {
+/**
+ * The conversation's buttons, each inside its `<Can>` checked against this conversation's fields
+ * (an agent's Resolve needs the conversation to be theirs; Claim needs it to be unassigned).
+ */
+function ConversationActions({ conversation, busy, onClaim, onAssign, onTransfer, onStatus }: ConversationActionsProps) {
   const { t } = useI18n();
+  const row = conversationSubject(conversation);
+  const status = conversation.status;
   return (
     <div className="conversation-actions">
-      <Can I="assign" a="Conversation">
+      {!conversation.assignee && (
+        <Can I="claim" this={row}>
+          <button type="button" className="button-primary" onClick={onClaim} disabled={busy} data-button="inbox.claim">
+            {t('inbox.claim')}
+          </button>
+        </Can>
+      )}
+      <Can I="assign" this={row}>
         <button type="button" className="button-secondary" onClick={onAssign} data-button="inbox.assign">
           {t('inbox.assign')}
         </button>
       </Can>
-      <Can I="transfer" a="Conversation">
+      <Can I="transfer" this={row}>
         <button type="button" className="button-secondary" onClick={onTransfer} data-button="inbox.transfer">
           {t('inbox.transfer')}
         </button>
       </Can>
-      {resolved ? (
-        <Can I="resolve" a="Conversation">
+      <Can I="resolve" this={row}>
+        {status === 'open' && (
+          <button type="button" className="button-secondary" onClick={() => onStatus('pending')} disabled={busy} data-button="inbox.pending" title={t('inbox.pendingHint')}>
+            {t('inbox.pending')}
+          </button>
+        )}
+        {status === 'resolved' ? (
           <button type="button" className="button-secondary" onClick={() => onStatus('reopen')} disabled={busy} data-button="inbox.reopen">
             {t('inbox.reopen')}
           </button>
-        </Can>
-      ) : (
-        <Can I="resolve" a="Conversation">
+        ) : (
           <button type="button" className="button-primary" onClick={() => onStatus('resolve')} disabled={busy} data-button="inbox.resolve">
             {t('inbox.resolve')}
           </button>
-        </Can>
-      )}
+        )}
+      </Can>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { memo, useEffect, useRef } from 'react';
 import type { KeyboardEvent, RefObject } from 'react';
+import { useCurrentUser } from '../../auth';
 import { useFormats } from '../../format';
 import { useI18n } from '../../i18n';
 import { contactName } from '../../inbox';
@@ -160,12 +161,29 @@ interface RowProps {
   onOpen: (id: string, keyboard: boolean) => void;
 }
 
+/**
+ * Who wrote the last message, as the preview names it: "You:" for your own, the agent's name for
+ * a colleague's, nothing for the customer's (the row already names them) or an unnamed sender.
+ */
+function previewAuthor(conversation: ConversationSummary, meId: string): { you: boolean; name: string } | null {
+  const author = conversation.lastMessageAuthor;
+  if (conversation.lastMessageDirection !== 'out' || !author) {
+    return null;
+  }
+  if (author.id === meId) {
+    return { you: true, name: '' };
+  }
+  return author.name ? { you: false, name: author.name } : null;
+}
+
 /** One conversation; memoised so a live update re-renders only its own row. */
 const ConversationRow = memo(function ConversationRow({ conversation, selected, active, onOpen }: RowProps) {
   const { t } = useI18n();
   const formats = useFormats();
+  const meId = useCurrentUser().id;
   const name = contactName(conversation);
   const unread = conversation.unreadCount;
+  const author = previewAuthor(conversation, meId);
   return (
     <li
       id={optionId(conversation.id)}
@@ -187,7 +205,7 @@ const ConversationRow = memo(function ConversationRow({ conversation, selected, 
       </div>
       <div className="conversation-item-middle">
         <span className="conversation-preview">
-          {conversation.lastMessageDirection === 'out' && <span className="preview-you">{t('inbox.you')} </span>}
+          {author && <span className={author.you ? 'preview-you' : 'preview-author'}>{author.you ? t('inbox.you') : t('inbox.authorPrefix', { name: author.name })} </span>}
           {conversation.lastMessagePreview ?? ''}
         </span>
         {unread > 0 && (

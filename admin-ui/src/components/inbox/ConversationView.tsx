@@ -1,17 +1,18 @@
 import { inBackground } from '../../api';
+import { useSession } from '../../auth';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { conversationsApi } from '../../endpoints';
 import { useServerEvents } from '../../events';
 import type { ServerEvent } from '../../events';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { addMessages, applyStatus, contactName, isWindowOpen, withReaction } from '../../inbox';
+import { addMessages, applyStatus, contactName, conversationSubject, isWindowOpen, withMessage, withReaction } from '../../inbox';
 import type { ConversationSummary, Message } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 import { AssignDialog, TransferDialog } from './AssignDialogs';
 import { Composer } from './Composer';
-import { BackButton, ConversationHeader } from './ConversationHeader';
+import { BackButton, ConversationHeader, type StatusAction } from './ConversationHeader';
 import { previewOf } from './labels';
 import { MessageList } from './MessageList';
 import { useMarkRead } from './useMarkRead';
@@ -37,6 +38,7 @@ const TOP_PX = 120;
 /** The open conversation: header and actions, history with live updates, composer. */
 export function ConversationView({ conversationId, initial, focusOnOpen, onConversation, onRead, onIncoming, onBack }: ConversationViewProps) {
   const { t } = useI18n();
+  const { ability } = useSession();
   const [conversation, setConversation] = useState<ConversationSummary | null>(initial);
   const [messages, setMessages] = useState<Message[]>([]);
   const [nextBefore, setNextBefore] = useState<string | null>(null);
@@ -232,7 +234,11 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
       // after its request, and the live update (a claim, say) may have arrived meanwhile.
       const latest = conversationRef.current;
       if (latest) {
-        update({ ...latest, lastMessageAt: message.createdAt, lastMessagePreview: previewOf(message, t), lastMessageDirection: message.direction });
+        update({
+          ...withMessage(latest, message, previewOf(message, t), false),
+          // The server reopens a resolved conversation written to (its live update confirms it).
+          status: latest.status === 'resolved' ? 'open' : latest.status,
+        });
       }
     },
     [update, t],
@@ -269,8 +275,15 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
     }
   }, []);
 
-  async function statusAction(kind: 'resolve' | 'reopen') {
-    const result = await header.run(() => (kind === 'resolve' ? conversationsApi.resolve(conversationId) : conversationsApi.reopen(conversationId)));
+  async function statusAction(kind: StatusAction) {
+    const result = await header.run(() => conversationsApi[kind](conversationId));
+    if (result) {
+      update(result.conversation);
+    }
+  }
+
+  async function claim() {
+    const result = await header.run(() => conversationsApi.claim(conversationId));
     if (result) {
       update(result.conversation);
     }
@@ -291,6 +304,10 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
   }
 
   const windowOpen = isWindowOpen(conversation, Date.now());
+  // Those who take work from the queue (claim, not assign) reply once it is theirs: the server
+  // refuses their reply to a queued conversation (claim_required) rather than assign it silently.
+  const row = conversationSubject(conversation);
+  const mustClaim = !conversation.assignee && ability.can('create', 'Message') && ability.can('claim', row) && !ability.can('assign', row);
   // The roving tab stop: the message last focused, else the newest.
   const current = currentId && messages.some((message) => message.id === currentId) ? currentId : (messages[messages.length - 1]?.id ?? null);
 
@@ -302,8 +319,8 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
         headingRef={headingRef}
         onBack={onBack}
         actions={{
-          resolved: conversation.status === 'resolved',
           busy: header.busy,
+          onClaim: () => void claim(),
           onAssign: () => setDialog('assign'),
           onTransfer: () => setDialog('transfer'),
           onStatus: (kind) => void statusAction(kind),
@@ -332,16 +349,27 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
         onJump={jump}
       />
 
-      <Can I="create" a="Message">
-        <Composer
-          conversation={conversation}
-          windowOpen={windowOpen}
-          replyTo={replyTo}
-          onCancelReply={() => setReplyTo(null)}
-          onSent={sent}
-          onWindowClosed={windowClosed}
-        />
-      </Can>
+      {mustClaim ? (
+        <div className="composer-claim" id="composer-claim">
+          <p className="hint">{t('inbox.claimFirst')}</p>
+          <Can I="claim" this={row}>
+            <button type="button" className="button-primary" onClick={() => void claim()} disabled={header.busy} data-button="inbox.claimToReply">
+              {t('inbox.claimToReply')}
+            </button>
+          </Can>
+        </div>
+      ) : (
+        <Can I="create" a="Message">
+          <Composer
+            conversation={conversation}
+            windowOpen={windowOpen}
+            replyTo={replyTo}
+            onCancelReply={() => setReplyTo(null)}
+            onSent={sent}
+            onWindowClosed={windowClosed}
+          />
+        </Can>
+      )}
       <Can not I="create" a="Message">
         <p className="hint composer-readonly">{t('inbox.readOnly')}</p>
       </Can>
