@@ -11,6 +11,7 @@ import { findConversation, findMessage, insertOutgoingMessage, updateConversatio
 import { findTemplate } from './templateRepo';
 import { templateVariables, type TemplateVariables } from '../templates/variables';
 import { publishNotice } from '../inbox';
+import type { Screened } from '../lexicon';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -179,13 +180,22 @@ export function bodyTextOf(components: unknown, parameters: string[]): string | 
   return body ? body.replace(/\{\{(\d+)\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? `{{${n}}}`) : null;
 }
 
+/** What the lexicon reads of a message: its text or caption, and every value put into a template. */
+function lexiconTextsOf(input: SendInput, composed: Composed): Array<string | null | undefined> {
+  if (input.type !== 'template') {
+    return [composed.text];
+  }
+  return [composed.text, ...input.parameters, input.headerParameter, ...(input.buttonParameters ?? []).map((b) => b.text)];
+}
+
 /**
- * The outbound path for an agent: checks (channel state, 24-hour window or template), then the
+ * The outbound path for an agent: checks (channel state, 24-hour window or template, lexicon), then the
  * message row, its outbox row, the conversation and the audit event in one transaction. The
  * sender lane picks it up after commit.
  */
 export async function sendFromAgent(s: Services, actor: Actor & { id: string }, conversationId: string, input: SendInput) {
-  const result = await s.db.transaction(async (trx) => {
+  type Outcome = { blocked: Screened } | { id: string; createdAt: Date; channelId: string };
+  const result = await s.db.transaction(async (trx): Promise<Outcome> => {
     const c = await findConversation(trx, conversationId);
     if (!c) {
       throw errors.notFound('Conversation');
@@ -199,6 +209,11 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       throw errors.windowClosed();
     }
     const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
+    // The compliance lexicon, before anything reaches the outbox: a block stores nothing.
+    const screened = await s.lexicon.screen(trx, lexiconTextsOf(input, composed));
+    if (screened.verdict === 'block') {
+      return { blocked: screened };
+    }
     const id = newId();
     const createdAt = new Date();
     await insertOutgoingMessage(trx, {
@@ -219,8 +234,12 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     await updateConversation(trx, c.id, patch);
     await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
     await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
+    await s.lexicon.recordFlags(trx, actor, screened, { id, createdAt, conversationId: c.id });
     return { id, createdAt, channelId: c.channel_id };
   });
+  if ('blocked' in result) {
+    throw await s.lexicon.refuse(actor, conversationId, result.blocked);
+  }
   s.onOutboxQueued(result.channelId);
   return (await findMessage(s.db, result.id, result.createdAt))!;
 }
