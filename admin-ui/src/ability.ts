@@ -22,10 +22,12 @@ export type UiAction =
   | 'assign'
   | 'transfer'
   | 'resolve'
-  | 'use';
+  | 'use'
+  | 'import'
+  | 'review';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
-export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox';
+export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox' | 'Lexicon' | 'LexiconHit';
 
 export type AppAbility = MongoAbility<[UiAction, UiSubject]>;
 
@@ -55,6 +57,7 @@ export const PAGES = [
   { route: 'teams', subject: 'Team', button: 'nav.teams' },
   { route: 'roles', subject: 'Role', button: 'nav.roles' },
   { route: 'audit', subject: 'AuditEvent', button: 'nav.audit' },
+  { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -17,11 +17,13 @@ export type ServerEvent =
   | { type: 'message.updated'; conversationId: string; message: Message }
   | { type: 'message.status'; conversationId: string; messageId: string; status: MessageStatus; statusTimes: StatusTimes; error: MessageError | null }
   | { type: 'conversation.updated'; conversation: ConversationSummary }
+  /** A message matched lexicon terms set to flag: sent to those who may read the hits (supervisors). */
+  | { type: 'lexicon.flagged'; conversationId: string; messageId: string | null; hitIds: string[] }
   | { type: 'reconnected' };
 
 type Listener = (event: ServerEvent) => void;
 
-export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated'] as const;
+export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'lexicon.flagged'] as const;
 type EventType = (typeof EVENT_TYPES)[number];
 
 const listeners = new Set<Listener>();
@@ -70,6 +72,15 @@ export function toServerEvent(type: string, payload: unknown): ServerEvent | nul
     case 'conversation.updated':
       return isRecord(payload.conversation) && typeof payload.conversation.id === 'string'
         ? { type: 'conversation.updated', conversation: payload.conversation as unknown as ConversationSummary }
+        : null;
+    case 'lexicon.flagged':
+      return typeof payload.conversationId === 'string' && Array.isArray(payload.hitIds)
+        ? {
+            type: 'lexicon.flagged',
+            conversationId: payload.conversationId,
+            messageId: typeof payload.messageId === 'string' ? payload.messageId : null,
+            hitIds: payload.hitIds.filter((hit): hit is string => typeof hit === 'string'),
+          }
         : null;
     default:
       return null;

@@ -9,6 +9,7 @@ import { hrefFor, useRoute } from '../router';
 import type { Me } from '../types';
 import { sandboxApi } from '../endpoints';
 import { Can } from './Can';
+import { LexiconAlertBadge } from './lexicon/LexiconAlertBadge';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
   inbox: 'nav.inbox',
@@ -18,6 +19,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   teams: 'nav.teams',
   roles: 'nav.roles',
   audit: 'nav.audit',
+  lexicon: 'nav.lexicon',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */
@@ -155,6 +157,7 @@ function Sidebar({ open }: { open: boolean }) {
                 aria-current={route === page.route ? 'page' : undefined}
               >
                 {t(NAV_LABELS[page.route])}
+                {page.route === 'lexicon' && <LexiconAlertBadge />}
               </a>
             </li>
           </Can>
