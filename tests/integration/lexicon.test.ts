@@ -171,6 +171,7 @@ describe('the outbound lexicon: terms, import, checks on send, inbound flags, re
     const res = await admin.post(`/api/v1/conversations/${conv.id}/messages`, { type: 'template', templateId: tpl.id, parameters: ['c’est gr4tuit'] });
     expect(res.status, JSON.stringify(res.body)).to.equal(422);
     expect(res.body.error.id).to.equal('lexicon_blocked');
+    expect(res.body.error.details.fields[0].path).to.equal('body.parameters');
   });
 
   it('sends a flagged message, stores the hit, alerts supervisors live (agents get no alert), and lets them review it', async () => {

@@ -1836,7 +1836,7 @@ export interface paths {
                             rejected: {
                                 line: number;
                                 /** @enum {string} */
-                                reason: "empty" | "no_letters" | "too_long" | "bad_locale" | "bad_action" | "malformed" | "duplicate_in_file" | "exists";
+                                reason: "empty" | "no_letters" | "too_long" | "bad_locale" | "bad_action" | "malformed" | "duplicate_in_file" | "exists" | "too_many_rows";
                                 text: string;
                             }[];
                             rejectedCount: number;

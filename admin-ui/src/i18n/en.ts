@@ -247,6 +247,7 @@ export const en = {
   'lexicon.reject.malformed': 'malformed row',
   'lexicon.reject.duplicate_in_file': 'repeated in the file',
   'lexicon.reject.exists': 'already in the lexicon',
+  'lexicon.reject.too_many_rows': 'beyond the 200,000 terms an import takes',
   'lexicon.testTitle': 'Test a message',
   'lexicon.testText': 'Message',
   'lexicon.testSubmit': 'Test',

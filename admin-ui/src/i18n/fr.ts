@@ -246,6 +246,7 @@ export const fr: Messages = {
   'lexicon.reject.malformed': 'ligne mal formée',
   'lexicon.reject.duplicate_in_file': 'répété dans le fichier',
   'lexicon.reject.exists': 'déjà dans le lexique',
+  'lexicon.reject.too_many_rows': 'au-delà des 200 000 termes qu’un import accepte',
   'lexicon.testTitle': 'Tester un message',
   'lexicon.testText': 'Message',
   'lexicon.testSubmit': 'Tester',

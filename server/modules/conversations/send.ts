@@ -238,7 +238,8 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     return { id, createdAt, channelId: c.channel_id };
   });
   if ('blocked' in result) {
-    throw await s.lexicon.refuse(actor, conversationId, result.blocked);
+    const field = input.type === 'template' ? 'body.parameters' : input.type === 'media' ? 'body.caption' : 'body.text';
+    throw await s.lexicon.refuse(actor, conversationId, result.blocked, field);
   }
   s.onOutboxQueued(result.channelId);
   return (await findMessage(s.db, result.id, result.createdAt))!;

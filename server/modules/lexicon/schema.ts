@@ -50,7 +50,7 @@ export const importResponse = z.object({
   /** The rejected rows (the first 1,000): line number, the text, and why. */
   rejected: z.array(z.object({
     line: z.number(), text: z.string(),
-    reason: z.enum(['empty', 'no_letters', 'too_long', 'bad_locale', 'bad_action', 'malformed', 'duplicate_in_file', 'exists']),
+    reason: z.enum(['empty', 'no_letters', 'too_long', 'bad_locale', 'bad_action', 'malformed', 'duplicate_in_file', 'exists', 'too_many_rows']),
   })),
 });
 

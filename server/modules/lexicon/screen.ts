@@ -73,7 +73,7 @@ export class Lexicon {
    * Records a blocked message (its blocking terms' hits and a `lexicon.blocked` audit event) in a
    * transaction of its own, the send's having stored nothing, and answers the error naming the terms.
    */
-  async refuse(actor: Actor & { id: string }, conversationId: string, screened: Screened): Promise<AppError> {
+  async refuse(actor: Actor & { id: string }, conversationId: string, screened: Screened, field: string): Promise<AppError> {
     const blocking = distinctTerms(screened.matches.filter((m) => m.action === 'block'));
     await this.db.transaction(async (trx) => {
       await insertHits(trx, hitsOf(blocking, 'out', 'block', { conversationId, messageId: null, messageCreatedAt: null, authorId: actor.id }));
@@ -82,7 +82,7 @@ export class Lexicon {
         details: { termIds: blocking.map((m) => m.termId), terms: blocking.map((m) => m.term) },
       }]);
     });
-    return errors.lexiconBlocked(blocking.map((m) => m.term));
+    return errors.lexiconBlocked(blocking.map((m) => m.term), field);
   }
 
   /** Stores the hits of a flagged outbound message, audits them and alerts supervisors, in the send's transaction. */

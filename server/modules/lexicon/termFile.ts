@@ -8,7 +8,7 @@ import type { LexiconAction } from './engine';
 import { normaliseTerm } from './normalise';
 import { LOCALE_PATTERN, TERM_MAX_LENGTH } from './schema';
 
-export type RejectReason = 'empty' | 'no_letters' | 'too_long' | 'bad_locale' | 'bad_action' | 'malformed' | 'duplicate_in_file' | 'exists';
+export type RejectReason = 'empty' | 'no_letters' | 'too_long' | 'bad_locale' | 'bad_action' | 'malformed' | 'duplicate_in_file' | 'exists' | 'too_many_rows';
 export type ParsedTerm = { line: number; term: string; normalized: string; locale: string; action: LexiconAction };
 export type Rejected = { line: number; text: string; reason: RejectReason };
 export type ParsedFile = { terms: ParsedTerm[]; rejected: Rejected[] };
@@ -97,8 +97,8 @@ export async function readImportFile(file: Readable, csv: boolean, defaults: { l
       continue;
     }
     const echo = text.slice(0, ECHO_MAX);
-    if (line > IMPORT_MAX_ROWS) {
-      out.rejected.push({ line, text: echo, reason: 'malformed' });
+    if (out.terms.length >= IMPORT_MAX_ROWS) {
+      out.rejected.push({ line, text: echo, reason: 'too_many_rows' });
       continue;
     }
     let row: ParsedTerm | Rejected;
