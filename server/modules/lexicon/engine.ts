@@ -68,7 +68,11 @@ class WordDictionary {
 
   /** The id of the word symbols[from, to), or -1. */
   find(symbols: Uint16Array, from: number, to: number): number {
-    const h = hashRange(symbols, from, to);
+    return this.findHashed(symbols, from, to, hashRange(symbols, from, to));
+  }
+
+  /** The same, given the range's hash (the scan computes it on its way). */
+  findHashed(symbols: Uint16Array, from: number, to: number, h: number): number {
     const length = to - from;
     for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
       const entry = this.table[slot]!;
@@ -178,7 +182,10 @@ export class CompiledLexicon {
     if (this.ids.length < t.count) {
       this.ids = new Int32Array(t.count * 2);
     }
-    this.several.clear();
+    if (this.several.size > 0) {
+      // Map.clear() reallocates the table even when empty: a cost per message otherwise.
+      this.several.clear();
+    }
     let any = false;
     for (let w = 0; w < t.count; w += 1) {
       const id = this.lookupWord(t, w);
@@ -206,12 +213,19 @@ export class CompiledLexicon {
   private lookupWord(t: Tokens, w: number): number {
     const from = t.starts[w]!;
     const to = t.ends[w]!;
-    let one = from;
-    while (one < to && t.symbols[one] !== ONE) {
-      one += 1;
+    // One pass: the hash (as hashRange computes it) and whether the word holds a "1".
+    const symbols = t.symbols;
+    let h = 0x811c9dc5;
+    let one = -1;
+    for (let k = from; k < to; k += 1) {
+      const s = symbols[k]!;
+      if (s === ONE && one < 0) {
+        one = k;
+      }
+      h = Math.imul(h ^ s, 0x01000193);
     }
-    if (one === to) {
-      return this.dictionary.find(t.symbols, from, to);
+    if (one < 0) {
+      return this.dictionary.findHashed(symbols, from, to, h >>> 0);
     }
     const ones: number[] = [];
     for (let k = one; k < to && ones.length < MAX_ONE_VARIANTS; k += 1) {
