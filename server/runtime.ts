@@ -34,6 +34,8 @@ import { countDefaultPartitionRows } from './modules/inbox/partitionRepo';
 import { DEFAULT_ROWS_COUNTED } from './modules/inbox/partitions';
 import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
 import { startSandbox } from './sandboxRuntime';
+import { Lexicon } from './modules/lexicon/screen';
+import { seedDefaultLexicon } from './modules/lexicon/defaults';
 
 export type Runtime = {
   services: Services;
@@ -142,6 +144,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
     readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),
     onTemplatesChanged: (wabaId) => void syncWabaTemplates(services, wabaId),
     publish: (notices) => publisher.publish(notices),
+    lexicon: new Lexicon(db, audit, log),
   };
 
   if (config.migrateOnBoot) {
@@ -155,6 +158,8 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   // first admin (both under advisory locks), so a Helm install without boot migrations gets one too.
   await seedBuiltinRoles(services, systemActor);
   const bootstrap = await bootstrapAdmin(services);
+  // The default lexicon (policies/lexicon/) is merged in: new terms added, admins' edits kept.
+  await seedDefaultLexicon(services);
   // The key that signs audit anchors is made on first start, sealed under the master key.
   await loadOrCreateApplianceKey(db, masterKey);
 
@@ -248,6 +253,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       await sender?.stop();
       await sandbox?.close();
       await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
+      await services.lexicon.flush();
       await audit.flush().catch(() => undefined);
       await publisher.flush();
       await listener.stop();

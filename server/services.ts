@@ -9,6 +9,7 @@ import type { ChannelDirectory } from './modules/channels/credentials';
 import type { EgressPolicy } from './modules/channels/egress';
 import type { MediaStore } from './modules/media/store';
 import type { LiveNotice } from './modules/inbox/liveNotices';
+import type { Lexicon } from './modules/lexicon/screen';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {
@@ -35,6 +36,8 @@ export type Services = {
   onTemplatesChanged: (wabaId: string) => void;
   /** Publishes live notices (SSE) after their data is committed. */
   publish: (notices: LiveNotice[]) => void;
+  /** The outbound lexicon: compiled terms (recompiled when they change), outbound checks, inbound scan. */
+  lexicon: Lexicon;
   /** Wakes the sender lane of a channel when new outbox rows are committed. */
   onOutboxQueued: (channelId: string) => void;
 };

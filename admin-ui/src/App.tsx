@@ -9,6 +9,7 @@ import { AuditPage } from './pages/AuditPage';
 import { ChannelsPage } from './pages/ChannelsPage';
 import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
+import { LexiconPage } from './pages/LexiconPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RolesPage } from './pages/RolesPage';
@@ -46,6 +47,8 @@ function pageFor(route: RouteName): ReactNode {
       return <RolesPage />;
     case 'audit':
       return <AuditPage />;
+    case 'lexicon':
+      return <LexiconPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -24,10 +24,12 @@ export type UiAction =
   | 'transfer'
   | 'resolve'
   | 'claim'
-  | 'use';
+  | 'use'
+  | 'import'
+  | 'review';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
-export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox';
+export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox' | 'Lexicon' | 'LexiconHit';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -68,6 +70,7 @@ export const PAGES = [
   { route: 'teams', subject: 'Team', button: 'nav.teams' },
   { route: 'roles', subject: 'Role', button: 'nav.roles' },
   { route: 'audit', subject: 'AuditEvent', button: 'nav.audit' },
+  { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -28,7 +28,7 @@ export function actorLabel(event: AuditEvent, names: AuditNames, tr: Translate):
 export function subjectLabel(event: AuditEvent, names: AuditNames, tr: Translate): string {
   const type = event.subjectType;
   const named = type ? nameOf(names, type, event.subjectId) : null;
-  const kept = str(event.details.name) ?? str(event.details.key) ?? str(event.details.email);
+  const kept = str(event.details.name) ?? str(event.details.key) ?? str(event.details.email) ?? str(event.details.term);
   const typeLabel = type ? tr(`audit.subjectType.${type}`) ?? type : '';
   return named ?? kept ?? event.subjectId ?? typeLabel;
 }
@@ -54,7 +54,7 @@ function varsOf(event: AuditEvent, names: AuditNames, tr: Translate): Record<str
     target: d.toAssigneeId ? assignee : team ?? nobody,
     roles: listOf(names, 'Role', d.to, tr),
     teams: listOf(names, 'Team', d.to, tr),
-    count: num(d.rows) ?? num(d.returned) ?? num(d.checked) ?? num(d.messagesMarkedRead) ?? 0,
+    count: num(d.imported) ?? num(d.added) ?? num(d.rows) ?? num(d.returned) ?? num(d.checked) ?? num(d.messagesMarkedRead) ?? 0,
     seq: num(d.seq) ?? event.subjectId ?? '',
     email: str(d.email) ?? '',
     reason: str(d.reason) ?? '',

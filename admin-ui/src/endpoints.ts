@@ -10,6 +10,11 @@ import type {
   ChannelTestResult,
   ConversationStatus,
   InboxView,
+  LexiconAction,
+  LexiconHit,
+  LexiconImportReport,
+  LexiconTerm,
+  LexiconTestResult,
   OutgoingMessage,
   Page,
   Readable,
@@ -216,4 +221,22 @@ export const templatesApi = {
     form.append('file', file, file.name);
     return api.upload<ApiResponse<'/api/v1/templates/samples', 'post'>>('/templates/samples', form);
   },
+};
+
+export type LexiconTermQuery = { q?: string; locale?: string; offset?: number };
+
+export const lexiconApi = {
+  list: (query: LexiconTermQuery) => api.get<{ items: LexiconTerm[]; total: number }>(`/lexicon/terms${queryString({ ...query, limit: PAGE_SIZE })}`),
+  create: (input: ApiBody<'/api/v1/lexicon/terms', 'post'>) => api.post<{ term: LexiconTerm }>('/lexicon/terms', input),
+  changeAction: (termId: string, action: LexiconAction) => api.patch<{ term: LexiconTerm }>(`/lexicon/terms/${id(termId)}`, { action }),
+  remove: (termId: string) => api.del<undefined>(`/lexicon/terms/${id(termId)}`),
+  /** Uploads a term list (text: one term per line; CSV: term, action, locale). */
+  importFile: (file: File, defaults: { locale: string; action: LexiconAction }) => {
+    const form = new FormData();
+    form.set('file', file);
+    return api.upload<LexiconImportReport>(`/lexicon/terms/import${queryString(defaults)}`, form);
+  },
+  test: (text: string) => api.post<LexiconTestResult>('/lexicon/test', { text }),
+  hits: (pending: boolean) => api.get<{ items: LexiconHit[] }>(`/lexicon/hits${queryString({ pending: String(pending), limit: PAGE_SIZE })}`),
+  review: (hitId: string) => api.post<{ hit: LexiconHit }>(`/lexicon/hits/${id(hitId)}/review`),
 };

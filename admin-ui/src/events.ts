@@ -19,11 +19,13 @@ export type ServerEvent =
   | { type: 'conversation.updated'; conversation: ConversationSummary }
   /** How many open conversations wait for an agent, among those the user may read; sent when it changes. */
   | { type: 'unassigned.count'; count: number }
+  /** A message matched lexicon terms set to flag: sent to those who may read the hits (supervisors). */
+  | { type: 'lexicon.flagged'; conversationId: string; messageId: string | null; hitIds: string[] }
   | { type: 'reconnected' };
 
 type Listener = (event: ServerEvent) => void;
 
-export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count'] as const;
+export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count', 'lexicon.flagged'] as const;
 type EventType = (typeof EVENT_TYPES)[number];
 
 const listeners = new Set<Listener>();
@@ -75,6 +77,15 @@ export function toServerEvent(type: string, payload: unknown): ServerEvent | nul
         : null;
     case 'unassigned.count':
       return typeof payload.count === 'number' && Number.isInteger(payload.count) && payload.count >= 0 ? { type: 'unassigned.count', count: payload.count } : null;
+    case 'lexicon.flagged':
+      return typeof payload.conversationId === 'string' && Array.isArray(payload.hitIds)
+        ? {
+            type: 'lexicon.flagged',
+            conversationId: payload.conversationId,
+            messageId: typeof payload.messageId === 'string' ? payload.messageId : null,
+            hitIds: payload.hitIds.filter((hit): hit is string => typeof hit === 'string'),
+          }
+        : null;
     default:
       return null;
   }

@@ -63,6 +63,19 @@ export type TemplateCategory = TemplateInput['category'];
 export type TemplateHeaderFormat = NonNullable<TemplateInput['header']>['format'];
 export type TemplateButtonType = NonNullable<TemplateInput['buttons']>[number]['type'];
 
+/* ---- Outbound lexicon ---- */
+
+/** A lexicon term with its hit statistics. */
+export type LexiconTerm = ApiResponse<'/api/v1/lexicon/terms', 'get'>['items'][number];
+export type LexiconAction = LexiconTerm['action'];
+/** What the "test a message" box answers: the normalised text and the terms found. */
+export type LexiconTestResult = ApiResponse<'/api/v1/lexicon/test', 'post'>;
+/** An import's report: how many were added, and each rejected row with its line and reason. */
+export type LexiconImportReport = ApiResponse<'/api/v1/lexicon/terms/import', 'post'>;
+export type LexiconRejectReason = LexiconImportReport['rejected'][number]['reason'];
+/** A hit of the lexicon, to review. */
+export type LexiconHit = ApiResponse<'/api/v1/lexicon/hits', 'get'>['items'][number];
+
 /** What the composer sends (`POST /conversations/:id/messages`). */
 export type OutgoingMessage = ApiBody<'/api/v1/conversations/{id}/messages', 'post'>;
 

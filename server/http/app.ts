@@ -14,6 +14,7 @@ import { registerChannelRoutes } from '../modules/channels/routes';
 import { registerTemplateRoutes } from '../modules/templates/routes';
 import { registerConversationRoutes } from '../modules/conversations/routes';
 import { registerMediaRoutes } from '../modules/media/routes';
+import { registerLexiconRoutes } from '../modules/lexicon/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
@@ -80,6 +81,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerTemplateRoutes(api, s);
     registerConversationRoutes(api, s);
     registerMediaRoutes(api, s);
+    registerLexiconRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

@@ -28,6 +28,7 @@ export type ErrorId =
   | 'whatsapp_refused'
   | 'whatsapp_unavailable'
   | 'blocked_by_policy'
+  | 'lexicon_blocked'
   | 'builtin_role_readonly'
   | 'role_in_use'
   | 'account_locked'
@@ -171,6 +172,12 @@ export const errors = {
       message: 'This conversation is waiting in the queue: claim it before replying.',
     }),
   mediaMissing: () => new AppError(410, 'media_missing', 'The file is no longer in the media store.'),
+  /** The outbound lexicon blocks the message: the agent is told which terms, to rephrase it. */
+  lexiconBlocked: (terms: string[], path = 'body.text') =>
+    new AppError(422, 'lexicon_blocked', `This message cannot be sent: it contains ${terms.map((t) => `"${t}"`).join(', ')}, which the compliance lexicon blocks.`, {
+      terms,
+      fields: [{ path, message: `contains ${terms.join(', ')}` }],
+    }),
 
   // WhatsApp's answers, as the client sees them.
   /** `what` names the thing WhatsApp could not take ("the template"); without it, WhatsApp could not be reached. */

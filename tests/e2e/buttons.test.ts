@@ -16,6 +16,7 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['teams', 'Team'],
   ['roles', 'Role'],
   ['audit', 'AuditEvent'],
+  ['lexicon', 'Lexicon'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

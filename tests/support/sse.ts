@@ -61,6 +61,11 @@ export class SseClient {
     }
   }
 
+  /** The data of every event of that name received so far. */
+  received(name: string): unknown[] {
+    return this.events.filter((e) => e.event === name).map((e) => e.data);
+  }
+
   close(): void {
     this.req.destroy();
   }

@@ -11,6 +11,7 @@ import { sandboxApi } from '../endpoints';
 import { useNewCustomerAlerts } from '../alerts';
 import { useUnassignedCount, useUnassignedFeed } from '../unassigned';
 import { Can } from './Can';
+import { LexiconAlertBadge } from './lexicon/LexiconAlertBadge';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
   inbox: 'nav.inbox',
@@ -20,6 +21,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   teams: 'nav.teams',
   roles: 'nav.roles',
   audit: 'nav.audit',
+  lexicon: 'nav.lexicon',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */
@@ -173,6 +175,7 @@ function Sidebar({ open }: { open: boolean }) {
               >
                 {t(NAV_LABELS[page.route])}
                 {page.route === 'inbox' && <UnassignedBadge />}
+                {page.route === 'lexicon' && <LexiconAlertBadge />}
               </a>
             </li>
           </Can>

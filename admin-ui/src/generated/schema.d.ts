@@ -1909,6 +1909,475 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/lexicon/hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hits to review (or all), newest first
+         * @description Requires LexiconHit:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                    pending?: "true" | "false";
+                    termId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of hits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                action: "block" | "flag";
+                                at: string;
+                                /** Format: uuid */
+                                authorId: string | null;
+                                /** Format: uuid */
+                                conversationId: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                messageId: string | null;
+                                reviewedAt: string | null;
+                                /** Format: uuid */
+                                reviewedBy: string | null;
+                                term: string;
+                                /** Format: uuid */
+                                termId: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lexicon/hits/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a hit reviewed
+         * @description Requires LexiconHit:review.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reviewed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hit: {
+                                /** @enum {string} */
+                                action: "block" | "flag";
+                                at: string;
+                                /** Format: uuid */
+                                authorId: string | null;
+                                /** Format: uuid */
+                                conversationId: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                messageId: string | null;
+                                reviewedAt: string | null;
+                                /** Format: uuid */
+                                reviewedBy: string | null;
+                                term: string;
+                                /** Format: uuid */
+                                termId: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Already reviewed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lexicon/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List terms (search by normalised text), with hit statistics
+         * @description Requires Lexicon:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    locale?: string;
+                    offset?: number | null;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of terms */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                action: "block" | "flag";
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                locale: string;
+                                normalized: string;
+                                /** @enum {string} */
+                                source: "default" | "manual" | "import";
+                                stats: {
+                                    blocked: number;
+                                    flagged: number;
+                                    hits: number;
+                                    lastHitAt: string | null;
+                                };
+                                term: string;
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a term or phrase
+         * @description Requires Lexicon:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "block" | "flag";
+                        locale: string;
+                        term: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            term: {
+                                /** @enum {string} */
+                                action: "block" | "flag";
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                locale: string;
+                                normalized: string;
+                                /** @enum {string} */
+                                source: "default" | "manual" | "import";
+                                stats: {
+                                    blocked: number;
+                                    flagged: number;
+                                    hits: number;
+                                    lastHitAt: string | null;
+                                };
+                                term: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The lexicon already holds it */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lexicon/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a term (its hits stay)
+         * @description Requires Lexicon:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a term's action
+         * @description Requires Lexicon:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "block" | "flag";
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            term: {
+                                /** @enum {string} */
+                                action: "block" | "flag";
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                locale: string;
+                                normalized: string;
+                                /** @enum {string} */
+                                source: "default" | "manual" | "import";
+                                stats: {
+                                    blocked: number;
+                                    flagged: number;
+                                    hits: number;
+                                    lastHitAt: string | null;
+                                };
+                                term: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/lexicon/terms/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import terms from a text file (one per line) or CSV (term, action, locale), multipart field "file"
+         * @description Requires Lexicon:import.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    action?: "block" | "flag";
+                    locale?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Imported; the rejected rows with their line and reason */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            rejected: {
+                                line: number;
+                                /** @enum {string} */
+                                reason: "empty" | "no_letters" | "too_long" | "bad_locale" | "bad_action" | "malformed" | "duplicate_in_file" | "exists" | "too_many_rows";
+                                text: string;
+                            }[];
+                            rejectedCount: number;
+                        };
+                    };
+                };
+                /** @description File too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lexicon/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a message against the lexicon (nothing is stored)
+         * @description Requires Lexicon:read.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The normalised text and the terms it holds */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            matches: {
+                                /** @enum {string} */
+                                action: "block" | "flag";
+                                end: number;
+                                locale: string;
+                                start: number;
+                                term: string;
+                                /** Format: uuid */
+                                termId: string;
+                                text: string;
+                            }[];
+                            normalized: string;
+                            /** @enum {string|null} */
+                            verdict: "block" | "flag" | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;

@@ -14,6 +14,7 @@ import { publishNotice } from '../inbox';
 import type { AppAbility } from '../authz/ability';
 import { asCasl } from './access';
 import { changeStatusIn } from './commands';
+import type { Screened } from '../lexicon';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -182,6 +183,14 @@ export function bodyTextOf(components: unknown, parameters: string[]): string | 
   return body ? body.replace(/\{\{(\d+)\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? `{{${n}}}`) : null;
 }
 
+/** What the lexicon reads of a message: its text or caption, and every value put into a template. */
+function lexiconTextsOf(input: SendInput, composed: Composed): Array<string | null | undefined> {
+  if (input.type !== 'template') {
+    return [composed.text];
+  }
+  return [composed.text, ...input.parameters, input.headerParameter, ...(input.buttonParameters ?? []).map((b) => b.text)];
+}
+
 /**
  * Whether the sender must claim the conversation before replying: it waits in the queue and the
  * sender takes work from the queue (may claim it) rather than hand it out (may not assign it).
@@ -192,12 +201,13 @@ function mustClaimFirst(ability: AppAbility, c: ConversationRow): boolean {
 }
 
 /**
- * The outbound path for an agent: checks (queue, channel state, 24-hour window or template),
- * then the message row, its outbox row, the conversation (a resolved one reopens) and the audit
- * events in one transaction. The sender lane picks it up after commit.
+ * The outbound path for an agent: checks (queue, channel state, 24-hour window or template,
+ * lexicon), then the message row, its outbox row, the conversation (a resolved one reopens) and
+ * the audit events in one transaction. The sender lane picks it up after commit.
  */
 export async function sendFromAgent(s: Services, actor: Actor & { id: string }, ability: AppAbility, conversationId: string, input: SendInput) {
-  const result = await s.db.transaction(async (trx) => {
+  type Outcome = { blocked: Screened } | { id: string; createdAt: Date; channelId: string };
+  const result = await s.db.transaction(async (trx): Promise<Outcome> => {
     // Locked, so a claim or a status change cannot slip between the checks and the update.
     const c = await findConversation(trx, conversationId, { forUpdate: true });
     if (!c) {
@@ -215,6 +225,11 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       throw errors.windowClosed();
     }
     const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
+    // The compliance lexicon, before anything reaches the outbox: a block stores nothing.
+    const screened = await s.lexicon.screen(trx, lexiconTextsOf(input, composed));
+    if (screened.verdict === 'block') {
+      return { blocked: screened };
+    }
     const id = newId();
     const createdAt = new Date();
     await insertOutgoingMessage(trx, {
@@ -236,8 +251,13 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     }
     await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
     await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
+    await s.lexicon.recordFlags(trx, actor, screened, { id, createdAt, conversationId: c.id });
     return { id, createdAt, channelId: c.channel_id };
   });
+  if ('blocked' in result) {
+    const field = input.type === 'template' ? 'body.parameters' : input.type === 'media' ? 'body.caption' : 'body.text';
+    throw await s.lexicon.refuse(actor, conversationId, result.blocked, field);
+  }
   s.onOutboxQueued(result.channelId);
   return (await findMessage(s.db, result.id, result.createdAt))!;
 }

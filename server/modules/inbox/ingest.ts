@@ -10,7 +10,11 @@ import { type InboundBatcher, type InboundRow } from './inboundBatcher';
 import { upsertTemplateStatus } from './templateRepo';
 import type { LiveNotice } from './liveNotices';
 
-export type IngestOutcome = { stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[] };
+export type IngestOutcome = {
+  stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[];
+  /** The text of each message stored, for the lexicon's inbound scan (after the webhook is answered). */
+  texts: Array<{ messageId: string; createdAt: Date; conversationId: string; text: string }>;
+};
 
 const PREVIEW_LENGTH = 120;
 // Meta caps a text at 4,096 characters. Far longer text (the full value stays in `raw`) would
@@ -88,7 +92,7 @@ export async function ingestWebhook(
   signedChannelIds: string[],
   receivedAt: Date,
 ): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [] };
+  const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [], texts: [] };
   const rows: InboundRow[] = [];
   for (const event of parsed.events) {
     if (event.kind === 'message') {
@@ -106,6 +110,9 @@ export async function ingestWebhook(
     outcome.notices.push({ type: 'message.created', conversationId: result.conversationId, messageId: result.messageId, createdAt: row.createdAt });
     if (row.media) {
       outcome.pendingMedia.push(row.media.id);
+    }
+    if (row.text) {
+      outcome.texts.push({ messageId: result.messageId, createdAt: row.createdAt, conversationId: result.conversationId, text: row.text });
     }
   });
   for (const event of parsed.events) {

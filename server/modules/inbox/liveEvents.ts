@@ -94,7 +94,7 @@ export class LiveEvents {
       }
     });
     const conversations = new Map((await findConversations(this.s.db, notices.map((n) => n.conversationId))).map((c) => [c.id, c]));
-    const wanted = notices.filter((n) => n.type !== 'conversation.updated' && n.messageId && conversations.has(n.conversationId));
+    const wanted = notices.filter((n) => n.type !== 'conversation.updated' && n.type !== 'lexicon.flagged' && n.messageId && conversations.has(n.conversationId));
     const times = wanted.every((n) => n.createdAt) ? wanted.map((n) => new Date(n.createdAt!)) : [];
     const messages = new Map((await findMessages(this.s.db, wanted.map((n) => n.messageId!), times)).map((m) => [m.id, m]));
 
@@ -111,6 +111,10 @@ export class LiveEvents {
     for (const notice of notices) {
       const conversation = conversations.get(notice.conversationId);
       if (!conversation) {
+        continue;
+      }
+      if (notice.type === 'lexicon.flagged') {
+        this.alertLexiconReaders(readers, notice, conversation);
         continue;
       }
       const rendered = await this.render(notice, conversation, notice.messageId ? messages.get(notice.messageId) : undefined);
@@ -141,6 +145,17 @@ export class LiveEvents {
       (n.type === 'message.created' && (isWaiting(conversations.get(n.conversationId)) || messages.get(n.messageId ?? '')?.direction === 'out'));
     if (notices.some(mayMoveQueue)) {
       this.unassigned.touch();
+    }
+  }
+
+  /** A lexicon alert: ids only, to those who may read the hits and the conversation (supervisors). */
+  private alertLexiconReaders(readers: Array<{ client: Client; out: string }>, notice: ReceivedNotice, conversation: ConversationRow): void {
+    const frame = `event: lexicon.flagged\ndata: ${JSON.stringify({ conversationId: conversation.id, messageId: notice.messageId ?? null, hitIds: notice.hitIds ?? [] })}\n\n`;
+    const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
+    for (const reader of readers) {
+      if (reader.client.auth.ability.can('read', 'LexiconHit') && reader.client.auth.ability.can('read', subject)) {
+        reader.out += frame;
+      }
     }
   }
 

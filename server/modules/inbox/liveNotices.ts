@@ -12,7 +12,14 @@ import { SerialDrain } from '../../lib/serialDrain';
 export const EVENTS_CHANNEL = 'sb_events';
 
 /** What changed, for the panels to refetch: never the data itself (each panel may see different fields). */
-export type LiveNotice = { type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated'; conversationId: string; messageId?: string; createdAt?: Date | string };
+export type LiveNotice = {
+  type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated' | 'lexicon.flagged';
+  conversationId: string;
+  messageId?: string;
+  createdAt?: Date | string;
+  /** lexicon.flagged: the hits stored (the lexicon's review list), for supervisors allowed to read them. */
+  hitIds?: string[];
+};
 
 /** A notice as a listener receives it: its date arrives as an ISO string. */
 export type ReceivedNotice = Omit<LiveNotice, 'createdAt'> & { createdAt?: string };

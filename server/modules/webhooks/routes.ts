@@ -111,6 +111,8 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     if (outcome.pendingMedia.length > 0) {
       s.onMediaPending(outcome.pendingMedia);
     }
+    // Flag-only, after commit and off the response: a compiled scan, microseconds a message.
+    s.lexicon.screenInbound(outcome.texts);
     ctx.status = 200;
     ctx.body = { ok: true };
   }

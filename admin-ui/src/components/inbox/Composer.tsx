@@ -10,6 +10,7 @@ import type { ConversationSummary, Message, UploadedMedia } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 import { PaperclipIcon } from './icons';
+import { blockedTerms, LexiconBlocked } from './LexiconBlocked';
 import { TemplatePicker } from './TemplatePicker';
 
 /** Unsent text per conversation, kept while switching between conversations. */
@@ -138,6 +139,7 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
   }
 
   const uploadError = uploading.error;
+  const blocked = blockedTerms(sendError);
   const tooLarge = uploadError instanceof ApiError && uploadError.id === 'payload_too_large';
   const rows = Math.min(6, Math.max(2, text.split('\n').length));
 
@@ -197,7 +199,7 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
         ) : (
           <ErrorAlert error={uploadError} />
         )}
-        <ErrorAlert error={sending.error} />
+        {blocked ? <LexiconBlocked terms={blocked} /> : <ErrorAlert error={sending.error} />}
         <div className="composer-row">
           <Can I="create" a="Message">
             <button
