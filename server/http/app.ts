@@ -15,6 +15,8 @@ import { registerTemplateRoutes } from '../modules/templates/routes';
 import { registerConversationRoutes } from '../modules/conversations/routes';
 import { registerMediaRoutes } from '../modules/media/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
+import { registerHoldRoutes } from '../modules/holds/routes';
+import { registerRetentionRoutes } from '../modules/retention/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -80,6 +82,8 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerTemplateRoutes(api, s);
     registerConversationRoutes(api, s);
     registerMediaRoutes(api, s);
+    registerRetentionRoutes(api, s);
+    registerHoldRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

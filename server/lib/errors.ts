@@ -27,6 +27,7 @@ export type ErrorId =
   | 'blocked_by_policy'
   | 'builtin_role_readonly'
   | 'role_in_use'
+  | 'retention_policy_locked'
   | 'account_locked'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -95,6 +96,9 @@ export const errors = {
     new AppError(401, 'temporary_password_expired', 'This temporary password has expired. Ask an administrator to reset it.'),
   notFound: (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`),
   conflict: (message: string, details?: Details) => new AppError(409, 'conflict', message, details),
+  /** A locked retention policy (SEC 17a-4 / MiFID II) may only be lengthened, by anyone. */
+  retentionPolicyLocked: (details?: Details) =>
+    new AppError(409, 'retention_policy_locked', 'This retention policy is locked: it can only be lengthened, never shortened or removed.', details),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
   roleInUse: (userCount: number) =>
     new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),
