@@ -9,8 +9,10 @@ import { AuditPage } from './pages/AuditPage';
 import { ChannelsPage } from './pages/ChannelsPage';
 import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
+import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
+import { RetentionPage } from './pages/RetentionPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -46,6 +48,10 @@ function pageFor(route: RouteName): ReactNode {
       return <RolesPage />;
     case 'audit':
       return <AuditPage />;
+    case 'retention':
+      return <RetentionPage />;
+    case 'legal-holds':
+      return <LegalHoldsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

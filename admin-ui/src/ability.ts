@@ -22,10 +22,13 @@ export type UiAction =
   | 'assign'
   | 'transfer'
   | 'resolve'
-  | 'use';
+  | 'use'
+  | 'lock'
+  | 'run'
+  | 'release';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
-export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox';
+export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox' | 'RetentionPolicy' | 'LegalHold';
 
 export type AppAbility = MongoAbility<[UiAction, UiSubject]>;
 
@@ -55,6 +58,8 @@ export const PAGES = [
   { route: 'teams', subject: 'Team', button: 'nav.teams' },
   { route: 'roles', subject: 'Role', button: 'nav.roles' },
   { route: 'audit', subject: 'AuditEvent', button: 'nav.audit' },
+  { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
+  { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -11,8 +11,16 @@ import type {
   ChannelTestResult,
   ConversationStatus,
   InboxView,
+  LegalHold,
+  LegalHoldInput,
+  LegalHoldOptions,
   OutgoingMessage,
   Page,
+  RetentionPolicies,
+  RetentionPolicy,
+  RetentionPolicyInput,
+  RetentionPreview,
+  RetentionRun,
   Role,
   SessionPayload,
   Team,
@@ -220,4 +228,21 @@ export const templatesApi = {
     form.append('file', file, file.name);
     return api.upload<ApiResponse<'/api/v1/templates/samples', 'post'>>('/templates/samples', form);
   },
+};
+
+export const retentionApi = {
+  policies: () => api.get<RetentionPolicies>('/retention/policies'),
+  set: (input: RetentionPolicyInput) => api.put<{ policy: RetentionPolicy }>('/retention/policies', input),
+  lock: (policyId: string) => api.post<{ policy: RetentionPolicy }>(`/retention/policies/${id(policyId)}/lock`),
+  remove: (policyId: string) => api.del<undefined>(`/retention/policies/${id(policyId)}`),
+  preview: () => api.get<RetentionPreview>('/retention/preview'),
+  runs: () => api.get<{ items: RetentionRun[] }>('/retention/runs'),
+  runNow: () => api.post<{ run: RetentionRun }>('/retention/runs'),
+};
+
+export const holdsApi = {
+  list: () => api.get<{ items: LegalHold[] }>('/legal-holds'),
+  options: () => api.get<LegalHoldOptions>('/legal-holds/options'),
+  create: (input: LegalHoldInput) => api.post<{ hold: LegalHold }>('/legal-holds', input),
+  release: (holdId: string, reason: string) => api.post<{ hold: LegalHold }>(`/legal-holds/${id(holdId)}/release`, { reason }),
 };

@@ -18,6 +18,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   teams: 'nav.teams',
   roles: 'nav.roles',
   audit: 'nav.audit',
+  retention: 'nav.retention',
+  'legal-holds': 'nav.legalHolds',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -1541,6 +1541,7 @@ export interface paths {
                             agentIds?: string[];
                             channelIds?: string[];
                             contactIds?: string[];
+                            contactPhones?: string[];
                             conversationIds?: string[];
                             /** Format: date-time */
                             from?: string;
@@ -1686,6 +1687,56 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The numbers and agents a new hold may name
+         * @description Requires LegalHold:create.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                            channels: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1987,6 +2038,12 @@ export interface paths {
                                 maxDays: number;
                                 minDays: number;
                             };
+                            numbers: {
+                                displayNumber: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
                             perNumberClasses: ("messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions")[];
                         };
                     };

@@ -2,7 +2,7 @@ import type { Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
-import { findHold, insertHold, listHolds, missingScopeIds, releaseHoldRow, type HoldListRow } from './repo';
+import { contactsByPhone, findHold, insertHold, listHolds, missingScopeIds, releaseHoldRow, type HoldListRow } from './repo';
 import type { CreateHoldInput, HoldScope } from './schema';
 
 /** The ids a scope names, for the audit: never names, phone numbers or the search text (it may quote a customer). */
@@ -21,9 +21,17 @@ function auditedScope(scope: HoldScope): Record<string, unknown> {
 /** Places a hold; refused (and audited as denied) when it names a contact, conversation, number or agent that does not exist. */
 export async function placeHold(s: Services, actor: Actor, input: CreateHoldInput): Promise<HoldListRow> {
   const id = newId();
-  const scope: HoldScope = Object.fromEntries(Object.entries(input.scope).filter(([, v]) => v !== undefined));
+  const { contactPhones, ...given } = input.scope;
   return s.db.transaction(async (trx) => {
-    const missing = await missingScopeIds(trx, scope);
+    const phones = (contactPhones ?? []).map((p) => p.replace(/^\+/, ''));
+    const byPhone = await contactsByPhone(trx, phones);
+    const contactIds = [...new Set([...(given.contactIds ?? []), ...byPhone.values()])];
+    const scope: HoldScope = Object.fromEntries(
+      Object.entries({ ...given, contactIds: contactIds.length > 0 ? contactIds : undefined }).filter(([, v]) => v !== undefined),
+    );
+    // Unknown numbers are named by position only: the audit never holds a phone number.
+    const unknownPhones = phones.flatMap((p, i) => (byPhone.has(p) ? [] : [i]));
+    const missing = [...(await missingScopeIds(trx, scope)), ...unknownPhones.map((i) => `contactPhones.${i}`)];
     if (missing.length > 0) {
       await s.audit.record(actor, { action: 'access.denied', subjectType: 'LegalHold', details: { reason: 'not_found', missing } });
       throw errors.validation('The hold names something that does not exist.', { fields: [{ path: 'body.scope', message: 'Unknown ids', code: 'not_found' }], missing });

@@ -109,3 +109,19 @@ export async function messageHeld(db: Db | Trx, messageId: string): Promise<bool
   );
   return result.rows[0]?.held === true;
 }
+
+/** Contact ids by WhatsApp number (as stored: digits without +); numbers not found are left out. */
+export async function contactsByPhone(trx: Trx, phones: string[]): Promise<Map<string, string>> {
+  const rows = await trx('contacts').whereIn('wa_id', phones).select('id', 'wa_id');
+  return new Map(rows.map((r: { id: string; wa_id: string }) => [r.wa_id, r.id]));
+}
+
+/** What the hold form offers: the numbers and the users (agents) by name. */
+export async function holdOptions(db: Db): Promise<{ channels: Array<{ id: string; label: string }>; agents: Array<{ id: string; label: string }> }> {
+  const channels = await db('channels').select('id', 'name', 'display_number').orderBy('name');
+  const agents = await db('users').select('id', 'name', 'email').orderBy('name');
+  return {
+    channels: channels.map((c: { id: string; name: string; display_number: string }) => ({ id: c.id, label: `${c.name} (${c.display_number})` })),
+    agents: agents.map((u: { id: string; name: string; email: string }) => ({ id: u.id, label: `${u.name} <${u.email}>` })),
+  };
+}

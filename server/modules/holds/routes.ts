@@ -3,8 +3,8 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { placeHold, releaseHold } from './commands';
 import { presentHold } from './present';
-import { listHolds, scopeLabels, type HoldListRow } from './repo';
-import { createHoldBody, holdListResponse, holdResponse, idParams, listHoldsQuery, releaseHoldBody } from './schema';
+import { holdOptions, listHolds, scopeLabels, type HoldListRow } from './repo';
+import { createHoldBody, holdListResponse, holdOptionsResponse, holdResponse, idParams, listHoldsQuery, releaseHoldBody } from './schema';
 
 /** Legal holds: placed with a case reference and a scope, listed with what they cover, released by permitted roles. */
 export function registerHoldRoutes(t: RouteTable, s: Services): void {
@@ -17,6 +17,13 @@ export function registerHoldRoutes(t: RouteTable, s: Services): void {
     query: listHoldsQuery, responses: { 200: { description: 'Holds', schema: holdListResponse } },
     handler: async (ctx, { query }) => {
       ctx.body = { items: await present(await listHolds(s.db, query.state)) };
+    },
+  });
+  t.add({
+    method: 'get', path: '/legal-holds/options', tag: 'legal-holds', summary: 'The numbers and agents a new hold may name',
+    access: access.can('create', 'LegalHold'), responses: { 200: { description: 'Options', schema: holdOptionsResponse } },
+    handler: async (ctx) => {
+      ctx.body = await holdOptions(s.db);
     },
   });
   t.add({

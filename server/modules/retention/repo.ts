@@ -212,3 +212,9 @@ export async function countExpiredMedia(db: Db, cutoffs: Cutoffs): Promise<Array
   );
   return result.rows;
 }
+
+/** The numbers, by name, for the policies page (a compliance officer need not read channels otherwise). */
+export async function numberNames(db: Db): Promise<Array<{ id: string; name: string; displayNumber: string }>> {
+  const rows = await db('channels').select('id', 'name', 'display_number').orderBy('name');
+  return rows.map((r: { id: string; name: string; display_number: string }) => ({ id: r.id, name: r.name, displayNumber: r.display_number }));
+}

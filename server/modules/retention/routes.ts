@@ -5,7 +5,7 @@ import { lockPolicy, removePolicy, setPolicy } from './commands';
 import { MAX_DAYS, MIN_DAYS, PER_NUMBER_CLASSES } from './periods';
 import { presentPolicy, presentRun } from './present';
 import { previewRetention } from './preview';
-import { findRun, listPolicies, listRuns } from './repo';
+import { findRun, listPolicies, listRuns, numberNames } from './repo';
 import { runRetention } from './run';
 import { idParams, listRunsQuery, policyListResponse, policyResponse, previewResponse, runListResponse, runResponse, setPolicyBody } from './schema';
 
@@ -15,7 +15,10 @@ export function registerRetentionRoutes(t: RouteTable, s: Services): void {
     method: 'get', path: '/retention/policies', tag: 'retention', summary: 'List retention periods', access: access.can('read', 'RetentionPolicy'),
     responses: { 200: { description: 'Policies', schema: policyListResponse } },
     handler: async (ctx) => {
-      ctx.body = { items: (await listPolicies(s.db)).map(presentPolicy), limits: { minDays: MIN_DAYS, maxDays: MAX_DAYS }, perNumberClasses: PER_NUMBER_CLASSES };
+      ctx.body = {
+        items: (await listPolicies(s.db)).map(presentPolicy), limits: { minDays: MIN_DAYS, maxDays: MAX_DAYS },
+        perNumberClasses: PER_NUMBER_CLASSES, numbers: await numberNames(s.db),
+      };
     },
   });
   t.add({

@@ -28,6 +28,7 @@ export const policyListResponse = z.object({
   items: z.array(policySchema),
   limits: z.object({ minDays: z.number(), maxDays: z.number() }),
   perNumberClasses: z.array(dataClass),
+  numbers: z.array(z.object({ id: z.uuid(), name: z.string(), displayNumber: z.string() })),
 });
 export const policyResponse = z.object({ policy: policySchema });
 
