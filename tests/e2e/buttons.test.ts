@@ -16,6 +16,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['teams', 'Team'],
   ['roles', 'Role'],
   ['audit', 'AuditEvent'],
+  ['retention', 'RetentionPolicy'],
+  ['legal-holds', 'LegalHold'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.
