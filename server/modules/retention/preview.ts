@@ -2,7 +2,7 @@ import type { Services } from '../../services';
 import { countExpiredAuditEvents, countInactiveContacts, countOldSessions } from './classRepo';
 import { cutoffsFor, latestCutoff } from './cutoffs';
 import type { DataClass } from './periods';
-import { countExpiredMedia, countExpiredMessages, monthPartitions, policyPeriods } from './repo';
+import { countExpiredMedia, countExpiredMessages, DEFAULT_PARTITION, monthPartitions, policyPeriods } from './repo';
 
 export type PreviewLine = { dataClass: DataClass; channelId: string | null; count: number };
 
@@ -16,11 +16,9 @@ export async function previewRetention(s: Pick<Services, 'db' | 'clock'>): Promi
   const lines: PreviewLine[] = [];
   const messages = cutoffsFor(policies, 'messages', now);
   const perChannel = new Map<string, number>();
-  for (const p of await monthPartitions(s.db)) {
-    if (p.lower >= latestCutoff(messages)) {
-      continue;
-    }
-    for (const r of await countExpiredMessages(s.db, p.name, messages)) {
+  const partitions = (await monthPartitions(s.db)).filter((p) => p.lower < latestCutoff(messages)).map((p) => p.name);
+  for (const name of [...partitions, DEFAULT_PARTITION]) {
+    for (const r of await countExpiredMessages(s.db, name, messages)) {
       perChannel.set(r.channel_id, (perChannel.get(r.channel_id) ?? 0) + r.n);
     }
   }

@@ -20,6 +20,8 @@ export type Cutoffs = { byChannel: Record<string, Date>; fallback: Date };
 
 const HELD = 'switchboard_message_held(m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, m.search)';
 const PARTITION_NAME = /^messages_\d{4}_\d{2}$/;
+/** Rows outside every month's partition wait here until the partition job moves them; retention deletes them too (never drops it). */
+export const DEFAULT_PARTITION = 'messages_default';
 
 export function listPolicies(db: Db | Trx): Promise<PolicyRow[]> {
   return db<PolicyRow>('retention_policies').select('*').orderBy([{ column: 'data_class' }, { column: 'channel_id', order: 'asc', nulls: 'first' }]);
@@ -95,7 +97,7 @@ export async function monthPartitions(db: Db | Trx): Promise<MonthPartition[]> {
 }
 
 function assertPartition(name: string): void {
-  if (!PARTITION_NAME.test(name)) {
+  if (!PARTITION_NAME.test(name) && name !== DEFAULT_PARTITION) {
     throw new Error(`not a month partition: ${name}`);
   }
 }

@@ -11,7 +11,7 @@ import { writeStartAnchor } from '../audit/startAnchor';
 import { deleteInactiveContacts, deleteOldSessions, trimAuditEvents } from './classRepo';
 import { cutoffsFor, earliestCutoff, latestCutoff } from './cutoffs';
 import {
-  deleteExpiredMedia, deleteExpiredMessages, deleteMessageCompanions, deleteOrphanMedia, deletePartitionCompanions, dropPartition,
+  DEFAULT_PARTITION, deleteExpiredMedia, deleteExpiredMessages, deleteMessageCompanions, deleteOrphanMedia, deletePartitionCompanions, dropPartition,
   finishRun, insertRun, lockHolds, monthPartitions, partitionContents, policyPeriods, tryRunLock, type Cutoffs, type MonthPartition,
 } from './repo';
 
@@ -87,11 +87,11 @@ async function dropMonth(s: Deps, p: MonthPartition, counts: RunCounts): Promise
   }
 }
 
-async function deleteMonthInBatches(s: Deps, p: MonthPartition, cutoffs: Cutoffs, counts: RunCounts): Promise<void> {
+async function deleteMonthInBatches(s: Deps, partition: string, cutoffs: Cutoffs, counts: RunCounts): Promise<void> {
   for (;;) {
     const { removed, keys } = await s.db.transaction(async (trx) => {
       await lockHolds(trx);
-      const rows = await deleteExpiredMessages(trx, p.name, cutoffs, RETENTION_BATCH);
+      const rows = await deleteExpiredMessages(trx, partition, cutoffs, RETENTION_BATCH);
       if (rows.length === 0) {
         return { removed: 0, keys: [] };
       }
@@ -118,8 +118,9 @@ async function expireMessages(s: Deps, cutoffs: Cutoffs, counts: RunCounts): Pro
     if (p.upper <= everywhere && (await dropMonth(s, p, counts))) {
       continue;
     }
-    await deleteMonthInBatches(s, p, cutoffs, counts);
+    await deleteMonthInBatches(s, p.name, cutoffs, counts);
   }
+  await deleteMonthInBatches(s, DEFAULT_PARTITION, cutoffs, counts);
 }
 
 async function expireMedia(s: Deps, cutoffs: Cutoffs, counts: RunCounts): Promise<void> {
