@@ -49,8 +49,13 @@ export async function up(knex: Knex): Promise<void> {
       -- No hold may be placed or released until this transaction ends.
       LOCK TABLE legal_holds IN SHARE MODE;
       EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', p_name);
-      EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I m WHERE switchboard_message_held(m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, m.search))', p_name)
-        INTO held;
+      -- With no active hold (the usual case) nothing in the month can be held: no scan.
+      held := false;
+      IF EXISTS (SELECT 1 FROM legal_holds WHERE released_at IS NULL) THEN
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I m LEFT JOIN conversations c ON c.id = m.conversation_id JOIN legal_holds h ON h.released_at IS NULL '
+                       'AND switchboard_hold_covers(h.scope, m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, c.assignee_id, m.search))', p_name)
+          INTO held;
+      END IF;
       IF held THEN
         RETURN false;
       END IF;

@@ -39,8 +39,8 @@ export async function listHolds(db: Db | Trx, state: 'active' | 'released' | 'al
     .leftJoin('users as ru', 'ru.id', 'h.released_by')
     .select('h.*', 'cu.email as created_by_email', 'ru.email as released_by_email')
     .select(
-      db.raw(`(SELECT count(*)::int FROM messages m WHERE switchboard_hold_covers(h.scope, m.created_at, m.conversation_id, m.channel_id,
-                m.contact_id, m.author_id, m.search)) AS covered`),
+      db.raw(`(SELECT count(*)::int FROM messages m LEFT JOIN conversations cv ON cv.id = m.conversation_id
+                WHERE switchboard_hold_covers(h.scope, m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, cv.assignee_id, m.search)) AS covered`),
     )
     .orderByRaw('h.released_at IS NOT NULL, h.created_at DESC');
   if (state === 'active') {
@@ -92,8 +92,8 @@ export async function holdsOnContact(db: Db | Trx, contactId: string): Promise<A
   const result = await db.raw<{ rows: Array<{ id: string; case_ref: string }> }>(
     `SELECT h.id, h.case_ref FROM legal_holds h WHERE h.released_at IS NULL AND (
         jsonb_exists(coalesce(h.scope->'contactIds', '[]'), CAST(:contactId AS text))
-        OR EXISTS (SELECT 1 FROM messages m WHERE m.contact_id = CAST(:contactId AS uuid)
-                    AND switchboard_hold_covers(h.scope, m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, m.search)))
+        OR EXISTS (SELECT 1 FROM messages m LEFT JOIN conversations cv ON cv.id = m.conversation_id WHERE m.contact_id = CAST(:contactId AS uuid)
+                    AND switchboard_hold_covers(h.scope, m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, cv.assignee_id, m.search)))
       ORDER BY h.created_at`,
     { contactId },
   );

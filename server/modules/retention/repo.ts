@@ -18,7 +18,11 @@ export type PolicyRow = {
 /** Where each number's expired rows end: a cutoff per channel, and one for rows of a number without its own policy. */
 export type Cutoffs = { byChannel: Record<string, Date>; fallback: Date };
 
-const HELD = 'switchboard_message_held(m.created_at, m.conversation_id, m.channel_id, m.contact_id, m.author_id, m.search)';
+// Is message m (with its conversation cv joined) covered by an active hold? Set-based: the
+// covers function is inlined, so this costs an expression per row and active hold.
+const HELD = `EXISTS (SELECT 1 FROM legal_holds h WHERE h.released_at IS NULL AND switchboard_hold_covers(h.scope, m.created_at,
+  m.conversation_id, m.channel_id, m.contact_id, m.author_id, cv.assignee_id, m.search))`;
+const WITH_CONVERSATION = 'LEFT JOIN conversations cv ON cv.id = m.conversation_id';
 const PARTITION_NAME = /^messages_\d{4}_\d{2}$/;
 /** Rows outside every month's partition wait here until the partition job moves them; retention deletes them too (never drops it). */
 export const DEFAULT_PARTITION = 'messages_default';
@@ -124,7 +128,7 @@ export async function deleteExpiredMessages(trx: Trx, partition: string, cutoffs
   const c = cutoffsSql(cutoffs);
   const result = await trx.raw<{ rows: RemovedMessage[] }>(
     `WITH ${c.sql},
-     victims AS (SELECT m.id, m.created_at FROM ${partition} m LEFT JOIN cutoffs c ON c.channel_id = m.channel_id
+     victims AS (SELECT m.id, m.created_at FROM ${partition} m ${WITH_CONVERSATION} LEFT JOIN cutoffs c ON c.channel_id = m.channel_id
                   WHERE m.created_at < coalesce(c.cutoff, CAST(? AS timestamptz)) AND NOT ${HELD} LIMIT ?)
      DELETE FROM ${partition} m USING victims v WHERE m.id = v.id AND m.created_at = v.created_at
      RETURNING m.id, m.channel_id, m.media_id, m.wamid`,
@@ -139,7 +143,7 @@ export async function countExpiredMessages(db: Db, partition: string, cutoffs: C
   const c = cutoffsSql(cutoffs);
   const result = await db.raw<{ rows: Array<{ channel_id: string; n: number }> }>(
     `WITH ${c.sql}
-     SELECT m.channel_id, count(*)::int AS n FROM ${partition} m LEFT JOIN cutoffs c ON c.channel_id = m.channel_id
+     SELECT m.channel_id, count(*)::int AS n FROM ${partition} m ${WITH_CONVERSATION} LEFT JOIN cutoffs c ON c.channel_id = m.channel_id
       WHERE m.created_at < coalesce(c.cutoff, CAST(? AS timestamptz)) AND NOT ${HELD} GROUP BY m.channel_id`,
     [...c.bindings, cutoffs.fallback.toISOString()],
   );
@@ -193,7 +197,7 @@ export async function deleteOrphanMedia(trx: Trx, ids: string[]): Promise<Array<
 const EXPIRED_MEDIA = `FROM media md LEFT JOIN cutoffs c ON c.channel_id = md.channel_id
   WHERE md.created_at < coalesce(c.cutoff, CAST(? AS timestamptz))
     AND EXISTS (SELECT 1 FROM messages m WHERE m.media_id = md.id)
-    AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.media_id = md.id AND ${HELD})`;
+    AND NOT EXISTS (SELECT 1 FROM messages m ${WITH_CONVERSATION} WHERE m.media_id = md.id AND ${HELD})`;
 
 /** Deletes up to `limit` expired media files of messages (none that a held message carries); returns them. */
 export async function deleteExpiredMedia(trx: Trx, cutoffs: Cutoffs, limit: number): Promise<Array<{ id: string; channel_id: string | null; storage_key: string | null }>> {
