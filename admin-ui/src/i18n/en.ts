@@ -228,6 +228,7 @@ export const en = {
   'retention.removeTitle': "Remove this number's own period?",
   'retention.removeText': 'The default period of {class} applies to {number} again.',
   'retention.addNumber': 'Set a period for a number',
+  'retention.noNumbers': 'There is no number yet.',
   'retention.addNumberTitle': "A number's own retention period",
   'retention.preview': 'What the next run would delete',
   'retention.previewEmpty': 'Nothing has expired.',

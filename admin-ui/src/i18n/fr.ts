@@ -227,6 +227,7 @@ export const fr: Messages = {
   'retention.removeTitle': 'Supprimer la durée propre à ce numéro ?',
   'retention.removeText': "La durée par défaut des {class} s'applique de nouveau à {number}.",
   'retention.addNumber': 'Définir une durée pour un numéro',
+  'retention.noNumbers': "Il n'y a encore aucun numéro.",
   'retention.addNumberTitle': "Durée de conservation propre à un numéro",
   'retention.preview': 'Ce que le prochain passage supprimerait',
   'retention.previewEmpty': "Rien n'a expiré.",

@@ -180,7 +180,7 @@ function PolicyForm(props: { data: RetentionPolicies; policy: RetentionPolicy | 
                 </select>
               )}
             </FormField>
-            <FormField id="retention-number" label={t('retention.number')} error={fieldError(action.error, 'channelId')}>
+            <FormField id="retention-number" label={t('retention.number')} hint={data.numbers.length === 0 ? t('retention.noNumbers') : undefined} error={fieldError(action.error, 'channelId')}>
               {(describedBy, invalid) => (
                 <select id="retention-number" value={channelId ?? ''} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => setChannelId(e.target.value || null)}>
                   {data.numbers.map((n) => <option key={n.id} value={n.id}>{`${n.name} (${n.displayNumber})`}</option>)}
@@ -201,7 +201,7 @@ function PolicyForm(props: { data: RetentionPolicies; policy: RetentionPolicy | 
           )}
         </FormField>
         <ErrorAlert error={action.error} />
-        <FormActions onCancel={props.onClose} disabled={action.busy} can={['update', 'RetentionPolicy']} button="retention.submitEdit" label={t('common.save')} />
+        <FormActions onCancel={props.onClose} disabled={action.busy || (!policy && channelId === null)} can={['update', 'RetentionPolicy']} button="retention.submitEdit" label={t('common.save')} />
       </form>
     </Dialog>
   );

@@ -51,7 +51,11 @@ export async function releaseHold(s: Services, actor: Actor, id: string, reason:
     if (!hold) {
       throw errors.notFound('Legal hold');
     }
-    if (!(await releaseHoldRow(trx, id, actor.id ?? '', reason))) {
+    if (!actor.id) {
+      // Only a person releases a hold: the record names who did.
+      throw errors.forbidden('Only a signed-in user can release a legal hold.');
+    }
+    if (!(await releaseHoldRow(trx, id, actor.id, reason))) {
       throw errors.conflict('This hold was already released.');
     }
     await s.audit.appendIn(trx, actor, [{ action: 'legal_hold.released', subjectType: 'LegalHold', subjectId: id, details: { caseRef: hold.case_ref } }]);
