@@ -3,6 +3,9 @@
 // month, media files, the audit event of the run, and locked policies.
 import { expect } from 'chai';
 import { createDb } from '../../server/db/knex';
+import { retention } from '../../server/jobs/retention';
+import { JOBS } from '../../server/jobs/worker';
+import { RUN_LOCK } from '../../server/modules/retention/run';
 import { newId } from '../../server/lib/ids';
 import { maintainMessagePartitions } from '../../server/modules/inbox/partitions';
 import { mediaKey } from '../../server/modules/media/store';
@@ -200,5 +203,27 @@ describe('retention: three years of messages, per-number periods, holds and lock
       }
     }
     expect((await db()('retention_policies').where({ id }).first()).days).to.equal(800);
+  });
+
+  it('runs nightly as a scheduled job of the worker, audited as the system; a run while another holds the lock is refused', async () => {
+    const job = JOBS.find((j) => j.name === 'retention.run');
+    expect(job?.cron).to.equal('17 3 * * *');
+    await retention.perform(app.runtime.services, {});
+    const scheduled = await db()('audit_events').where({ action: 'retention.run', actor_type: 'system' });
+    expect(scheduled.map((e) => e.details.trigger)).to.deep.equal(['schedule']);
+
+    // Another process mid-run holds the run lock: "run now" answers 409 and records nothing.
+    const other = createDb(app.databaseUrl, 1);
+    try {
+      await other.transaction(async (trx) => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [RUN_LOCK]);
+        const refused = await officer.client.post('/api/v1/retention/runs');
+        expect(refused.status).to.equal(409);
+        expect(refused.body.error.id).to.equal('conflict');
+      });
+    } finally {
+      await other.destroy();
+    }
+    expect((await officer.client.post('/api/v1/retention/runs')).status).to.equal(201);
   });
 });

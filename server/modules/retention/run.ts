@@ -18,7 +18,7 @@ import {
 /** Rows per delete: short transactions, so inbound traffic never waits long behind a run. */
 export const RETENTION_BATCH = 1000;
 /** Two runs (the nightly one, a "run now") never overlap: the second is refused. */
-const RUN_LOCK = 0x7e7e0a01;
+export const RUN_LOCK = 0x7e7e0a01;
 
 export type RunCounts = {
   messages: { total: number; byChannel: Record<string, number> };
