@@ -10,8 +10,10 @@ import { ChannelsPage } from './pages/ChannelsPage';
 import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
 import { LexiconPage } from './pages/LexiconPage';
+import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
+import { RetentionPage } from './pages/RetentionPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -49,6 +51,10 @@ function pageFor(route: RouteName): ReactNode {
       return <AuditPage />;
     case 'lexicon':
       return <LexiconPage />;
+    case 'retention':
+      return <RetentionPage />;
+    case 'legal-holds':
+      return <LegalHoldsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -26,10 +26,15 @@ export type UiAction =
   | 'claim'
   | 'use'
   | 'import'
-  | 'review';
+  | 'review'
+  | 'lock'
+  | 'run'
+  | 'release';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
-export type UiSubject = 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox' | 'Lexicon' | 'LexiconHit';
+export type UiSubject =
+  | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -71,6 +76,8 @@ export const PAGES = [
   { route: 'roles', subject: 'Role', button: 'nav.roles' },
   { route: 'audit', subject: 'AuditEvent', button: 'nav.audit' },
   { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
+  { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
+  { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -38,6 +38,11 @@ function listOf(names: AuditNames, type: string, ids: unknown, tr: Translate): s
   return list.length === 0 ? tr('audit.nobody') ?? '' : list.map((id) => nameOf(names, type, id) ?? String(id)).join(', ');
 }
 
+/** `{ total }` of a retention run's count per class (0 when absent). */
+function totalOf(value: unknown): number {
+  return value && typeof value === 'object' ? num((value as { total?: unknown }).total) ?? 0 : 0;
+}
+
 /** The placeholders every sentence may use, from the event, its details and the names. */
 function varsOf(event: AuditEvent, names: AuditNames, tr: Translate): Record<string, string | number> {
   const d = event.details;
@@ -64,6 +69,11 @@ function varsOf(event: AuditEvent, names: AuditNames, tr: Translate): Record<str
     type: str(d.type) ?? str(d.mimeType) ?? '',
     fields: fields.join(', '),
     request: [str(d.method), str(d.path)].filter(Boolean).join(' '),
+    days: num(d.days) ?? '',
+    dataClass: str(d.dataClass) ? tr(`retention.class.${String(d.dataClass)}`) ?? String(d.dataClass) : '',
+    caseRef: str(d.caseRef) ?? '',
+    messages: totalOf(d.messages),
+    media: totalOf(d.media),
   };
 }
 

@@ -10,6 +10,9 @@ import type {
   ChannelTestResult,
   ConversationStatus,
   InboxView,
+  LegalHold,
+  LegalHoldInput,
+  LegalHoldOptions,
   LexiconAction,
   LexiconHit,
   LexiconImportReport,
@@ -18,6 +21,11 @@ import type {
   OutgoingMessage,
   Page,
   Readable,
+  RetentionPolicies,
+  RetentionPolicy,
+  RetentionPolicyInput,
+  RetentionPreview,
+  RetentionRun,
   Role,
   SessionPayload,
   Team,
@@ -239,4 +247,21 @@ export const lexiconApi = {
   test: (text: string) => api.post<LexiconTestResult>('/lexicon/test', { text }),
   hits: (pending: boolean) => api.get<{ items: LexiconHit[] }>(`/lexicon/hits${queryString({ pending: String(pending), limit: PAGE_SIZE })}`),
   review: (hitId: string) => api.post<{ hit: LexiconHit }>(`/lexicon/hits/${id(hitId)}/review`),
+};
+
+export const retentionApi = {
+  policies: () => api.get<RetentionPolicies>('/retention/policies'),
+  set: (input: RetentionPolicyInput) => api.put<{ policy: RetentionPolicy }>('/retention/policies', input),
+  lock: (policyId: string) => api.post<{ policy: RetentionPolicy }>(`/retention/policies/${id(policyId)}/lock`),
+  remove: (policyId: string) => api.del<undefined>(`/retention/policies/${id(policyId)}`),
+  preview: () => api.get<RetentionPreview>('/retention/preview'),
+  runs: () => api.get<{ items: RetentionRun[] }>('/retention/runs'),
+  runNow: () => api.post<{ run: RetentionRun }>('/retention/runs'),
+};
+
+export const holdsApi = {
+  list: () => api.get<{ items: LegalHold[] }>('/legal-holds'),
+  options: () => api.get<LegalHoldOptions>('/legal-holds/options'),
+  create: (input: LegalHoldInput) => api.post<{ hold: LegalHold }>('/legal-holds', input),
+  release: (holdId: string, reason: string) => api.post<{ hold: LegalHold }>(`/legal-holds/${id(holdId)}/release`, { reason }),
 };

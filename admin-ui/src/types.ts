@@ -8,7 +8,7 @@
 import type { PackRule } from '@casl/ability/extra';
 import type { paths } from './generated/schema';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
@@ -116,3 +116,13 @@ export type StatusTimes = Message['statusTimes'];
 
 /** A file just uploaded (`POST /media`), to send by its id. */
 export type UploadedMedia = ApiResponse<'/api/v1/media', 'post', 201>['media'];
+
+export type RetentionPolicies = ApiResponse<'/api/v1/retention/policies', 'get'>;
+export type RetentionPolicy = RetentionPolicies['items'][number];
+export type DataClass = RetentionPolicy['dataClass'];
+export type RetentionPolicyInput = ApiBody<'/api/v1/retention/policies', 'put'>;
+export type RetentionPreview = ApiResponse<'/api/v1/retention/preview', 'get'>;
+export type RetentionRun = ApiResponse<'/api/v1/retention/runs', 'get'>['items'][number];
+export type LegalHold = ApiResponse<'/api/v1/legal-holds', 'get'>['items'][number];
+export type LegalHoldInput = ApiBody<'/api/v1/legal-holds', 'post'>;
+export type LegalHoldOptions = ApiResponse<'/api/v1/legal-holds/options', 'get'>;

@@ -18,9 +18,15 @@ export const APPEND_ONLY_TABLES = ['audit_events', 'appliance_keys'];
 const READ_ONLY_TABLES = ['knex_migrations', 'knex_migrations_lock'];
 /**
  * Functions that run with the owner's rights (SECURITY DEFINER) for the one piece of DDL the
- * runtime needs: next months' partitions of `messages` (migrations/*_message_partition_function.ts).
+ * runtime needs: next months' partitions of `messages` (migrations/*_message_partition_function.ts),
+ * and retention's drop of an expired month and trim of the audit log's oldest range
+ * (migrations/*_retention_functions.ts), each re-checking its own preconditions.
  */
-const RUNTIME_FUNCTIONS = ['switchboard_create_message_partition(text, date, date)'];
+const RUNTIME_FUNCTIONS = [
+  'switchboard_create_message_partition(text, date, date)',
+  'switchboard_drop_message_partition(text)',
+  'switchboard_trim_audit_events()',
+];
 /** Schemas whose tables the runtime works with: the application's and pg-boss's. */
 const RUNTIME_SCHEMAS = ['public', 'pgboss'];
 

@@ -16,6 +16,8 @@ import { registerConversationRoutes } from '../modules/conversations/routes';
 import { registerMediaRoutes } from '../modules/media/routes';
 import { registerLexiconRoutes } from '../modules/lexicon/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
+import { registerHoldRoutes } from '../modules/holds/routes';
+import { registerRetentionRoutes } from '../modules/retention/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -82,6 +84,8 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerConversationRoutes(api, s);
     registerMediaRoutes(api, s);
     registerLexiconRoutes(api, s);
+    registerRetentionRoutes(api, s);
+    registerHoldRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

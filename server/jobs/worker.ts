@@ -3,11 +3,12 @@ import PgBoss from 'pg-boss';
 import type { Services } from '../services';
 import { auditAnchor } from './auditAnchor';
 import { messagePartitions } from './messagePartitions';
+import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
 import type { JobDefinition } from './types';
 
 /** Every job; the owner creates their queues with the migrations (server/jobs/install.ts). */
-export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor];
+export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention];
 export const PGBOSS_SCHEMA = 'pgboss';
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };

@@ -31,6 +31,7 @@ export type ErrorId =
   | 'lexicon_blocked'
   | 'builtin_role_readonly'
   | 'role_in_use'
+  | 'retention_policy_locked'
   | 'account_locked'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -116,6 +117,9 @@ export const errors = {
    */
   taken: (message: string, path: string, hint = 'already used') =>
     new AppError(409, 'conflict', message, { fields: [{ path, message: hint, code: 'taken' }] }),
+  /** A locked retention policy (SEC 17a-4 / MiFID II) may only be lengthened, by anyone. */
+  retentionPolicyLocked: (details?: Details) =>
+    new AppError(409, 'retention_policy_locked', 'This retention policy is locked: it can only be lengthened, never shortened or removed.', details),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
   roleInUse: (userCount: number) =>
     new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),

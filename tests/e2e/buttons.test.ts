@@ -17,6 +17,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['roles', 'Role'],
   ['audit', 'AuditEvent'],
   ['lexicon', 'Lexicon'],
+  ['retention', 'RetentionPolicy'],
+  ['legal-holds', 'LegalHold'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

@@ -22,6 +22,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   roles: 'nav.roles',
   audit: 'nav.audit',
   lexicon: 'nav.lexicon',
+  retention: 'nav.retention',
+  'legal-holds': 'nav.legalHolds',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

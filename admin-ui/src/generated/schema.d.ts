@@ -1909,6 +1909,300 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List legal holds with what they cover
+         * @description Requires LegalHold:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "active" | "released" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Holds */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                caseRef: string;
+                                coveredMessages: number;
+                                createdAt: string;
+                                createdBy: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                reason: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                scope: {
+                                    agents: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    channels: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    contacts: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    conversations: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    from: string | null;
+                                    query: string | null;
+                                    to: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Place a legal hold
+         * @description Requires LegalHold:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        caseRef: string;
+                        reason: string;
+                        scope: {
+                            agentIds?: string[];
+                            channelIds?: string[];
+                            contactIds?: string[];
+                            contactPhones?: string[];
+                            conversationIds?: string[];
+                            /** Format: date-time */
+                            from?: string;
+                            query?: string;
+                            /** Format: date-time */
+                            to?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Placed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hold: {
+                                caseRef: string;
+                                coveredMessages: number;
+                                createdAt: string;
+                                createdBy: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                reason: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                scope: {
+                                    agents: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    channels: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    contacts: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    conversations: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    from: string | null;
+                                    query: string | null;
+                                    to: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release a legal hold
+         * @description Requires LegalHold:release.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Released */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hold: {
+                                caseRef: string;
+                                coveredMessages: number;
+                                createdAt: string;
+                                createdBy: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                reason: string;
+                                releasedAt: string | null;
+                                releasedBy: string | null;
+                                releaseReason: string | null;
+                                scope: {
+                                    agents: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    channels: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    contacts: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    conversations: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        label: string;
+                                    }[];
+                                    from: string | null;
+                                    query: string | null;
+                                    to: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legal-holds/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The numbers and agents a new hold may name
+         * @description Requires LegalHold:create.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                            channels: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/lexicon/hits": {
         parameters: {
             query?: never;
@@ -2708,6 +3002,379 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List retention periods
+         * @description Requires RetentionPolicy:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Policies */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                channelId: string | null;
+                                /** @enum {string} */
+                                dataClass: "messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions";
+                                days: number;
+                                /** Format: uuid */
+                                id: string;
+                                locked: boolean;
+                                lockedAt: string | null;
+                                updatedAt: string;
+                            }[];
+                            limits: {
+                                maxDays: number;
+                                minDays: number;
+                            };
+                            numbers: {
+                                displayNumber: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            perNumberClasses: ("messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions")[];
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set a class's period, for every number or one
+         * @description Requires RetentionPolicy:update.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @default null
+                         */
+                        channelId?: string | null;
+                        /** @enum {string} */
+                        dataClass: "messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions";
+                        days: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: {
+                                /** Format: uuid */
+                                channelId: string | null;
+                                /** @enum {string} */
+                                dataClass: "messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions";
+                                days: number;
+                                /** Format: uuid */
+                                id: string;
+                                locked: boolean;
+                                lockedAt: string | null;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a number's own period (not a default, not a locked one)
+         * @description Requires RetentionPolicy:update.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/policies/{id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lock a policy: from now on it can only be lengthened
+         * @description Requires RetentionPolicy:lock.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Locked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: {
+                                /** Format: uuid */
+                                channelId: string | null;
+                                /** @enum {string} */
+                                dataClass: "messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions";
+                                days: number;
+                                /** Format: uuid */
+                                id: string;
+                                locked: boolean;
+                                lockedAt: string | null;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the next run would delete, per class and number
+         * @description Requires RetentionPolicy:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Preview */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            at: string;
+                            lines: {
+                                /** Format: uuid */
+                                channelId: string | null;
+                                count: number;
+                                /** @enum {string} */
+                                dataClass: "messages" | "media" | "inactive_contacts" | "audit" | "exports" | "sessions";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/retention/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last retention runs with their counts
+         * @description Requires RetentionPolicy:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                counts: {
+                                    auditEvents?: number;
+                                    auditStart?: number | null;
+                                    droppedPartitions?: string[];
+                                    inactiveContacts?: number;
+                                    media?: {
+                                        byChannel: {
+                                            [key: string]: number;
+                                        };
+                                        total: number;
+                                    };
+                                    mediaFilesRemoved?: number;
+                                    messages?: {
+                                        byChannel: {
+                                            [key: string]: number;
+                                        };
+                                        total: number;
+                                    };
+                                    sessions?: number;
+                                };
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                startedAt: string;
+                                trigger: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Run retention now
+         * @description Requires RetentionPolicy:run.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            run: {
+                                counts: {
+                                    auditEvents?: number;
+                                    auditStart?: number | null;
+                                    droppedPartitions?: string[];
+                                    inactiveContacts?: number;
+                                    media?: {
+                                        byChannel: {
+                                            [key: string]: number;
+                                        };
+                                        total: number;
+                                    };
+                                    mediaFilesRemoved?: number;
+                                    messages?: {
+                                        byChannel: {
+                                            [key: string]: number;
+                                        };
+                                        total: number;
+                                    };
+                                    sessions?: number;
+                                };
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                startedAt: string;
+                                trigger: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -5,6 +5,7 @@ import { isMediaMissing, type MediaStore } from '../media/store';
 import { appliancePublicKey, loadOrCreateApplianceKey } from './applianceKey';
 import type { AuditLog, VerifyResult } from './auditLog';
 import { chainHead, hashAt } from './repo';
+import { verifiedStart } from './startAnchor';
 
 /** What an anchor states: the chain's head at a moment, and which key vouches for it. */
 export type AnchorStatement = {
@@ -120,7 +121,9 @@ export async function signatureValid(signed: string, armoredPublicKey: string): 
  * anchored hash (else the history was rewritten and re-hashed behind the application).
  */
 export async function verifyAgainstAnchor(audit: AuditLog, deps: { db: Db; media: MediaStore }): Promise<ChainVerification> {
-  const chain = await audit.verify();
+  // A chain trimmed by retention starts where its signed start says; without one, the missing start is a gap.
+  const start = await verifiedStart(deps);
+  const chain: VerifyResult = start ? await audit.verify(start) : { ok: false, checked: 0, firstBrokenSeq: 1, reason: 'sequence_gap' };
   const latest = await readLatestAnchor(deps.media);
   if (!latest) {
     return { ...chain, anchor: null };

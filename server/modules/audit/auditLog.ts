@@ -95,10 +95,13 @@ export class AuditLog {
     }
   }
 
-  /** Walks the whole chain and names the first broken link. */
-  async verify(): Promise<VerifyResult> {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1;
+  /**
+   * Walks the whole chain and names the first broken link. `from` is where a trimmed chain
+   * starts (its first event and the hash it chains from, vouched for by a signed start).
+   */
+  async verify(from: { seq: number; prevHash: string } = { seq: 1, prevHash: GENESIS_HASH }): Promise<VerifyResult> {
+    let prevHash = from.prevHash;
+    let expectedSeq = from.seq;
     let checked = 0;
     for (;;) {
       const rows = await chainPage(this.db, expectedSeq - 1, VERIFY_PAGE);

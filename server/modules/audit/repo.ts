@@ -64,6 +64,12 @@ export async function chainHead(db: Db): Promise<{ seq: number; hash: string } |
   return head ? { seq: Number(head.seq), hash: head.hash as string } : null;
 }
 
+/** The oldest event left (retention trims the start) with the hash it chains from, or null for an empty chain. */
+export async function chainStart(db: Db): Promise<{ seq: number; prevHash: string } | null> {
+  const first = await db('audit_events').select('seq', 'prev_hash').orderBy('seq', 'asc').first();
+  return first ? { seq: Number(first.seq), prevHash: first.prev_hash as string } : null;
+}
+
 /** The hash stored at a sequence number, or null when that event is not there. */
 export async function hashAt(db: Db, seq: number): Promise<string | null> {
   const row = await db('audit_events').select('hash').where({ seq }).first();
