@@ -106,9 +106,9 @@ describe('end to end in Chromium: agents notice new customers', function () {
     await page.locator('#nav-unassigned-count[data-count="1"]').waitFor();
     await titleIs(page, '(1) Inbox · Switchboard');
 
-    // The agent claims the second by answering it (from another tab, here the API): none waits any more.
-    const reply = await agent.client.post(`/api/v1/conversations/${second}/messages`, { type: 'text', text: 'Bonjour Hugo' });
-    expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+    // The agent claims the second (from another tab, here the API): none waits any more.
+    const claim = await agent.client.post(`/api/v1/conversations/${second}/claim`);
+    expect(claim.status, JSON.stringify(claim.body)).to.equal(200);
     await page.locator('#nav-unassigned-count').waitFor({ state: 'detached' });
     await titleIs(page, 'Inbox · Switchboard');
     expect(await page.locator('#inbox-view option[value="unassigned"]').innerText()).to.equal('Unassigned');
