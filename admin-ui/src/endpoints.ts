@@ -15,6 +15,7 @@ import type {
   Page,
   Role,
   SessionPayload,
+  SubjectLabels,
   Team,
   Template,
   TemplateInput,
@@ -39,7 +40,7 @@ export const sandboxApi = {
 };
 
 export const catalogueApi = {
-  list: () => api.get<{ actions: CatalogueAction[] }>('/permissions/catalogue'),
+  list: () => api.get<{ subjects: SubjectLabels; actions: CatalogueAction[] }>('/permissions/catalogue'),
 };
 
 /** The users list's filters as the page holds them: '' is "any status", null the first page. */

@@ -1688,6 +1688,13 @@ export interface paths {
                                 };
                                 subject: string;
                             }[];
+                            /** @description The name of each subject (a group of actions) in each language of the panel */
+                            subjects: {
+                                [key: string]: {
+                                    en: string;
+                                    fr: string;
+                                };
+                            };
                         };
                     };
                 };
@@ -1747,6 +1754,17 @@ export interface paths {
                                     reason?: string;
                                     subject: string | string[];
                                 }[];
+                                /** @description A built-in role's name and description in each language of the panel; null for a custom role, whose name is its author's */
+                                translations: {
+                                    en: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                    fr: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                } | null;
                                 userCount: number;
                             }[];
                         };
@@ -1813,6 +1831,17 @@ export interface paths {
                                     reason?: string;
                                     subject: string | string[];
                                 }[];
+                                /** @description A built-in role's name and description in each language of the panel; null for a custom role, whose name is its author's */
+                                translations: {
+                                    en: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                    fr: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                } | null;
                                 userCount: number;
                             };
                         };
@@ -1920,6 +1949,17 @@ export interface paths {
                                     reason?: string;
                                     subject: string | string[];
                                 }[];
+                                /** @description A built-in role's name and description in each language of the panel; null for a custom role, whose name is its author's */
+                                translations: {
+                                    en: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                    fr: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                } | null;
                                 userCount: number;
                             };
                         };
