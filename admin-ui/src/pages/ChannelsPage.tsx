@@ -1,8 +1,8 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { Can } from '../components/Can';
 import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { ListPage } from '../components/ListPage';
+import { ListPage, RowAction } from '../components/ListPage';
+import { RowActions } from '../components/RowActions';
 import { channelsApi } from '../endpoints';
 import { useFormats } from '../format';
 import { useAction } from '../hooks';
@@ -298,39 +298,34 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
         )}
       </td>
       <td className="row-actions">
-        <div className="row-actions-stacked">
-          <Can I="test" a="Channel">
-            <button type="button" className="button-link" onClick={() => void onTest(channel)} disabled={testing} data-button="channels.test">
-              {testing ? (
+        <RowActions name={channel.name} className="row-actions-stacked">
+          <RowAction
+            can={['test', 'Channel']}
+            button="channels.test"
+            label={
+              testing ? (
                 t('channels.testing')
               ) : (
                 <>
                   <span aria-hidden="true">{t('channels.testShort')}</span>
                   <span className="visually-hidden">{t('channels.testAction')}</span>
                 </>
-              )}
-              <span className="visually-hidden"> {channel.name}</span>
-            </button>
-          </Can>
-          <Can I="update" a="Channel">
-            <button
-              type="button"
-              className="button-link"
-              onClick={() => onOpen('edit', channel)}
-              aria-describedby={channel.status === 'token_invalid' ? warningId : undefined}
-              data-button="channels.edit"
-            >
-              {t('common.edit')}
-              <span className="visually-hidden"> {channel.name}</span>
-            </button>
-          </Can>
-          <Can I="delete" a="Channel">
-            <button type="button" className="button-link danger" onClick={() => onOpen('delete', channel)} data-button="channels.delete">
-              {t('common.delete')}
-              <span className="visually-hidden"> {channel.name}</span>
-            </button>
-          </Can>
-        </div>
+              )
+            }
+            name={channel.name}
+            onClick={() => void onTest(channel)}
+            disabled={testing}
+          />
+          <RowAction
+            can={['update', 'Channel']}
+            button="channels.edit"
+            label={t('common.edit')}
+            name={channel.name}
+            onClick={() => onOpen('edit', channel)}
+            describedBy={channel.status === 'token_invalid' ? warningId : undefined}
+          />
+          <RowAction can={['delete', 'Channel']} button="channels.delete" label={t('common.delete')} name={channel.name} onClick={() => onOpen('delete', channel)} danger />
+        </RowActions>
       </td>
     </tr>
   );

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ListPage, RowAction } from '../components/ListPage';
+import { RowNote } from '../components/RowActions';
 import { PermissionMatrix } from '../components/PermissionMatrix';
 import { RoleForm } from '../components/RoleForm';
 import { catalogueApi, rolesApi } from '../endpoints';
@@ -75,11 +76,12 @@ export function RolesPage() {
       rows={roles}
       rowKey={(role) => role.id}
       rowAttributes={(role) => ({ 'data-id': role.id, 'data-key': role.key, className: role.id === selectedId ? 'selected' : undefined })}
+      rowName={nameOf}
       rowActions={(role, { askDelete }) => (
         <>
           <RowAction can={['read', 'Role']} button="roles.view" label={t('roles.viewPermissions')} name={nameOf(role)} onClick={() => showMatrix(role)} />
           {role.builtin ? (
-            <span className="muted">{t('roles.readOnly')}</span>
+            <RowNote>{t('roles.readOnly')}</RowNote>
           ) : (
             <>
               <RowAction can={['update', 'Role']} button="roles.edit" label={t('common.edit')} name={nameOf(role)} onClick={() => setOpen({ kind: 'edit', role })} />

@@ -157,6 +157,7 @@ export function UsersPage() {
       rows={items}
       rowKey={(user) => user.id}
       rowAttributes={(user) => ({ 'data-id': user.id, 'data-email': user.email })}
+      rowName={(user) => user.email}
       rowActions={(user) => (
         <>
           <RowAction can={['update', 'User']} button="users.edit" label={t('common.edit')} name={user.email} onClick={() => setOpen({ kind: 'edit', user })} />
