@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
+import { TINY_PNG } from '../support/media';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
 import { addChannel, inbound, postWebhook } from '../support/whatsapp';
 
@@ -243,7 +244,9 @@ describe('end to end in Chromium: French that fits (1366 px and a 390 px phone)'
     for (const route of routes) {
       await open(page, inFlight, `${app.url}/#/${route}`);
       if (route.startsWith('inbox/')) {
-        await page.locator('#composer-text').waitFor();
+        // With an attachment chosen too (its name is long), through the composer's file input.
+        await page.setInputFiles('#composer-file', { name: 'releve-de-compte-fevrier-2026-version-definitive-signee.png', mimeType: 'image/png', buffer: TINY_PNG });
+        await page.locator('.composer-attachment').waitFor();
       }
       const { scrollWidth, clientWidth } = await sideways(page);
       expect(scrollWidth, `#/${route} scrolls sideways`).to.be.at.most(clientWidth);
