@@ -172,11 +172,13 @@ function RowMenu({ name, children }: { name: string; children: ReactNode }) {
 
   // After an item runs, the menu closes. Focus returns to the menu button unless the action
   // moved it elsewhere, so a dialog the item opened gives focus back to a visible element.
+  // (Safari does not focus a clicked button: focus then is on <body>.)
   function itemChosen(event: MouseEvent<HTMLDivElement>) {
     if (!(event.target as Element).closest(ITEMS)) {
       return;
     }
-    close(menuRef.current?.contains(document.activeElement) === true);
+    const active = document.activeElement;
+    close(!active || active === document.body || menuRef.current?.contains(active) === true);
   }
 
   return (
