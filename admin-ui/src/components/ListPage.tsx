@@ -101,7 +101,9 @@ export function ListPage<T>(props: ListPageProps<T>) {
   const remove = useAction();
   const withActions = props.hasActions === true || props.rowActions !== undefined;
   const wrapRef = useRef<HTMLDivElement>(null);
-  const folded = useFoldedActions(wrapRef, withActions, [props.rows, props.columns.length, lang]);
+  // What the table shows, as a value: a page may pass an equal new rows array on each render.
+  const content = `${lang} ${props.columns.length} ${props.rows.map(props.rowKey).join(' ')}`;
+  const folded = useFoldedActions(wrapRef, withActions, content);
   const colSpan = props.columns.length + (withActions ? 1 : 0);
   const { create, deletion } = props;
   const deleting = deletion?.setTarget ? (deletion.target ?? null) : ownTarget;

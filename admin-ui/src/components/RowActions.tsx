@@ -19,15 +19,15 @@ export function useInRowMenu(): boolean {
 /**
  * Measures whether the table in `wrapRef` fits its container with the row actions inline, and
  * folds them when it does not. Unfolding waits until the container is as wide as the inline
- * table needed, so the two layouts never alternate. A new `content` (rows, columns, language)
- * tries inline again; layout effects run before paint, so the user never sees the attempt.
+ * table needed, so the two layouts never alternate. A new `content` (a string naming the rows,
+ * columns and language) tries inline again; layout effects run before paint, so the user never
+ * sees the attempt. A table that grows while inline is caught by the observer.
  */
-export function useFoldedActions(wrapRef: RefObject<HTMLElement | null>, enabled: boolean, content: readonly unknown[]): boolean {
+export function useFoldedActions(wrapRef: RefObject<HTMLElement | null>, enabled: boolean, content: string): boolean {
   const [folded, setFolded] = useState(false);
   const needed = useRef(0);
 
-  // The content itself is the dependency list: any change of it tries inline again.
-  useLayoutEffect(() => setFolded(false), content);
+  useLayoutEffect(() => setFolded(false), [content]);
 
   useLayoutEffect(() => {
     const wrap = wrapRef.current;
