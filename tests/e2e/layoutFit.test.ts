@@ -42,7 +42,7 @@ async function open(page: Page, inFlight: () => number, url: string): Promise<vo
       const doc = (globalThis as any).document;
       return doc.querySelector('main') !== null && !/Chargement…|Loading…/.test(doc.body.innerText);
     });
-  });
+  }, 30_000);
 }
 
 /** Where each row's last cell, and each visible control in it, lies against the table's container and the window. */
@@ -115,7 +115,7 @@ describe('end to end in Chromium: French that fits (1366 px and a 390 px phone)'
       const placement = await eventually(`#/${route}: the last column is in view`, async () => {
         const p = await lastColumnPlacement(page, table);
         return p.outside.length === 0 ? p : false;
-      }).catch(async () => lastColumnPlacement(page, table));
+      }, 15_000).catch(async () => lastColumnPlacement(page, table));
       expect(placement.outside, `#/${route}`).to.deep.equal([]);
       expect(placement.rows, `#/${route} rows`).to.be.greaterThan(0);
       if (placement.actions === 'folded') {

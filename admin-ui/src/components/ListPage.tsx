@@ -174,31 +174,31 @@ export function ListPage<T>(props: ListPageProps<T>) {
       {props.toolbar}
       <ErrorAlert error={props.error} />
       <div className="table-wrap" ref={wrapRef} data-actions={withActions ? (folded ? 'folded' : 'inline') : undefined}>
-        <FoldedActionsContext.Provider value={folded}>
-          <table className="table" id={props.tableId}>
-            <caption className="visually-hidden">{props.caption ?? props.title}</caption>
-            <thead>
-              <tr>
-                {props.columns.map((column) => (
-                  <Gate key={column.key} can={column.can}>
-                    <th scope="col" className={column.numeric ? 'numeric' : undefined}>
-                      {column.header}
-                    </th>
-                  </Gate>
-                ))}
-                {withActions && (
-                  <th scope="col" className="row-actions">
-                    <span className="visually-hidden">{t('common.actions')}</span>
+        <table className="table" id={props.tableId}>
+          <caption className="visually-hidden">{props.caption ?? props.title}</caption>
+          <thead>
+            <tr>
+              {props.columns.map((column) => (
+                <Gate key={column.key} can={column.can}>
+                  <th scope="col" className={column.numeric ? 'numeric' : undefined}>
+                    {column.header}
                   </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
+                </Gate>
+              ))}
+              {withActions && (
+                <th scope="col" className="row-actions">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            <FoldedActionsContext.Provider value={folded}>
               {props.rows.map((row) => (props.renderRow ? props.renderRow(row, tools(row)) : defaultRow(row)))}
-              {props.loaded && isEmpty && props.empty !== undefined && <EmptyRow colSpan={colSpan}>{props.empty}</EmptyRow>}
-            </tbody>
-          </table>
-        </FoldedActionsContext.Provider>
+            </FoldedActionsContext.Provider>
+            {props.loaded && isEmpty && props.empty !== undefined && <EmptyRow colSpan={colSpan}>{props.empty}</EmptyRow>}
+          </tbody>
+        </table>
       </div>
       <ListStatus busy={props.busy} />
       {props.footer}
