@@ -28,6 +28,7 @@ import type {
   RetentionRun,
   Role,
   SessionPayload,
+  SubjectLabels,
   Team,
   Template,
   TemplateInput,
@@ -61,7 +62,7 @@ export const sandboxApi = {
 };
 
 export const catalogueApi = {
-  list: () => api.get<{ actions: CatalogueAction[] }>('/permissions/catalogue'),
+  list: () => api.get<{ subjects: SubjectLabels; actions: CatalogueAction[] }>('/permissions/catalogue'),
 };
 
 /** The users list's filters as the page holds them: '' is "any status", null the first page. */

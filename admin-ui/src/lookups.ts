@@ -1,6 +1,8 @@
-/** Roles and teams by id, for showing names and offering checkboxes. */
+/** Roles and teams by id, for showing names (built-in roles in the panel's language) and offering checkboxes. */
 import { useEffect, useMemo, useState } from 'react';
 import { useSession } from './auth';
+import { useI18n } from './i18n';
+import { roleTexts } from './permissions';
 import { rolesApi, teamsApi } from './endpoints';
 import type { Role, Team } from './types';
 
@@ -17,6 +19,7 @@ export interface Lookups {
  */
 export function useLookups(): Lookups {
   const { ability } = useSession();
+  const { lang } = useI18n();
   const [roles, setRoles] = useState<Role[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const canReadRoles = ability.can('read', 'Role');
@@ -42,7 +45,7 @@ export function useLookups(): Lookups {
   }, [canReadRoles, canReadTeams]);
 
   return useMemo(() => {
-    const roleById = new Map(roles.map((role) => [role.id, role.name]));
+    const roleById = new Map(roles.map((role) => [role.id, roleTexts(role, lang).name]));
     const teamById = new Map(teams.map((team) => [team.id, team.name]));
     return {
       roles,
@@ -50,5 +53,5 @@ export function useLookups(): Lookups {
       roleName: (id) => roleById.get(id) ?? id,
       teamName: (id) => teamById.get(id) ?? id,
     };
-  }, [roles, teams]);
+  }, [roles, teams, lang]);
 }

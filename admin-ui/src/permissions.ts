@@ -2,7 +2,7 @@
 import { createMongoAbility } from '@casl/ability';
 import type { MongoAbility, RawRuleOf } from '@casl/ability';
 import type { MessageKey } from './i18n';
-import type { CatalogueAction, RawRule } from './types';
+import type { CatalogueAction, Locale, RawRule, Role, SubjectLabels } from './types';
 
 export type Grant = 'granted' | 'conditional' | 'denied';
 type RoleAbility = MongoAbility<[string, string]>;
@@ -27,6 +27,17 @@ export function grantOf(ability: RoleAbility, action: string, subject: string): 
   }
   const exception = ability.rulesFor(action, subject).some((candidate) => candidate.inverted && (candidate.conditions || candidate.fields));
   return exception ? 'conditional' : 'granted';
+}
+
+/** A role's name and description in the panel's language: a built-in role's shipped texts, a custom role's own. */
+export function roleTexts(role: Role, lang: Locale): { name: string; description: string } {
+  return role.translations?.[lang] ?? { name: role.name, description: role.description };
+}
+
+/** A subject's name in the panel's language; its key when the catalogue names it in none. */
+export function subjectName(subjects: SubjectLabels, subject: string, lang: Locale): string {
+  const labels = Object.prototype.hasOwnProperty.call(subjects, subject) ? subjects[subject] : undefined;
+  return labels?.[lang] || labels?.en || subject;
 }
 
 /** Catalogue entries grouped by subject, in catalogue order. */

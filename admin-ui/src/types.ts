@@ -49,6 +49,8 @@ export type Role = ApiResponse<'/api/v1/roles', 'get'>['items'][number];
 
 /** One entry of the permission catalogue (`policies/permissions.yaml`). */
 export type CatalogueAction = ApiResponse<'/api/v1/permissions/catalogue', 'get'>['actions'][number];
+/** The catalogue's name of each subject (a group of actions), in each language. */
+export type SubjectLabels = ApiResponse<'/api/v1/permissions/catalogue', 'get'>['subjects'];
 
 export type AuditEvent = ApiResponse<'/api/v1/audit/events', 'get'>['items'][number];
 export type AuditVerifyResult = ApiResponse<'/api/v1/audit/verify', 'get'>;

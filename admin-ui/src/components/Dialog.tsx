@@ -32,7 +32,8 @@ export function Dialog({ title, onClose, children, id, wide }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
-  // A layout effect: it runs before the browser paints, and its cleanup before the dialog leaves the page.
+  // A layout effect: its clean-up closes the dialog while it is still in the document, which
+  // is when the browser gives focus back to the opener (after removal it would go to <body>).
   useLayoutEffect(() => {
     const dialog = ref.current;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { HTMLAttributes, ReactNode } from 'react';
 import { rowSubject } from '../ability';
 import type { UiAction, UiSubject } from '../ability';
@@ -9,6 +9,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { ErrorAlert } from './ErrorAlert';
 import { EmptyRow, ListStatus } from './ListParts';
 import { PageTitle } from './PageTitle';
+import { FoldedActionsContext, RowActions, useFoldedActions, useInRowMenu } from './RowActions';
 
 type Permission = [UiAction, UiSubject];
 
@@ -84,6 +85,8 @@ export interface ListPageProps<T> {
   rowKey: (row: T) => string;
   rowAttributes?: (row: T) => RowAttributes;
   rowActions?: (row: T, tools: RowTools) => ReactNode;
+  /** Names a row for screen readers (its actions menu button says whose actions it opens). */
+  rowName?: (row: T) => string;
   /** Draws a row itself (rows with their own state or a details row); gets the same tools. */
   renderRow?: (row: T, tools: RowTools) => ReactNode;
   /** Whether the table has an actions column (implied by rowActions). */
@@ -107,10 +110,14 @@ export interface ListPageProps<T> {
  * row actions and the delete confirmation. Every page that lists rows reads the same.
  */
 export function ListPage<T>(props: ListPageProps<T>) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [ownTarget, setOwnTarget] = useState<T | null>(null);
   const remove = useAction();
   const withActions = props.hasActions === true || props.rowActions !== undefined;
+  const wrapRef = useRef<HTMLDivElement>(null);
+  // What the table shows, as a value: a page may pass an equal new rows array on each render.
+  const content = `${lang} ${props.columns.length} ${props.rows.map(props.rowKey).join(' ')}`;
+  const folded = useFoldedActions(wrapRef, withActions, content);
   const colSpan = props.columns.length + (withActions ? 1 : 0);
   const { create, deletion } = props;
   const deleting = deletion?.setTarget ? (deletion.target ?? null) : ownTarget;
@@ -148,7 +155,11 @@ export function ListPage<T>(props: ListPageProps<T>) {
             <td className={column.numeric ? 'numeric' : undefined}>{column.cell?.(row)}</td>
           </Gate>
         ))}
-        {props.rowActions && <td className="row-actions">{props.rowActions(row, tools(row))}</td>}
+        {props.rowActions && (
+          <td className="row-actions">
+            <RowActions name={props.rowName?.(row) ?? ''}>{props.rowActions(row, tools(row))}</RowActions>
+          </td>
+        )}
       </tr>
     );
   }
@@ -172,7 +183,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
       </PageTitle>
       {props.toolbar}
       <ErrorAlert error={props.error} />
-      <div className="table-wrap">
+      <div className="table-wrap" ref={wrapRef} data-actions={withActions ? (folded ? 'folded' : 'inline') : undefined}>
         <table className="table" id={props.tableId}>
           <caption className="visually-hidden">{props.caption ?? props.title}</caption>
           <thead>
@@ -185,14 +196,16 @@ export function ListPage<T>(props: ListPageProps<T>) {
                 </Gate>
               ))}
               {withActions && (
-                <th scope="col">
+                <th scope="col" className="row-actions">
                   <span className="visually-hidden">{t('common.actions')}</span>
                 </th>
               )}
             </tr>
           </thead>
           <tbody>
-            {props.rows.map((row) => (props.renderRow ? props.renderRow(row, tools(row)) : defaultRow(row)))}
+            <FoldedActionsContext.Provider value={folded}>
+              {props.rows.map((row) => (props.renderRow ? props.renderRow(row, tools(row)) : defaultRow(row)))}
+            </FoldedActionsContext.Provider>
             {props.loaded && isEmpty && props.empty !== undefined && <EmptyRow colSpan={colSpan}>{props.empty}</EmptyRow>}
           </tbody>
         </table>
@@ -221,12 +234,34 @@ export function ListPage<T>(props: ListPageProps<T>) {
 
 /**
  * A row's action button: a link-styled button gated by its permission on that row (`on`, the
- * row's fields, when the subject has one), naming the row for screen readers.
+ * row's fields, when the subject has one), naming the row for screen readers; an item of the
+ * row's menu when the list folds its actions.
  */
-export function RowAction(props: { can: Permission; on?: object; button: string; label: string; name: string; onClick: () => void; danger?: boolean; disabled?: boolean }) {
+export function RowAction(props: {
+  can: Permission;
+  on?: object;
+  button: string;
+  label: ReactNode;
+  name: string;
+  onClick: () => void;
+  danger?: boolean;
+  disabled?: boolean;
+  describedBy?: string;
+}) {
+  const inMenu = useInRowMenu();
+  const look = inMenu ? 'row-menu-item' : 'button-link';
   const [action, type] = props.can;
   const button = (
-    <button type="button" className={props.danger ? 'button-link danger' : 'button-link'} onClick={props.onClick} disabled={props.disabled} data-button={props.button}>
+    <button
+      type="button"
+      className={props.danger ? `${look} danger` : look}
+      role={inMenu ? 'menuitem' : undefined}
+      tabIndex={inMenu ? -1 : undefined}
+      onClick={props.onClick}
+      disabled={props.disabled}
+      aria-describedby={props.describedBy}
+      data-button={props.button}
+    >
       {props.label}
       <span className="visually-hidden"> {props.name}</span>
     </button>

@@ -1,9 +1,9 @@
 import { Fragment, useMemo } from 'react';
 import { useI18n } from '../i18n';
 import type { MessageKey } from '../i18n';
-import { grantOf, groupBySubject, roleAbility } from '../permissions';
+import { grantOf, groupBySubject, roleAbility, roleTexts, subjectName } from '../permissions';
 import type { Grant } from '../permissions';
-import type { CatalogueAction, Role } from '../types';
+import type { CatalogueAction, Role, SubjectLabels } from '../types';
 
 const GRANT_LABEL: Record<Grant, MessageKey> = {
   granted: 'matrix.granted',
@@ -17,8 +17,9 @@ const GRANT_MARK: Record<Grant, string> = { granted: '✓', conditional: '◐', 
  * Every catalogue action with its label, the buttons it governs, and whether the given
  * role grants it (computed by CASL from the role's own rules).
  */
-export function PermissionMatrix({ catalogue, role }: { catalogue: CatalogueAction[]; role: Role | null }) {
+export function PermissionMatrix({ catalogue, subjects, role }: { catalogue: CatalogueAction[]; subjects: SubjectLabels; role: Role | null }) {
   const { t, lang } = useI18n();
+  const roleName = role ? roleTexts(role, lang).name : '';
 
   const grants = useMemo(() => {
     if (!role) {
@@ -43,14 +44,14 @@ export function PermissionMatrix({ catalogue, role }: { catalogue: CatalogueActi
       <div className="table-wrap">
         <table className="table matrix" id="permission-matrix">
           <caption className="visually-hidden">
-            {role ? t('matrix.captionRole', { name: role.name }) : t('matrix.caption')}
+            {role ? t('matrix.captionRole', { name: roleName }) : t('matrix.caption')}
           </caption>
           <thead>
             <tr>
               <th scope="col">{t('matrix.permission')}</th>
               <th scope="col">{t('matrix.key')}</th>
               <th scope="col">{t('matrix.buttons')}</th>
-              {role && <th scope="col">{role.name}</th>}
+              {role && <th scope="col">{roleName}</th>}
             </tr>
           </thead>
           <tbody>
@@ -58,7 +59,7 @@ export function PermissionMatrix({ catalogue, role }: { catalogue: CatalogueActi
               <Fragment key={subject}>
                 <tr className="group-row">
                   <th scope="rowgroup" colSpan={role ? 4 : 3}>
-                    {subject}
+                    {subjectName(subjects, subject, lang)}
                   </th>
                 </tr>
                 {entries.map((entry) => {

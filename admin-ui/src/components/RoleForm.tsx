@@ -4,8 +4,8 @@ import { rolesApi } from '../endpoints';
 import { toggle, useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import { useFormErrors } from '../useFormErrors';
-import { buildRules, groupBySubject, parseAdvancedRules, splitRules } from '../permissions';
-import type { CatalogueAction, Role } from '../types';
+import { buildRules, groupBySubject, parseAdvancedRules, splitRules, subjectName } from '../permissions';
+import type { CatalogueAction, Role, SubjectLabels } from '../types';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { FormActions } from './FormActions';
@@ -15,12 +15,13 @@ interface RoleFormProps {
   /** The custom role to edit; absent to create one. */
   role?: Role;
   catalogue: CatalogueAction[];
+  subjects: SubjectLabels;
   onSaved: (role: Role) => void;
   onClose: () => void;
 }
 
 /** Create or edit a custom role: one checkbox per catalogue action, plus raw CASL rules. */
-export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
+export function RoleForm({ role, catalogue, subjects, onSaved, onClose }: RoleFormProps) {
   const { t, lang } = useI18n();
   const [initial] = useState(() => splitRules(role?.rules ?? [], catalogue));
   const [key, setKey] = useState(role?.key ?? '');
@@ -83,7 +84,7 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
           <legend>{t('roles.permissions')}</legend>
           {groupBySubject(catalogue).map(([subject, entries]) => (
             <fieldset key={subject} className="checkbox-group">
-              <legend>{subject}</legend>
+              <legend>{subjectName(subjects, subject, lang)}</legend>
               {entries.map((entry) => {
                 const inputId = `permission-${entry.key}`;
                 return (
@@ -97,7 +98,7 @@ export function RoleForm({ role, catalogue, onSaved, onClose }: RoleFormProps) {
                       onChange={(event) => setChecked(toggle(checked, entry.key, event.target.checked))}
                     />
                     <label htmlFor={inputId}>
-                      {entry.labels[lang] || entry.key} <code className="muted">{entry.key}</code>
+                      {entry.labels[lang] || entry.labels.en || entry.key} <code className="muted">{entry.key}</code>
                     </label>
                   </div>
                 );

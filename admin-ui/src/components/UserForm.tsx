@@ -116,7 +116,7 @@ export function UserForm({ user, lookups, onCreated, onSaved, onClose }: UserFor
             // Only roles the signed-in user may give (and those the user already has, to keep or remove).
             options={lookups.roles
               .filter((role) => role.grantable || user?.roleIds?.includes(role.id))
-              .map((role) => ({ id: role.id, label: role.name }))}
+              .map((role) => ({ id: role.id, label: lookups.roleName(role.id) }))}
             value={roleIds}
             onChange={setRoleIds}
             emptyText={t('users.noRolesAvailable')}

@@ -2995,6 +2995,13 @@ export interface paths {
                                 };
                                 subject: string;
                             }[];
+                            /** @description The name of each subject (a group of actions) in each language of the panel */
+                            subjects: {
+                                [key: string]: {
+                                    en: string;
+                                    fr: string;
+                                };
+                            };
                         };
                     };
                 };
@@ -3427,6 +3434,17 @@ export interface paths {
                                     reason?: string;
                                     subject: string | string[];
                                 }[];
+                                /** @description A built-in role's name and description in each language of the panel; null for a custom role, whose name is its author's */
+                                translations: {
+                                    en: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                    fr: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                } | null;
                                 userCount: number;
                             }[];
                         };
@@ -3493,6 +3511,17 @@ export interface paths {
                                     reason?: string;
                                     subject: string | string[];
                                 }[];
+                                /** @description A built-in role's name and description in each language of the panel; null for a custom role, whose name is its author's */
+                                translations: {
+                                    en: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                    fr: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                } | null;
                                 userCount: number;
                             };
                         };
@@ -3600,6 +3629,17 @@ export interface paths {
                                     reason?: string;
                                     subject: string | string[];
                                 }[];
+                                /** @description A built-in role's name and description in each language of the panel; null for a custom role, whose name is its author's */
+                                translations: {
+                                    en: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                    fr: {
+                                        description: string;
+                                        name: string;
+                                    };
+                                } | null;
                                 userCount: number;
                             };
                         };

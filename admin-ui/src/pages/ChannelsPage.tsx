@@ -1,9 +1,9 @@
 import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { rowSubject } from '../ability';
 import { Can } from '../components/Can';
 import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { ListPage, ReadsField } from '../components/ListPage';
+import { ListPage, ReadsField, RowAction } from '../components/ListPage';
+import { RowActions } from '../components/RowActions';
 import { channelsApi } from '../endpoints';
 import { useFormats } from '../format';
 import { useAction } from '../hooks';
@@ -256,7 +256,7 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
   const formats = useFormats();
   const warningId = `channel-warning-${channel.id}`;
   // The fields the server checks a number's rules against (channels/routes.ts).
-  const row = rowSubject('Channel', { id: channel.id, wabaId: channel.wabaId, lane: channel.lane, status: channel.status });
+  const label = channel.name ?? '';
   return (
     <tr hidden={hidden} data-id={channel.id} data-status={channel.status} className={channel.status === 'token_invalid' ? 'row-warning' : undefined}>
       <td className="channel-name">
@@ -327,39 +327,36 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
         </td>
       </ReadsField>
       <td className="row-actions">
-        <div className="row-actions-stacked">
-          <Can I="test" this={row}>
-            <button type="button" className="button-link" onClick={() => void onTest(channel)} disabled={testing} data-button="channels.test">
-              {testing ? (
+        <RowActions name={label} className="row-actions-stacked">
+          <RowAction
+            can={['test', 'Channel']}
+            on={channel}
+            button="channels.test"
+            label={
+              testing ? (
                 t('channels.testing')
               ) : (
                 <>
                   <span aria-hidden="true">{t('channels.testShort')}</span>
                   <span className="visually-hidden">{t('channels.testAction')}</span>
                 </>
-              )}
-              <span className="visually-hidden"> {channel.name}</span>
-            </button>
-          </Can>
-          <Can I="update" this={row}>
-            <button
-              type="button"
-              className="button-link"
-              onClick={() => onOpen('edit', channel)}
-              aria-describedby={channel.status === 'token_invalid' ? warningId : undefined}
-              data-button="channels.edit"
-            >
-              {t('common.edit')}
-              <span className="visually-hidden"> {channel.name}</span>
-            </button>
-          </Can>
-          <Can I="delete" this={row}>
-            <button type="button" className="button-link danger" onClick={() => onOpen('delete', channel)} data-button="channels.delete">
-              {t('common.delete')}
-              <span className="visually-hidden"> {channel.name}</span>
-            </button>
-          </Can>
-        </div>
+              )
+            }
+            name={label}
+            onClick={() => void onTest(channel)}
+            disabled={testing}
+          />
+          <RowAction
+            can={['update', 'Channel']}
+            on={channel}
+            button="channels.edit"
+            label={t('common.edit')}
+            name={label}
+            onClick={() => onOpen('edit', channel)}
+            describedBy={channel.status === 'token_invalid' ? warningId : undefined}
+          />
+          <RowAction can={['delete', 'Channel']} on={channel} button="channels.delete" label={t('common.delete')} name={label} onClick={() => onOpen('delete', channel)} danger />
+        </RowActions>
       </td>
     </tr>
   );

@@ -1,19 +1,22 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ListPage, RowAction } from '../components/ListPage';
+import { RowNote } from '../components/RowActions';
 import { PermissionMatrix } from '../components/PermissionMatrix';
 import { RoleForm } from '../components/RoleForm';
 import { catalogueApi, rolesApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import type { CatalogueAction, Role } from '../types';
+import { roleTexts } from '../permissions';
+import type { CatalogueAction, Role, SubjectLabels } from '../types';
 
 type Open = { kind: 'create' } | { kind: 'edit'; role: Role } | null;
 
 /** `#/roles`: roles, the permission catalogue as a matrix, and custom role editing. */
 export function RolesPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [roles, setRoles] = useState<Role[]>([]);
   const [catalogue, setCatalogue] = useState<CatalogueAction[]>([]);
+  const [subjects, setSubjects] = useState<SubjectLabels>({});
   const [selectedId, setSelectedId] = useState<string>('');
   const [open, setOpen] = useState<Open>(null);
   const list = useAction();
@@ -27,6 +30,7 @@ export function RolesPage() {
       const [rolePage, cataloguePage] = result;
       setRoles(rolePage.items);
       setCatalogue(cataloguePage.actions);
+      setSubjects(cataloguePage.subjects);
       setSelectedId((current) => current || rolePage.items[0]?.id || '');
       setLoaded(true);
     }
@@ -37,6 +41,8 @@ export function RolesPage() {
   }, [load]);
 
   const selected = roles.find((role) => role.id === selectedId) ?? null;
+  // Built-in roles in the panel's language; a custom role as its author named it.
+  const nameOf = (role: Role) => roleTexts(role, lang).name;
 
   function showMatrix(role: Role) {
     setSelectedId(role.id);
@@ -57,9 +63,9 @@ export function RolesPage() {
       create={{ can: ['create', 'Role'], button: 'roles.create', label: t('roles.create'), onClick: () => setOpen({ kind: 'create' }), disabled: catalogue.length === 0 }}
       tableId="roles-table"
       columns={[
-        { key: 'name', header: t('roles.name'), cell: (role) => role.name },
+        { key: 'name', header: t('roles.name'), cell: nameOf },
         { key: 'key', header: t('roles.key'), cell: (role) => <code>{role.key}</code> },
-        { key: 'description', header: t('roles.description'), cell: (role) => role.description || '—' },
+        { key: 'description', header: t('roles.description'), cell: (role) => roleTexts(role, lang).description || '—' },
         {
           key: 'type',
           header: t('roles.type'),
@@ -70,15 +76,16 @@ export function RolesPage() {
       rows={roles}
       rowKey={(role) => role.id}
       rowAttributes={(role) => ({ 'data-id': role.id, 'data-key': role.key, className: role.id === selectedId ? 'selected' : undefined })}
+      rowName={nameOf}
       rowActions={(role, { askDelete }) => (
         <>
-          <RowAction can={['read', 'Role']} button="roles.view" label={t('roles.viewPermissions')} name={role.name} onClick={() => showMatrix(role)} />
+          <RowAction can={['read', 'Role']} button="roles.view" label={t('roles.viewPermissions')} name={nameOf(role)} onClick={() => showMatrix(role)} />
           {role.builtin ? (
-            <span className="muted">{t('roles.readOnly')}</span>
+            <RowNote>{t('roles.readOnly')}</RowNote>
           ) : (
             <>
-              <RowAction can={['update', 'Role']} on={role} button="roles.edit" label={t('common.edit')} name={role.name} onClick={() => setOpen({ kind: 'edit', role })} />
-              <RowAction can={['delete', 'Role']} on={role} button="roles.delete" label={t('common.delete')} name={role.name} onClick={askDelete} danger />
+              <RowAction can={['update', 'Role']} on={role} button="roles.edit" label={t('common.edit')} name={nameOf(role)} onClick={() => setOpen({ kind: 'edit', role })} />
+              <RowAction can={['delete', 'Role']} on={role} button="roles.delete" label={t('common.delete')} name={nameOf(role)} onClick={askDelete} danger />
             </>
           )}
         </>
@@ -90,7 +97,7 @@ export function RolesPage() {
         can: ['delete', 'Role'],
         button: 'roles.confirmDelete',
         title: t('roles.deleteTitle'),
-        text: (role) => <p>{t('roles.deleteText', { name: role.name, count: role.userCount })}</p>,
+        text: (role) => <p>{t('roles.deleteText', { name: nameOf(role), count: role.userCount })}</p>,
         remove: (role) => rolesApi.remove(role.id),
         onRemoved: (role) => {
           setRoles((previous) => previous.filter((item) => item.id !== role.id));
@@ -112,17 +119,17 @@ export function RolesPage() {
               <option value="">{t('matrix.noRole')}</option>
               {roles.map((role) => (
                 <option key={role.id} value={role.id}>
-                  {role.name}
+                  {nameOf(role)}
                 </option>
               ))}
             </select>
           </div>
         </div>
-        <PermissionMatrix catalogue={catalogue} role={selected} />
+        <PermissionMatrix catalogue={catalogue} subjects={subjects} role={selected} />
       </section>
 
-      {open?.kind === 'create' && <RoleForm catalogue={catalogue} onSaved={saved} onClose={() => setOpen(null)} />}
-      {open?.kind === 'edit' && <RoleForm role={open.role} catalogue={catalogue} onSaved={saved} onClose={() => setOpen(null)} />}
+      {open?.kind === 'create' && <RoleForm catalogue={catalogue} subjects={subjects} onSaved={saved} onClose={() => setOpen(null)} />}
+      {open?.kind === 'edit' && <RoleForm role={open.role} catalogue={catalogue} subjects={subjects} onSaved={saved} onClose={() => setOpen(null)} />}
     </ListPage>
   );
 }

@@ -50,6 +50,7 @@ export function TeamsPage() {
       rows={items}
       rowKey={(team) => team.id}
       rowAttributes={(team) => ({ 'data-id': team.id })}
+      rowName={(team) => team.name ?? ''}
       rowActions={(team, { askDelete }) => (
         <>
           <RowAction can={['update', 'Team']} on={team} button="teams.edit" label={t('common.edit')} name={team.name ?? ''} onClick={() => setOpen({ kind: 'edit', team })} />

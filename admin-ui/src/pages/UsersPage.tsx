@@ -179,6 +179,7 @@ export function UsersPage() {
       rows={items}
       rowKey={(user) => user.id}
       rowAttributes={(user) => ({ 'data-id': user.id, 'data-email': user.email })}
+      rowName={(user) => user.email ?? user.name ?? ''}
       rowActions={(user) => {
         const label = user.email ?? user.name ?? '';
         return (

@@ -176,7 +176,7 @@ export async function seedBuiltinRoles(s: Pick<Services, 'db' | 'audit' | 'sessi
       }
       if (!existing) {
         const id = newId();
-        await insertRole(trx, { id, ...role, builtin: true });
+        await insertRole(trx, { id, key: role.key, name: role.name, description: role.description, rules: role.rules, builtin: true });
         await s.audit.appendIn(trx, actor, [{ action: 'role.seeded', subjectType: 'Role', subjectId: id, details: { key: role.key } }]);
       } else if (!isDeepStrictEqual(existing.rules, role.rules) || existing.name !== role.name || existing.description !== role.description) {
         await updateRole(trx, existing.id, { name: role.name, description: role.description, rules: role.rules, builtin: true });

@@ -3,7 +3,7 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { assertCanRow } from './guard';
 import { grantorOf } from './grants';
-import { catalogue } from './catalogue';
+import { catalogue, subjectLabels } from './catalogue';
 import { createRole, editRole, removeRole } from './roleCommands';
 import { presentRole } from './present';
 import { findRole, listRoles } from './roleRepo';
@@ -16,7 +16,7 @@ export function registerAuthzRoutes(t: RouteTable, s: Services): void {
     access: access.authenticated(true), responses: { 200: { description: 'Catalogue', schema: catalogueSchema } },
     handler: async (ctx) => {
       ctx.set('Cache-Control', 'private, max-age=300');
-      ctx.body = { actions: catalogue };
+      ctx.body = { subjects: subjectLabels, actions: catalogue };
     },
   });
   t.add({

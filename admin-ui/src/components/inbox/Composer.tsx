@@ -218,9 +218,9 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
               id="composer-file"
               name="file"
               type="file"
-              className="visually-hidden"
-              tabIndex={-1}
-              aria-hidden="true"
+              // Not rendered at all (the paperclip button opens it): a merely visually hidden
+              // input still takes the inputs' full width and widened the page on phones.
+              hidden
               accept="image/jpeg,image/png,image/webp,audio/*,video/mp4,video/3gpp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.zip"
               onChange={(event) => void choose(event)}
             />
