@@ -48,7 +48,8 @@ describe('end to end in Chromium: pages show what the role may read and do, one 
 
   /** A new browser (optionally in French) whose console errors are collected. */
   async function open(lang: 'en' | 'fr' = 'en'): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext();
+    // A wide window, so tables keep their row actions inline (folding is tested in layoutFit).
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     contexts.push(context);
     await context.addInitScript((chosen) => (globalThis as any).localStorage.setItem('sb.lang', chosen), lang);
     const page = await context.newPage();
