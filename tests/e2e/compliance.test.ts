@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { insertMessage, makeThread } from '../support/retention';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
 import { addChannel } from '../support/whatsapp';
 
 // The compliance pages as their users meet them: a compliance officer places a legal hold on a
@@ -15,12 +15,7 @@ describe('end to end in Chromium: legal holds and retention', function () {
 
   async function signIn(email: string): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(app.url);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await page.click('[data-button="auth.login"]');
-    await page.waitForSelector('[data-button="auth.logout"]');
-    return page;
+    return signInAt(page, app.url, email, TEST_PASSWORD);
   }
 
   before(async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
 import { addChannel, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
 
 // What a role may do is what its screen offers: the inbox's views, its header buttons (checked
@@ -39,12 +39,7 @@ describe('end to end in Chromium: the inbox offers each role what it may do on e
 
   async function signIn(email: string): Promise<Page> {
     const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-    await page.goto(app.url);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await page.click('[data-button="auth.login"]');
-    await page.waitForSelector('[data-button="auth.logout"]');
-    return page;
+    return signInAt(page, app.url, email, TEST_PASSWORD);
   }
 
   const views = (page: Page) => page.$$eval('#inbox-view option', (options) => options.map((o) => o.getAttribute('value')));

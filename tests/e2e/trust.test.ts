@@ -4,7 +4,7 @@ import { en } from '../../admin-ui/src/i18n/en';
 import { fr } from '../../admin-ui/src/i18n/fr';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, signIn } from '../support/ui';
 import { addChannel } from '../support/whatsapp';
 
 // Issue 9, "small things that erode trust", as users of each role see them in Chromium.
@@ -65,12 +65,7 @@ describe('end to end in Chromium: pages show what the role may read and do, one 
 
   async function signedIn(email: string, lang: 'en' | 'fr' = 'en'): Promise<Page> {
     const { page } = await open(lang);
-    await page.goto(app.url);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await page.click('[data-button="auth.login"]');
-    await page.waitForSelector('[data-button="auth.logout"]');
-    return page;
+    return signIn(page, app.url, email, TEST_PASSWORD);
   }
 
   /** Opens a list page and waits until the given row is drawn (the list has loaded). */

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../server/lib/paths';
 
 /** Where Chromium (or Chrome) usually is, after CHROMIUM_PATH: Debian/Ubuntu, then macOS. */
@@ -96,4 +96,14 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--no-first-run', '--disable-sync'],
   });
+}
+
+/** Signs `email` in on a fresh page of the panel at `url` and waits for the signed-in layout. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<Page> {
+  await page.goto(url);
+  await page.fill('#login-email', email);
+  await page.fill('#login-password', password);
+  await page.click('[data-button="auth.login"]');
+  await page.waitForSelector('[data-button="auth.logout"]');
+  return page;
 }

@@ -33,6 +33,21 @@ function useAssignees(conversationId: string, purpose: 'assign' | 'transfer', te
   return state;
 }
 
+/** The people a conversation may go to, oneself named as such. */
+function AssigneeOptions({ users }: { users: Assignee[] }) {
+  const { t } = useI18n();
+  const me = useCurrentUser();
+  return (
+    <>
+      {users.map((user) => (
+        <option key={user.id} value={user.id}>
+          {user.id === me.id ? t('inbox.me', { name: user.name }) : user.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 interface DialogProps {
   conversation: ConversationSummary;
   onDone: (conversation: ConversationSummary) => void;
@@ -77,11 +92,7 @@ export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
             <select id="assign-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
               <option value="">{t('inbox.unassigned')}</option>
               {current && !users.some((user) => user.id === current.id) && <option value={current.id}>{current.name}</option>}
-              {users.map((user) => (
-                <option key={user.id} value={user.id}>
-                  {user.id === me.id ? t('inbox.me', { name: user.name }) : user.name}
-                </option>
-              ))}
+              <AssigneeOptions users={users} />
             </select>
           )}
         </FormField>
@@ -96,7 +107,6 @@ export function AssignDialog({ conversation, onDone, onClose }: DialogProps) {
 export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
   const { t } = useI18n();
   const { ability } = useSession();
-  const me = useCurrentUser();
   const canReadTeams = ability.can('read', 'Team');
   const [teams, setTeams] = useState<Team[]>([]);
   const [assigneeId, setAssigneeId] = useState('');
@@ -164,11 +174,7 @@ export function TransferDialog({ conversation, onDone, onClose }: DialogProps) {
           {(describedBy, invalid) => (
             <select id="transfer-user" name="assigneeId" aria-describedby={describedBy} aria-invalid={invalid} value={assigneeId} onChange={(event) => setAssigneeId(event.target.value)}>
               <option value="">{t('inbox.nobodyInParticular')}</option>
-              {candidates.map((user) => (
-                <option key={user.id} value={user.id}>
-                  {user.id === me.id ? t('inbox.me', { name: user.name }) : user.name}
-                </option>
-              ))}
+              <AssigneeOptions users={candidates} />
             </select>
           )}
         </FormField>
