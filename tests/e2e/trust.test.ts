@@ -179,13 +179,15 @@ describe('end to end in Chromium: pages show what the role may read and do, one 
     expect(errors).to.deep.equal([]);
   });
 
-  it('as the admin: no Disable on their own row, a confirmation before a user without a role, the server\'s Graph version as placeholder', async () => {
+  it('as the admin: no Disable or Reset password on their own row, a confirmation before a user without a role, the server\'s Graph version as placeholder', async () => {
     const me = (await admin.get('/api/v1/me')).body.user as { id: string; email: string };
     const other = await app.userWithRoles(['agent']);
     const page = await signedIn(me.email);
     await listPage(page, 'users', 'users-table', me.id);
     await page.locator(`tr[data-id="${other.id}"] [data-button="users.disable"]`).waitFor();
     expect(await page.locator(`tr[data-id="${me.id}"] [data-button="users.disable"]`).count()).to.equal(0);
+    expect(await page.locator(`tr[data-id="${me.id}"] [data-button="users.resetPassword"]`).count(), 'no reset of one\'s own password').to.equal(0);
+    expect(await page.locator(`tr[data-id="${other.id}"] [data-button="users.resetPassword"]`).count()).to.equal(1);
 
     await page.click('[data-button="users.create"]');
     await page.fill('#user-email', 'no.role@example.test');

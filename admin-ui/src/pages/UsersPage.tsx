@@ -192,7 +192,10 @@ export function UsersPage() {
             {user.status === 'disabled' && (
               <RowAction can={['enable', 'User']} on={user} button="users.enable" label={t('users.enable')} name={label} onClick={() => setOpen({ kind: 'enable', user })} />
             )}
-            <RowAction can={['resetPassword', 'User']} on={user} button="users.resetPassword" label={t('users.resetPassword')} name={label} onClick={() => setOpen({ kind: 'reset', user })} />
+            {/* One's own password is changed from the header (it asks for the current one), not reset. */}
+            {user.id !== me.id && (
+              <RowAction can={['resetPassword', 'User']} on={user} button="users.resetPassword" label={t('users.resetPassword')} name={label} onClick={() => setOpen({ kind: 'reset', user })} />
+            )}
           </>
         );
       }}
