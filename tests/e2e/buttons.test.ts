@@ -5,7 +5,7 @@ import { catalogue } from '../../server/modules/authz/catalogue';
 import { findRoleByKey } from '../../server/modules/authz/roleRepo';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, trackRequests } from '../support/ui';
 
 // The list pages of the panel and the subject each one lists (admin-ui/src/ability.ts PAGES).
 const PAGES: Array<[route: string, subject: string]> = [
@@ -45,16 +45,7 @@ async function settled(page: Page, inFlight: () => number): Promise<void> {
 async function buttonsSeen(browser: Browser, app: TestApp, email: string, ability: AppAbility): Promise<Map<string, string>> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  let inFlight = 0;
-  const counted = (url: string) => url.includes('/api/') && !url.endsWith('/events');
-  page.on('request', (r) => {
-    inFlight += counted(r.url()) ? 1 : 0;
-  });
-  const done = (r: { url: () => string }) => {
-    inFlight -= counted(r.url()) ? 1 : 0;
-  };
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
+  const inFlight = trackRequests(page);
   await page.goto(app.url);
   await page.fill('#login-email', email);
   await page.fill('#login-password', TEST_PASSWORD);
@@ -66,7 +57,7 @@ async function buttonsSeen(browser: Browser, app: TestApp, email: string, abilit
       continue;
     }
     await page.goto(`${app.url}/#/${route}`);
-    await settled(page, () => inFlight);
+    await settled(page, inFlight);
     const ids = await page.$$eval('[data-button]', (els) => els.map((el) => el.getAttribute('data-button') ?? ''));
     for (const id of ids) {
       seen.set(id, route);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { TINY_PNG } from '../support/media';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, trackRequests } from '../support/ui';
 import { addChannel, inbound, postWebhook } from '../support/whatsapp';
 
 // The list pages of the panel and their tables (admin-ui/src/ability.ts PAGES, the inbox aside).
@@ -15,21 +15,6 @@ const LIST_PAGES: Array<[route: string, table: string]> = [
   ['roles', '#roles-table'],
   ['audit', '#audit-table'],
 ];
-
-/** Follows the page's API requests (the live stream aside), so a check waits until it settles. */
-function trackRequests(page: Page): () => number {
-  let inFlight = 0;
-  const counted = (url: string) => url.includes('/api/') && !url.endsWith('/events');
-  page.on('request', (r) => {
-    inFlight += counted(r.url()) ? 1 : 0;
-  });
-  const done = (r: { url: () => string }) => {
-    inFlight -= counted(r.url()) ? 1 : 0;
-  };
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
-  return () => inFlight;
-}
 
 /** Opens a route and waits until nothing loads any more (no request in flight, no "Chargement…"). */
 async function open(page: Page, inFlight: () => number, url: string): Promise<void> {

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { chainHash, GENESIS_HASH } from '../../server/modules/audit/chain';
 
 /** A superuser's connection with triggers off, as a DBA tampering behind the application would have. */
-async function asTamperingDba<T>(superuserUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function asTamperingDba<T>(superuserUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: superuserUrl });
   await client.connect();
   try {
@@ -27,16 +27,21 @@ export function deleteAuditTail(superuserUrl: string, fromSeq: number): Promise<
 export function rewriteAuditHistory(superuserUrl: string, seq: number, details: Record<string, unknown>): Promise<void> {
   return asTamperingDba(superuserUrl, async (c) => {
     await c.query('UPDATE audit_events SET details = $2 WHERE seq = $1', [seq, JSON.stringify(details)]);
-    const prev = await c.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [seq - 1]);
-    let prevHash = prev.rows[0]?.hash ?? GENESIS_HASH;
-    const { rows } = await c.query('SELECT * FROM audit_events WHERE seq >= $1 ORDER BY seq', [seq]);
-    for (const row of rows) {
-      const hash = chainHash(prevHash, {
-        seq: Number(row.seq), at: (row.at as Date).toISOString(), actorType: row.actor_type, actorId: row.actor_id, action: row.action,
-        subjectType: row.subject_type, subjectId: row.subject_id, ip: row.ip, requestId: row.request_id, details: row.details,
-      });
-      await c.query('UPDATE audit_events SET prev_hash = $2, hash = $3 WHERE seq = $1', [row.seq, prevHash, hash]);
-      prevHash = hash;
-    }
+    await rehashFrom(c, seq);
   });
+}
+
+/** Recomputes the hash of every event from `seq` on, so the chain is consistent again. */
+export async function rehashFrom(c: pg.Client, seq: number): Promise<void> {
+  const prev = await c.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [seq - 1]);
+  let prevHash = prev.rows[0]?.hash ?? GENESIS_HASH;
+  const { rows } = await c.query('SELECT * FROM audit_events WHERE seq >= $1 ORDER BY seq', [seq]);
+  for (const row of rows) {
+    const hash = chainHash(prevHash, {
+      seq: Number(row.seq), at: (row.at as Date).toISOString(), actorType: row.actor_type, actorId: row.actor_id, action: row.action,
+      subjectType: row.subject_type, subjectId: row.subject_id, ip: row.ip, requestId: row.request_id, details: row.details,
+    });
+    await c.query('UPDATE audit_events SET prev_hash = $2, hash = $3 WHERE seq = $1', [row.seq, prevHash, hash]);
+    prevHash = hash;
+  }
 }

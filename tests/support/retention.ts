@@ -1,10 +1,9 @@
 // Fixtures for retention and legal holds: contacts, conversations and messages written
 // straight into the database at any date (years back), and an audit log whose oldest events
 // are backdated (re-hashed, as an old install's would simply be).
-import pg from 'pg';
 import type { Db } from '../../server/db/knex';
 import { newId } from '../../server/lib/ids';
-import { chainHash, GENESIS_HASH } from '../../server/modules/audit/chain';
+import { asTamperingDba, rehashFrom } from './auditTamper';
 
 export type Thread = { contactId: string; conversationId: string; channelId: string };
 
@@ -47,23 +46,9 @@ export function monthsBefore(from: Date, n: number, day = 15): Date {
  * Moves the first `count` audit events back to `at` (one second apart) and re-hashes the chain
  * from the genesis, as a superuser with triggers off: the log of an install that has run for years.
  */
-export async function backdateAuditStart(superuserUrl: string, count: number, at: Date): Promise<void> {
-  const c = new pg.Client({ connectionString: superuserUrl });
-  await c.connect();
-  try {
-    await c.query('SET session_replication_role = replica');
+export function backdateAuditStart(superuserUrl: string, count: number, at: Date): Promise<void> {
+  return asTamperingDba(superuserUrl, async (c) => {
     await c.query(`UPDATE audit_events SET at = $2::timestamptz + make_interval(secs => seq) WHERE seq <= $1`, [count, at]);
-    let prevHash = GENESIS_HASH;
-    const { rows } = await c.query('SELECT * FROM audit_events ORDER BY seq');
-    for (const row of rows) {
-      const hash = chainHash(prevHash, {
-        seq: Number(row.seq), at: (row.at as Date).toISOString(), actorType: row.actor_type, actorId: row.actor_id, action: row.action,
-        subjectType: row.subject_type, subjectId: row.subject_id, ip: row.ip, requestId: row.request_id, details: row.details,
-      });
-      await c.query('UPDATE audit_events SET prev_hash = $2, hash = $3 WHERE seq = $1', [row.seq, prevHash, hash]);
-      prevHash = hash;
-    }
-  } finally {
-    await c.end();
-  }
+    await rehashFrom(c, 0); // every event, from the genesis
+  });
 }

@@ -107,3 +107,18 @@ export async function signIn(page: Page, url: string, email: string, password: s
   await page.waitForSelector('[data-button="auth.logout"]');
   return page;
 }
+
+/** Follows the page's API requests (the live stream aside), so a check can wait until it settles. */
+export function trackRequests(page: Page): () => number {
+  let inFlight = 0;
+  const counted = (url: string) => url.includes('/api/') && !url.endsWith('/events');
+  page.on('request', (r) => {
+    inFlight += counted(r.url()) ? 1 : 0;
+  });
+  const done = (r: { url: () => string }) => {
+    inFlight -= counted(r.url()) ? 1 : 0;
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return () => inFlight;
+}
