@@ -5,8 +5,9 @@
  * retentionDropMs: "retention removes one expired month in under 2 s when the partition can
  * be dropped". A fresh database (migrated by the owner role, run as the runtime role) gets a
  * month of messages two years old; the timed value is one retention run, which drops it
- * through the owner's function. The baseline is the same run over an equal month that holds
- * one message under a legal hold, so it cannot be dropped and goes row by row in batches.
+ * through the owner's function. The baseline is the same run over an equal month in which a
+ * legal hold covers one customer's first day (their messages of that day), so it cannot be
+ * dropped and goes row by row in batches.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,7 +97,7 @@ async function retentionDrop(): Promise<BenchResult> {
     await seedMonth(f.db, twoYears, rows);
     const dropped = await f.run();
 
-    progress(`seeding an equal month with one held message (deleted in batches)`);
+    progress(`seeding an equal month with one customer's first day held (deleted in batches)`);
     const held = await seedMonth(f.db, threeYears, rows);
     await f.db('legal_holds').insert({ id: newId(), case_ref: 'BENCH', reason: 'bench', scope: JSON.stringify({ contactIds: [held.contactId], to: new Date(threeYears.getTime() + DAY_MS).toISOString() }), created_by: newId() });
     const heldCount = Number((await f.db.raw(`SELECT count(*) AS n FROM messages WHERE contact_id = ? AND created_at < ?`, [held.contactId, new Date(threeYears.getTime() + DAY_MS)])).rows[0].n);
