@@ -22,6 +22,7 @@ describe('retention: three years of messages, per-number periods, holds and lock
   let officer: { id: string; email: string; client: ApiClient };
   let a: Thread;
   let b: Thread;
+  let quiet: Thread;
   const now = new Date();
   const heldMonth = 30;
   let heldIds: string[];
@@ -65,6 +66,11 @@ describe('retention: three years of messages, per-number periods, holds and lock
     }
     // One file in a month removed row by row (A's part expired, B's not), one in a month dropped whole.
     mediaFiles = [await mediaMessage(a, monthsBefore(now, 20, 10)), await mediaMessage(b, monthsBefore(now, 33, 10))];
+    // A conversation last active 20 months ago: its list preview quotes a message that expires.
+    quiet = await makeThread(db(), channelA.id, '33611110003');
+    await insertMessage(db(), quiet, monthsBefore(now, 20, 12), { text: 'the quiet customer wrote this' });
+    await db()('conversations').where({ id: quiet.conversationId }).update({ last_message_at: monthsBefore(now, 20, 12), last_message_preview: 'the quiet customer wrote this' });
+    await db()('conversations').where({ id: a.conversationId }).update({ last_message_at: monthsBefore(now, 0, 3), last_message_preview: 'a recent message' });
     await maintainMessagePartitions(db(), now);
     beforeRun = await db()('messages').select('id', 'channel_id', 'created_at');
   });
@@ -120,6 +126,10 @@ describe('retention: three years of messages, per-number periods, holds and lock
     expect(left.map((m) => m.id).sort()).to.deep.equal(beforeRun.filter((m) => !expiredIds.has(m.id)).map((m) => m.id).sort());
     // Their wamid index went with them.
     expect((await db()('message_wamids').whereIn('message_id', [...expiredIds])).length).to.equal(0);
+    // The quiet conversation's preview expired with its message; a live one keeps its own.
+    expect((await db()('conversations').where({ id: quiet.conversationId }).first()).last_message_preview).to.equal(null);
+    expect((await db()('conversations').where({ id: a.conversationId }).first()).last_message_preview).to.equal('a recent message');
+    expect(run.body.run.counts.previewsCleared).to.equal(1);
     // A second run finds nothing left to do.
     expect((await officer.client.post('/api/v1/retention/runs')).body.run.counts.messages.total).to.equal(0);
   });

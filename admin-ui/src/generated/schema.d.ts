@@ -3316,6 +3316,7 @@ export interface paths {
                                         };
                                         total: number;
                                     };
+                                    previewsCleared?: number;
                                     sessions?: number;
                                 };
                                 finishedAt: string | null;
@@ -3369,6 +3370,7 @@ export interface paths {
                                         };
                                         total: number;
                                     };
+                                    previewsCleared?: number;
                                     sessions?: number;
                                 };
                                 finishedAt: string | null;

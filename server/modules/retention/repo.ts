@@ -224,3 +224,21 @@ export async function numberNames(db: Db): Promise<Array<{ id: string; name: str
   const rows = await db('channels').select('id', 'name', 'display_number').orderBy('name');
   return rows.map((r: { id: string; name: string; display_number: string }) => ({ id: r.id, name: r.name, displayNumber: r.display_number }));
 }
+
+/**
+ * A conversation's list preview quotes its last message: once that message has expired (every
+ * message of the conversation has, then), the quote goes too, so no text outlives its period.
+ * Conversations whose last message is held keep theirs. Returns how many were cleared.
+ */
+export async function clearExpiredPreviews(db: Db, cutoffs: Cutoffs): Promise<number> {
+  const c = cutoffsSql(cutoffs);
+  const result = await db.raw<{ rowCount: number }>(
+    `WITH ${c.sql}
+     UPDATE conversations v SET last_message_preview = NULL
+      WHERE v.last_message_preview IS NOT NULL
+        AND v.last_message_at < coalesce((SELECT c.cutoff FROM cutoffs c WHERE c.channel_id = v.channel_id), CAST(? AS timestamptz))
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = v.id AND m.created_at >= v.last_message_at)`,
+    [...c.bindings, cutoffs.fallback.toISOString()],
+  );
+  return result.rowCount;
+}

@@ -11,7 +11,7 @@ import { writeStartAnchor } from '../audit/startAnchor';
 import { deleteInactiveContacts, deleteOldSessions, trimAuditEvents } from './classRepo';
 import { cutoffsFor, earliestCutoff, latestCutoff } from './cutoffs';
 import {
-  DEFAULT_PARTITION, deleteExpiredMedia, deleteExpiredMessages, deleteMessageCompanions, deleteOrphanMedia, deletePartitionCompanions, dropPartition,
+  clearExpiredPreviews, DEFAULT_PARTITION, deleteExpiredMedia, deleteExpiredMessages, deleteMessageCompanions, deleteOrphanMedia, deletePartitionCompanions, dropPartition,
   finishRun, insertRun, lockHolds, monthPartitions, partitionContents, policyPeriods, tryRunLock, type Cutoffs, type MonthPartition,
 } from './repo';
 
@@ -29,6 +29,8 @@ export type RunCounts = {
   sessions: number;
   auditEvents: number;
   auditStart: number | null;
+  /** Conversations whose list preview quoted a message that has now expired. */
+  previewsCleared: number;
 };
 
 export type RunResult = { id: string; startedAt: Date; counts: RunCounts };
@@ -121,6 +123,7 @@ async function expireMessages(s: Deps, cutoffs: Cutoffs, counts: RunCounts): Pro
     await deleteMonthInBatches(s, p.name, cutoffs, counts);
   }
   await deleteMonthInBatches(s, DEFAULT_PARTITION, cutoffs, counts);
+  counts.previewsCleared = await clearExpiredPreviews(s.db, cutoffs);
 }
 
 async function expireMedia(s: Deps, cutoffs: Cutoffs, counts: RunCounts): Promise<void> {
@@ -179,7 +182,7 @@ export async function runRetention(s: Deps, actor: Actor, trigger: 'schedule' | 
     const policies = await policyPeriods(s.db);
     const counts: RunCounts = {
       messages: { total: 0, byChannel: {} }, droppedPartitions: [], media: { total: 0, byChannel: {} },
-      mediaFilesRemoved: 0, inactiveContacts: 0, sessions: 0, auditEvents: 0, auditStart: null,
+      mediaFilesRemoved: 0, inactiveContacts: 0, sessions: 0, auditEvents: 0, auditStart: null, previewsCleared: 0,
     };
     await expireMessages(s, cutoffsFor(policies, 'messages', now), counts);
     await expireMedia(s, cutoffsFor(policies, 'media', now), counts);
