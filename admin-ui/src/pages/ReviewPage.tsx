@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ListPage, RowAction } from '../components/ListPage';
+import { ReviewConversationView } from '../components/review/ReviewConversationView';
+import { defaultReviewForm, ReviewFilters, toReviewQuery } from '../components/review/ReviewFilters';
+import type { ReviewForm } from '../components/review/ReviewFilters';
+import { Can } from '../components/Can';
+import { reviewApi } from '../endpoints';
+import { useFormats } from '../format';
+import { useAction } from '../hooks';
+import { useI18n } from '../i18n';
+import { navigate, useRouteArg } from '../router';
+import type { ReviewConversation } from '../types';
+
+// The search survives opening a conversation and coming back (the list is a route of its own).
+let lastForm: ReviewForm | null = null;
+
+/**
+ * `#/review`: find any conversation of any date (the last 30 days by default);
+ * `#/review/<id>`: read it, read-only, with its assignment and audit history.
+ */
+export function ReviewPage() {
+  const conversationId = useRouteArg();
+  return conversationId ? <ReviewConversationView conversationId={conversationId} onBack={() => navigate('review')} /> : <ReviewList />;
+}
+
+function ReviewList() {
+  const { t } = useI18n();
+  const f = useFormats();
+  const [form, setForm] = useState<ReviewForm>(() => lastForm ?? defaultReviewForm());
+  const [items, setItems] = useState<ReviewConversation[]>([]);
+  const [range, setRange] = useState<{ from: string; to: string | null } | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const list = useAction();
+  const { run: runList } = list;
+  const latest = useRef(0);
+
+  const load = useCallback(
+    async (current: ReviewForm, cursor: string | null) => {
+      const mine = ++latest.current;
+      const page = await runList(() => reviewApi.list({ ...toReviewQuery(current), cursor: cursor ?? undefined }));
+      if (!page || mine !== latest.current) {
+        return;
+      }
+      setItems((previous) => (cursor === null ? page.items : [...previous, ...page.items]));
+      setNextCursor(page.nextCursor);
+      setRange(page.range);
+      setLoaded(true);
+    },
+    [runList],
+  );
+
+  useEffect(() => {
+    lastForm = form;
+    void load(form, null);
+  }, [form, load]);
+
+  const name = (c: ReviewConversation) => c.contact.profileName || `+${c.contact.waId}`;
+
+  return (
+    <ListPage<ReviewConversation>
+      title={t('review.title')}
+      intro={<p>{t('review.intro')}</p>}
+      toolbar={
+        <>
+          <ReviewFilters initial={form} onApply={setForm} />
+          {range && (
+            <p className="hint" id="review-range">
+              {t('review.range', { from: f.dateTimeZone(range.from), to: range.to ? f.dateTimeZone(range.to) : t('review.rangeOpen') })}
+            </p>
+          )}
+        </>
+      }
+      tableId="review-table"
+      columns={[
+        { key: 'started', header: t('review.started'), cell: (c) => f.dateTime(c.createdAt) },
+        { key: 'customer', header: t('review.customer'), cell: (c) => <><strong>{name(c)}</strong><br /><span className="muted">+{c.contact.waId}</span></> },
+        { key: 'number', header: t('review.number'), cell: (c) => c.channel.name },
+        { key: 'assignee', header: t('review.assignee'), cell: (c) => c.assignee?.name ?? t('inbox.unassigned') },
+        { key: 'status', header: t('review.status'), cell: (c) => <span className="badge">{t(`inbox.conversationStatus.${c.status}`)}</span> },
+        { key: 'last', header: t('review.lastMessage'), cell: (c) => f.dateTime(c.lastMessageAt) },
+      ]}
+      rows={items}
+      rowKey={(c) => c.id}
+      rowName={name}
+      rowAttributes={(c) => ({ 'data-id': c.id })}
+      rowActions={(c) => (
+        <RowAction can={['read', 'ConversationReview']} button="review.open" label={t('review.open')} name={name(c)} onClick={() => navigate('review', { arg: c.id })} />
+      )}
+      loaded={loaded}
+      busy={list.busy}
+      error={list.error}
+      empty={t('review.empty')}
+      footer={
+        nextCursor && (
+          <Can I="read" a="ConversationReview">
+            <button type="button" className="button-secondary" data-button="review.loadMore" disabled={list.busy} onClick={() => void load(form, nextCursor)}>
+              {t('review.loadMore')}
+            </button>
+          </Can>
+        )
+      }
+    />
+  );
+}
