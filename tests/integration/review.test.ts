@@ -2,7 +2,9 @@
 // any date, read-only, with its assignment history; agents and supervisors may not; every view
 // (and every search naming a customer) is on the audit log, by id only.
 import { expect } from 'chai';
+import type { z } from 'zod';
 import { newId } from '../../server/lib/ids';
+import { historyResponse, reviewConversationResponse, reviewListResponse, reviewMessagesResponse, reviewOptionsResponse } from '../../server/modules/review/schema';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { TINY_PNG } from '../support/media';
@@ -10,6 +12,13 @@ import { insertMessage, type Thread } from '../support/retention';
 import { addChannel } from '../support/whatsapp';
 
 const DAY_MS = 86_400_000;
+
+/** The answer is what its OpenAPI schema says, field for field (nothing undeclared leaks). */
+function expectConforms(schema: z.ZodType, body: unknown): void {
+  const parsed = schema.safeParse(body);
+  expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues)).to.equal(true);
+  expect(parsed.data, 'the answer has fields its schema does not declare').to.deep.equal(body);
+}
 const ago = (days: number) => new Date(Date.now() - days * DAY_MS);
 
 describe('conversation review: any conversation of any date, read-only, every view audited', () => {
@@ -77,6 +86,7 @@ describe('conversation review: any conversation of any date, read-only, every vi
     expect(all.status).to.equal(200);
     expect(all.body.items.map((c: { id: string }) => c.id)).to.deep.equal([recent.conversationId, old.conversationId]);
     expect(all.body.range).to.deep.equal({ from, to: null });
+    expectConforms(reviewListResponse, all.body);
 
     const range = `from=${encodeURIComponent(ago(4 * 365).toISOString())}&to=${encodeURIComponent(ago(2 * 365).toISOString())}`;
     const byAuthor = await officer.client.get(`/api/v1/review/conversations?${range}&agentId=${alice.id}`);
@@ -117,8 +127,10 @@ describe('conversation review: any conversation of any date, read-only, every vi
       const conversation = await reader.client.get(`/api/v1/review/conversations/${old.conversationId}`);
       expect(conversation.status).to.equal(200);
       expect(conversation.body.conversation.contact.profileName).to.equal('Old Complainant');
+      expectConforms(reviewConversationResponse, conversation.body);
       const messages = await reader.client.get(`/api/v1/review/conversations/${old.conversationId}/messages`);
       expect(messages.status).to.equal(200);
+      expectConforms(reviewMessagesResponse, messages.body);
       expect(messages.body.items.map((m: { text: string | null }) => m.text)).to.deep.equal(['my bill is wrong', 'sorry, looking into it', 'photo of the bill']);
       expect(messages.body.items[1].author).to.deep.include({ id: alice.id, name: 'Alice Agent' });
       const media = messages.body.items[2].media;
@@ -161,6 +173,7 @@ describe('conversation review: any conversation of any date, read-only, every vi
     expect((await admin.post(`/api/v1/conversations/${id}/resolve`)).status).to.equal(200);
     const res = await auditor.client.get(`/api/v1/review/conversations/${id}/history`);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expectConforms(historyResponse, res.body);
     const changes = res.body.items.filter((e: { action: string }) => e.action !== 'conversation.reviewed');
     expect(changes.map((e: { action: string }) => e.action)).to.deep.equal(['conversation.reopened', 'conversation.assigned', 'conversation.transferred', 'conversation.resolved']);
     const seqs = res.body.items.map((e: { seq: number }) => e.seq);
@@ -210,6 +223,7 @@ describe('conversation review: any conversation of any date, read-only, every vi
   it('offers the numbers and users to filter on', async () => {
     const res = await officer.client.get('/api/v1/review/options');
     expect(res.status).to.equal(200);
+    expectConforms(reviewOptionsResponse, res.body);
     expect(res.body.channels.map((c: { id: string }) => c.id)).to.include(channelId);
     expect(res.body.agents.map((a: { id: string }) => a.id)).to.include.members([alice.id, bob.id]);
   });
