@@ -3,6 +3,7 @@ import { ListPage, RowAction } from '../components/ListPage';
 import { ReviewConversationView } from '../components/review/ReviewConversationView';
 import { defaultReviewForm, ReviewFilters, toReviewQuery } from '../components/review/ReviewFilters';
 import type { ReviewForm } from '../components/review/ReviewFilters';
+import { useSession } from '../auth';
 import { Can } from '../components/Can';
 import { reviewApi } from '../endpoints';
 import { useFormats } from '../format';
@@ -11,8 +12,9 @@ import { useI18n } from '../i18n';
 import { navigate, useRouteArg } from '../router';
 import type { ReviewConversation } from '../types';
 
-// The search survives opening a conversation and coming back (the list is a route of its own).
-let lastForm: ReviewForm | null = null;
+// The search survives opening a conversation and coming back (the list is a route of its own),
+// for the same user only: it may name a customer, which the next person at this browser must not see.
+let lastSearch: { userId: string; form: ReviewForm } | null = null;
 
 /**
  * `#/review`: find any conversation of any date (the last 30 days by default);
@@ -26,7 +28,9 @@ export function ReviewPage() {
 function ReviewList() {
   const { t } = useI18n();
   const f = useFormats();
-  const [form, setForm] = useState<ReviewForm>(() => lastForm ?? defaultReviewForm());
+  const { state } = useSession();
+  const userId = state.status === 'authenticated' ? state.user.id : '';
+  const [form, setForm] = useState<ReviewForm>(() => (lastSearch?.userId === userId ? lastSearch.form : defaultReviewForm()));
   const [items, setItems] = useState<ReviewConversation[]>([]);
   const [range, setRange] = useState<{ from: string; to: string | null } | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -51,9 +55,9 @@ function ReviewList() {
   );
 
   useEffect(() => {
-    lastForm = form;
+    lastSearch = { userId, form };
     void load(form, null);
-  }, [form, load]);
+  }, [form, load, userId]);
 
   const name = (c: ReviewConversation) => c.contact.profileName || `+${c.contact.waId}`;
 
