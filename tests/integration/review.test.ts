@@ -152,6 +152,22 @@ describe('conversation review: any conversation of any date, read-only, every vi
     }
   });
 
+  it('audits a transcript or history read without an opening, once per five minutes, with the part read', async () => {
+    const reader = await app.userWithRoles(['auditor']);
+    expect((await reader.client.get(`/api/v1/review/conversations/${recent.conversationId}/messages`)).status).to.equal(200);
+    expect((await reader.client.get(`/api/v1/review/conversations/${recent.conversationId}/history`)).status).to.equal(200);
+    await app.runtime.services.audit.flush();
+    const reads = await db()('audit_events').where({ action: 'conversation.reviewed', actor_id: reader.id, subject_id: recent.conversationId });
+    expect(reads.map((e) => e.details)).to.deep.equal([{ part: 'messages' }]);
+    // An opening is always its own event; the reads right after it are part of it.
+    await reader.client.get(`/api/v1/review/conversations/${old.conversationId}`);
+    await reader.client.get(`/api/v1/review/conversations/${old.conversationId}/messages`);
+    await reader.client.get(`/api/v1/review/conversations/${old.conversationId}/history`);
+    await app.runtime.services.audit.flush();
+    const opened = await db()('audit_events').where({ action: 'conversation.reviewed', actor_id: reader.id, subject_id: old.conversationId });
+    expect(opened.map((e) => e.details)).to.deep.equal([{}]);
+  });
+
   it('pages the transcript back in time, years back', async () => {
     const first = await officer.client.get(`/api/v1/review/conversations/${old.conversationId}/messages?limit=2`);
     expect(first.body.items.map((m: { text: string | null }) => m.text)).to.deep.equal(['sorry, looking into it', 'photo of the bill']);

@@ -3569,7 +3569,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Who held the conversation when, and everything else the audit log says of it, oldest first
+         * Who held the conversation when, and everything else the audit log says of it, oldest first (audited like the transcript)
          * @description Requires ConversationReview:read.
          */
         get: {
@@ -3676,7 +3676,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The transcript, newest page first; pass nextBefore to load older
+         * The transcript, newest page first; pass nextBefore to load older (audited unless an opening of the last 5 minutes covers it)
          * @description Requires ConversationReview:read.
          */
         get: {

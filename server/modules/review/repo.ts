@@ -2,6 +2,9 @@ import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
 import { selectConversations, type ConversationRow } from '../conversations';
 
+/** The audit action of a compliance reading of a conversation. */
+export const REVIEWED = 'conversation.reviewed';
+
 export type ReviewFilter = {
   channelId?: string;
   agentId?: string;
@@ -72,4 +75,14 @@ export async function reviewOptions(db: Db): Promise<{ channels: Array<{ id: str
     channels: channels.map((c) => ({ id: c.id, label: `${c.name} (${c.display_number})` })),
     agents: agents.map((u) => ({ id: u.id, label: `${u.name} <${u.email}>` })),
   };
+}
+
+/** Whether this user's review of this conversation was recorded at or after `since`. */
+export async function reviewRecordedSince(db: Db, actorId: string, conversationId: string, since: Date): Promise<boolean> {
+  const row = await db('audit_events')
+    .select('seq')
+    .where({ subject_type: 'Conversation', subject_id: conversationId, actor_id: actorId, action: REVIEWED })
+    .where('at', '>=', since)
+    .first();
+  return row !== undefined;
 }

@@ -7,7 +7,7 @@ import { whereAccessible } from '../authz/sql';
 import { CONVERSATION_FIELDS, decodeCursor, encodeCursor, listMessages, presentMessages } from '../conversations';
 import { findMedia, openMediaDownload } from '../media';
 import { loadForReview } from './access';
-import { recordCustomerSearch, recordReview } from './commands';
+import { recordCustomerSearch, recordReview, recordReviewedMedia, recordReviewedPart } from './commands';
 import { presentReviewConversation, presentReviewMessages } from './present';
 import { listReviewConversations, mediaInConversation, reviewOptions } from './repo';
 import {
@@ -58,15 +58,17 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
     access: CAN_REVIEW, params: idParams, responses: { 200: { description: 'The conversation', schema: reviewConversationResponse } },
     handler: async (ctx, { params }) => {
       const c = await loadForReview(s.db, authOf(ctx).ability, params.id);
-      await recordReview(s, actorOf(ctx), c.id, 'conversation');
+      await recordReview(s, actorOf(ctx), c.id);
       ctx.body = { conversation: presentReviewConversation(c) };
     },
   });
   t.add({
-    method: 'get', path: '/review/conversations/:id/messages', tag: 'review', summary: 'The transcript, newest page first; pass nextBefore to load older',
+    method: 'get', path: '/review/conversations/:id/messages', tag: 'review', summary: 'The transcript, newest page first; pass nextBefore to load older (audited unless an opening of the last 5 minutes covers it)',
     access: CAN_REVIEW, params: idParams, query: reviewMessagesQuery, responses: { 200: { description: 'A page of messages', schema: reviewMessagesResponse } },
     handler: async (ctx, { params, query }) => {
-      await loadForReview(s.db, authOf(ctx).ability, params.id);
+      const auth = authOf(ctx);
+      await loadForReview(s.db, auth.ability, params.id);
+      await recordReviewedPart(s, { ...actorOf(ctx), id: auth.user.id }, params.id, 'messages');
       const rows = await listMessages(s.db, params.id, decodeCursor(query.before) ?? null, query.limit);
       const oldest = rows[rows.length - 1];
       ctx.body = {
@@ -76,10 +78,12 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
     },
   });
   t.add({
-    method: 'get', path: '/review/conversations/:id/history', tag: 'review', summary: 'Who held the conversation when, and everything else the audit log says of it, oldest first',
+    method: 'get', path: '/review/conversations/:id/history', tag: 'review', summary: 'Who held the conversation when, and everything else the audit log says of it, oldest first (audited like the transcript)',
     access: CAN_REVIEW, params: idParams, query: historyQuery, responses: { 200: { description: 'Audit events of the conversation', schema: historyResponse } },
     handler: async (ctx, { params, query }) => {
-      await loadForReview(s.db, authOf(ctx).ability, params.id);
+      const auth = authOf(ctx);
+      await loadForReview(s.db, auth.ability, params.id);
+      await recordReviewedPart(s, { ...actorOf(ctx), id: auth.user.id }, params.id, 'history');
       ctx.body = await conversationHistory(s.db, params.id, { afterSeq: query.afterSeq, limit: query.limit });
     },
   });
@@ -94,7 +98,7 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
       }
       const download = await openMediaDownload(s, media);
       // Recorded once the file is known to be there, so a failed download is not on record as read.
-      await recordReview(s, actorOf(ctx), c.id, 'media', media.id).catch((err: unknown) => {
+      await recordReviewedMedia(s, actorOf(ctx), c.id, media.id).catch((err: unknown) => {
         download.stream.destroy();
         throw err;
       });
