@@ -236,6 +236,24 @@ describe('conversation review: any conversation of any date, read-only, every vi
     expect(denied.length).to.be.greaterThan(0);
   });
 
+  it('lets a custom role narrow the review to some numbers: the list and the openings follow its conditions', async () => {
+    const other = await addChannel(admin);
+    const elsewhere = await thread('33611110003', 'Other Number', ago(2), null);
+    await db()('conversations').where({ id: elsewhere.conversationId }).update({ channel_id: other.id });
+    await db()('messages').insert({
+      id: newId(), created_at: ago(2), conversation_id: elsewhere.conversationId, channel_id: other.id, contact_id: elsewhere.contactId,
+      direction: 'in', type: 'text', text: 'hi', author_type: 'customer', status: 'received',
+    });
+    const role = await admin.post('/api/v1/roles', { key: 'desk-reviewer', name: 'Desk reviewer', rules: [{ action: 'read', subject: 'ConversationReview', conditions: { channelId: other.id } }] });
+    expect(role.status, JSON.stringify(role.body)).to.equal(201);
+    const desk = (await app.userWithRoles(['desk-reviewer'])).client;
+    const listed = await desk.get(`/api/v1/review/conversations?from=${encodeURIComponent(ago(4 * 365).toISOString())}`);
+    expect(listed.body.items.map((c: { id: string }) => c.id)).to.deep.equal([elsewhere.conversationId]);
+    expect((await desk.get(`/api/v1/review/conversations/${elsewhere.conversationId}`)).status).to.equal(200);
+    expect((await desk.get(`/api/v1/review/conversations/${old.conversationId}`)).status, 'another number reads as missing').to.equal(404);
+    expect((await desk.get(`/api/v1/review/conversations/${old.conversationId}/history`)).status).to.equal(404);
+  });
+
   it('offers the numbers and users to filter on', async () => {
     const res = await officer.client.get('/api/v1/review/options');
     expect(res.status).to.equal(200);
