@@ -109,6 +109,8 @@ describe('end to end in Chromium: conversation review', function () {
     await page.goto(`${app.url}/#/review`);
     await page.locator(`#review-table tr[data-id="${recent.conversationId}"]`).waitFor();
     expect(await overflow()).to.be.at.most(0);
+    await page.click(`#review-table tr[data-id="${recent.conversationId}"] [data-ui="review.openByName"]`);
+    await page.waitForSelector('#review-messages >> text=hello');
     await page.goto(`${app.url}/#/review/${old.conversationId}`);
     await page.waitForSelector('#review-timeline li');
     const layout = await page.evaluate(() => {

@@ -9,7 +9,7 @@ import { reviewApi } from '../endpoints';
 import { useFormats } from '../format';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import { navigate, useRouteArg } from '../router';
+import { hrefWithArg, navigate, useRouteArg } from '../router';
 import type { ReviewConversation } from '../types';
 
 // The search survives opening a conversation and coming back (the list is a route of its own),
@@ -78,7 +78,11 @@ function ReviewList() {
       tableId="review-table"
       columns={[
         { key: 'started', header: t('review.started'), cell: (c) => f.dateTime(c.createdAt) },
-        { key: 'customer', header: t('review.customer'), cell: (c) => <><strong>{name(c)}</strong><br /><span className="muted">+{c.contact.waId}</span></> },
+        {
+          key: 'customer', header: t('review.customer'),
+          // The name opens the conversation too: on a phone the row's actions fold into a menu.
+          cell: (c) => <><a href={hrefWithArg('review', c.id)} data-ui="review.openByName"><strong>{name(c)}</strong></a><br /><span className="muted">+{c.contact.waId}</span></>,
+        },
         { key: 'number', header: t('review.number'), cell: (c) => c.channel.name },
         { key: 'assignee', header: t('review.assignee'), cell: (c) => c.assignee?.name ?? t('inbox.unassigned') },
         { key: 'status', header: t('review.status'), cell: (c) => <span className="badge">{t(`inbox.conversationStatus.${c.status}`)}</span> },
