@@ -14,6 +14,7 @@ import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
+import { ReviewPage } from './pages/ReviewPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -55,6 +56,8 @@ function pageFor(route: RouteName): ReactNode {
       return <RetentionPage />;
     case 'legal-holds':
       return <LegalHoldsPage />;
+    case 'review':
+      return <ReviewPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

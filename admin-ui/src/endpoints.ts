@@ -13,6 +13,7 @@ import type {
   LegalHold,
   LegalHoldInput,
   LegalHoldOptions,
+  ReviewQuery,
   LexiconAction,
   LexiconHit,
   LexiconImportReport,
@@ -265,4 +266,19 @@ export const holdsApi = {
   options: () => api.get<LegalHoldOptions>('/legal-holds/options'),
   create: (input: LegalHoldInput) => api.post<{ hold: LegalHold }>('/legal-holds', input),
   release: (holdId: string, reason: string) => api.post<{ hold: LegalHold }>(`/legal-holds/${id(holdId)}/release`, { reason }),
+};
+
+/** Conversation review (compliance): any conversation of any date, read-only; every opening is audited. */
+export const reviewApi = {
+  list: (query: Omit<ReviewQuery, 'limit'>) =>
+    api.get<ApiResponse<'/api/v1/review/conversations', 'get'>>(`/review/conversations${queryString({ ...query, limit: PAGE_SIZE })}`),
+  options: () => api.get<ApiResponse<'/api/v1/review/options', 'get'>>('/review/options'),
+  get: (conversationId: string) =>
+    api.get<ApiResponse<'/api/v1/review/conversations/{id}', 'get'>>(`/review/conversations/${id(conversationId)}`),
+  messages: (conversationId: string, before: string | null) =>
+    api.get<ApiResponse<'/api/v1/review/conversations/{id}/messages', 'get'>>(
+      `/review/conversations/${id(conversationId)}/messages${queryString({ before, limit: MESSAGE_PAGE_SIZE })}`,
+    ),
+  history: (conversationId: string, afterSeq: number | null) =>
+    api.get<ApiResponse<'/api/v1/review/conversations/{id}/history', 'get'>>(`/review/conversations/${id(conversationId)}/history${queryString({ afterSeq })}`),
 };

@@ -128,3 +128,7 @@ export type RetentionRun = ApiResponse<'/api/v1/retention/runs', 'get'>['items']
 export type LegalHold = ApiResponse<'/api/v1/legal-holds', 'get'>['items'][number];
 export type LegalHoldInput = ApiBody<'/api/v1/legal-holds', 'post'>;
 export type LegalHoldOptions = ApiResponse<'/api/v1/legal-holds/options', 'get'>;
+export type ReviewConversation = ApiResponse<'/api/v1/review/conversations', 'get'>['items'][number];
+export type ReviewQuery = ApiQuery<'/api/v1/review/conversations', 'get'>;
+export type ReviewOptions = ApiResponse<'/api/v1/review/options', 'get'>;
+export type ConversationHistory = ApiResponse<'/api/v1/review/conversations/{id}/history', 'get'>;

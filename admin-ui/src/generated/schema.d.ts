@@ -3390,6 +3390,434 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/review/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find conversations of any agent and any date (the last 30 days by default)
+         * @description Requires ConversationReview:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The assignee, or any user who wrote in the conversation within the range */
+                    agentId?: string;
+                    /** @description The WhatsApp number */
+                    channelId?: string;
+                    contactId?: string;
+                    cursor?: string;
+                    from?: string;
+                    limit?: number;
+                    /** @description Part of the contact's name or phone number */
+                    q?: string;
+                    status?: "open" | "pending" | "resolved";
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of conversations, most recently started first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** @description When the conversation started */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            /** @description The date range searched (the default one when none was given) */
+                            range: {
+                                from: string;
+                                to: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open a conversation for review (audited: conversation.reviewed)
+         * @description Requires ConversationReview:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    profileName: string | null;
+                                    waId: string;
+                                };
+                                /** @description When the conversation started */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/conversations/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who held the conversation when, and everything else the audit log says of it, oldest first (audited like the transcript)
+         * @description Requires ConversationReview:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    afterSeq?: number | null;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Audit events of the conversation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorEmail: string | null;
+                                actorId: string | null;
+                                actorName: string | null;
+                                actorType: string;
+                                at: string;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                hash: string;
+                                ip: string | null;
+                                requestId: string | null;
+                                seq: number;
+                                subjectId: string | null;
+                                subjectType: string | null;
+                            }[];
+                            /** @description names of the users, teams and the conversation the events refer to, keyed "Type:id", looked up now */
+                            names: {
+                                [key: string]: string;
+                            };
+                            nextAfterSeq: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/conversations/{id}/media/{mediaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the conversation under review (audited: conversation.media_reviewed)
+         * @description Requires ConversationReview:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    mediaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The transcript, newest page first; pass nextBefore to load older (audited unless an opening of the last 5 minutes covers it)
+         * @description Requires ConversationReview:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of messages */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    id: string | null;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    type: "customer" | "agent" | "bot" | "broadcast" | "system";
+                                };
+                                content: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description When the appliance stored it */
+                                createdAt: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                error: {
+                                    code: number;
+                                    details: string | null;
+                                    title: string;
+                                } | null;
+                                id: string;
+                                media: {
+                                    filename: string | null;
+                                    id: string;
+                                    mimeType: string;
+                                    size: number | null;
+                                    /**
+                                     * @description Inbound media are fetched from WhatsApp after the webhook: pending until stored
+                                     * @enum {string}
+                                     */
+                                    state: "pending" | "stored" | "failed";
+                                    /** @description Same-origin download URL: /api/v1/media/{id} */
+                                    url: string;
+                                } | null;
+                                reactions: {
+                                    /** @enum {string} */
+                                    direction: "in" | "out";
+                                    emoji: string;
+                                }[];
+                                replyTo: {
+                                    id: string;
+                                    text: string | null;
+                                } | null;
+                                /** @description WhatsApp's time: when the customer sent it (inbound), or when WhatsApp accepted it (outbound) */
+                                sentAt: string | null;
+                                /** @enum {string} */
+                                status: "received" | "queued" | "sent" | "delivered" | "read" | "failed" | "played";
+                                /** @description When each status was reached, by status */
+                                statusTimes: {
+                                    [key: string]: string;
+                                };
+                                text: string | null;
+                                /** @description text, image, audio, video, document, sticker, location, contacts, interactive, button, template, unsupported, ... */
+                                type: string;
+                            }[];
+                            nextBefore: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/review/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The numbers and users the review can filter on
+         * @description Requires ConversationReview:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: {
+                                id: string;
+                                label: string;
+                            }[];
+                            channels: {
+                                id: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;

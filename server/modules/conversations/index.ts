@@ -1,5 +1,6 @@
 // What other modules may use of the conversations module.
 export { loadConversation } from './access';
-export { presentConversation, presentMessages } from './present';
-export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findMessages, messageOfMedia, messagesByWamid, type ConversationRow, type MessageRow } from './repo';
+export { presentConversation, presentMessages, type PresentedMessage } from './present';
+export { conversationSchema, decodeCursor, encodeCursor, messagesQuery, messageSchema } from './schema';
+export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findConversation, findMessages, listMessages, messageOfMedia, selectConversations, messagesByWamid, type ConversationRow, type MessageRow } from './repo';
 export { MEDIA_PLACEHOLDER } from './send';

@@ -36,7 +36,8 @@ export type ConversationRow = {
   created_at: Date;
 };
 
-function selectConversations(db: Db | Trx): Knex.QueryBuilder {
+/** The conversation columns every list and header reads (ConversationRow), over `conversations as v`. */
+export function selectConversations(db: Db | Trx): Knex.QueryBuilder {
   return db('conversations as v')
     .join('channels as ch', 'ch.id', 'v.channel_id')
     .join('contacts as ct', 'ct.id', 'v.contact_id')
@@ -190,7 +191,9 @@ function selectMessages(db: Db | Trx): Knex.QueryBuilder {
 export async function listMessages(db: Db, conversationId: string, before: { at: Date; id: string } | null, limit: number): Promise<MessageRow[]> {
   const q = selectMessages(db).where('m.conversation_id', conversationId).orderBy([{ column: 'm.created_at', order: 'desc' }, { column: 'm.id', order: 'desc' }]).limit(limit);
   if (before) {
-    q.whereRaw('(m.created_at, m.id) < (?, ?)', [before.at, before.id]);
+    // The plain bound on created_at (the partition key) lets PostgreSQL skip the newer months'
+    // partitions; the row comparison alone does not prune. Paging years back stays cheap.
+    q.where('m.created_at', '<=', before.at).whereRaw('(m.created_at, m.id) < (?, ?)', [before.at, before.id]);
   }
   return q;
 }

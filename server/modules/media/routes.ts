@@ -10,10 +10,8 @@ import { mediaLimitFor } from './limits';
 import { presentUpload } from './present';
 import { conversationOfMedia, findMedia } from './repo';
 import { mediaIdParams, uploadResponse } from './schema';
-import { isMediaMissing, mediaKey } from './store';
-
-// Served inline only when a browser cannot run it: no HTML, no SVG, no scripts.
-const INLINE_TYPES = /^(image\/(jpeg|png|webp|gif)|audio\/|video\/)/;
+import { mediaKey } from './store';
+import { openMediaDownload } from './download';
 
 const refusal = (mime: string) => `WhatsApp does not accept ${mime} files.`;
 
@@ -57,28 +55,9 @@ export function registerMediaRoutes(t: RouteTable, s: Services): void {
         // Someone else's upload, not yet sent in a conversation.
         throw new RowDenied('Media', 'read', media.id);
       }
-      if (media.state !== 'stored' || !media.storage_key) {
-        throw errors.conflict(media.state === 'pending' ? 'The file is still being downloaded.' : 'The file could not be downloaded from WhatsApp.');
-      }
-      let opened;
-      try {
-        opened = await s.media.open(media.storage_key);
-      } catch (err) {
-        if (!isMediaMissing(err)) {
-          throw err;
-        }
-        // The database knows the file but the store lost it: an operator must hear of it.
-        s.log.error({ mediaId: media.id, storageKey: media.storage_key }, 'media missing from the media store');
-        throw errors.mediaMissing();
-      }
-      const { stream, size } = opened;
-      const inline = INLINE_TYPES.test(media.mime_type);
-      ctx.set('Content-Type', inline ? media.mime_type : 'application/octet-stream');
-      ctx.set('Content-Length', String(size));
-      ctx.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${(media.filename ?? 'file').replace(/[^\w.-]/g, '_')}"`);
-      ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
-      ctx.set('Cache-Control', 'private, max-age=3600');
-      ctx.body = stream;
+      const download = await openMediaDownload(s, media);
+      ctx.set(download.headers);
+      ctx.body = download.stream;
     },
   });
 }

@@ -1,0 +1,3 @@
+// What other modules may use of the audit module.
+export { conversationHistory, type ConversationHistory } from './history';
+export { eventSchema } from './schema';
