@@ -9,6 +9,10 @@ import type {
   Channel,
   ChannelTestResult,
   ConversationStatus,
+  DiscoveryExport,
+  DiscoveryFilters,
+  DiscoveryOptions,
+  DiscoveryPage,
   InboxView,
   LegalHold,
   LegalHoldInput,
@@ -265,4 +269,13 @@ export const holdsApi = {
   options: () => api.get<LegalHoldOptions>('/legal-holds/options'),
   create: (input: LegalHoldInput) => api.post<{ hold: LegalHold }>('/legal-holds', input),
   release: (holdId: string, reason: string) => api.post<{ hold: LegalHold }>(`/legal-holds/${id(holdId)}/release`, { reason }),
+};
+
+export const discoveryApi = {
+  search: (filters: DiscoveryFilters, cursor?: string) => api.post<DiscoveryPage>('/discovery/search', { filters, cursor, limit: 25 }),
+  options: () => api.get<DiscoveryOptions>('/discovery/options'),
+  exports: () => api.get<{ items: DiscoveryExport[] }>('/discovery/exports'),
+  createExport: (filters: DiscoveryFilters) => api.post<{ export: DiscoveryExport }>('/discovery/exports', { filters }),
+  /** A plain link (an attachment): the browser downloads it with the session cookie. */
+  downloadUrl: (exportId: string) => `/api/v1/discovery/exports/${id(exportId)}/download`,
 };

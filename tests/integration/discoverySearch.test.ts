@@ -173,7 +173,7 @@ describe('e-discovery search: accents, languages, filters, paging, highlights, a
     const refused = await agent.client.post('/api/v1/discovery/search', { filters: { query: 'cafe' } });
     expect(refused.status).to.equal(403);
     const denied = await db()('audit_events').where({ action: 'access.denied', actor_id: agent.id }).orderBy('seq', 'desc').first();
-    expect(denied.details).to.deep.include({ permission: 'Discovery:search' });
+    expect(denied.details).to.deep.include({ permission: 'Discovery:read' });
     const auditor = await app.userWithRoles(['auditor']);
     expect((await auditor.client.post('/api/v1/discovery/search', { filters: { query: 'cafe' } })).status).to.equal(403);
     expect((await app.client().post('/api/v1/discovery/search', { filters: { query: 'cafe' } })).status).to.equal(401);

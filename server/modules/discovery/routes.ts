@@ -19,14 +19,14 @@ const EXPORT_LIST_LIMIT = 100;
 export function registerDiscoveryRoutes(t: RouteTable, s: Services): void {
   t.add({
     method: 'post', path: '/discovery/search', tag: 'discovery', summary: 'Search the archive: filters, keyset pages, highlights as ranges (audited)',
-    access: access.can('search', 'Discovery'), body: searchBody, responses: { 200: { description: 'A page of results', schema: searchResponse } },
+    access: access.can('read', 'Discovery'), body: searchBody, responses: { 200: { description: 'A page of results', schema: searchResponse } },
     handler: async (ctx, { body }) => {
       ctx.body = await searchArchive(s, actorOf(ctx), body);
     },
   });
   t.add({
     method: 'get', path: '/discovery/options', tag: 'discovery', summary: 'The numbers, agents, labels and message types a search may filter on',
-    access: access.can('search', 'Discovery'), responses: { 200: { description: 'Options', schema: optionsResponse } },
+    access: access.can('read', 'Discovery'), responses: { 200: { description: 'Options', schema: optionsResponse } },
     handler: async (ctx) => {
       ctx.body = { ...(await searchOptions(s.db)), types: TYPES };
     },
