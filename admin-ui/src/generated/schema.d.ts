@@ -2137,7 +2137,7 @@ export interface paths {
         };
         /**
          * The numbers, agents, labels and message types a search may filter on
-         * @description Requires Discovery:search.
+         * @description Requires Discovery:read.
          */
         get: {
             parameters: {
@@ -2195,7 +2195,7 @@ export interface paths {
         put?: never;
         /**
          * Search the archive: filters, keyset pages, highlights as ranges (audited)
-         * @description Requires Discovery:search.
+         * @description Requires Discovery:read.
          */
         post: {
             parameters: {

@@ -53,7 +53,7 @@ function decodeCursor(cursor: string): Position {
  * TOTAL_CAP (an exact count of a broad search over years is not worth its time).
  * Audited as `discovery.searched`.
  */
-export async function searchArchive(s: Services, actor: Actor, input: SearchInput) {
+export async function searchArchive(s: Pick<Services, 'db' | 'audit' | 'masterKey'>, actor: Actor, input: SearchInput) {
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const rows = await searchPage(s.db, input.filters, after, input.limit + 1);
   const more = rows.length > input.limit;
