@@ -60,6 +60,14 @@ describe('end to end in Chromium: e-discovery search and export', function () {
     const row = await app.runtime.services.db('discovery_exports').where({ id: exportId }).first();
     expect(createHash('sha256').update(bytes).digest('hex')).to.equal(row.sha256);
     expect(download.suggestedFilename()).to.equal(`switchboard-discovery-${exportId}.zip`);
+
+    // At a phone's width the page, its results and its exports do not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const width = await page.evaluate(() => {
+      const el = (globalThis as any).document.scrollingElement;
+      return { scroll: el.scrollWidth as number, client: el.clientWidth as number };
+    });
+    expect(width.scroll).to.be.at.most(width.client);
   });
 
   it('an agent sees no e-discovery page, link or button', async () => {
