@@ -49,8 +49,18 @@ describe('end to end in Chromium: e-discovery search and export', function () {
     expect(await page.locator('#discovery-results b').count()).to.equal(0);
     expect(await page.locator('#discovery-results').innerText()).to.contain('<b>Riviera</b>');
 
-    await page.click('[data-button="discovery.export"]');
+    // A hold on these results: the hold form opens with the search's words, and covers what it found.
+    await page.click('[data-button="discovery.placeHold"]');
+    expect(await page.inputValue('#hold-query')).to.equal('CAFE');
+    await page.fill('#hold-case', 'DISC-1');
+    await page.fill('#hold-reason', 'From an e-discovery search');
+    await page.click('#hold-dialog [data-button="holds.submitCreate"]');
     await page.waitForSelector('#discovery-notice');
+    const holds = (await officer.client.get('/api/v1/legal-holds')).body.items;
+    expect(holds.map((h: { caseRef: string; coveredMessages: number }) => [h.caseRef, h.coveredMessages])).to.deep.equal([['DISC-1', 2]]);
+
+    await page.click('[data-button="discovery.export"]');
+    await page.waitForSelector('#discovery-notice >> text=Export requested');
     const ready = page.locator('#discovery-exports li[data-state="done"]');
     await ready.waitFor({ timeout: 30_000 });
     expect(await ready.innerText()).to.contain('2 of 2 messages');
