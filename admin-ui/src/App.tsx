@@ -11,6 +11,7 @@ import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
 import { LexiconPage } from './pages/LexiconPage';
 import { LegalHoldsPage } from './pages/LegalHoldsPage';
+import { DiscoveryPage } from './pages/DiscoveryPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
@@ -58,6 +59,8 @@ function pageFor(route: RouteName): ReactNode {
       return <LegalHoldsPage />;
     case 'review':
       return <ReviewPage />;
+    case 'discovery':
+      return <DiscoveryPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

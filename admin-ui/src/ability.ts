@@ -29,12 +29,13 @@ export type UiAction =
   | 'review'
   | 'lock'
   | 'run'
-  | 'release';
+  | 'release'
+  | 'download';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
-  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview';
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -79,6 +80,7 @@ export const PAGES = [
   { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
   { route: 'review', subject: 'ConversationReview', button: 'nav.review' },
+  { route: 'discovery', subject: 'Discovery', button: 'nav.discovery' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

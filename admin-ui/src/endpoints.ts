@@ -9,6 +9,10 @@ import type {
   Channel,
   ChannelTestResult,
   ConversationStatus,
+  DiscoveryExport,
+  DiscoveryFilters,
+  DiscoveryOptions,
+  DiscoveryPage,
   InboxView,
   LegalHold,
   LegalHoldInput,
@@ -281,4 +285,13 @@ export const reviewApi = {
     ),
   history: (conversationId: string, afterSeq: number | null) =>
     api.get<ApiResponse<'/api/v1/review/conversations/{id}/history', 'get'>>(`/review/conversations/${id(conversationId)}/history${queryString({ afterSeq })}`),
+};
+
+export const discoveryApi = {
+  search: (filters: DiscoveryFilters, cursor?: string) => api.post<DiscoveryPage>('/discovery/search', { filters, cursor, limit: 25 }),
+  options: () => api.get<DiscoveryOptions>('/discovery/options'),
+  exports: () => api.get<{ items: DiscoveryExport[] }>('/discovery/exports'),
+  createExport: (filters: DiscoveryFilters) => api.post<{ export: DiscoveryExport }>('/discovery/exports', { filters }),
+  /** A plain link (an attachment): the browser downloads it with the session cookie. */
+  downloadUrl: (exportId: string) => `/api/v1/discovery/exports/${id(exportId)}/download`,
 };

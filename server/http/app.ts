@@ -18,6 +18,7 @@ import { registerLexiconRoutes } from '../modules/lexicon/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
 import { registerHoldRoutes } from '../modules/holds/routes';
 import { registerReviewRoutes } from '../modules/review/routes';
+import { registerDiscoveryRoutes } from '../modules/discovery/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
@@ -88,6 +89,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerRetentionRoutes(api, s);
     registerHoldRoutes(api, s);
     registerReviewRoutes(api, s);
+    registerDiscoveryRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import PgBoss from 'pg-boss';
 import type { Services } from '../services';
 import { auditAnchor } from './auditAnchor';
+import { discoveryExport, discoveryExportsExpire } from './discoveryExport';
 import { messagePartitions } from './messagePartitions';
 import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
@@ -9,6 +10,8 @@ import type { JobDefinition } from './types';
 
 /** Every job; the owner creates their queues with the migrations (server/jobs/install.ts). */
 export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention];
+// E-discovery: bundles written on request, expired bundles deleted hourly.
+JOBS.push(discoveryExport, discoveryExportsExpire);
 export const PGBOSS_SCHEMA = 'pgboss';
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };

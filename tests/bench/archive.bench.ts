@@ -8,6 +8,13 @@
  * through the owner's function. The baseline is the same run over an equal month in which a
  * legal hold covers one customer's first day (their messages of that day), so it cannot be
  * dropped and goes row by row in batches.
+ *
+ * searchP95Ms (archiveSearch.ts): "an e-discovery search answers in under 300 ms at p95" over
+ * ARCHIVE_MESSAGES (5,000,000) messages seeded set-based over 24 months, 10 numbers and 20
+ * agents with an everyday vocabulary (the seeding time is printed and reported). The timed value
+ * is the search command itself (one keyword, a three-month range, one agent; first page with
+ * highlights and the capped count; audited). The baseline is the same filters with the keyword
+ * matched by `unaccent(text) ILIKE '%word%'`, i.e. without the full-text index, on fewer runs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +30,7 @@ import { AuditLog } from '../../server/modules/audit/auditLog';
 import { maintainMessagePartitions } from '../../server/modules/inbox/partitions';
 import { DirectoryMediaStore } from '../../server/modules/media/store';
 import { runRetention } from '../../server/modules/retention';
+import { searchPart } from './archiveSearch';
 import { benchLog, buildResult, createBenchDatabase, envNumber, progress, round, type Bench, type BenchResult } from './support';
 
 // The issue's goal, absolute: one expired, droppable month in under 2 s.
@@ -130,7 +138,7 @@ async function retentionDrop(): Promise<BenchResult> {
 }
 
 /** The parts of the archive bench, run in order; the search and GDPR parts join this list. */
-const PARTS: Array<() => Promise<BenchResult>> = [retentionDrop];
+const PARTS: Array<() => Promise<BenchResult>> = [retentionDrop, searchPart];
 
 const bench: Bench = {
   name: 'archive',

@@ -20,6 +20,7 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['retention', 'RetentionPolicy'],
   ['legal-holds', 'LegalHold'],
   ['review', 'ConversationReview'],
+  ['discovery', 'Discovery'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

@@ -15,19 +15,31 @@ const lines = (text: string) => text.split(/[\s,;]+/).map((x) => x.trim()).filte
 /** `<input type="datetime-local">` gives local time without a zone: the API wants an instant. */
 const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
+/** An instant as `<input type="datetime-local">` shows it (local time, to the minute). */
+const localInput = (iso: string | undefined) => {
+  if (!iso) {
+    return '';
+  }
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+
+/** What the form starts with: a search's filters, when a hold is placed on its results (E-discovery page). */
+export type HoldFormInitial = { contactPhones?: string[]; channelIds?: string[]; agentIds?: string[]; from?: string; to?: string; query?: string };
+
 /** Places a hold: case reference, reason, and what it covers (every criterion given narrows it). */
-export function HoldForm({ onClose, onSaved }: { onClose: () => void; onSaved: (hold: LegalHold) => void }) {
+export function HoldForm({ onClose, onSaved, initial = {}, note }: { onClose: () => void; onSaved: (hold: LegalHold) => void; initial?: HoldFormInitial; note?: string }) {
   const { t } = useI18n();
   const [options, setOptions] = useState<LegalHoldOptions>({ channels: [], agents: [] });
   const [caseRef, setCaseRef] = useState('');
   const [reason, setReason] = useState('');
-  const [phones, setPhones] = useState('');
+  const [phones, setPhones] = useState((initial.contactPhones ?? []).join('\n'));
   const [conversations, setConversations] = useState('');
-  const [channelIds, setChannelIds] = useState<string[]>([]);
-  const [agentIds, setAgentIds] = useState<string[]>([]);
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [query, setQuery] = useState('');
+  const [channelIds, setChannelIds] = useState<string[]>(initial.channelIds ?? []);
+  const [agentIds, setAgentIds] = useState<string[]>(initial.agentIds ?? []);
+  const [from, setFrom] = useState(localInput(initial.from));
+  const [to, setTo] = useState(localInput(initial.to));
+  const [query, setQuery] = useState(initial.query ?? '');
   const action = useAction();
 
   useEffect(() => {
@@ -74,6 +86,7 @@ export function HoldForm({ onClose, onSaved }: { onClose: () => void; onSaved: (
           )}
         </FormField>
         <p className="hint">{t('holds.scopeHint')}</p>
+        {note && <p className="hint" id="hold-note">{note}</p>}
         <FormField id="hold-phones" label={t('holds.contactPhones')} error={fieldError(action.error, 'scope.contactPhones') ?? fieldError(action.error, 'scope')}>
           {(describedBy, invalid) => (
             <textarea id="hold-phones" name="contactPhones" rows={2} aria-describedby={describedBy} aria-invalid={invalid} value={phones} onChange={(e) => setPhones(e.target.value)} />

@@ -25,6 +25,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   retention: 'nav.retention',
   'legal-holds': 'nav.legalHolds',
   review: 'nav.review',
+  discovery: 'nav.discovery',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

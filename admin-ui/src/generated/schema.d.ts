@@ -1909,6 +1909,381 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/discovery/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports, newest first, with their progress
+         * @description Requires DiscoveryExport:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Exports */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                doneMessages: number;
+                                expiresAt: string;
+                                filters: {
+                                    [key: string]: unknown;
+                                };
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mediaFiles: number;
+                                sha256: string | null;
+                                size: number | null;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "done" | "failed" | "expired";
+                                totalMessages: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Export what a search finds as a signed bundle (a job)
+         * @description Requires DiscoveryExport:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        filters: {
+                            agentIds?: string[];
+                            channelIds?: string[];
+                            contactIds?: string[];
+                            contactPhones?: string[];
+                            /** @enum {string} */
+                            direction?: "in" | "out";
+                            /** Format: date-time */
+                            from?: string;
+                            labelIds?: string[];
+                            query?: string;
+                            /** Format: date-time */
+                            to?: string;
+                            types?: string[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            export: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                doneMessages: number;
+                                expiresAt: string;
+                                filters: {
+                                    [key: string]: unknown;
+                                };
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mediaFiles: number;
+                                sha256: string | null;
+                                size: number | null;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "done" | "failed" | "expired";
+                                totalMessages: number | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One export and its progress
+         * @description Requires DiscoveryExport:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            export: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                doneMessages: number;
+                                expiresAt: string;
+                                filters: {
+                                    [key: string]: unknown;
+                                };
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mediaFiles: number;
+                                sha256: string | null;
+                                size: number | null;
+                                /** @enum {string} */
+                                state: "queued" | "running" | "done" | "failed" | "expired";
+                                totalMessages: number | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/exports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the bundle (zip; audited)
+         * @description Requires DiscoveryExport:download.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/zip, an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The numbers, agents, labels and message types a search may filter on
+         * @description Requires Discovery:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                            channels: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                            labels: {
+                                /** Format: uuid */
+                                id: string;
+                                label: string;
+                            }[];
+                            types: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search the archive: filters, keyset pages, highlights as ranges (audited)
+         * @description Requires Discovery:read.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        cursor?: string;
+                        filters: {
+                            agentIds?: string[];
+                            channelIds?: string[];
+                            contactIds?: string[];
+                            contactPhones?: string[];
+                            /** @enum {string} */
+                            direction?: "in" | "out";
+                            /** Format: date-time */
+                            from?: string;
+                            labelIds?: string[];
+                            query?: string;
+                            /** Format: date-time */
+                            to?: string;
+                            types?: string[];
+                        };
+                        /** @default 25 */
+                        limit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description A page of results */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                author: {
+                                    id: string | null;
+                                    label: string | null;
+                                    type: string;
+                                };
+                                channel: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string;
+                                };
+                                contact: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string;
+                                };
+                                /** Format: uuid */
+                                conversationId: string;
+                                createdAt: string;
+                                /** @enum {string} */
+                                direction: "in" | "out";
+                                highlights: {
+                                    marks: {
+                                        end: number;
+                                        start: number;
+                                    }[];
+                                    text: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                mediaId: string | null;
+                                text: string | null;
+                                type: string;
+                            }[];
+                            nextCursor: string | null;
+                            total: number;
+                            totalCapped: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/legal-holds": {
         parameters: {
             query?: never;

@@ -168,8 +168,8 @@ async function trimAudit(s: Deps, counts: RunCounts): Promise<void> {
 
 /**
  * One retention run over every data class. Refused with 409 while another is running. The
- * exports class has no data here yet (exports arrive with e-discovery): its period is kept
- * for them.
+ * exports class is not removed here: e-discovery bundles carry their expiry from its period and
+ * the hourly `discovery.exports.expire` job deletes them.
  */
 export async function runRetention(s: Deps, actor: Actor, trigger: 'schedule' | 'request'): Promise<RunResult> {
   return s.db.transaction(async (guard) => {
