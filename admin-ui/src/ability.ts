@@ -29,7 +29,8 @@ export type UiAction =
   | 'review'
   | 'lock'
   | 'run'
-  | 'release';
+  | 'release'
+  | 'resume';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
