@@ -3,6 +3,7 @@
 // timelines; invariants checked with fast-check.
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { LaneLimits } from '../../server/modules/outbox/lane';
 import { backoffHintMs } from '../../server/whatsapp/errors';
 import { AdaptiveRate, DAY_MS, DEFAULT_TIER_LIMIT, TierCounter, tierGate, tierLimit, TokenBucket } from '../../server/whatsapp/rateLimit';
 
@@ -156,5 +157,39 @@ describe('tier accounting', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('LaneLimits: the state a lane takes over', () => {
+  it('rebuilds the tier from recipients reached outside their window and blocks recent pairs until their time is repaid', () => {
+    const now = Date.now();
+    const limits = new LaneLimits(80);
+    limits.rebuild([
+      // Reached outside the window an hour ago, once: counted, its pair time long repaid.
+      { to_wa_id: 'a', last_counted: new Date(now - 3_600_000), hour_first: null, hour_count: 0, last_sent: new Date(now - 3_600_000) },
+      // Inside the window only (not counted), but a burst of 10 just now: blocked for 60 s from its first.
+      { to_wa_id: 'b', last_counted: null, hour_first: new Date(now - 1_000), hour_count: 10, last_sent: new Date(now - 500) },
+    ]);
+    expect(limits.tier.count(now)).to.equal(1);
+    expect(limits.tierGate('c', 'TIER_50', true, now)).to.deep.equal({ go: true });
+    expect(limits.pairs.take('a', now)).to.equal(0);
+    const wait = limits.pairs.take('b', now);
+    expect(wait).to.be.within(58_000, 59_000);
+  });
+
+  it('halves the rate of its bucket on 130429 and spaces calls at the rate in force', () => {
+    const limits = new LaneLimits(100);
+    const t0 = 1_000_000;
+    let admitted = 0;
+    for (let t = t0; t < t0 + 1000; t++) {
+      if (limits.takeThroughput(t) === 0) {
+        admitted += 1;
+      }
+    }
+    expect(admitted).to.be.within(100, 110);
+    limits.throttled(t0 + 1000);
+    expect(limits.bucket.ratePerSecond).to.equal(50);
+    // Paused for a second after the throttle, then at about half the rate.
+    expect(limits.takeThroughput(t0 + 1500)).to.be.greaterThan(0);
   });
 });

@@ -260,6 +260,17 @@ export class Sender {
         }
         await notifyStatus(trx, row);
       });
+      // A status webhook that looked for this wamid while the transaction above was open could
+      // not see it and was parked after the take: look once more now that the wamid is visible.
+      await this.s.db.transaction(async (trx) => {
+        const late = await takePendingStatuses(trx, wamid);
+        for (const pending of late) {
+          await applyStatus(trx, pending);
+        }
+        if (late.length > 0) {
+          await notifyStatus(trx, row);
+        }
+      });
       this.s.metrics.outboundMessages.inc({ result: 'sent' });
     } catch (err) {
       await this.handleFailure(lane, row, err);
