@@ -214,7 +214,10 @@ export class Sender {
   }
 
   private async sendBatch(lane: Lane, creds: ChannelCredentials, rows: OutboxRow[], inFlight: Set<Promise<void>>): Promise<void> {
-    const { inFlight: maxInFlight } = laneShape(creds.lane, creds.throughputMps);
+    // Each accepted send commits in its own transaction: more calls in flight than half the
+    // process's connections would leave accepted messages waiting for a connection (or timing
+    // out before their wamid is stored), which a load test showed.
+    const maxInFlight = Math.max(2, Math.min(laneShape(creds.lane, creds.throughputMps).inFlight, Math.floor(this.s.config.databasePoolMax / 2)));
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       let now = Date.now();
