@@ -30,7 +30,8 @@ export type UiAction =
   | 'lock'
   | 'run'
   | 'release'
-  | 'download';
+  | 'download'
+  | 'resume';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =

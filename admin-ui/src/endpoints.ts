@@ -155,6 +155,7 @@ export const auditApi = {
 export type ChannelInput = ApiBody<'/api/v1/channels', 'post'>;
 
 type RawChannel = Readable<Channel>;
+type ChannelLane = ApiResponse<'/api/v1/channels/{id}/lane', 'get'>;
 type ChannelList = Omit<ApiResponse<'/api/v1/channels', 'get'>, 'items'> & { items: RawChannel[] };
 
 /**
@@ -175,6 +176,9 @@ export const channelsApi = {
   update: (channelId: string, patch: Partial<ChannelInput>) => api.patch<{ channel: RawChannel }>(`/channels/${id(channelId)}`, patch),
   remove: (channelId: string) => api.del<undefined>(`/channels/${id(channelId)}`),
   test: (channelId: string) => api.post<ChannelTestResult>(`/channels/${id(channelId)}/test`),
+  /** The number's sending lane: backlog, held messages, tier use, pause. */
+  lane: (channelId: string) => api.get<ChannelLane>(`/channels/${id(channelId)}/lane`),
+  resumeLane: (channelId: string) => api.post<ChannelLane>(`/channels/${id(channelId)}/lane/resume`),
 };
 
 /** The inbox's filters as the page holds them: a view always, '' is "any status", null the first page. */

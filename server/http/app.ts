@@ -11,6 +11,7 @@ import { registerAuthRoutes, registerUserRoutes } from '../modules/identity/rout
 import { registerSettingsRoutes } from '../modules/settings/routes';
 import { registerTeamRoutes } from '../modules/teams/routes';
 import { registerChannelRoutes } from '../modules/channels/routes';
+import { registerOutboxRoutes } from '../modules/outbox/routes';
 import { registerTemplateRoutes } from '../modules/templates/routes';
 import { registerConversationRoutes } from '../modules/conversations/routes';
 import { registerMediaRoutes } from '../modules/media/routes';
@@ -82,6 +83,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerAuditRoutes(api, s);
     registerSettingsRoutes(api, s);
     registerChannelRoutes(api, s);
+    registerOutboxRoutes(api, s);
     registerTemplateRoutes(api, s);
     registerConversationRoutes(api, s);
     registerMediaRoutes(api, s);

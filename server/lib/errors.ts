@@ -20,6 +20,7 @@ export type ErrorId =
   | 'conflict'
   | 'window_closed'
   | 'channel_unavailable'
+  | 'lane_not_paused'
   | 'channel_app_id_missing'
   | 'graph_host_not_allowed'
   | 'access_token_required'
@@ -120,6 +121,8 @@ export const errors = {
   /** A locked retention policy (SEC 17a-4 / MiFID II) may only be lengthened, by anyone. */
   retentionPolicyLocked: (details?: Details) =>
     new AppError(409, 'retention_policy_locked', 'This retention policy is locked: it can only be lengthened, never shortened or removed.', details),
+  /** Resuming a number's lane that no pause holds. */
+  laneNotPaused: () => new AppError(409, 'lane_not_paused', 'This number is not paused.'),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
   roleInUse: (userCount: number) =>
     new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),

@@ -46,6 +46,18 @@ export function createMetrics(probes: MetricProbes = {}) {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    outboxToAccepted: new client.Histogram({
+      name: 'switchboard_outbox_to_accepted_seconds',
+      help: 'Time from a message entering the outbox to Meta accepting it (wamid answered)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+      registers: [registry],
+    }),
+    lanePauses: new client.Counter({
+      name: 'switchboard_lane_pauses_total',
+      help: "Numbers whose broadcasts the sender paused, by reason (quality_dropped, token_invalid)",
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     auditEvents: new client.Counter({
       name: 'switchboard_audit_events_total',
       help: 'Audit events appended by this process',

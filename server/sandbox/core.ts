@@ -17,6 +17,7 @@ export type ResolvedOptions = {
   reorderProbability: number;
   windowErrorDelivery: 'response' | 'webhook';
   defaultGraphVersion: string;
+  statusBatch: { windowMs: number; maxChanges: number } | null;
 };
 
 /** Everything the sandbox's parts share: state, timers, the webhook sender, media and templates. */
@@ -55,6 +56,7 @@ export function createCore(opts: SandboxOptions): Core {
     // The live API accepts the send and reports 131047 in a `failed` status webhook.
     windowErrorDelivery: opts.windowErrorDelivery ?? 'webhook',
     defaultGraphVersion: opts.defaultGraphVersion ?? 'v23.0',
+    statusBatch: opts.statusBatch ? { windowMs: opts.statusBatch.windowMs, maxChanges: Math.min(1000, opts.statusBatch.maxChanges ?? 1000) } : null,
   };
   const wabaIds = [...new Set(opts.numbers.map((n) => n.wabaId))];
   return {

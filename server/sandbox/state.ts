@@ -135,6 +135,7 @@ function emptyStats(): SandboxStats {
     statuses: { sent: 0, delivered: 0, read: 0, failed: 0 },
     violations: {},
     webhooks: { delivered: 0, failed: 0, retried: 0, abandoned: 0, pending: 0 },
+    statusDeliveries: { posts: 0, changes: 0, maxChangesPerPost: 0 },
     media: { uploaded: 0, downloaded: 0, deleted: 0 },
     templates: { created: 0, approved: 0, rejected: 0 },
   };

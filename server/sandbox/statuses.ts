@@ -29,7 +29,46 @@ export function pricingFor(record: MessageRecord, windowWasOpen: boolean): { bil
 
 /** Emits the status webhooks that follow a send, and the read receipts of the simulated customer. */
 export class StatusEmitter {
+  /** Changes waiting for their number's batched delivery (statusBatch), by phone number id. */
+  private readonly batches = new Map<string, Array<{ field: string; value: unknown }>>();
+
   constructor(private readonly core: Core) {}
+
+  /** One status change goes out: at once, or in its number's next batch. */
+  private deliver(number: NumberState, value: unknown): void {
+    const batch = this.core.opts.statusBatch;
+    if (!batch) {
+      this.post(number, [{ field: 'messages', value }]);
+      return;
+    }
+    const id = number.cfg.phoneNumberId;
+    let pending = this.batches.get(id);
+    if (!pending) {
+      pending = [];
+      this.batches.set(id, pending);
+      this.core.scheduler.after(batch.windowMs, () => this.flush(number));
+    }
+    pending.push({ field: 'messages', value });
+    if (pending.length >= batch.maxChanges) {
+      this.flush(number);
+    }
+  }
+
+  private flush(number: NumberState): void {
+    const pending = this.batches.get(number.cfg.phoneNumberId);
+    this.batches.delete(number.cfg.phoneNumberId);
+    if (pending && pending.length > 0) {
+      this.post(number, pending);
+    }
+  }
+
+  private post(number: NumberState, changes: Array<{ field: string; value: unknown }>): void {
+    const stats = this.core.state.counters.statusDeliveries;
+    stats.posts += 1;
+    stats.changes += changes.length;
+    stats.maxChangesPerPost = Math.max(stats.maxChangesPerPost, changes.length);
+    this.core.webhooks.send(envelope(number.cfg.wabaId, changes), number.cfg.appSecret, `status:${changes.length}`);
+  }
 
   /**
    * After an accepted send: `sent`, `delivered`, then `read` if the customer reads by itself; or
@@ -115,7 +154,7 @@ export class StatusEmitter {
       metadata: { display_phone_number: number.digits, phone_number_id: number.cfg.phoneNumberId },
       statuses: [entry],
     };
-    this.core.webhooks.send(envelope(number.cfg.wabaId, [{ field: 'messages', value }]), number.cfg.appSecret, `status:${status}`);
+    this.deliver(number, value);
   }
 
   /** The 24-hour conversation this message belongs to; its expiration only on the `sent` status. */

@@ -58,6 +58,12 @@ export type SandboxOptions = {
   windowErrorDelivery?: 'response' | 'webhook';
   /** The Graph API version a path without one is answered at (default v23.0, the version of Meta's document). */
   defaultGraphVersion?: string;
+  /**
+   * Under load Meta batches status changes into one delivery (up to 1,000 changes). With this
+   * set, statuses of one number wait up to `windowMs` and go as one POST of up to `maxChanges`
+   * changes; unset, each status is its own POST.
+   */
+  statusBatch?: { windowMs: number; maxChanges?: number };
   /** Templates present from the start; every WABA also gets an APPROVED `hello_world` (en_US). */
   templates?: SandboxSeedTemplate[];
   /** The clock of the rate limits (default Date.now): tests hold it still to count a burst exactly. */
@@ -126,6 +132,8 @@ export type SandboxStats = {
   /** Every error the sandbox answered or reported, by Meta error code. */
   violations: Record<string, number>;
   webhooks: { delivered: number; failed: number; retried: number; abandoned: number; pending: number };
+  /** How status changes were delivered: POSTs carrying statuses, the changes in them, the most in one. */
+  statusDeliveries: { posts: number; changes: number; maxChangesPerPost: number };
   media: { uploaded: number; downloaded: number; deleted: number };
   templates: { created: number; approved: number; rejected: number };
 };

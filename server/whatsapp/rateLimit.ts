@@ -10,13 +10,15 @@ const EPSILON_MS = 1e-6;
  * rate * t + burst messages.
  */
 export class TokenBucket {
-  private readonly intervalMs: number;
-  private readonly toleranceMs: number;
+  private intervalMs: number;
+  private toleranceMs: number;
   // Theoretical arrival time: when the bucket would be full again.
   private tat = Number.NEGATIVE_INFINITY;
 
+  private rate: number;
+
   constructor(
-    readonly ratePerSecond: number,
+    ratePerSecond: number,
     readonly burst: number,
   ) {
     if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
@@ -25,6 +27,7 @@ export class TokenBucket {
     if (!Number.isInteger(burst) || burst < 1) {
       throw new RangeError('burst must be a positive integer');
     }
+    this.rate = ratePerSecond;
     this.intervalMs = 1000 / ratePerSecond;
     this.toleranceMs = (burst - 1) * this.intervalMs;
   }
@@ -44,6 +47,23 @@ export class TokenBucket {
   peek(now: number): number {
     const wait = Math.max(this.tat, now) - this.toleranceMs - now;
     return wait > EPSILON_MS ? Math.max(1, Math.ceil(wait)) : 0;
+  }
+
+  get ratePerSecond(): number {
+    return this.rate;
+  }
+
+  /**
+   * Changes the rate (adaptive back-off). Tokens already promised keep their times; the next
+   * ones are spaced at the new rate, so the bound holds piecewise at each rate in force.
+   */
+  setRate(ratePerSecond: number): void {
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
+      throw new RangeError('ratePerSecond must be a positive number');
+    }
+    this.rate = ratePerSecond;
+    this.intervalMs = 1000 / ratePerSecond;
+    this.toleranceMs = (this.burst - 1) * this.intervalMs;
   }
 
   /** Pauses the bucket until `until` (ms), e.g. after Meta answered 130429. */
@@ -174,6 +194,15 @@ export class TierCounter {
     return !this.lastSeen.has(waId) && this.lastSeen.size >= limit;
   }
 
+  /** When the oldest counted recipient leaves the window (a held send may retry then); null when none is counted. */
+  nextFreeAt(now: number): number | null {
+    this.expire(now);
+    for (const at of this.lastSeen.values()) {
+      return at + this.windowMs;
+    }
+    return null;
+  }
+
   /** Records a business-initiated message to waId at `now`. */
   record(waId: string, now: number): void {
     // Times only move forward here, so the map stays ordered by time even if clocks step back.
@@ -182,4 +211,78 @@ export class TierCounter {
     this.lastSeen.delete(waId);
     this.lastSeen.set(waId, at);
   }
+}
+
+/** Meta's messaging-limit tiers (`current_limit` / `messaging_limit_tier`) as recipients per 24 h. */
+const TIER_LIMITS: Record<string, number> = {
+  TIER_50: 50,
+  TIER_250: 250,
+  TIER_1K: 1_000,
+  TIER_2K: 2_000,
+  TIER_10K: 10_000,
+  TIER_100K: 100_000,
+  TIER_UNLIMITED: Number.POSITIVE_INFINITY,
+  UNLIMITED: Number.POSITIVE_INFINITY,
+};
+
+/** A new number starts at 250 per 24 h: a tier not yet reported (or unknown) is taken as that, never as more. */
+export const DEFAULT_TIER_LIMIT = 250;
+
+/** The unique recipients a number may reach outside the window per rolling 24 h. */
+export function tierLimit(tier: string | null | undefined): number {
+  return (tier ? TIER_LIMITS[tier.toUpperCase()] : undefined) ?? DEFAULT_TIER_LIMIT;
+}
+
+/**
+ * Adaptive back-off (AIMD) of a lane's rate: Meta answering 130429 halves it (never below
+ * `floor`), then it grows back by `recoverPerSecond` each second up to `ceiling`. Several
+ * 130429 answers of one burst arrive together: within `holdMs` of a cut they count once.
+ */
+export class AdaptiveRate {
+  private base: number;
+  private cutAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly ceiling: number,
+    readonly floor = 1,
+    readonly recoverPerSecond = Math.max(1, ceiling / 20),
+    readonly holdMs = 1_000,
+  ) {
+    if (!(ceiling > 0) || !(floor > 0) || floor > ceiling || !(recoverPerSecond > 0) || holdMs < 0) {
+      throw new RangeError('AdaptiveRate needs 0 < floor <= ceiling and a positive recovery');
+    }
+    this.base = ceiling;
+  }
+
+  /** The rate in force at `now` (messages/s). */
+  current(now: number): number {
+    const grown = this.base + (this.recoverPerSecond * Math.max(0, now - this.cutAt)) / 1000;
+    return Math.min(this.ceiling, grown);
+  }
+
+  /** Meta said the number is over its throughput: halves the rate; returns the new one. */
+  throttled(now: number): number {
+    if (now - this.cutAt < this.holdMs) {
+      return this.current(now);
+    }
+    this.base = Math.max(this.floor, this.current(now) / 2);
+    this.cutAt = now;
+    return this.base;
+  }
+}
+
+/**
+ * The tier gate of one send: inside the customer's window it is free; outside it, a recipient
+ * not yet counted in the last 24 h takes a slot, and with none left the send is held (not
+ * failed) until the oldest slot frees. Records the send when it may go.
+ */
+export function tierGate(counter: TierCounter, waId: string, limit: number, outsideWindow: boolean, now: number): { go: true } | { go: false; until: number } {
+  if (!outsideWindow) {
+    return { go: true };
+  }
+  if (counter.wouldExceed(waId, limit, now)) {
+    return { go: false, until: counter.nextFreeAt(now) ?? now + counter.windowMs };
+  }
+  counter.record(waId, now);
+  return { go: true };
 }

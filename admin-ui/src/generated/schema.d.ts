@@ -856,6 +856,137 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/channels/{id}/lane": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A number's sending lane: backlog, held messages, tier use, pause
+         * @description Requires Channel:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The lane */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lane: {
+                                /** @description Waiting for the messaging-limit tier's rolling 24 hours to free a slot */
+                                heldForTier: number;
+                                /** @description Waiting after a pair-rate, throughput or spam-rate answer */
+                                heldOther: number;
+                                /** @description A worker process holds the lane now */
+                                leased: boolean;
+                                /** @description Broadcast traffic is paused (agent replies still go); an admin resumes it */
+                                paused: boolean;
+                                pausedAt: string | null;
+                                /** @enum {string|null} */
+                                pausedReason: "quality_dropped" | "token_invalid" | "spam_rate" | null;
+                                /** @description Messages waiting to be sent */
+                                queued: number;
+                                sending: number;
+                                /** @description The tier in recipients per 24 hours (null: unlimited) */
+                                tierLimit: number | null;
+                                /** @description Unique recipients reached outside their window in the last 24 hours */
+                                tierUsed: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/lane/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a number's paused broadcast traffic
+         * @description Requires Channel:resume.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Resumed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lane: {
+                                /** @description Waiting for the messaging-limit tier's rolling 24 hours to free a slot */
+                                heldForTier: number;
+                                /** @description Waiting after a pair-rate, throughput or spam-rate answer */
+                                heldOther: number;
+                                /** @description A worker process holds the lane now */
+                                leased: boolean;
+                                /** @description Broadcast traffic is paused (agent replies still go); an admin resumes it */
+                                paused: boolean;
+                                pausedAt: string | null;
+                                /** @enum {string|null} */
+                                pausedReason: "quality_dropped" | "token_invalid" | "spam_rate" | null;
+                                /** @description Messages waiting to be sent */
+                                queued: number;
+                                sending: number;
+                                /** @description The tier in recipients per 24 hours (null: unlimited) */
+                                tierLimit: number | null;
+                                /** @description Unique recipients reached outside their window in the last 24 hours */
+                                tierUsed: number;
+                            };
+                        };
+                    };
+                };
+                /** @description The lane is not paused (lane_not_paused) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/channels/{id}/test": {
         parameters: {
             query?: never;

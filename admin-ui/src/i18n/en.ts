@@ -293,6 +293,10 @@ export const en = {
   'audit.sentence.channel.tested': '{actor} tested the connection of {subject}: {outcome}',
   'audit.action.channel.token_invalid': 'Access token refused',
   'audit.sentence.channel.token_invalid': 'Meta refused the access token of {subject}',
+  'audit.action.channel.lane_paused': 'Broadcasts paused',
+  'audit.sentence.channel.lane_paused': 'The sender paused the broadcasts of {subject} ({reason})',
+  'audit.action.channel.lane_resumed': 'Broadcasts resumed',
+  'audit.sentence.channel.lane_resumed': '{actor} resumed the broadcasts of {subject}',
   'audit.action.channel.updated': 'Number edited',
   'audit.sentence.channel.updated': '{actor} edited the number {subject} ({fields})',
   'audit.action.conversation.assigned': 'Conversation assigned',
@@ -709,6 +713,15 @@ export const en = {
 
   // Shown to those who may read a number but not edit it (issue 9: no page asks for what a role cannot do).
   'channels.tokenInvalidReadOnly': 'Access token expired or invalid: the number cannot send until an administrator updates it.',
+
+  // The sending lane (issue 11, the sender): a paused lane's broadcasts and the tier's held messages.
+  'channels.lane.paused': 'Broadcasts paused: {reason}. Agent replies still go.',
+  'channels.lane.reason.quality_dropped': 'the quality rating dropped',
+  'channels.lane.reason.token_invalid': 'the access token was refused',
+  'channels.lane.reason.spam_rate': 'WhatsApp reported a spam rate limit',
+  'channels.lane.heldForTier': '{count} held by the messaging limit ({used} of {limit} recipients in 24 hours)',
+  'channels.lane.resume': 'Resume broadcasts',
+  'channels.lane.resumeShort': 'Resume',
 
   'templates.title': 'Message templates',
   'templates.create': 'New template',

@@ -292,6 +292,10 @@ export const fr: Messages = {
   'audit.sentence.channel.tested': '{actor} a testé la connexion de {subject} : {outcome}',
   'audit.action.channel.token_invalid': 'Jeton d\'accès refusé',
   'audit.sentence.channel.token_invalid': 'Meta a refusé le jeton d\'accès de {subject}',
+  'audit.action.channel.lane_paused': 'Diffusions suspendues',
+  'audit.sentence.channel.lane_paused': "L'expéditeur a suspendu les diffusions de {subject} ({reason})",
+  'audit.action.channel.lane_resumed': 'Diffusions reprises',
+  'audit.sentence.channel.lane_resumed': '{actor} a repris les diffusions de {subject}',
   'audit.action.channel.updated': 'Numéro modifié',
   'audit.sentence.channel.updated': '{actor} a modifié le numéro {subject} ({fields})',
   'audit.action.conversation.assigned': 'Conversation attribuée',
@@ -708,6 +712,15 @@ export const fr: Messages = {
 
   // Shown to those who may read a number but not edit it (issue 9: no page asks for what a role cannot do).
   'channels.tokenInvalidReadOnly': "Jeton d'accès expiré ou invalide : le numéro ne peut pas envoyer tant qu'un administrateur ne l'a pas mis à jour.",
+
+  // The sending lane (issue 11, the sender): a paused lane's broadcasts and the tier's held messages.
+  'channels.lane.paused': 'Diffusions suspendues : {reason}. Les réponses des agents partent toujours.',
+  'channels.lane.reason.quality_dropped': 'la note de qualité a baissé',
+  'channels.lane.reason.token_invalid': "le jeton d'accès a été refusé",
+  'channels.lane.reason.spam_rate': 'WhatsApp a signalé une limite anti-spam',
+  'channels.lane.heldForTier': '{count} en attente de la limite de messagerie ({used} destinataires sur {limit} en 24 heures)',
+  'channels.lane.resume': 'Reprendre les diffusions',
+  'channels.lane.resumeShort': 'Reprendre',
 
   'templates.title': 'Modèles de message',
   'templates.create': 'Nouveau modèle',

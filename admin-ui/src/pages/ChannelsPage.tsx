@@ -2,6 +2,7 @@ import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState } fro
 import { Can } from '../components/Can';
 import { ChannelForm, WebhookDialog } from '../components/ChannelForm';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { LaneNotice } from '../components/LaneNotice';
 import { ListPage, ReadsField, RowAction } from '../components/ListPage';
 import { RowActions } from '../components/RowActions';
 import { channelsApi } from '../endpoints';
@@ -308,6 +309,7 @@ const ChannelRow = memo(function ChannelRow({ channel, hidden, testing, onOpen, 
             </p>
           )}
           {channel.statusReason && <p className="hint">{channel.statusReason}</p>}
+          <LaneNotice channel={channel} name={label} />
         </td>
       </ReadsField>
       <ReadsField field={field('lastTestAt')}>

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex';
 import { decryptSecret } from '../../lib/secrets';
+import type { Dispatcher } from 'undici';
 import { CloudApiClient } from '../../whatsapp/client';
 import { allChannels, type ChannelRow } from './repo';
 
@@ -18,6 +19,9 @@ export type ChannelCredentials = {
   lane: 'shared' | 'dedicated';
   throughputMps: number;
   status: ChannelRow['status'];
+  /** As Meta last reported them (the sender's tier limit and quality watch). */
+  qualityRating: string;
+  messagingTier: string | null;
 };
 
 // Secrets are sealed with the channel id as associated data: a ciphertext moved to another row does not open.
@@ -38,6 +42,8 @@ export function decryptChannel(key: Buffer, row: ChannelRow): ChannelCredentials
     lane: row.lane,
     throughputMps: row.throughput_mps,
     status: row.status,
+    qualityRating: row.quality_rating,
+    messagingTier: row.messaging_tier,
   };
 }
 
@@ -107,6 +113,6 @@ export class ChannelDirectory {
 }
 
 /** A Cloud API client acting for one number. */
-export function clientFor(c: ChannelCredentials, timeoutMs = 15_000): CloudApiClient {
-  return new CloudApiClient({ baseUrl: c.graphBaseUrl, version: c.graphVersion, accessToken: c.accessToken, phoneNumberId: c.phoneNumberId, wabaId: c.wabaId, timeoutMs });
+export function clientFor(c: ChannelCredentials, timeoutMs = 15_000, pool?: Dispatcher): CloudApiClient {
+  return new CloudApiClient({ baseUrl: c.graphBaseUrl, version: c.graphVersion, accessToken: c.accessToken, phoneNumberId: c.phoneNumberId, wabaId: c.wabaId, timeoutMs, pool });
 }

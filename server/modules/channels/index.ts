@@ -1,2 +1,2 @@
 // What other modules may use of the channels module.
-export { updateChannelsByWaba } from './repo';
+export { findChannel, updateChannelsByWaba } from './repo';

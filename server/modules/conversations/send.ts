@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
 import { findUsableMedia, type MediaRow } from '../media';
-import { enqueueOutbox } from '../outbox';
+import { enqueueOutbox, OUTBOX_PRIORITY } from '../outbox';
 import { WINDOW_MS } from './present';
 import { findConversation, findMessage, insertOutgoingMessage, updateConversation, type ConversationRow } from './repo';
 import { findTemplate } from './templateRepo';
@@ -238,7 +238,12 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
       context_wamid: composed.contextWamid, author_type: 'agent', author_id: actor.id, status: 'queued',
       status_times: JSON.stringify({ queued: createdAt.toISOString() }),
     });
-    await enqueueOutbox(trx, { id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload) });
+    // An agent's reply (priority 0); outside the customer's window it counts towards the tier.
+    const windowClosesAt = c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + WINDOW_MS) : null;
+    await enqueueOutbox(trx, {
+      id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload),
+      priority: OUTBOX_PRIORITY.reply, window_closes_at: windowClosesAt,
+    });
     const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out', last_message_author_id: actor.id };
     if (!c.first_response_at) {
       patch.first_response_at = createdAt;

@@ -139,6 +139,10 @@ async function applyQuality(db: Db | Trx, q: QualityUpdate, signedChannelIds: st
   const patch: Record<string, unknown> = {};
   if (q.qualityRating) {
     patch.quality_rating = q.qualityRating;
+  } else if (q.event === 'FLAGGED' || q.event === 'UNFLAGGED') {
+    // Meta's quality webhook names the event, not always the rating: FLAGGED is a drop to low
+    // (RED, which pauses the number's broadcasts), UNFLAGGED a recovery to at least medium.
+    patch.quality_rating = q.event === 'FLAGGED' ? 'RED' : 'YELLOW';
   }
   if (q.currentLimit) {
     patch.messaging_tier = q.currentLimit;

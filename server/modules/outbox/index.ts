@@ -1,2 +1,2 @@
 // What other modules may use of the outbox module.
-export { enqueueOutbox } from './repo';
+export { enqueueOutbox, PRIORITY as OUTBOX_PRIORITY } from './repo';

@@ -9,19 +9,32 @@ export type OutboxRow = {
   payload: Record<string, unknown>;
   state: 'queued' | 'sending' | 'sent' | 'failed';
   attempts: number;
+  /** 0: an agent's reply; 1: broadcast traffic (goes after replies, and stops while the lane is paused). */
+  priority: number;
+  /** When the recipient's customer-service window closes; null: it was closed at enqueue. */
+  window_closes_at: Date | null;
+  created_at: Date;
 };
 
+/** Agent replies before broadcast traffic on the same number. */
+export const PRIORITY = { reply: 0, broadcast: 1 } as const;
+
+const RETURNING = 'o.id, o.message_id, o.message_created_at, o.channel_id, o.to_wa_id, o.payload, o.state, o.attempts, o.priority, o.window_closes_at, o.created_at';
+
 /**
- * Claims up to `limit` due rows of one channel for this sender. SKIP LOCKED lets several
- * workers share a lane without waiting on each other or sending a row twice.
+ * Claims up to `limit` due rows of one channel, replies first, in one statement. Only the
+ * holder of the lane's lease gets rows (checked against the database's clock in the same
+ * statement), so a process whose lease lapsed cannot claim; SKIP LOCKED keeps claims that
+ * overlap a takeover from waiting on each other or sending a row twice.
  */
-export async function claimDue(db: Db, channelId: string, worker: string, limit: number): Promise<OutboxRow[]> {
+export async function claimDue(db: Db, channelId: string, worker: string, limit: number, maxPriority: number): Promise<OutboxRow[]> {
   const result = await db.raw<{ rows: OutboxRow[] }>(
-    `UPDATE outbox o SET state = 'sending', claimed_by = ?, claimed_at = now(), attempts = o.attempts + 1
-      WHERE o.id IN (SELECT id FROM outbox WHERE channel_id = ? AND state = 'queued' AND next_attempt_at <= now()
-                      ORDER BY next_attempt_at, created_at LIMIT ? FOR UPDATE SKIP LOCKED)
-      RETURNING o.id, o.message_id, o.message_created_at, o.channel_id, o.to_wa_id, o.payload, o.state, o.attempts`,
-    [worker, channelId, limit],
+    `UPDATE outbox o SET state = 'sending', claimed_by = ?, claimed_at = now(), attempts = o.attempts + 1, held_reason = NULL
+      WHERE o.id IN (SELECT id FROM outbox WHERE channel_id = ? AND state = 'queued' AND priority <= ? AND next_attempt_at <= now()
+                       AND EXISTS (SELECT 1 FROM channel_lanes l WHERE l.channel_id = ? AND l.owner = ? AND l.lease_expires_at > now())
+                      ORDER BY priority, next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
+      RETURNING ${RETURNING}`,
+    [worker, channelId, maxPriority, channelId, worker, limit],
   );
   return result.rows;
 }
@@ -45,8 +58,31 @@ export async function markSent(trx: Trx, row: OutboxRow, wamid: string): Promise
     });
 }
 
-export async function markRetry(db: Db, row: OutboxRow, delayMs: number, error: Record<string, unknown>): Promise<void> {
-  await db('outbox').where({ id: row.id }).update({ state: 'queued', next_attempt_at: new Date(Date.now() + delayMs), last_error: JSON.stringify(error), claimed_by: null });
+export async function markRetry(db: Db, row: OutboxRow, delayMs: number, error: Record<string, unknown>, heldReason: HeldReason | null = null): Promise<void> {
+  await db('outbox')
+    .where({ id: row.id })
+    .update({ state: 'queued', next_attempt_at: new Date(Date.now() + delayMs), last_error: JSON.stringify(error), claimed_by: null, held_reason: heldReason });
+}
+
+export type HeldReason = 'tier' | 'pair' | 'spam_rate' | 'throughput';
+
+/**
+ * Puts claimed rows back untouched (not an attempt): a lane that lost its lease or was paused
+ * mid-batch. `heldUntil`/`reason` hold them (the tier) instead of freeing them at once.
+ */
+export async function release(db: Db, ids: string[], heldUntil?: Date, reason?: HeldReason): Promise<void> {
+  if (ids.length === 0) {
+    return;
+  }
+  await db('outbox')
+    .whereIn('id', ids)
+    .andWhere({ state: 'sending' })
+    .update({
+      state: 'queued',
+      claimed_by: null,
+      attempts: db.raw('greatest(attempts - 1, 0)'),
+      ...(heldUntil ? { next_attempt_at: heldUntil, held_reason: reason ?? null } : {}),
+    });
 }
 
 export async function markFailed(trx: Trx, row: OutboxRow, error: { code: number | string; title: string; details: string | null }): Promise<void> {
@@ -61,7 +97,14 @@ export async function staleInFlight(db: Db, olderThan: Date): Promise<OutboxRow[
   return db('outbox').where({ state: 'sending' }).andWhere('claimed_at', '<', olderThan).limit(500);
 }
 
-/** Queues a message's payload for its channel's lane; the caller's transaction makes both or neither. */
-export async function enqueueOutbox(trx: Trx, row: { id: string; message_id: string; message_created_at: Date; channel_id: string; to_wa_id: string; payload: string }): Promise<void> {
+/**
+ * Queues a message's payload for its channel's lane; the caller's transaction makes both or
+ * neither. `priority` defaults to an agent's reply; `window_closes_at` (the customer's
+ * service window) decides at send time whether the message counts towards the tier.
+ */
+export async function enqueueOutbox(
+  trx: Trx,
+  row: { id: string; message_id: string; message_created_at: Date; channel_id: string; to_wa_id: string; payload: string; priority?: number; window_closes_at?: Date | null },
+): Promise<void> {
   await trx('outbox').insert(row);
 }

@@ -1,40 +1,76 @@
 import os from 'node:os';
+import type { Agent } from 'undici';
 import type { Trx } from '../../db/knex';
 import { streamToBuffer } from '../../lib/streams';
 import type { Services } from '../../services';
-import { CloudApiClient } from '../../whatsapp/client';
-import { backoffHintMs, GraphApiError, isRetryable } from '../../whatsapp/errors';
-import { PairLimiter, TokenBucket } from '../../whatsapp/rateLimit';
+import type { CloudApiClient } from '../../whatsapp/client';
+import { backoffHintMs, GRAPH_CODES, GraphApiError, isRetryable } from '../../whatsapp/errors';
 import { flagTokenInvalid } from '../channels/commands';
 import { clientFor, type ChannelCredentials } from '../channels/credentials';
 import { conversationOfMessage, MEDIA_PLACEHOLDER } from '../conversations';
 import { applyStatus, publishNotice, takePendingStatuses } from '../inbox';
 import { findMedia } from '../media';
-import { claimDue, channelsWithDueRows, markFailed, markRetry, markSent, staleInFlight, type OutboxRow } from './repo';
+import { pauseWithAlert } from './commands';
+import { dedicatedPool, LaneLimits, laneShape, SPAM_HOLD_MS } from './lane';
+import { acquireLease, recentSends, releaseLease, setQualitySeen } from './laneRepo';
+import { claimDue, channelsWithDueRows, markFailed, markRetry, markSent, PRIORITY, release, staleInFlight, type OutboxRow } from './repo';
 
 /** NOTIFY channel: a channel id whose outbox has new rows (wakes its lane in worker processes). */
 export const OUTBOX_CHANNEL = 'sb_outbox';
 
 const MAX_ATTEMPTS = 6;
-const BATCH = 50;
-const MAX_IN_FLIGHT = 32;
 const POLL_MS = 1000;
 // A row still 'sending' after this was interrupted (crash); it is reconciled, never re-sent blindly.
 const IN_FLIGHT_STALE_MS = 120_000;
 
-type Lane = { channelId: string; bucket: TokenBucket; pairs: PairLimiter; client: CloudApiClient; credsKey: string; wake: () => void; running: Promise<void> };
+/**
+ * Cross-process safety: one worker process holds a lane at a time through a lease row
+ * (channel_lanes), renewed every LEASE_RENEW_MS for LEASE_TTL_MS on the database's clock. The
+ * holder's limits are then the number's limits, exactly, with no shared counter on the hot
+ * path (a token bucket in PostgreSQL would cost a write per message). The holder stops sending
+ * LEASE_MARGIN_MS before its lease could lapse by its own clock (measured from before the
+ * renewal was asked), and claims are fenced by the lease in SQL, so a new holder (after a
+ * crash or a stall) never overlaps the old one. A new holder rebuilds the tier and pair state
+ * from the last 24 h of sends.
+ */
+export const LEASE_TTL_MS = 10_000;
+const LEASE_RENEW_MS = 3_000;
+const LEASE_MARGIN_MS = 1_000;
+
+const QUALITY_RANK: Record<string, number> = { GREEN: 3, YELLOW: 2, RED: 1 };
+
+type Lane = {
+  channelId: string;
+  limits: LaneLimits;
+  client: CloudApiClient;
+  pool: Agent | null;
+  credsKey: string;
+  wake: () => void;
+  running: Promise<void>;
+  /** Local time (ms) after which this process must not send: its lease may have lapsed. */
+  leaseDeadline: number;
+  renewAt: number;
+  paused: boolean;
+  qualitySeen: string | null;
+};
 
 /**
  * The sender: one lane per channel, each with its own token bucket at the number's
- * throughput, a pair limiter (Meta: 1 message per 6 s to one user), and its own client.
+ * throughput, a pair limiter (Meta: 1 message per 6 s to one user), tier accounting and its
+ * own client (a dedicated lane: its own keep-alive pool).
  */
 export class Sender {
   private lanes = new Map<string, Lane>();
   private stopped = false;
   private sweep: NodeJS.Timeout | null = null;
-  private readonly worker = `${os.hostname()}:${process.pid}`;
+  private readonly worker: string;
 
-  constructor(private readonly s: Services) {}
+  constructor(
+    private readonly s: Services,
+    workerId = `${os.hostname()}:${process.pid}`,
+  ) {
+    this.worker = workerId;
+  }
 
   async start(): Promise<void> {
     await this.reconcileInterrupted();
@@ -63,72 +99,163 @@ export class Sender {
 
   private async openLane(channelId: string): Promise<void> {
     const creds = await this.s.channels.get(channelId);
-    if (!creds || this.lanes.has(channelId)) {
+    if (!creds || this.lanes.has(channelId) || this.stopped) {
       return;
     }
     let wakeUp: () => void = () => undefined;
+    const shape = laneShape(creds.lane, creds.throughputMps);
+    const pool = creds.lane === 'dedicated' ? dedicatedPool(shape.inFlight) : null;
     const lane: Lane = {
       channelId,
-      bucket: new TokenBucket(creds.throughputMps, Math.max(1, Math.ceil(creds.throughputMps / 10))),
-      pairs: new PairLimiter(),
-      client: clientFor(creds),
+      limits: new LaneLimits(creds.throughputMps),
+      client: clientFor(creds, undefined, pool ?? undefined),
+      pool,
       credsKey: credsKey(creds),
       wake: () => wakeUp(),
       running: Promise.resolve(),
+      leaseDeadline: 0,
+      renewAt: 0,
+      paused: false,
+      qualitySeen: null,
     };
     this.lanes.set(channelId, lane);
-    lane.running = this.run(lane, (fn) => (wakeUp = fn));
+    lane.running = this.run(lane, (fn) => (wakeUp = fn)).finally(() => {
+      this.lanes.delete(lane.channelId);
+      void lane.pool?.close().catch(() => undefined);
+    });
+  }
+
+  /** Takes or renews the lane's lease; false when another process holds it. */
+  private async holdLease(lane: Lane): Promise<boolean> {
+    const now = Date.now();
+    if (now < lane.renewAt && now < lane.leaseDeadline) {
+      return true;
+    }
+    const held = lane.leaseDeadline > now;
+    const row = await acquireLease(this.s.db, lane.channelId, this.worker, LEASE_TTL_MS);
+    if (!row) {
+      lane.leaseDeadline = 0;
+      return false;
+    }
+    lane.leaseDeadline = now + LEASE_TTL_MS - LEASE_MARGIN_MS;
+    lane.renewAt = now + LEASE_RENEW_MS;
+    lane.paused = row.paused_at !== null;
+    lane.qualitySeen = row.quality_seen;
+    if (!held) {
+      // Taking over (or starting): start where the previous holder stopped.
+      lane.limits.rebuild(await recentSends(this.s.db, lane.channelId));
+    }
+    return true;
+  }
+
+  /** A drop of Meta's quality rating since the lane last looked pauses its broadcasts, with an alert. */
+  private async watchQuality(lane: Lane, creds: ChannelCredentials): Promise<void> {
+    const now = creds.qualityRating;
+    if (!(now in QUALITY_RANK) || now === lane.qualitySeen) {
+      return;
+    }
+    const before = lane.qualitySeen;
+    lane.qualitySeen = now;
+    await setQualitySeen(this.s.db, lane.channelId, now);
+    if (before && before in QUALITY_RANK && QUALITY_RANK[now]! < QUALITY_RANK[before]!) {
+      await pauseWithAlert(this.s, lane.channelId, 'quality_dropped', { from: before, to: now });
+      lane.paused = true;
+    }
   }
 
   private async run(lane: Lane, onWake: (fn: () => void) => void): Promise<void> {
     const inFlight = new Set<Promise<void>>();
+    const idle = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        onWake(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    let emptyPolls = 0;
     while (!this.stopped) {
       const creds = await this.s.channels.get(lane.channelId);
       if (!creds || creds.status !== 'active') {
         break;
       }
       if (credsKey(creds) !== lane.credsKey) {
-        lane.client = clientFor(creds);
+        lane.client = clientFor(creds, undefined, lane.pool ?? undefined);
         lane.credsKey = credsKey(creds);
       }
-      const rows = await claimDue(this.s.db, lane.channelId, this.worker, BATCH).catch(() => [] as OutboxRow[]);
-      if (rows.length === 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
-          onWake(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
+      if (!(await this.holdLease(lane).catch(() => false))) {
+        // Another process sends for this number; look again in case it stops or dies.
+        if (++emptyPolls > 2 * (LEASE_TTL_MS / POLL_MS)) {
+          break;
+        }
+        await idle(POLL_MS);
         continue;
       }
-      for (const row of rows) {
-        const wait = lane.bucket.take(Date.now());
-        if (wait > 0) {
-          await sleep(wait);
-          lane.bucket.take(Date.now());
+      await this.watchQuality(lane, creds).catch((err: Error) => this.s.log.warn({ err: err.message }, 'quality check failed'));
+      const now = Date.now();
+      const broadcastsHeld = lane.paused || now < lane.limits.spamHoldUntil;
+      const { batch } = laneShape(creds.lane, lane.limits.rate.current(now));
+      const rows = await claimDue(this.s.db, lane.channelId, this.worker, batch, broadcastsHeld ? PRIORITY.reply : PRIORITY.broadcast).catch(() => [] as OutboxRow[]);
+      if (rows.length === 0) {
+        // A lane with nothing to do gives its lease back after a while, so idle numbers cost nothing.
+        if (++emptyPolls > 30) {
+          break;
         }
-        while (inFlight.size >= MAX_IN_FLIGHT) {
-          await Promise.race(inFlight);
-        }
-        const p = this.sendOne(lane, row).finally(() => inFlight.delete(p));
-        inFlight.add(p);
+        await idle(POLL_MS);
+        continue;
       }
+      emptyPolls = 0;
+      await this.sendBatch(lane, creds, rows, inFlight);
     }
     await Promise.allSettled(inFlight);
-    this.lanes.delete(lane.channelId);
+    if (lane.leaseDeadline > 0) {
+      await releaseLease(this.s.db, lane.channelId, this.worker).catch(() => undefined);
+    }
+  }
+
+  private async sendBatch(lane: Lane, creds: ChannelCredentials, rows: OutboxRow[], inFlight: Set<Promise<void>>): Promise<void> {
+    // Each accepted send commits in its own transaction: more calls in flight than half the
+    // process's connections would leave accepted messages waiting for a connection (or timing
+    // out before their wamid is stored), which a load test showed.
+    const maxInFlight = Math.max(2, Math.min(laneShape(creds.lane, creds.throughputMps).inFlight, Math.floor(this.s.config.databasePoolMax / 2)));
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      let now = Date.now();
+      if (now >= lane.leaseDeadline || this.stopped) {
+        // The lease may lapse before these go: another process may take them.
+        await release(this.s.db, rows.slice(i).map((r) => r.id));
+        return;
+      }
+      const outsideWindow = row.window_closes_at === null || row.window_closes_at.getTime() <= now;
+      const gate = lane.limits.tierGate(row.to_wa_id, creds.messagingTier, outsideWindow, now);
+      if (!gate.go) {
+        // Held, not failed: it goes when the rolling 24 hours free a slot.
+        await release(this.s.db, [row.id], new Date(gate.until), 'tier');
+        continue;
+      }
+      for (let wait = lane.limits.takeThroughput(now); wait > 0; wait = lane.limits.takeThroughput(now)) {
+        await sleep(wait);
+        now = Date.now();
+      }
+      while (inFlight.size >= maxInFlight) {
+        await Promise.race(inFlight);
+      }
+      const p = this.sendOne(lane, row).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
   }
 
   private async sendOne(lane: Lane, row: OutboxRow): Promise<void> {
-    const pairWait = lane.pairs.take(row.to_wa_id, Date.now());
+    const pairWait = lane.limits.pairs.take(row.to_wa_id, Date.now());
     if (pairWait > 0) {
       // Meta allows one message per 6 s to one user; later rows to others are unaffected.
-      await markRetry(this.s.db, row, pairWait, { code: 131056, title: 'Pair rate limit (held back locally)' });
+      await markRetry(this.s.db, row, pairWait, { code: GRAPH_CODES.pairRate, title: 'Pair rate limit (held back locally)' }, 'pair');
       return;
     }
     try {
       const payload = await this.resolveMedia(lane.client, row.payload);
       const { wamid } = await lane.client.sendMessage(payload as never);
+      this.s.metrics.outboxToAccepted.observe((Date.now() - row.created_at.getTime()) / 1000);
       await this.s.db.transaction(async (trx) => {
         await markSent(trx, row, wamid);
         for (const pending of await takePendingStatuses(trx, wamid)) {
@@ -136,19 +263,46 @@ export class Sender {
         }
         await notifyStatus(trx, row);
       });
+      // A status webhook that looked for this wamid while the transaction above was open could
+      // not see it and was parked after the take: look once more now that the wamid is visible.
+      await this.s.db.transaction(async (trx) => {
+        const late = await takePendingStatuses(trx, wamid);
+        for (const pending of late) {
+          await applyStatus(trx, pending);
+        }
+        if (late.length > 0) {
+          await notifyStatus(trx, row);
+        }
+      });
       this.s.metrics.outboundMessages.inc({ result: 'sent' });
     } catch (err) {
-      await this.handleFailure(row, err);
+      await this.handleFailure(lane, row, err);
     }
   }
 
-  private async handleFailure(row: OutboxRow, err: unknown): Promise<void> {
+  private async handleFailure(lane: Lane, row: OutboxRow, err: unknown): Promise<void> {
     const e = err instanceof GraphApiError ? err : null;
     const code = e?.code ?? 0;
     const error = { code, title: e?.message ?? (err as Error).message ?? 'send failed', details: e?.details ?? null };
+    const now = Date.now();
+    if (code === GRAPH_CODES.throughput) {
+      // Over the number's throughput by Meta's count: halve the lane's rate, recover additively.
+      lane.limits.throttled(now);
+    } else if (code === GRAPH_CODES.pairRate) {
+      // Meta's own view of the pair rate: 4^n seconds on the n-th retry, for this recipient only.
+      lane.limits.pairs.block(row.to_wa_id, now + (backoffHintMs(code, row.attempts) ?? 0));
+    }
+    if (code === GRAPH_CODES.spamRate && row.priority !== PRIORITY.reply) {
+      // Spam rate limit: broadcasts stop for a long while; replies to customers go on.
+      lane.limits.spamHoldUntil = now + SPAM_HOLD_MS;
+      await markRetry(this.s.db, row, SPAM_HOLD_MS, error, 'spam_rate');
+      this.s.metrics.outboundMessages.inc({ result: 'retry' });
+      return;
+    }
     if (e && isRetryable(e.classification) && row.attempts < MAX_ATTEMPTS) {
       const delay = backoffHintMs(code, row.attempts) ?? Math.min(300_000, 1000 * 2 ** row.attempts);
-      await markRetry(this.s.db, row, delay, error);
+      const reason = code === GRAPH_CODES.pairRate ? 'pair' : code === GRAPH_CODES.throughput ? 'throughput' : null;
+      await markRetry(this.s.db, row, delay, error, reason);
       this.s.metrics.outboundMessages.inc({ result: 'retry' });
       return;
     }
@@ -159,6 +313,9 @@ export class Sender {
     this.s.metrics.outboundMessages.inc({ result: 'failed' });
     if (e?.classification === 'token_invalid') {
       await flagTokenInvalid(this.s, row.channel_id, error.title);
+      // Once the token is fixed, replies flow again; broadcasts wait for an admin's look.
+      await pauseWithAlert(this.s, row.channel_id, 'token_invalid');
+      lane.paused = true;
     }
   }
 
