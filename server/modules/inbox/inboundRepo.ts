@@ -41,11 +41,13 @@ const INSERT_BATCH = `
       preview text, raw text, conversation_id uuid)
     ORDER BY wamid, ord
   ), contact AS (
-    INSERT INTO contacts AS c (id, wa_id, profile_name, country)
-    SELECT DISTINCT ON (wa_id) contact_id, wa_id, profile_name, country FROM input ORDER BY wa_id, ord DESC
+    INSERT INTO contacts AS c (id, wa_id, profile_name, country, last_inbound_at)
+    SELECT DISTINCT ON (wa_id) contact_id, wa_id, profile_name, country, max(sent_at) OVER (PARTITION BY wa_id) FROM input ORDER BY wa_id, ord DESC
     ON CONFLICT (wa_id) DO UPDATE
       SET profile_name = COALESCE(EXCLUDED.profile_name, c.profile_name),
           country = COALESCE(c.country, EXCLUDED.country),
+          -- When the customer last wrote, for segments (contacts.last_inbound_at): a replayed message changes nothing.
+          last_inbound_at = GREATEST(c.last_inbound_at, EXCLUDED.last_inbound_at),
           updated_at = CASE WHEN c.profile_name IS DISTINCT FROM EXCLUDED.profile_name THEN now() ELSE c.updated_at END
     RETURNING c.id, c.wa_id
   ), claimed AS (
@@ -91,7 +93,7 @@ const INSERT_BATCH = `
   SELECT wamid, id AS message_id, conversation_id FROM message`;
 
 // The statement's name on each connection; a new text needs a new name.
-const STATEMENT = 'sb_ingest_inbound_batch_v3';
+const STATEMENT = 'sb_ingest_inbound_batch_v4';
 
 function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
   return {
