@@ -11,6 +11,8 @@ import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
 import { LexiconPage } from './pages/LexiconPage';
 import { LegalHoldsPage } from './pages/LegalHoldsPage';
+import { ContactsPage } from './pages/ContactsPage';
+import { ContactFieldsPage } from './pages/ContactFieldsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
@@ -55,6 +57,10 @@ function pageFor(route: RouteName): ReactNode {
       return <RetentionPage />;
     case 'legal-holds':
       return <LegalHoldsPage />;
+    case 'contacts':
+      return <ContactsPage />;
+    case 'contact-fields':
+      return <ContactFieldsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

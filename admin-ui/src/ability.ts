@@ -29,12 +29,15 @@ export type UiAction =
   | 'review'
   | 'lock'
   | 'run'
-  | 'release';
+  | 'release'
+  | 'consent'
+  | 'merge';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
-  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold';
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold'
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -78,6 +81,8 @@ export const PAGES = [
   { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
   { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
+  { route: 'contacts', subject: 'Contact', button: 'nav.contacts' },
+  { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

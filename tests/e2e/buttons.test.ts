@@ -19,6 +19,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['lexicon', 'Lexicon'],
   ['retention', 'RetentionPolicy'],
   ['legal-holds', 'LegalHold'],
+  ['contacts', 'Contact'],
+  ['contact-fields', 'Label'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

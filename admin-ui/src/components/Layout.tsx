@@ -24,6 +24,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   lexicon: 'nav.lexicon',
   retention: 'nav.retention',
   'legal-holds': 'nav.legalHolds',
+  contacts: 'nav.contacts',
+  'contact-fields': 'nav.contactFields',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */
