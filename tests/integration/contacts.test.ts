@@ -162,6 +162,10 @@ describe('contacts: profile, labels, attributes, notes, consent, STOP words, mer
     const contactId = (await db()('contacts').where({ wa_id: waId }).first()).id;
     const before = await admin.get(`/api/v1/contacts/${contactId}`);
     expect(before.body.contact.optState).to.equal('unknown');
+    // A contact made by an inbound message gets its country, and its region when the number says one.
+    expect(before.body.contact).to.include({ country: 'FR', region: null });
+    const fixed = await customerWrites('33472000000', 'Bonjour de Lyon');
+    expect((await admin.get(`/api/v1/contacts/${fixed.contact.id}`)).body.contact).to.include({ country: 'FR', region: 'Sud-Est' });
     expect(Date.parse(before.body.contact.lastInboundAt)).to.be.greaterThan(0);
     // "arret please" is not the word alone: nothing changes.
     await customerWrites(waId, 'arret please');
@@ -191,6 +195,17 @@ describe('contacts: profile, labels, attributes, notes, consent, STOP words, mer
     expect(second.details.messageIds).to.have.length(1);
     const halte = await db()('messages').where({ contact_id: other.id, text: 'halte' }).first();
     expect(second.details.messageIds).to.deep.equal([halte.id]);
+  });
+
+  it('refuses to merge away a contact under a legal hold', async () => {
+    const held = await create({ phone: '+33 6 11 00 00 09' });
+    const keep = await create({ phone: '+33 6 11 00 00 10' });
+    const hold = await admin.post('/api/v1/legal-holds', { caseRef: 'CASE-11', reason: 'Dispute', scope: { contactIds: [held.id] } });
+    expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
+    const refused = await admin.post(`/api/v1/contacts/${keep.id}/merge`, { otherId: held.id });
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.details.holdIds).to.deep.equal([hold.body.hold.id]);
+    expect((await admin.get(`/api/v1/contacts/${held.id}`)).status).to.equal(200);
   });
 
   it('merges a duplicate: conversations (joined on the same number), notes, labels, attributes, the stricter consent; the old number kept as an alias', async () => {

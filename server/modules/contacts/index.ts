@@ -3,4 +3,4 @@
 // on Contact's field waId).
 export { optOutOnKeywords } from './keywords';
 export { canReadPhone } from './present';
-export { maskPhone } from './phone';
+export { maskPhone, regionOf } from './phone';
