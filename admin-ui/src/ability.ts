@@ -37,7 +37,7 @@ export type UiAction =
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute';
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;

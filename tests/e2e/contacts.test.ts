@@ -60,6 +60,10 @@ describe('end to end in Chromium: contacts, their labels and attributes', functi
     await page.selectOption('#attribute-type', 'number');
     await page.click('[data-button="attributes.submitCreate"]');
     await page.locator('#attributes-table tr[data-key="orders"]').waitFor();
+    // The opt-out words are a setting an admin edits here.
+    await page.fill('#opt-out-words', 'STOP\nARRÊT\nHALTE');
+    await page.click('[data-button="settings.saveOptOutWords"]');
+    await eventually('the words saved', async () => ((await admin.get('/api/v1/settings')).body.optOutKeywords.includes('HALTE') ? true : null));
 
     await page.click('[data-button="nav.contacts"]');
     await page.fill('#contacts-search', 'Hélène');

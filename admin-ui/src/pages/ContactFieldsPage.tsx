@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { useSession } from '../auth';
 import { AttributesSection } from '../components/contacts/AttributesSection';
 import { LabelChip } from '../components/contacts/LabelPicker';
+import { OptOutWords } from '../components/contacts/OptOutWords';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormActions } from '../components/FormActions';
@@ -85,6 +86,7 @@ export function ContactFieldsPage() {
         )}
       </ListPage>
       {ability.can('read', 'ContactAttribute') && <AttributesSection />}
+      {ability.can('read', 'Setting') && <OptOutWords />}
     </>
   );
 }
