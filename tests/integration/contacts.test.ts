@@ -270,6 +270,8 @@ describe('contacts: profile, labels, attributes, notes, consent, STOP words, mer
     expect((await viewer.get('/api/v1/contacts?q=612345678')).body.items).to.deep.equal([]);
     const header = (await viewer.get(`/api/v1/conversations/${conv.id}`)).body.conversation.contact;
     expect(header).to.include({ waId: '+33 6 •• •• •• 78', phoneMasked: true });
+    expect((await viewer.get('/api/v1/conversations?view=all&q=612345678')).body.items).to.deep.equal([]);
+    expect((await dialer.get('/api/v1/conversations?view=all&q=612345678')).body.items.map((c: any) => c.id)).to.deep.equal([conv.id]);
     expect((await dialer.get(`/api/v1/contacts/${id}`)).body.contact).to.include({ waId: '33612345678', phoneMasked: false });
     expect((await dialer.get(`/api/v1/conversations/${conv.id}`)).body.conversation.contact).to.include({ waId: '33612345678', phoneMasked: false });
     expect((await agent.client.get(`/api/v1/contacts/${id}`)).body.contact.phoneMasked).to.equal(false);
@@ -281,6 +283,11 @@ describe('contacts: profile, labels, attributes, notes, consent, STOP words, mer
     const events = await db()('audit_events').where('action', 'like', 'contact%').orWhere('action', 'like', 'label.%');
     expect(events.length).to.be.greaterThan(15);
     const text = JSON.stringify(events.map((e: any) => e.details));
+    // The Audit page names the contact when it is read, and finds its events by the contact's name.
+    const read = await admin.get('/api/v1/audit/events?subject=Jeanne&action=contact.merged');
+    expect(read.status).to.equal(200);
+    expect(read.body.items).to.have.length(1);
+    expect(read.body.names[`Contact:${read.body.items[0].subjectId}`]).to.equal('Jeanne D.');
     for (const secret of ['33142685300', '685300', '442079460958', '33611000007', '33611000008', 'Jeanne', 'Mairie', 'Léa', 'Prefers calls', 'Long-time', 'forty', '1984-02-29', 'gold', 'Arrêt']) {
       expect(text, secret).not.to.include(secret);
     }

@@ -33,7 +33,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
       const auth = authOf(ctx);
       const rows = await listConversations(
         s.db,
-        { ...query, userId: auth.user.id, cursor: decodeCursor(query.cursor) },
+        { ...query, userId: auth.user.id, cursor: decodeCursor(query.cursor), phoneSearch: phoneShown(ctx) },
         (q) => whereAccessible(q, auth.ability, 'read', 'Conversation', CONVERSATION_FIELDS),
       );
       const last = rows[rows.length - 1];
