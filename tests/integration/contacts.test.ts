@@ -205,6 +205,8 @@ describe('contacts: profile, labels, attributes, notes, consent, STOP words, mer
     const refused = await admin.post(`/api/v1/contacts/${keep.id}/merge`, { otherId: held.id });
     expect(refused.status).to.equal(409);
     expect(refused.body.error.details.holdIds).to.deep.equal([hold.body.hold.id]);
+    const denied = (await auditOf('access.denied')).find((e: any) => e.subject_id === keep.id);
+    expect(denied.details).to.deep.include({ reason: 'legal_hold', mergedId: held.id });
     expect((await admin.get(`/api/v1/contacts/${held.id}`)).status).to.equal(200);
   });
 

@@ -8,8 +8,10 @@ import { contactsOfConversations, optOutContacts, storedSetting } from './repo';
 /** An inbound text just stored, with its conversation (the webhook's outcome). */
 export type InboundText = { messageId: string; conversationId: string; text: string };
 
-// No keyword is longer than a setting allows (40); longer messages are never read against them.
+// No keyword is longer than the setting allows (40 characters); with room for spaces and
+// punctuation around it, a longer message cannot be one, and is never read against them.
 const KEYWORD_MAX = 40;
+const MESSAGE_MAX = KEYWORD_MAX + 10;
 
 /** A word as keywords compare: accents and case dropped, surrounding spaces and punctuation trimmed. */
 export function keywordForm(text: string): string {
@@ -26,7 +28,7 @@ export function keywordForm(text: string): string {
  * to be a keyword, so the hot path pays nothing for long messages. Audited by the system, with ids.
  */
 export async function optOutOnKeywords(s: Services, texts: readonly InboundText[]): Promise<string[]> {
-  const candidates = texts.filter((t) => t.text.length <= KEYWORD_MAX + 10);
+  const candidates = texts.filter((t) => t.text.length <= MESSAGE_MAX);
   if (candidates.length === 0) {
     return [];
   }

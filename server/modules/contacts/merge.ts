@@ -40,7 +40,7 @@ export async function mergeContacts(s: Services, actor: Actor, keepId: string, o
   if (keepId === otherId) {
     throw errors.validation('A contact cannot be merged into itself.', { fields: [{ path: 'body.otherId', message: 'the same contact', code: 'same_contact' }] });
   }
-  return s.db.transaction(async (trx) => {
+  const outcome = await s.db.transaction(async (trx): Promise<MergeOutcome | { heldBy: string[] }> => {
     const locked = await lockContacts(trx, [keepId, otherId]);
     const keep = locked.find((c) => c.id === keepId);
     const other = locked.find((c) => c.id === otherId);
@@ -52,7 +52,7 @@ export async function mergeContacts(s: Services, actor: Actor, keepId: string, o
     }
     const holds = await holdsOnContact(trx, otherId);
     if (holds.length > 0) {
-      throw errors.conflict('A legal hold covers the other contact: it cannot be merged while the hold is active.', { holdIds: holds.map((h) => h.id) });
+      return { heldBy: holds.map((h) => h.id) };
     }
     const kept = new Map((await conversationsOf(trx, keepId)).map((c) => [c.channel_id, c.id]));
     const theirs = await conversationsOf(trx, otherId);
@@ -74,4 +74,10 @@ export async function mergeContacts(s: Services, actor: Actor, keepId: string, o
     ]);
     return { contact: (await findContact(trx, keepId))!, moved: { conversations: moved.length, conversationsJoined: joined.length, notes } };
   });
+  if ('heldBy' in outcome) {
+    // A compliance refusal: recorded as denied (ids only), then answered 409.
+    await s.audit.record(actor, { action: 'access.denied', subjectType: 'Contact', subjectId: keepId, details: { reason: 'legal_hold', mergedId: otherId, holdIds: outcome.heldBy } });
+    throw errors.conflict('A legal hold covers the other contact: it cannot be merged while the hold is active.', { holdIds: outcome.heldBy });
+  }
+  return outcome;
 }
