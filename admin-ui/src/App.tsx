@@ -12,6 +12,8 @@ import { InboxPage } from './pages/InboxPage';
 import { LexiconPage } from './pages/LexiconPage';
 import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { DiscoveryPage } from './pages/DiscoveryPage';
+import { ContactsPage } from './pages/ContactsPage';
+import { ContactFieldsPage } from './pages/ContactFieldsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
@@ -61,6 +63,10 @@ function pageFor(route: RouteName): ReactNode {
       return <ReviewPage />;
     case 'discovery':
       return <DiscoveryPage />;
+    case 'contacts':
+      return <ContactsPage />;
+    case 'contact-fields':
+      return <ContactFieldsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

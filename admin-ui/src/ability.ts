@@ -31,12 +31,15 @@ export type UiAction =
   | 'run'
   | 'release'
   | 'download'
-  | 'resume';
+  | 'resume'
+  | 'consent'
+  | 'merge';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
-  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport';
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport'
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -82,6 +85,8 @@ export const PAGES = [
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
   { route: 'review', subject: 'ConversationReview', button: 'nav.review' },
   { route: 'discovery', subject: 'Discovery', button: 'nav.discovery' },
+  { route: 'contacts', subject: 'Contact', button: 'nav.contacts' },
+  { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -166,6 +166,11 @@ export function issueText(issue: FieldIssue, i18n: Translate, errorId = 'validat
       return translated;
     }
   }
+  // A module's own code (`invalid_phone`, `not_date`...), worded in each language when the panel knows it.
+  const coded = issue.code === undefined ? null : i18n.tMaybe(`fieldErrors.code.${issue.code}`);
+  if (coded) {
+    return coded;
+  }
   // A rule the server words itself (e.g. one of Meta's template rules): its words, else a generic one.
   return issue.message || i18n.t('fieldErrors.invalid');
 }

@@ -20,6 +20,7 @@ import { registerEventRoutes } from '../modules/inbox/routes';
 import { registerHoldRoutes } from '../modules/holds/routes';
 import { registerReviewRoutes } from '../modules/review/routes';
 import { registerDiscoveryRoutes } from '../modules/discovery/routes';
+import { registerContactRoutes } from '../modules/contacts/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
@@ -92,6 +93,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerHoldRoutes(api, s);
     registerReviewRoutes(api, s);
     registerDiscoveryRoutes(api, s);
+    registerContactRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

@@ -21,6 +21,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['legal-holds', 'LegalHold'],
   ['review', 'ConversationReview'],
   ['discovery', 'Discovery'],
+  ['contacts', 'Contact'],
+  ['contact-fields', 'Label'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

@@ -81,7 +81,7 @@ describe('inbound batcher (group commit of webhook messages)', () => {
     const conversations = await db()('conversations')
       .join('contacts', 'contacts.id', 'conversations.contact_id')
       .where('contacts.wa_id', '4470000031')
-      .select('conversations.id', 'unread_count', 'last_message_preview', 'first_inbound_at', 'last_inbound_at');
+      .select('conversations.id', 'unread_count', 'last_message_preview', 'first_inbound_at', 'conversations.last_inbound_at');
     expect(conversations).to.have.length(1);
     expect(conversations[0]).to.deep.include({ unread_count: 40, last_message_preview: 'part 39' });
     expect(conversations[0].first_inbound_at.getTime()).to.equal(t0);

@@ -26,6 +26,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   'legal-holds': 'nav.legalHolds',
   review: 'nav.review',
   discovery: 'nav.discovery',
+  contacts: 'nav.contacts',
+  'contact-fields': 'nav.contactFields',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -1044,6 +1044,767 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contact-attributes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List custom attribute definitions
+         * @description Requires ContactAttribute:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Definitions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                key: string;
+                                name: string;
+                                options: string[];
+                                /** @enum {string} */
+                                type: "text" | "number" | "date" | "boolean" | "choice";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Define a custom attribute
+         * @description Requires ContactAttribute:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        name: string;
+                        /** @default [] */
+                        options?: string[];
+                        /** @enum {string} */
+                        type: "text" | "number" | "date" | "boolean" | "choice";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attribute: {
+                                key: string;
+                                name: string;
+                                options: string[];
+                                /** @enum {string} */
+                                type: "text" | "number" | "date" | "boolean" | "choice";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contact-attributes/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an attribute and its values
+         * @description Requires ContactAttribute:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename an attribute or change its type or options (refused when stored values would not fit)
+         * @description Requires ContactAttribute:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        options?: string[];
+                        /** @enum {string} */
+                        type?: "text" | "number" | "date" | "boolean" | "choice";
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attribute: {
+                                key: string;
+                                name: string;
+                                options: string[];
+                                /** @enum {string} */
+                                type: "text" | "number" | "date" | "boolean" | "choice";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contacts (search by name or number, filter by label)
+         * @description Requires Contact:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    labelId?: string;
+                    limit?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of contacts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                attributes?: {
+                                    [key: string]: unknown;
+                                };
+                                country?: string | null;
+                                createdAt?: string;
+                                /** Format: uuid */
+                                id: string;
+                                labels?: {
+                                    color: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                language?: string | null;
+                                lastInboundAt?: string | null;
+                                numberType?: string | null;
+                                optChangedAt?: string | null;
+                                optSource?: string | null;
+                                /** @enum {string} */
+                                optState?: "unknown" | "in" | "out";
+                                phoneMasked: boolean;
+                                profileName?: string | null;
+                                region?: string | null;
+                                updatedAt?: string;
+                                /** @description E.164 digits without +, or masked ("+33 6 •• •• •• 78") when phoneMasked */
+                                waId: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a contact (the number is normalised to E.164)
+         * @description Requires Contact:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        defaultCountry?: string;
+                        labelIds?: string[];
+                        language?: string;
+                        phone: string;
+                        profileName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                attributes?: {
+                                    [key: string]: unknown;
+                                };
+                                country?: string | null;
+                                createdAt?: string;
+                                /** Format: uuid */
+                                id: string;
+                                labels?: {
+                                    color: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                language?: string | null;
+                                lastInboundAt?: string | null;
+                                numberType?: string | null;
+                                optChangedAt?: string | null;
+                                optSource?: string | null;
+                                /** @enum {string} */
+                                optState?: "unknown" | "in" | "out";
+                                phoneMasked: boolean;
+                                profileName?: string | null;
+                                region?: string | null;
+                                updatedAt?: string;
+                                /** @description E.164 digits without +, or masked ("+33 6 •• •• •• 78") when phoneMasked */
+                                waId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact with its notes and merged numbers
+         * @description Requires Contact:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The contact */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            aliases: {
+                                mergedAt: string;
+                                waId: string;
+                            }[];
+                            contact: {
+                                attributes?: {
+                                    [key: string]: unknown;
+                                };
+                                country?: string | null;
+                                createdAt?: string;
+                                /** Format: uuid */
+                                id: string;
+                                labels?: {
+                                    color: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                language?: string | null;
+                                lastInboundAt?: string | null;
+                                numberType?: string | null;
+                                optChangedAt?: string | null;
+                                optSource?: string | null;
+                                /** @enum {string} */
+                                optState?: "unknown" | "in" | "out";
+                                phoneMasked: boolean;
+                                profileName?: string | null;
+                                region?: string | null;
+                                updatedAt?: string;
+                                /** @description E.164 digits without +, or masked ("+33 6 •• •• •• 78") when phoneMasked */
+                                waId: string;
+                            };
+                            notes: {
+                                author: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                body: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a contact's name, language, labels or attributes
+         * @description Requires Contact:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        attributes?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        labelIds?: string[];
+                        language?: string | null;
+                        profileName?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                attributes?: {
+                                    [key: string]: unknown;
+                                };
+                                country?: string | null;
+                                createdAt?: string;
+                                /** Format: uuid */
+                                id: string;
+                                labels?: {
+                                    color: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                language?: string | null;
+                                lastInboundAt?: string | null;
+                                numberType?: string | null;
+                                optChangedAt?: string | null;
+                                optSource?: string | null;
+                                /** @enum {string} */
+                                optState?: "unknown" | "in" | "out";
+                                phoneMasked: boolean;
+                                profileName?: string | null;
+                                region?: string | null;
+                                updatedAt?: string;
+                                /** @description E.164 digits without +, or masked ("+33 6 •• •• •• 78") when phoneMasked */
+                                waId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the customer's opt-in or opt-out (source: agent)
+         * @description Requires Contact:consent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "in" | "out";
+                    };
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                attributes?: {
+                                    [key: string]: unknown;
+                                };
+                                country?: string | null;
+                                createdAt?: string;
+                                /** Format: uuid */
+                                id: string;
+                                labels?: {
+                                    color: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                language?: string | null;
+                                lastInboundAt?: string | null;
+                                numberType?: string | null;
+                                optChangedAt?: string | null;
+                                optSource?: string | null;
+                                /** @enum {string} */
+                                optState?: "unknown" | "in" | "out";
+                                phoneMasked: boolean;
+                                profileName?: string | null;
+                                region?: string | null;
+                                updatedAt?: string;
+                                /** @description E.164 digits without +, or masked ("+33 6 •• •• •• 78") when phoneMasked */
+                                waId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge another contact into this one (this one is kept)
+         * @description Requires Contact:merge.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        otherId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Merged */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                attributes?: {
+                                    [key: string]: unknown;
+                                };
+                                country?: string | null;
+                                createdAt?: string;
+                                /** Format: uuid */
+                                id: string;
+                                labels?: {
+                                    color: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                language?: string | null;
+                                lastInboundAt?: string | null;
+                                numberType?: string | null;
+                                optChangedAt?: string | null;
+                                optSource?: string | null;
+                                /** @enum {string} */
+                                optState?: "unknown" | "in" | "out";
+                                phoneMasked: boolean;
+                                profileName?: string | null;
+                                region?: string | null;
+                                updatedAt?: string;
+                                /** @description E.164 digits without +, or masked ("+33 6 •• •• •• 78") when phoneMasked */
+                                waId: string;
+                            };
+                            moved: {
+                                conversations: number;
+                                conversationsJoined: number;
+                                notes: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note to a contact
+         * @description Requires ContactNote:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            note: {
+                                author: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                body: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a note
+         * @description Requires ContactNote:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Edit a note
+         * @description Requires ContactNote:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Edited */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            note: {
+                                author: {
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                body: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -1091,6 +1852,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1168,6 +1930,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1253,6 +2016,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1381,6 +2145,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1690,6 +2455,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1805,6 +2571,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1881,6 +2648,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -1966,6 +2734,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -2413,6 +3182,167 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List contact labels
+         * @description Requires Label:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Labels */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                color: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a label
+         * @description Requires Label:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            label: {
+                                color: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/labels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a label (taken off every contact)
+         * @description Requires Label:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename or recolour a label
+         * @description Requires Label:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        color?: string;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            label: {
+                                color: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/legal-holds": {
@@ -3949,6 +4879,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -4033,6 +4964,7 @@ export interface paths {
                                 contact: {
                                     country: string | null;
                                     id: string;
+                                    phoneMasked: boolean;
                                     profileName: string | null;
                                     waId: string;
                                 };
@@ -4656,6 +5588,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             defaultLocale: "en" | "fr";
+                            optOutKeywords: string[];
                             organisationName: string;
                             /** Format: email */
                             supportEmail: string | null;
@@ -4685,6 +5618,7 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         defaultLocale?: "en" | "fr";
+                        optOutKeywords?: string[];
                         organisationName?: string;
                         /** Format: email */
                         supportEmail?: string | null;
@@ -4701,6 +5635,7 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             defaultLocale: "en" | "fr";
+                            optOutKeywords: string[];
                             organisationName: string;
                             /** Format: email */
                             supportEmail: string | null;

@@ -40,6 +40,16 @@ const SUBJECT_NAMES: Record<string, (db: Knex, text: string) => Knex.QueryBuilde
   Role: (db, text) => db('roles').select(db.raw('id::text')).where((w) => w.whereILike('name', containing(text)).orWhereILike('key', containing(text))),
   Channel: (db, text) => db('channels').select(db.raw('id::text')).where((w) => w.whereILike('name', containing(text)).orWhereILike('display_number', containing(text))),
   Template: (db, text) => db('templates').select(db.raw('id::text')).whereILike('name', containing(text)),
+  Contact: (db, text) => {
+    const digits = text.replace(/\D/g, '');
+    return db('contacts').select(db.raw('id::text')).where((w) => {
+      w.whereILike('profile_name', containing(text));
+      if (digits.length >= 3) {
+        w.orWhereLike('wa_id', `%${digits}%`);
+      }
+    });
+  },
+  Label: (db, text) => db('labels').select(db.raw('id::text')).whereILike('name', containing(text)),
   Conversation: (db, text) => {
     const digits = text.replace(/\D/g, '');
     return db('conversations as cv')
@@ -159,7 +169,9 @@ export async function findNames(db: Db, ids: Map<string, string[]>): Promise<Map
   add('Role', 'SELECT ?::text, id::text, name FROM roles WHERE id = ANY(?::uuid[])');
   add('Channel', 'SELECT ?::text, id::text, name FROM channels WHERE id = ANY(?::uuid[])');
   add('Template', 'SELECT ?::text, id::text, name FROM templates WHERE id = ANY(?::uuid[])');
+  add('Label', 'SELECT ?::text, id::text, name FROM labels WHERE id = ANY(?::uuid[])');
   // A contact without a profile name is named by their number.
+  add('Contact', "SELECT ?::text, id::text, coalesce(nullif(profile_name, ''), '+' || wa_id) FROM contacts WHERE id = ANY(?::uuid[])");
   add(
     'Conversation',
     "SELECT ?::text, cv.id::text, coalesce(nullif(ct.profile_name, ''), '+' || ct.wa_id) FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id WHERE cv.id = ANY(?::uuid[])",

@@ -1,16 +1,20 @@
 import type { Services } from '../../services';
+import { maskPhone } from '../contacts';
 import { messagesByWamid, reactionsFor, type ConversationRow, type listMessages, type MessageRow } from './repo';
 
 // WhatsApp's customer-service window: 24 hours from the customer's last message.
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** A conversation as the inbox list and header show it. */
-export function presentConversation(c: ConversationRow) {
+/**
+ * A conversation as the inbox list and header show it. The contact's number follows the contacts'
+ * field rule: in clear for viewers who may read Contact's `waId` (canReadPhone), masked otherwise.
+ */
+export function presentConversation(c: ConversationRow, showPhone: boolean) {
   return {
     id: c.id,
     status: c.status,
     channel: { id: c.channel_id, name: c.channel_name, displayNumber: c.channel_display_number },
-    contact: { id: c.contact_id, waId: c.wa_id, profileName: c.profile_name, country: c.country },
+    contact: { id: c.contact_id, waId: showPhone ? c.wa_id : maskPhone(c.wa_id), phoneMasked: !showPhone, profileName: c.profile_name, country: c.country },
     assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name } : null,
     teamId: c.team_id,
     lastMessageAt: c.last_message_at?.toISOString() ?? null,

@@ -57,6 +57,8 @@ export type ConversationFilter = {
   channelId?: string;
   status?: 'open' | 'pending' | 'resolved';
   q?: string;
+  /** Whether `q`'s digits may match the contact's number: not for viewers who see it masked. */
+  phoneSearch?: boolean;
   cursor?: { at: Date; id: string };
   limit: number;
 };
@@ -84,7 +86,7 @@ export async function listConversations(
     const digits = f.q.replace(/\D/g, '');
     q.where((w) => {
       w.whereILike('ct.profile_name', like);
-      if (digits.length >= 3) {
+      if (f.phoneSearch !== false && digits.length >= 3) {
         w.orWhereLike('ct.wa_id', `%${digits}%`);
       }
     });

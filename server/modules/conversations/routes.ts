@@ -17,6 +17,11 @@ import {
 } from './schema';
 import { CONVERSATION_FIELDS, countUnassigned, listConversations, listMessages } from './repo';
 import { sendFromAgent } from './send';
+import { canReadPhone } from '../contacts';
+import type { AppContext } from '../../http/context';
+
+/** Whether this request's user sees contacts' numbers in clear (the contacts' field rule). */
+const phoneShown = (ctx: AppContext) => canReadPhone(authOf(ctx).ability);
 
 /** The inbox: lists, history, sending, reading, assignment and resolution. */
 export function registerConversationRoutes(t: RouteTable, s: Services): void {
@@ -28,12 +33,12 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
       const auth = authOf(ctx);
       const rows = await listConversations(
         s.db,
-        { ...query, userId: auth.user.id, cursor: decodeCursor(query.cursor) },
+        { ...query, userId: auth.user.id, cursor: decodeCursor(query.cursor), phoneSearch: phoneShown(ctx) },
         (q) => whereAccessible(q, auth.ability, 'read', 'Conversation', CONVERSATION_FIELDS),
       );
       const last = rows[rows.length - 1];
       ctx.body = {
-        items: rows.map(presentConversation),
+        items: rows.map((r) => presentConversation(r, phoneShown(ctx))),
         nextCursor: rows.length === query.limit && last?.last_message_at ? encodeCursor(last.last_message_at, last.id) : null,
       };
     },
@@ -57,7 +62,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
       if (ctx.get(BACKGROUND_HEADER) !== '1') {
         await recordConversationView(s, actorOf(ctx), conversation.id);
       }
-      ctx.body = { conversation: presentConversation(conversation) };
+      ctx.body = { conversation: presentConversation(conversation, phoneShown(ctx)) };
     },
   });
   t.add({
@@ -106,7 +111,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { params, body }) => {
       await loadConversation(s, authOf(ctx).ability, params.id, 'assign');
       const c = await assignConversation(s, actorOf(ctx), params.id, { assigneeId: body.assigneeId }, 'conversation.assigned');
-      ctx.body = { conversation: presentConversation(c) };
+      ctx.body = { conversation: presentConversation(c, phoneShown(ctx)) };
     },
   });
   t.add({
@@ -122,7 +127,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
         throw errors.validation('Unknown team.', { fields: [{ path: 'body.teamId', message: 'unknown' }] });
       }
       const c = await assignConversation(s, actorOf(ctx), params.id, { assigneeId: b.assigneeId ?? null, teamId: b.teamId }, 'conversation.transferred');
-      ctx.body = { conversation: presentConversation(c) };
+      ctx.body = { conversation: presentConversation(c, phoneShown(ctx)) };
     },
   });
   t.add({
@@ -142,7 +147,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { params }) => {
       const auth = authOf(ctx);
       await loadConversation(s, auth.ability, params.id, 'claim');
-      ctx.body = { conversation: presentConversation(await claimConversation(s, { ...actorOf(ctx), id: auth.user.id }, params.id)) };
+      ctx.body = { conversation: presentConversation(await claimConversation(s, { ...actorOf(ctx), id: auth.user.id }, params.id), phoneShown(ctx)) };
     },
   });
   const statusVerbs = [['resolve', 'resolved', 'Resolve a conversation'], ['reopen', 'open', 'Reopen a conversation'], ['pending', 'pending', 'Set a conversation pending: waiting on the customer (their next message opens it again)']] as const;
@@ -153,7 +158,7 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
       responses: { 200: { description: 'The conversation', schema: conversationResponse } },
       handler: async (ctx, { params }) => {
         await loadConversation(s, authOf(ctx).ability, params.id, 'resolve');
-        ctx.body = { conversation: presentConversation(await setConversationStatus(s, actorOf(ctx), params.id, status)) };
+        ctx.body = { conversation: presentConversation(await setConversationStatus(s, actorOf(ctx), params.id, status), phoneShown(ctx)) };
       },
     });
   }

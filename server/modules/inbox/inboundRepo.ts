@@ -9,6 +9,8 @@ export type InboundRow = {
   waId: string;
   profileName: string | null;
   country: string | null;
+  /** Where the number says the customer is (contacts' regionOf), when it says so. */
+  region?: string | null;
   wamid: string;
   type: string;
   text: string | null;
@@ -36,16 +38,19 @@ const INSERT_BATCH = `
   WITH input AS (
     SELECT DISTINCT ON (wamid) * FROM jsonb_to_recordset($1::jsonb) AS x(
       ord int, message_id uuid, created_at timestamptz, channel_id uuid, contact_id uuid, wa_id text, profile_name text,
-      country text, wamid text, type text, text text, content jsonb, media_id uuid, media_mime text,
+      country text, region text, wamid text, type text, text text, content jsonb, media_id uuid, media_mime text,
       media_sha256 text, media_filename text, media_meta_id text, context_wamid text, sent_at timestamptz,
       preview text, raw text, conversation_id uuid)
     ORDER BY wamid, ord
   ), contact AS (
-    INSERT INTO contacts AS c (id, wa_id, profile_name, country)
-    SELECT DISTINCT ON (wa_id) contact_id, wa_id, profile_name, country FROM input ORDER BY wa_id, ord DESC
+    INSERT INTO contacts AS c (id, wa_id, profile_name, country, region, last_inbound_at)
+    SELECT DISTINCT ON (wa_id) contact_id, wa_id, profile_name, country, region, max(sent_at) OVER (PARTITION BY wa_id) FROM input ORDER BY wa_id, ord DESC
     ON CONFLICT (wa_id) DO UPDATE
       SET profile_name = COALESCE(EXCLUDED.profile_name, c.profile_name),
           country = COALESCE(c.country, EXCLUDED.country),
+          region = COALESCE(c.region, EXCLUDED.region),
+          -- When the customer last wrote, for segments (contacts.last_inbound_at): a replayed message changes nothing.
+          last_inbound_at = GREATEST(c.last_inbound_at, EXCLUDED.last_inbound_at),
           updated_at = CASE WHEN c.profile_name IS DISTINCT FROM EXCLUDED.profile_name THEN now() ELSE c.updated_at END
     RETURNING c.id, c.wa_id
   ), claimed AS (
@@ -91,7 +96,7 @@ const INSERT_BATCH = `
   SELECT wamid, id AS message_id, conversation_id FROM message`;
 
 // The statement's name on each connection; a new text needs a new name.
-const STATEMENT = 'sb_ingest_inbound_batch_v3';
+const STATEMENT = 'sb_ingest_inbound_batch_v4';
 
 function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
   return {
@@ -103,6 +108,7 @@ function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
     wa_id: r.waId,
     profile_name: r.profileName,
     country: r.country,
+    region: r.region ?? null,
     wamid: r.wamid,
     type: r.type,
     text: r.text,

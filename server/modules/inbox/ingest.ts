@@ -2,6 +2,7 @@ import type { Db, Trx } from '../../db/knex';
 import { newId } from '../../lib/ids';
 import type { InboundMessage, ParsedWebhook, QualityUpdate, StatusUpdate, TemplateStatusUpdate } from '../../whatsapp/webhookParse';
 import { countryOfWaId } from '../../whatsapp/country';
+import { regionOf } from '../contacts';
 import { truncateText } from '../../whatsapp/webhookText';
 import type { ChannelCredentials } from '../channels/credentials';
 import { updateChannelsByWaba } from '../channels';
@@ -21,18 +22,18 @@ const PREVIEW_LENGTH = 120;
 // overflow PostgreSQL's 1 MB limit on the search column's tsvector and fail the insert.
 const TEXT_MAX = 65_536;
 
-// Customers write again and again from the same numbers; the lookup is not free.
-const countries = new Map<string, string | null>();
-function countryOf(waId: string): string | null {
-  let c = countries.get(waId);
-  if (c === undefined) {
-    c = countryOfWaId(waId);
-    if (countries.size > 100_000) {
-      countries.clear();
+// Customers write again and again from the same numbers; the lookups are not free.
+const places = new Map<string, { country: string | null; region: string | null }>();
+function placeOf(waId: string): { country: string | null; region: string | null } {
+  let p = places.get(waId);
+  if (p === undefined) {
+    p = { country: countryOfWaId(waId), region: regionOf(waId) };
+    if (places.size > 100_000) {
+      places.clear();
     }
-    countries.set(waId, c);
+    places.set(waId, p);
   }
-  return c;
+  return p;
 }
 
 function previewOf(m: InboundMessage): string {
@@ -51,7 +52,7 @@ function inboundRow(channel: ChannelCredentials, m: InboundMessage, receivedAt: 
     contactId: newId(),
     waId: m.from,
     profileName: m.profileName,
-    country: countryOf(m.from),
+    ...placeOf(m.from),
     wamid: m.wamid,
     type: m.type,
     text: m.text === null ? null : truncateText(m.text, TEXT_MAX),

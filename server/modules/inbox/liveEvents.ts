@@ -5,6 +5,7 @@ import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
 import { decodeNotice, type ReceivedNotice } from './liveNotices';
 import { UnassignedCounts } from './unassignedCounts';
+import { canReadPhone } from '../contacts';
 import { findConversations, findMessage, findMessages, messagesByWamid, presentConversation, presentMessages, type ConversationRow, type MessageRow } from '../conversations';
 import type { Services } from '../../services';
 
@@ -123,13 +124,19 @@ export class LiveEvents {
       }
       const { event, data } = rendered;
       const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
-      let frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-      if (event !== 'conversation.updated' && event !== 'message.status') {
-        frame += `event: conversation.updated\ndata: ${JSON.stringify({ conversation: presentConversation(conversation) })}\n\n`;
-      }
+      // Two renderings: the contact's number in clear, or masked for readers without the phone field.
+      const frameOf = (showPhone: boolean) => {
+        const body = event === 'conversation.updated' ? { conversation: presentConversation(conversation, showPhone) } : data;
+        let frame = `event: ${event}\ndata: ${JSON.stringify(body)}\n\n`;
+        if (event !== 'conversation.updated' && event !== 'message.status') {
+          frame += `event: conversation.updated\ndata: ${JSON.stringify({ conversation: presentConversation(conversation, showPhone) })}\n\n`;
+        }
+        return frame;
+      };
+      const frames = { clear: frameOf(true), masked: frameOf(false) };
       for (const reader of readers) {
         if (reader.client.auth.ability.can('read', subject)) {
-          reader.out += frame;
+          reader.out += canReadPhone(reader.client.auth.ability) ? frames.clear : frames.masked;
         }
       }
     }
@@ -161,7 +168,8 @@ export class LiveEvents {
 
   private async render(notice: ReceivedNotice, conversation: ConversationRow, loaded: MessageRow | undefined): Promise<{ event: string; data: unknown } | null> {
     if (notice.type === 'conversation.updated') {
-      return { event: 'conversation.updated', data: { conversation: presentConversation(conversation) } };
+      // Re-rendered per reader's phone rule in the caller (frameOf).
+      return { event: 'conversation.updated', data: null };
     }
     let row = loaded;
     if (!row) {

@@ -1,8 +1,11 @@
 import { presentConversation, type ConversationRow, type PresentedMessage } from '../conversations';
 
-/** A conversation as the review lists and opens it: the inbox's fields and when it started. */
-export function presentReviewConversation(c: ConversationRow) {
-  return { ...presentConversation(c), createdAt: c.created_at.toISOString() };
+/**
+ * A conversation as the review lists and opens it: the inbox's fields and when it started. The
+ * customer's number follows the reviewer's field rule on Contact, as in the inbox.
+ */
+export function presentReviewConversation(c: ConversationRow, showPhone: boolean) {
+  return { ...presentConversation(c, showPhone), createdAt: c.created_at.toISOString() };
 }
 
 /** The review's download route for a file of the conversation (reviewers may not use the inbox's). */

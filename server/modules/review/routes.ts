@@ -3,6 +3,7 @@ import { access, type RouteTable } from '../../http/route';
 import { errors } from '../../lib/errors';
 import type { Services } from '../../services';
 import { conversationHistory } from '../audit';
+import { canReadPhone } from '../contacts';
 import { whereAccessible } from '../authz/sql';
 import { CONVERSATION_FIELDS, decodeCursor, encodeCursor, listMessages, presentMessages } from '../conversations';
 import { findMedia, openMediaDownload } from '../media';
@@ -40,7 +41,7 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
       }
       const last = rows[rows.length - 1];
       ctx.body = {
-        items: rows.map(presentReviewConversation),
+        items: rows.map((r) => presentReviewConversation(r, canReadPhone(authOf(ctx).ability))),
         nextCursor: rows.length === query.limit && last ? encodeCursor(last.created_at, last.id) : null,
         range: { from: from.toISOString(), to: to?.toISOString() ?? null },
       };
@@ -59,7 +60,7 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx, { params }) => {
       const c = await loadForReview(s.db, authOf(ctx).ability, params.id);
       await recordReview(s, actorOf(ctx), c.id);
-      ctx.body = { conversation: presentReviewConversation(c) };
+      ctx.body = { conversation: presentReviewConversation(c, canReadPhone(authOf(ctx).ability)) };
     },
   });
   t.add({

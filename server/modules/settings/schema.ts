@@ -5,9 +5,14 @@ export const settingsSchema = z.strictObject({
   organisationName: z.string().trim().min(1).max(120),
   defaultLocale: z.enum(['en', 'fr']),
   supportEmail: z.email().nullable(),
+  /** A customer whose message is one of these words (case, accents and surrounding punctuation ignored) is opted out of marketing. */
+  optOutKeywords: z.array(z.string().trim().min(1).max(40)).min(1).max(50),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = { organisationName: 'Switchboard', defaultLocale: 'en', supportEmail: null };
+export const DEFAULT_SETTINGS: Settings = {
+  organisationName: 'Switchboard', defaultLocale: 'en', supportEmail: null,
+  optOutKeywords: ['STOP', 'ARRET', 'ARRÊT', 'UNSUBSCRIBE', 'DESINSCRIRE'],
+};
 
 export const settingsPatch = settingsSchema.partial().refine((b) => Object.keys(b).length > 0, 'Send at least one setting to change.');
 export type SettingsPatch = z.infer<typeof settingsPatch>;

@@ -11,6 +11,7 @@ import { answerSubscriptionChallenge, verifySignature } from '../../whatsapp/sig
 import { parseWebhook, ParseError } from '../../whatsapp/webhookParse';
 import { InboundBatcher } from '../inbox/inboundBatcher';
 import { ingestWebhook } from '../inbox/ingest';
+import { optOutOnKeywords } from '../contacts';
 
 // 1,000 changes in one POST, each with a message and its contact, stay well under this.
 const WEBHOOK_BODY_LIMIT = 8 * 1024 * 1024;
@@ -113,6 +114,9 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     }
     // Flag-only, after commit and off the response: a compiled scan, microseconds a message.
     s.lexicon.screenInbound(outcome.texts);
+    // STOP / ARRÊT: awaited, so the opt-out is durable when Meta hears 200. A failure is logged,
+    // not answered 5xx: the retry would find the messages stored and not look at them again.
+    await optOutOnKeywords(s, outcome.texts).catch((err: unknown) => s.log.error({ err }, 'opt-out keywords: could not record'));
     ctx.status = 200;
     ctx.body = { ok: true };
   }

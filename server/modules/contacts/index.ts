@@ -1,0 +1,6 @@
+// What other modules may use of contacts: the inbox's keyword opt-out hook and the phone rule
+// (conversations show the contact's number as the contacts module does: masked without `read`
+// on Contact's field waId).
+export { optOutOnKeywords } from './keywords';
+export { canReadPhone } from './present';
+export { maskPhone, regionOf } from './phone';
