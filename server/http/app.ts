@@ -17,6 +17,7 @@ import { registerMediaRoutes } from '../modules/media/routes';
 import { registerLexiconRoutes } from '../modules/lexicon/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
 import { registerHoldRoutes } from '../modules/holds/routes';
+import { registerGdprRoutes } from '../modules/gdpr/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
@@ -86,6 +87,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerLexiconRoutes(api, s);
     registerRetentionRoutes(api, s);
     registerHoldRoutes(api, s);
+    registerGdprRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

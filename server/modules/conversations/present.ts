@@ -10,7 +10,7 @@ export function presentConversation(c: ConversationRow) {
     id: c.id,
     status: c.status,
     channel: { id: c.channel_id, name: c.channel_name, displayNumber: c.channel_display_number },
-    contact: { id: c.contact_id, waId: c.wa_id, profileName: c.profile_name, country: c.country },
+    contact: { id: c.contact_id, waId: c.wa_id, profileName: c.profile_name, country: c.country, restricted: c.restricted_at !== null },
     assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name } : null,
     teamId: c.team_id,
     lastMessageAt: c.last_message_at?.toISOString() ?? null,
