@@ -11,6 +11,7 @@ import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
 import { LexiconPage } from './pages/LexiconPage';
 import { LegalHoldsPage } from './pages/LegalHoldsPage';
+import { GdprPage } from './pages/GdprPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
@@ -55,6 +56,8 @@ function pageFor(route: RouteName): ReactNode {
       return <RetentionPage />;
     case 'legal-holds':
       return <LegalHoldsPage />;
+    case 'gdpr':
+      return <GdprPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -29,12 +29,14 @@ export type UiAction =
   | 'review'
   | 'lock'
   | 'run'
-  | 'release';
+  | 'release'
+  | 'erase'
+  | 'reapplyLedger';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
-  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold';
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'GdprRequest';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -78,6 +80,7 @@ export const PAGES = [
   { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
   { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
+  { route: 'gdpr', subject: 'GdprRequest', button: 'nav.gdpr' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -10,6 +10,10 @@ import type {
   ChannelTestResult,
   ConversationStatus,
   InboxView,
+  GdprContactChoice,
+  GdprReapplyResult,
+  GdprRequest,
+  GdprRequestInput,
   LegalHold,
   LegalHoldInput,
   LegalHoldOptions,
@@ -265,4 +269,14 @@ export const holdsApi = {
   options: () => api.get<LegalHoldOptions>('/legal-holds/options'),
   create: (input: LegalHoldInput) => api.post<{ hold: LegalHold }>('/legal-holds', input),
   release: (holdId: string, reason: string) => api.post<{ hold: LegalHold }>(`/legal-holds/${id(holdId)}/release`, { reason }),
+};
+
+export const gdprApi = {
+  list: (state: 'open' | 'all') => api.get<{ items: GdprRequest[] }>(`/gdpr/requests${queryString({ state })}`),
+  contacts: (phone: string) => api.get<{ items: GdprContactChoice[] }>(`/gdpr/contacts${queryString({ phone })}`),
+  create: (input: GdprRequestInput) => api.post<{ request: GdprRequest }>('/gdpr/requests', input),
+  extend: (requestId: string, months: 1 | 2, reason: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/extend`, { months, reason }),
+  exportArchive: (requestId: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/export`),
+  erase: (requestId: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/erase`),
+  reapplyLedger: () => api.post<GdprReapplyResult>('/gdpr/ledger/reapply'),
 };

@@ -128,3 +128,7 @@ export type RetentionRun = ApiResponse<'/api/v1/retention/runs', 'get'>['items']
 export type LegalHold = ApiResponse<'/api/v1/legal-holds', 'get'>['items'][number];
 export type LegalHoldInput = ApiBody<'/api/v1/legal-holds', 'post'>;
 export type LegalHoldOptions = ApiResponse<'/api/v1/legal-holds/options', 'get'>;
+export type GdprRequest = ApiResponse<'/api/v1/gdpr/requests', 'get'>['items'][number];
+export type GdprRequestInput = ApiBody<'/api/v1/gdpr/requests', 'post'>;
+export type GdprContactChoice = ApiResponse<'/api/v1/gdpr/contacts', 'get'>['items'][number];
+export type GdprReapplyResult = ApiResponse<'/api/v1/gdpr/ledger/reapply', 'post'>;

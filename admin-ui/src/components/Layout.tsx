@@ -24,6 +24,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   lexicon: 'nav.lexicon',
   retention: 'nav.retention',
   'legal-holds': 'nav.legalHolds',
+  gdpr: 'nav.gdpr',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */
