@@ -564,6 +564,7 @@ export const en = {
   'gdpr.subject': 'Customer',
   'gdpr.erasedSubject': 'Erased customer ({hash})',
   'gdpr.restricted': 'Restricted',
+  'gdpr.restrictedHint': "This customer's data is restricted (GDPR): nothing can be sent to them.",
   'gdpr.phone': 'WhatsApp number',
   'gdpr.searchContact': 'Find',
   'gdpr.noContact': 'No customer has this number.',

@@ -563,6 +563,7 @@ export const fr: Messages = {
   'gdpr.subject': 'Client',
   'gdpr.erasedSubject': 'Client effacé ({hash})',
   'gdpr.restricted': 'Limité',
+  'gdpr.restrictedHint': 'Les données de ce client sont limitées (RGPD) : rien ne peut lui être envoyé.',
   'gdpr.phone': 'Numéro WhatsApp',
   'gdpr.searchContact': 'Chercher',
   'gdpr.noContact': "Aucun client n'a ce numéro.",
