@@ -19,6 +19,7 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['lexicon', 'Lexicon'],
   ['retention', 'RetentionPolicy'],
   ['legal-holds', 'LegalHold'],
+  ['gdpr', 'GdprRequest'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.
