@@ -94,6 +94,18 @@ describe('GDPR access archives and the request log', () => {
     expect(files.get('README.txt')!.toString('utf8')).to.contain('never by name');
     // A completed request is not answered twice.
     expect((await officer.post(`/api/v1/gdpr/requests/${id}/export`)).status).to.equal(409);
+
+    // Retention's exports class (1 year by default) removes the archive once it is older; the request keeps its checksum.
+    const key = `exports/gdpr/${id}.zip`;
+    await db()('gdpr_requests').where({ id }).update({ completed_at: new Date(Date.now() - 400 * DAY_MS) });
+    const run = await officer.post('/api/v1/retention/runs');
+    expect(run.status, JSON.stringify(run.body)).to.equal(201);
+    expect(run.body.run.counts.exports).to.equal(1);
+    const open = await app.runtime.services.media.open(key).then(() => 'present', () => 'gone');
+    expect(open).to.equal('gone');
+    expect((await downloadBytes(officer, app.url, exported.body.request.archive.url)).status).to.equal(404);
+    const [after] = (await officer.get('/api/v1/gdpr/requests?state=all')).body.items.filter((r: { id: string }) => r.id === id);
+    expect(after.archive).to.equal(null);
   });
 
   it('keeps one-month deadlines (calendar months), extends once with a reason, and lists open requests by time left', async () => {

@@ -3815,6 +3815,7 @@ export interface paths {
                                     auditEvents?: number;
                                     auditStart?: number | null;
                                     droppedPartitions?: string[];
+                                    exports?: number;
                                     inactiveContacts?: number;
                                     media?: {
                                         byChannel: {
@@ -3868,6 +3869,7 @@ export interface paths {
                                     auditEvents?: number;
                                     auditStart?: number | null;
                                     droppedPartitions?: string[];
+                                    exports?: number;
                                     inactiveContacts?: number;
                                     media?: {
                                         byChannel: {

@@ -11,7 +11,7 @@ import type { Services } from '../../services';
 import { holdsOnContact } from '../holds';
 import { deleteMessageCompanions, deleteOrphanMedia, lockHolds } from '../retention';
 import {
-  archivesOfContact, contactPage, deleteContactMessages, deleteContactRows, findContact, findRequest, ledgerEntries, lockedRetentionCount,
+  archivesOfContact, contactPage, expireArchiveRows, deleteContactMessages, deleteContactRows, findContact, findRequest, ledgerEntries, lockedRetentionCount,
   recordInLedger, restrictContact, updateRequest, type RequestRow,
 } from './repo';
 
@@ -32,7 +32,7 @@ async function eraseContactIn(trx: Trx, contact: { id: string; wa_id: string }):
   return { counts: { messages: messages.length, media: media.length, conversations: rows.conversations, notes: rows.notes, archives: archives.length }, keys };
 }
 
-async function removeFiles(s: Deps, keys: string[]): Promise<void> {
+async function removeFiles(s: Pick<Deps, 'media' | 'log'>, keys: string[]): Promise<void> {
   for (const key of keys) {
     try {
       await s.media.remove(key);
@@ -115,6 +115,16 @@ export async function openRequest(s: Pick<Services, 'audit'>, trx: Trx, actor: A
     throw await refuse('wrong_type', `This is not an ${type} request.`);
   }
   return request;
+}
+
+/**
+ * Retention's `exports` class: access archives of requests completed before the cutoff are
+ * removed from the store (the request keeps its SHA-256, as a record that one was given).
+ */
+export async function expireArchives(s: Pick<Services, 'db' | 'media' | 'log'>, cutoff: Date): Promise<number> {
+  const keys = await expireArchiveRows(s.db, cutoff);
+  await removeFiles(s, keys);
+  return keys.length;
 }
 
 export type ReapplyCounts = { subjects: number; contacts: number; messages: number; media: number };

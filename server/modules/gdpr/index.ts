@@ -1,2 +1,2 @@
 // What other modules and the runtime may use of GDPR requests.
-export { reapplyLedger, reapplyLedgerAtStartup } from './erasure';
+export { expireArchives, reapplyLedger, reapplyLedgerAtStartup } from './erasure';

@@ -215,3 +215,9 @@ export function contactPage(db: Db, afterId: string | null, limit: number): Prom
   }
   return q;
 }
+
+/** Forgets the archives of requests completed before the cutoff (retention's exports class); returns their store keys. */
+export async function expireArchiveRows(db: Db | Trx, cutoff: Date): Promise<string[]> {
+  const rows = await db('gdpr_requests').whereNotNull('archive_key').where('completed_at', '<', cutoff).update({ archive_key: null }, ['id']);
+  return rows.length === 0 ? [] : rows.map((r: { id: string }) => `exports/gdpr/${r.id}.zip`);
+}

@@ -8,6 +8,7 @@ import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { writeStartAnchor } from '../audit/startAnchor';
+import { expireArchives } from '../gdpr';
 import { deleteInactiveContacts, deleteOldSessions, trimAuditEvents } from './classRepo';
 import { cutoffsFor, earliestCutoff, latestCutoff } from './cutoffs';
 import {
@@ -29,6 +30,8 @@ export type RunCounts = {
   sessions: number;
   auditEvents: number;
   auditStart: number | null;
+  /** GDPR access archives past the exports period, removed from the store. */
+  exports: number;
 };
 
 export type RunResult = { id: string; startedAt: Date; counts: RunCounts };
@@ -165,8 +168,7 @@ async function trimAudit(s: Deps, counts: RunCounts): Promise<void> {
 
 /**
  * One retention run over every data class. Refused with 409 while another is running. The
- * exports class has no data here yet (exports arrive with e-discovery): its period is kept
- * for them.
+ * exports class covers GDPR access archives (the gdpr module removes them).
  */
 export async function runRetention(s: Deps, actor: Actor, trigger: 'schedule' | 'request'): Promise<RunResult> {
   return s.db.transaction(async (guard) => {
@@ -179,12 +181,13 @@ export async function runRetention(s: Deps, actor: Actor, trigger: 'schedule' | 
     const policies = await policyPeriods(s.db);
     const counts: RunCounts = {
       messages: { total: 0, byChannel: {} }, droppedPartitions: [], media: { total: 0, byChannel: {} },
-      mediaFilesRemoved: 0, inactiveContacts: 0, sessions: 0, auditEvents: 0, auditStart: null,
+      mediaFilesRemoved: 0, inactiveContacts: 0, sessions: 0, auditEvents: 0, auditStart: null, exports: 0,
     };
     await expireMessages(s, cutoffsFor(policies, 'messages', now), counts);
     await expireMedia(s, cutoffsFor(policies, 'media', now), counts);
     await expireContacts(s, cutoffsFor(policies, 'inactive_contacts', now).fallback, counts);
     counts.sessions = await deleteOldSessions(s.db, cutoffsFor(policies, 'sessions', now).fallback);
+    counts.exports = await expireArchives(s, cutoffsFor(policies, 'exports', now).fallback);
     await trimAudit(s, counts);
     await finishRun(s.db, id, counts);
     await s.audit.record(actor, { action: 'retention.run', subjectType: 'RetentionRun', subjectId: id, details: { trigger, ...counts } });

@@ -41,6 +41,7 @@ const countsSchema = z.object({
   sessions: z.number(),
   auditEvents: z.number(),
   auditStart: z.number().nullable(),
+  exports: z.number(),
 });
 export const runSchema = z.object({
   id: z.uuid(),
