@@ -47,6 +47,10 @@ describe('the audit log holds no customer personal data in clear (every flow tha
       expect((await officer.get(`/api/v1/audit/events?subject=${encodeURIComponent(subject)}`)).status).to.equal(200);
       expect((await officer.get(`/api/v1/audit/export?format=csv&subject=${encodeURIComponent(subject)}`)).status).to.equal(200);
     }
+    expect((await officer.get(`/api/v1/audit/events?subjectId=${CUSTOMER.waId}`)).status).to.equal(200);
+    // A number typed as a subject id is kept as a keyed hash.
+    const searches = await db()('audit_events').where({ action: 'audit.read' }).where('seq', '>', startSeq).select('details');
+    expect(searches.some((e) => /^[0-9a-f]{64}$/.test(String(e.details.filter.subjectIdHash)))).to.equal(true);
     // A hold by the customer's number and a search quoting their message; a refused one naming an unknown number.
     const hold = await officer.post('/api/v1/legal-holds', { caseRef: 'PII-1', reason: 'Dispute', scope: { contactPhones: [`+${CUSTOMER.waId}`], query: 'quokkafruit refund' } });
     expect(hold.status, JSON.stringify(hold.body)).to.equal(201);
