@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
+import { eventually } from '../support/eventually';
 import { unzip } from '../support/gdpr';
 import { insertMessage, makeThread } from '../support/retention';
 import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
@@ -67,6 +68,13 @@ describe('end to end in Chromium: GDPR data requests', function () {
     expect(files.get('messages.json')!.toString('utf8')).to.contain('Bonjour, mes données svp');
     const audited = await app.runtime.services.db('audit_events').whereIn('action', ['gdpr.request_created', 'gdpr.access_exported', 'gdpr.archive_downloaded']).orderBy('seq');
     expect(audited.map((e) => e.action)).to.deep.equal(['gdpr.request_created', 'gdpr.access_exported', 'gdpr.archive_downloaded']);
+
+    // At phone width the page does not scroll sideways (row actions fold into the row's menu).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await eventually('the page fits 390 px', async () => page.evaluate(() => {
+      const el = (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number; clientWidth: number } } }).document.scrollingElement;
+      return el.scrollWidth <= el.clientWidth;
+    }));
   });
 
   it('an agent sees no Data requests page, menu entry or button', async () => {
