@@ -217,7 +217,12 @@ export function contactPage(db: Db, afterId: string | null, limit: number): Prom
 }
 
 /** Forgets the archives of requests completed before the cutoff (retention's exports class); returns their store keys. */
-export async function expireArchiveRows(db: Db | Trx, cutoff: Date): Promise<string[]> {
-  const rows = await db('gdpr_requests').whereNotNull('archive_key').where('completed_at', '<', cutoff).update({ archive_key: null }, ['id']);
-  return rows.length === 0 ? [] : rows.map((r: { id: string }) => `exports/gdpr/${r.id}.zip`);
+export async function expireArchiveRows(db: Db, cutoff: Date): Promise<string[]> {
+  return db.transaction(async (trx) => {
+    const rows = await trx('gdpr_requests').whereNotNull('archive_key').where('completed_at', '<', cutoff).forUpdate().select('id', 'archive_key');
+    if (rows.length > 0) {
+      await trx('gdpr_requests').whereIn('id', rows.map((r: { id: string }) => r.id)).update({ archive_key: null });
+    }
+    return rows.map((r: { archive_key: string }) => r.archive_key);
+  });
 }
