@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { createMetrics } from './lib/metrics';
 import { loadOrCreateLocalMasterKey } from './lib/secrets';
 import { loadOrCreateApplianceKey } from './modules/audit/applianceKey';
+import { reapplyLedgerAtStartup } from './modules/gdpr';
 import { AuditLog } from './modules/audit/auditLog';
 import { seedBuiltinRoles } from './modules/authz/roleCommands';
 import { bootstrapAdmin } from './modules/identity/bootstrap';
@@ -162,6 +163,8 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   await seedDefaultLexicon(services);
   // The key that signs audit anchors is made on first start, sealed under the master key.
   await loadOrCreateApplianceKey(db, masterKey);
+  // Erased subjects that a restored backup brought back are erased again before anything serves them.
+  await reapplyLedgerAtStartup(services);
 
   const runsWorker = config.role !== 'web';
   const runsWeb = config.role !== 'worker';

@@ -14,6 +14,7 @@ import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { DiscoveryPage } from './pages/DiscoveryPage';
 import { ContactsPage } from './pages/ContactsPage';
 import { ContactFieldsPage } from './pages/ContactFieldsPage';
+import { GdprPage } from './pages/GdprPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
@@ -67,6 +68,8 @@ function pageFor(route: RouteName): ReactNode {
       return <ContactsPage />;
     case 'contact-fields':
       return <ContactFieldsPage />;
+    case 'gdpr':
+      return <GdprPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -33,12 +33,14 @@ export type UiAction =
   | 'download'
   | 'resume'
   | 'consent'
-  | 'merge';
+  | 'merge'
+  | 'erase'
+  | 'reapplyLedger';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
-  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport'
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
   | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
@@ -87,6 +89,7 @@ export const PAGES = [
   { route: 'discovery', subject: 'Discovery', button: 'nav.discovery' },
   { route: 'contacts', subject: 'Contact', button: 'nav.contacts' },
   { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
+  { route: 'gdpr', subject: 'GdprRequest', button: 'nav.gdpr' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -14,6 +14,10 @@ import type {
   DiscoveryOptions,
   DiscoveryPage,
   InboxView,
+  GdprContactChoice,
+  GdprReapplyResult,
+  GdprRequest,
+  GdprRequestInput,
   LegalHold,
   LegalHoldInput,
   LegalHoldOptions,
@@ -298,4 +302,14 @@ export const discoveryApi = {
   createExport: (filters: DiscoveryFilters) => api.post<{ export: DiscoveryExport }>('/discovery/exports', { filters }),
   /** A plain link (an attachment): the browser downloads it with the session cookie. */
   downloadUrl: (exportId: string) => `/api/v1/discovery/exports/${id(exportId)}/download`,
+};
+
+export const gdprApi = {
+  list: (state: 'open' | 'all') => api.get<{ items: GdprRequest[] }>(`/gdpr/requests${queryString({ state })}`),
+  contacts: (phone: string) => api.get<{ items: GdprContactChoice[] }>(`/gdpr/contacts${queryString({ phone })}`),
+  create: (input: GdprRequestInput) => api.post<{ request: GdprRequest }>('/gdpr/requests', input),
+  extend: (requestId: string, months: 1 | 2, reason: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/extend`, { months, reason }),
+  exportArchive: (requestId: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/export`),
+  erase: (requestId: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/erase`),
+  reapplyLedger: () => api.post<GdprReapplyResult>('/gdpr/ledger/reapply'),
 };

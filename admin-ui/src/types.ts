@@ -137,3 +137,7 @@ export type DiscoveryPage = ApiResponse<'/api/v1/discovery/search', 'post'>;
 export type DiscoveryHit = DiscoveryPage['items'][number];
 export type DiscoveryOptions = ApiResponse<'/api/v1/discovery/options', 'get'>;
 export type DiscoveryExport = ApiResponse<'/api/v1/discovery/exports', 'get'>['items'][number];
+export type GdprRequest = ApiResponse<'/api/v1/gdpr/requests', 'get'>['items'][number];
+export type GdprRequestInput = ApiBody<'/api/v1/gdpr/requests', 'post'>;
+export type GdprContactChoice = ApiResponse<'/api/v1/gdpr/contacts', 'get'>['items'][number];
+export type GdprReapplyResult = ApiResponse<'/api/v1/gdpr/ledger/reapply', 'post'>;

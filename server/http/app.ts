@@ -21,6 +21,7 @@ import { registerHoldRoutes } from '../modules/holds/routes';
 import { registerReviewRoutes } from '../modules/review/routes';
 import { registerDiscoveryRoutes } from '../modules/discovery/routes';
 import { registerContactRoutes } from '../modules/contacts/routes';
+import { registerGdprRoutes } from '../modules/gdpr/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
@@ -94,6 +95,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerReviewRoutes(api, s);
     registerDiscoveryRoutes(api, s);
     registerContactRoutes(api, s);
+    registerGdprRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

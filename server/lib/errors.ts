@@ -33,6 +33,8 @@ export type ErrorId =
   | 'builtin_role_readonly'
   | 'role_in_use'
   | 'retention_policy_locked'
+  | 'erasure_refused'
+  | 'contact_restricted'
   | 'account_locked'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -123,6 +125,13 @@ export const errors = {
     new AppError(409, 'retention_policy_locked', 'This retention policy is locked: it can only be lengthened, never shortened or removed.', details),
   /** Resuming a number's lane that no pause holds. */
   laneNotPaused: () => new AppError(409, 'lane_not_paused', 'This number is not paused.'),
+  /** GDPR erasure refused: `reason` is `legal_hold` (details name the case references) or `retention_locked`. */
+  erasureRefused: (reason: string, details: Details = {}) =>
+    new AppError(409, 'erasure_refused', reason === 'legal_hold'
+      ? 'This erasure is refused: a legal hold covers this customer. Their data is now restricted.'
+      : 'This erasure is refused: a locked retention period still requires keeping their messages. Their data is now restricted.', { ...details, reason }),
+  /** The contact's data is restricted (GDPR Art. 18, after a refused erasure): nothing more is sent to them. */
+  contactRestricted: () => new AppError(409, 'contact_restricted', "This customer's data is restricted (GDPR): no message can be sent to them."),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
   roleInUse: (userCount: number) =>
     new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),

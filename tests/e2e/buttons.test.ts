@@ -23,6 +23,7 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['discovery', 'Discovery'],
   ['contacts', 'Contact'],
   ['contact-fields', 'Label'],
+  ['gdpr', 'GdprRequest'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

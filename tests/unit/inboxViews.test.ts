@@ -13,7 +13,7 @@ function conversation(id: string, assigneeId: string | null, at = '2026-12-01T10
     id,
     status: 'open',
     channel: { id: 'c1', name: 'Sandbox', displayNumber: '+1 555 010 0001' },
-    contact: { id: 'k1', waId: '33600000000', phoneMasked: false, profileName: 'Lou', country: 'FR' },
+    contact: { id: 'k1', waId: '33600000000', phoneMasked: false, profileName: 'Lou', country: 'FR', restricted: false },
     assignee: assigneeId ? { id: assigneeId, name: 'Someone' } : null,
     teamId: null,
     lastMessageAt: at,

@@ -28,6 +28,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   discovery: 'nav.discovery',
   contacts: 'nav.contacts',
   'contact-fields': 'nav.contactFields',
+  gdpr: 'nav.gdpr',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -1854,6 +1854,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -1932,6 +1933,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -2018,6 +2020,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -2147,6 +2150,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -2457,6 +2461,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -2573,6 +2578,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -2650,6 +2656,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -2736,6 +2743,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** Format: uuid */
@@ -3173,6 +3181,511 @@ export interface paths {
                             nextCursor: string | null;
                             total: number;
                             totalCapped: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find the subject of a new request by phone number
+         * @description Requires GdprRequest:create.
+         */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Contacts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                label: string;
+                                restricted: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/ledger/reapply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-apply the erasure ledger (after a restore): erase erased subjects found again
+         * @description Requires GdprRequest:reapplyLedger.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was erased again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contacts: number;
+                            media: number;
+                            messages: number;
+                            subjects: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List GDPR requests: open ones by time left (overdue first)
+         * @description Requires GdprRequest:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "open" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Requests */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                archive: {
+                                    sha256: string;
+                                    url: string;
+                                } | null;
+                                completedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                daysLeft: number;
+                                dueAt: string;
+                                effectiveDueAt: string;
+                                extendedDueAt: string | null;
+                                extensionReason: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outcome: {
+                                    [key: string]: unknown;
+                                };
+                                overdue: boolean;
+                                receivedAt: string;
+                                refusalReason: string | null;
+                                /** @enum {string} */
+                                state: "open" | "completed" | "refused";
+                                subject: {
+                                    contactId: string | null;
+                                    hash: string;
+                                    name: string | null;
+                                    phone: string | null;
+                                    restricted: boolean;
+                                };
+                                /** @enum {string} */
+                                type: "access" | "erasure";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Log a GDPR request (deadline: one month after receipt)
+         * @description Requires GdprRequest:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        contactId: string;
+                        /** Format: date-time */
+                        receivedAt?: string;
+                        /** @enum {string} */
+                        type: "access" | "erasure";
+                    };
+                };
+            };
+            responses: {
+                /** @description Logged */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                archive: {
+                                    sha256: string;
+                                    url: string;
+                                } | null;
+                                completedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                daysLeft: number;
+                                dueAt: string;
+                                effectiveDueAt: string;
+                                extendedDueAt: string | null;
+                                extensionReason: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outcome: {
+                                    [key: string]: unknown;
+                                };
+                                overdue: boolean;
+                                receivedAt: string;
+                                refusalReason: string | null;
+                                /** @enum {string} */
+                                state: "open" | "completed" | "refused";
+                                subject: {
+                                    contactId: string | null;
+                                    hash: string;
+                                    name: string | null;
+                                    phone: string | null;
+                                    restricted: boolean;
+                                };
+                                /** @enum {string} */
+                                type: "access" | "erasure";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/requests/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the access archive (zip; audited)
+         * @description Requires GdprRequest:export.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/zip, an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/requests/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an erasure request: delete the subject's data (refused with its reason under a hold or locked retention)
+         * @description Requires GdprRequest:erase.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Erased */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                archive: {
+                                    sha256: string;
+                                    url: string;
+                                } | null;
+                                completedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                daysLeft: number;
+                                dueAt: string;
+                                effectiveDueAt: string;
+                                extendedDueAt: string | null;
+                                extensionReason: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outcome: {
+                                    [key: string]: unknown;
+                                };
+                                overdue: boolean;
+                                receivedAt: string;
+                                refusalReason: string | null;
+                                /** @enum {string} */
+                                state: "open" | "completed" | "refused";
+                                subject: {
+                                    contactId: string | null;
+                                    hash: string;
+                                    name: string | null;
+                                    phone: string | null;
+                                    restricted: boolean;
+                                };
+                                /** @enum {string} */
+                                type: "access" | "erasure";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/requests/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an access request: build the subject's archive
+         * @description Requires GdprRequest:export.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Archive built, request completed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                archive: {
+                                    sha256: string;
+                                    url: string;
+                                } | null;
+                                completedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                daysLeft: number;
+                                dueAt: string;
+                                effectiveDueAt: string;
+                                extendedDueAt: string | null;
+                                extensionReason: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outcome: {
+                                    [key: string]: unknown;
+                                };
+                                overdue: boolean;
+                                receivedAt: string;
+                                refusalReason: string | null;
+                                /** @enum {string} */
+                                state: "open" | "completed" | "refused";
+                                subject: {
+                                    contactId: string | null;
+                                    hash: string;
+                                    name: string | null;
+                                    phone: string | null;
+                                    restricted: boolean;
+                                };
+                                /** @enum {string} */
+                                type: "access" | "erasure";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gdpr/requests/{id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend a request by one or two further months, with the reason
+         * @description Requires GdprRequest:update.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        months: 1 | 2;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Extended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                archive: {
+                                    sha256: string;
+                                    url: string;
+                                } | null;
+                                completedAt: string | null;
+                                createdAt: string;
+                                createdBy: string | null;
+                                daysLeft: number;
+                                dueAt: string;
+                                effectiveDueAt: string;
+                                extendedDueAt: string | null;
+                                extensionReason: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                outcome: {
+                                    [key: string]: unknown;
+                                };
+                                overdue: boolean;
+                                receivedAt: string;
+                                refusalReason: string | null;
+                                /** @enum {string} */
+                                state: "open" | "completed" | "refused";
+                                subject: {
+                                    contactId: string | null;
+                                    hash: string;
+                                    name: string | null;
+                                    phone: string | null;
+                                    restricted: boolean;
+                                };
+                                /** @enum {string} */
+                                type: "access" | "erasure";
+                            };
                         };
                     };
                 };
@@ -4738,6 +5251,7 @@ export interface paths {
                                     auditEvents?: number;
                                     auditStart?: number | null;
                                     droppedPartitions?: string[];
+                                    exports?: number;
                                     inactiveContacts?: number;
                                     media?: {
                                         byChannel: {
@@ -4792,6 +5306,7 @@ export interface paths {
                                     auditEvents?: number;
                                     auditStart?: number | null;
                                     droppedPartitions?: string[];
+                                    exports?: number;
                                     inactiveContacts?: number;
                                     media?: {
                                         byChannel: {
@@ -4881,6 +5396,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** @description When the conversation started */
@@ -4966,6 +5482,7 @@ export interface paths {
                                     id: string;
                                     phoneMasked: boolean;
                                     profileName: string | null;
+                                    restricted: boolean;
                                     waId: string;
                                 };
                                 /** @description When the conversation started */

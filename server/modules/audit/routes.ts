@@ -4,6 +4,7 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { whereAccessible } from '../authz/sql';
 import { errors } from '../../lib/errors';
+import { keyedHash } from '../../lib/keyedHash';
 import { anchorAuditChain } from './anchorCommand';
 import { readLatestAnchor, verifyAgainstAnchor } from './anchors';
 import { appliancePublicKey } from './applianceKey';
@@ -27,7 +28,7 @@ export function registerAuditRoutes(t: RouteTable, s: Services): void {
       const narrow = readable(ctx);
       const rows = await listEvents(s.db, { ...toFilter(query), beforeSeq: query.beforeSeq, limit: query.limit }, narrow);
       const names = await resolveNames(s.db, rows);
-      await s.audit.record(actorOf(ctx), { action: 'audit.read', subjectType: 'AuditEvent', details: { filter: auditedFilter(query), returned: rows.length } });
+      await s.audit.record(actorOf(ctx), { action: 'audit.read', subjectType: 'AuditEvent', details: { filter: auditedFilter(query, s.masterKey), returned: rows.length } });
       ctx.body = {
         items: rows.map(presentEvent),
         nextBeforeSeq: rows.length === query.limit ? rows[rows.length - 1]!.seq : null,
@@ -50,7 +51,7 @@ export function registerAuditRoutes(t: RouteTable, s: Services): void {
     responses: { 200: { description: 'text/csv or application/x-ndjson, an attachment' } },
     handler: async (ctx, { query }) => {
       const { format, ...filters } = query;
-      const result = await exportAuditEvents(s, actorOf(ctx), { filter: toFilter(filters), query: auditedFilter(filters), format }, readable(ctx));
+      const result = await exportAuditEvents(s, actorOf(ctx), { filter: toFilter(filters), query: auditedFilter(filters, s.masterKey), format }, readable(ctx));
       const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
       const type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
       attachmentHeaders(ctx, `switchboard-audit-${stamp}-through-${result.throughSeq}.${format}`, type);
@@ -118,12 +119,27 @@ function toFilter(query: FilterQuery): AuditFilter {
 
 /**
  * The filter as the audit log keeps it. The subject's name search may be a customer's name or
- * number, which the log must never hold in clear: it records that one was made, not its text.
+ * number, which the log must never hold in clear: it records that one was made, not its text. A
+ * subject id that is not an id (a phone number typed there) is kept as a keyed hash.
  */
-function auditedFilter(query: FilterQuery): Record<string, unknown> {
-  const { subject, ...rest } = query;
-  return subject === undefined ? rest : { ...rest, subjectNameSearched: true };
+function auditedFilter(query: FilterQuery, masterKey: Buffer): Record<string, unknown> {
+  const { subject, subjectId, ...rest } = query;
+  const out: Record<string, unknown> = { ...rest };
+  if (subject !== undefined) {
+    out.subjectNameSearched = true;
+  }
+  if (subjectId !== undefined) {
+    if (UUID_OR_SEQ.test(subjectId)) {
+      out.subjectId = subjectId;
+    } else {
+      out.subjectIdHash = keyedHash(masterKey, 'audit-filter/v1', subjectId);
+    }
+  }
+  return out;
 }
+
+// An entity id (UUID) or an audit sequence number (at most 9 digits: a phone number has more).
+const UUID_OR_SEQ = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,9})$/i;
 
 /** Download headers: never rendered by the browser, never cached. */
 function attachmentHeaders(ctx: AppContext, filename: string, type: string): void {

@@ -14,7 +14,7 @@ export function presentConversation(c: ConversationRow, showPhone: boolean) {
     id: c.id,
     status: c.status,
     channel: { id: c.channel_id, name: c.channel_name, displayNumber: c.channel_display_number },
-    contact: { id: c.contact_id, waId: showPhone ? c.wa_id : maskPhone(c.wa_id), phoneMasked: !showPhone, profileName: c.profile_name, country: c.country },
+    contact: { id: c.contact_id, waId: showPhone ? c.wa_id : maskPhone(c.wa_id), phoneMasked: !showPhone, profileName: c.profile_name, country: c.country, restricted: c.restricted_at !== null },
     assignee: c.assignee_id ? { id: c.assignee_id, name: c.assignee_name } : null,
     teamId: c.team_id,
     lastMessageAt: c.last_message_at?.toISOString() ?? null,

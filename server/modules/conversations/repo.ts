@@ -21,6 +21,8 @@ export type ConversationRow = {
   wa_id: string;
   profile_name: string | null;
   country: string | null;
+  /** Set when the contact's data is restricted (GDPR Art. 18, a refused erasure): nothing is sent to them. */
+  restricted_at: Date | null;
   assignee_id: string | null;
   assignee_name: string | null;
   team_id: string | null;
@@ -45,7 +47,7 @@ export function selectConversations(db: Db | Trx): Knex.QueryBuilder {
     .leftJoin('users as la', 'la.id', 'v.last_message_author_id')
     .select(
       'v.id', 'v.status', 'v.channel_id', 'ch.name as channel_name', 'ch.display_number as channel_display_number',
-      'v.contact_id', 'ct.wa_id', 'ct.profile_name', 'ct.country', 'v.assignee_id', 'u.name as assignee_name', 'v.team_id',
+      'v.contact_id', 'ct.wa_id', 'ct.profile_name', 'ct.country', 'ct.restricted_at', 'v.assignee_id', 'u.name as assignee_name', 'v.team_id',
       'v.last_message_at', 'v.last_message_preview', 'v.last_message_direction', 'v.last_inbound_at', 'v.first_response_at',
       'v.unread_count', 'v.created_at', 'v.last_message_author_id', 'la.name as last_message_author_name',
     );

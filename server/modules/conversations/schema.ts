@@ -61,7 +61,7 @@ export const conversationSchema = z.object({
   id: z.uuid(),
   status: z.enum(['open', 'pending', 'resolved']),
   channel: z.object({ id: z.string(), name: z.string(), displayNumber: z.string() }),
-  contact: z.object({ id: z.string(), waId: z.string(), phoneMasked: z.boolean(), profileName: z.string().nullable(), country: z.string().nullable() }),
+  contact: z.object({ id: z.string(), waId: z.string(), phoneMasked: z.boolean(), profileName: z.string().nullable(), country: z.string().nullable(), restricted: z.boolean() }),
   assignee: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
   teamId: z.string().nullable(),
   lastMessageAt: z.string().nullable(),

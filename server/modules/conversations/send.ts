@@ -216,6 +216,9 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     if (mustClaimFirst(ability, c)) {
       throw errors.claimRequired(c.id);
     }
+    if (c.restricted_at) {
+      throw errors.contactRestricted();
+    }
     const channel = await s.channels.get(c.channel_id);
     if (!channel || channel.status !== 'active') {
       throw errors.channelUnavailable(channel?.status === 'token_invalid' ? 'token_invalid' : 'inactive');

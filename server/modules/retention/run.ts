@@ -8,6 +8,7 @@ import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { writeStartAnchor } from '../audit/startAnchor';
+import { expireArchives } from '../gdpr';
 import { deleteInactiveContacts, deleteOldSessions, trimAuditEvents } from './classRepo';
 import { cutoffsFor, earliestCutoff, latestCutoff } from './cutoffs';
 import {
@@ -31,6 +32,8 @@ export type RunCounts = {
   auditStart: number | null;
   /** Conversations whose list preview quoted a message that has now expired. */
   previewsCleared: number;
+  /** GDPR access archives past the exports period, removed from the store. */
+  exports: number;
 };
 
 export type RunResult = { id: string; startedAt: Date; counts: RunCounts };
@@ -168,8 +171,8 @@ async function trimAudit(s: Deps, counts: RunCounts): Promise<void> {
 
 /**
  * One retention run over every data class. Refused with 409 while another is running. The
- * exports class is not removed here: e-discovery bundles carry their expiry from its period and
- * the hourly `discovery.exports.expire` job deletes them.
+ * exports class covers e-discovery bundles (they carry their expiry from its period; the hourly
+ * `discovery.exports.expire` job deletes them) and GDPR access archives (removed here, by the gdpr module).
  */
 export async function runRetention(s: Deps, actor: Actor, trigger: 'schedule' | 'request'): Promise<RunResult> {
   return s.db.transaction(async (guard) => {
@@ -182,12 +185,13 @@ export async function runRetention(s: Deps, actor: Actor, trigger: 'schedule' | 
     const policies = await policyPeriods(s.db);
     const counts: RunCounts = {
       messages: { total: 0, byChannel: {} }, droppedPartitions: [], media: { total: 0, byChannel: {} },
-      mediaFilesRemoved: 0, inactiveContacts: 0, sessions: 0, auditEvents: 0, auditStart: null, previewsCleared: 0,
+      mediaFilesRemoved: 0, inactiveContacts: 0, sessions: 0, auditEvents: 0, auditStart: null, previewsCleared: 0, exports: 0,
     };
     await expireMessages(s, cutoffsFor(policies, 'messages', now), counts);
     await expireMedia(s, cutoffsFor(policies, 'media', now), counts);
     await expireContacts(s, cutoffsFor(policies, 'inactive_contacts', now).fallback, counts);
     counts.sessions = await deleteOldSessions(s.db, cutoffsFor(policies, 'sessions', now).fallback);
+    counts.exports = await expireArchives(s, cutoffsFor(policies, 'exports', now).fallback);
     await trimAudit(s, counts);
     await finishRun(s.db, id, counts);
     await s.audit.record(actor, { action: 'retention.run', subjectType: 'RetentionRun', subjectId: id, details: { trigger, ...counts } });

@@ -42,6 +42,7 @@ const countsSchema = z.object({
   auditEvents: z.number(),
   auditStart: z.number().nullable(),
   previewsCleared: z.number(),
+  exports: z.number(),
 });
 export const runSchema = z.object({
   id: z.uuid(),

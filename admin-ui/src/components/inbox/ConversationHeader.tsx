@@ -50,6 +50,11 @@ export function ConversationHeader({ conversation, windowOpen, headingRef, onBac
           <span className={`badge badge-conversation-${conversation.status}`} id="conversation-status">
             {t(CONVERSATION_STATUS_LABELS[conversation.status] ?? 'inbox.conversationStatus.open')}
           </span>
+          {conversation.contact.restricted && (
+            <span className="badge badge-locked" id="conversation-restricted" title={t('gdpr.restrictedHint')}>
+              {t('gdpr.restricted')}
+            </span>
+          )}
           <span className="conversation-assignee" id="conversation-assignee">
             {conversation.assignee ? t('inbox.assignedTo', { name: conversation.assignee.name ?? '' }) : t('inbox.unassigned')}
           </span>
