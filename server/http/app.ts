@@ -18,6 +18,8 @@ import { registerLexiconRoutes } from '../modules/lexicon/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
 import { registerHoldRoutes } from '../modules/holds/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
+import { registerSegmentRoutes } from '../modules/segments/routes';
+import { registerImportRoutes } from '../modules/imports/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -86,6 +88,8 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerLexiconRoutes(api, s);
     registerRetentionRoutes(api, s);
     registerHoldRoutes(api, s);
+    registerSegmentRoutes(api, s);
+    registerImportRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

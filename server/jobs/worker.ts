@@ -5,11 +5,13 @@ import { auditAnchor } from './auditAnchor';
 import { messagePartitions } from './messagePartitions';
 import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
+import { contactImport } from './contactImport';
 import type { JobDefinition } from './types';
+import { PGBOSS_SCHEMA } from '../db/jobQueue';
 
 /** Every job; the owner creates their queues with the migrations (server/jobs/install.ts). */
-export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention];
-export const PGBOSS_SCHEMA = 'pgboss';
+export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention, contactImport];
+export { PGBOSS_SCHEMA };
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };
 

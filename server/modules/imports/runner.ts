@@ -1,0 +1,117 @@
+import { systemActor } from '../../lib/actor';
+import type { Services } from '../../services';
+import { readRecords, shown } from './files';
+import {
+  addProgress, applyStaged, attributeDefinitions, beginRun, existingWaIds, finishImport, firstRowsOf, insertLabels, insertRejects, labelIdsByName, stageRows,
+  type Counts, type ImportRow, type RejectedRow, type StagedRow,
+} from './repo';
+import { checkRow, type RowContext } from './rowCheck';
+
+// Rows per staging transaction: big enough for few round trips, small enough to keep memory flat
+// and progress moving (the panel polls the counters).
+const BATCH_ROWS = 2000;
+// The original line kept in the error report, cut so that one huge row cannot bloat it.
+const LINE_MAX = 2000;
+
+type Batch = Array<{ row: number; raw: string; cells: string[] }>;
+
+/** Checks and stages one batch in one transaction; returns its counts. */
+async function stageBatch(s: Services, imp: ImportRow, ctx: RowContext, batch: Batch): Promise<void> {
+  const rejects: RejectedRow[] = [];
+  const accepted: Array<{ row: number; contact: StagedRow['contact'] }> = [];
+  const firstInBatch = new Map<string, number>();
+  for (const rec of batch) {
+    const checked = checkRow(rec.cells, ctx);
+    const line = shown(rec.raw).slice(0, LINE_MAX);
+    if (!checked.ok) {
+      rejects.push({ row_no: rec.row, reason: checked.reason, detail: checked.detail, line });
+      continue;
+    }
+    const first = firstInBatch.get(checked.contact.wa_id);
+    if (first !== undefined) {
+      rejects.push({ row_no: rec.row, reason: 'duplicate_in_file', detail: `row ${first}`, line });
+      continue;
+    }
+    firstInBatch.set(checked.contact.wa_id, rec.row);
+    accepted.push({ row: rec.row, contact: checked.contact });
+  }
+  const existing = await existingWaIds(s.db, accepted.map((a) => a.contact.wa_id));
+  const update = imp.options!.existing === 'update';
+  const staged: StagedRow[] = accepted.map((a) => ({
+    row_no: a.row, contact: a.contact, decision: existing.has(a.contact.wa_id) ? (update ? 'update' : 'skip') : 'create',
+  }));
+  await s.db.transaction(async (trx) => {
+    const done = await stageRows(trx, imp.id, staged);
+    const later = staged.filter((r) => !done.has(r.row_no));
+    if (later.length > 0) {
+      // Numbers an earlier batch staged: rejected, naming the first row.
+      const first = await firstRowsOf(trx, imp.id, later.map((r) => r.contact.wa_id));
+      const lines = new Map(batch.map((b) => [b.row, b.raw]));
+      for (const r of later) {
+        rejects.push({ row_no: r.row_no, reason: 'duplicate_in_file', detail: `row ${first.get(r.contact.wa_id)}`, line: shown(lines.get(r.row_no) ?? '').slice(0, LINE_MAX) });
+      }
+    }
+    await insertRejects(trx, imp.id, rejects);
+    const kept = staged.filter((r) => done.has(r.row_no));
+    const delta: Counts = {
+      rows_read: batch.length, rejected_count: rejects.length,
+      created_count: kept.filter((r) => r.decision === 'create').length,
+      updated_count: kept.filter((r) => r.decision === 'update').length,
+      skipped_count: kept.filter((r) => r.decision === 'skip').length,
+    };
+    await addProgress(trx, imp.id, delta);
+  });
+}
+
+/**
+ * Runs a queued import (or dry run): every row is checked and its decision staged in batches;
+ * a real run then applies the staged rows in one transaction. Until that transaction commits
+ * the base is untouched, so a failure anywhere (a malformed file, a crash, a database error in
+ * the apply) leaves no contact half-imported; the run is marked failed and may be started again.
+ * Safe to run twice: a second run starts over from the file.
+ */
+export async function runImport(s: Services, importId: string): Promise<void> {
+  const imp = await beginRun(s.db, importId);
+  if (!imp || !imp.options) {
+    return;
+  }
+  // The job records the outcome as the appliance; who started the run is in contact_import.started.
+  const actor = systemActor;
+  try {
+    const ctx: RowContext = {
+      options: imp.options, headerLength: imp.header.length, labels: await labelIdsByName(s.db), attributes: await attributeDefinitions(s.db), newLabels: new Map(),
+    };
+    let batch: Batch = [];
+    for await (const rec of readRecords(s.config, imp.id)) {
+      if (rec.row === 1) {
+        continue;
+      }
+      batch.push(rec);
+      if (batch.length >= BATCH_ROWS) {
+        await stageBatch(s, imp, ctx, batch);
+        batch = [];
+      }
+    }
+    await stageBatch(s, imp, ctx, batch);
+    const newLabels = [...ctx.newLabels.values()];
+    await s.db.transaction(async (trx) => {
+      let applied = { created: 0, updated: 0 };
+      if (!imp.dry_run) {
+        await insertLabels(trx, newLabels);
+        applied = await applyStaged(trx, imp.id);
+      }
+      await finishImport(trx, imp.id, { status: 'done', new_labels: newLabels });
+      await s.audit.appendIn(trx, actor, [{
+        action: imp.dry_run ? 'contact_import.dry_run' : 'contact_import.completed', subjectType: 'ContactImport', subjectId: imp.id,
+        details: { ...applied, newLabels: newLabels.length },
+      }]);
+    });
+  } catch (err) {
+    s.log.warn({ err: (err as Error).message, importId }, 'contact import failed');
+    const reason = (err as { code?: string }).code?.startsWith('CSV_') ? 'The file is not readable as CSV.' : 'The import failed; nothing was imported.';
+    await s.db.transaction(async (trx) => {
+      await finishImport(trx, imp.id, { status: 'failed', error: reason });
+      await s.audit.appendIn(trx, actor, [{ action: 'contact_import.failed', subjectType: 'ContactImport', subjectId: imp.id, details: { dryRun: imp.dry_run } }]);
+    });
+  }
+}
