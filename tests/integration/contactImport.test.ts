@@ -149,6 +149,16 @@ describe('contact import: upload, mapping, dry run, import job, error report', f
     expect([...hal.label_ids].sort()).to.deep.equal([label.id, vip].sort());
   });
 
+  it('finds a repeated number across batches (a file larger than one staging batch), naming the first row', async () => {
+    const rows = Array.from({ length: 2_100 }, (_, i) => `+3361400${String(i).padStart(4, '0')},Row ${i},FR,,gold`);
+    rows.push('+33614000000,Row 0 again,FR,,gold');
+    const up = await upload(admin, Buffer.from(`${HEADER}\n${rows.join('\n')}\n`));
+    const dry = await runToEnd(up.body.import.id, true);
+    expect(dry.progress).to.deep.include({ rowsRead: 2_101, created: 2_100, rejected: 1 });
+    const rejected = (await admin.get(`/api/v1/imports/${up.body.import.id}/rows?decision=reject`)).body.items;
+    expect(rejected).to.deep.equal([{ row: 2_102, decision: 'reject', reason: 'duplicate_in_file', detail: 'row 2', line: '+33614000000,Row 0 again,FR,,gold' }]);
+  });
+
   it('leaves nothing half-written when the apply fails midway, and says the run failed', async () => {
     const rows = Array.from({ length: 50 }, (_, i) => `+3361300${String(i).padStart(4, '0')},Row ${i},FR,,gold`);
     const up = await upload(admin, Buffer.from(`${HEADER}\n${rows.join('\n')}\n`));

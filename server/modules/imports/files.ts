@@ -6,6 +6,9 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Config } from '../../config';
 
+/** Where files are kept: the data folder (all the import files need of the configuration). */
+export type DataDir = Pick<Config, 'dataDir'>;
+
 // csv-parse reads the bytes as Latin-1 (one character per byte, nothing lost or replaced) so that
 // each cell can be checked for valid UTF-8 on its own: one badly encoded row is rejected, not the file.
 export const BYTE_ENCODING = 'latin1';
@@ -13,12 +16,12 @@ export const BYTE_ENCODING = 'latin1';
 const BOM = '\u00ef\u00bb\u00bf';
 
 /** Where an uploaded file is kept until it is imported (the data folder, shared by web and worker). */
-export function uploadPath(config: Config, importId: string): string {
+export function uploadPath(config: DataDir, importId: string): string {
   return path.join(config.dataDir, 'imports', `${importId}.csv`);
 }
 
 /** Writes an upload to its place as it arrives; a failed upload leaves no file. */
-export async function storeUpload(config: Config, importId: string, file: Readable): Promise<number> {
+export async function storeUpload(config: DataDir, importId: string, file: Readable): Promise<number> {
   const target = uploadPath(config, importId);
   await mkdir(path.dirname(target), { recursive: true });
   let size = 0;
@@ -34,14 +37,14 @@ export async function storeUpload(config: Config, importId: string, file: Readab
   return size;
 }
 
-export async function removeUpload(config: Config, importId: string): Promise<void> {
+export async function removeUpload(config: DataDir, importId: string): Promise<void> {
   await rm(uploadPath(config, importId), { force: true });
 }
 
 export type CsvRecord = { cells: string[]; row: number; raw: string };
 
 /** The records of a stored upload, streamed with backpressure; `row` is the record's number (the header is 1). */
-export async function* readRecords(config: Config, importId: string): AsyncGenerator<CsvRecord> {
+export async function* readRecords(config: DataDir, importId: string): AsyncGenerator<CsvRecord> {
   const parser = createReadStream(uploadPath(config, importId)).pipe(
     parse({ encoding: BYTE_ENCODING, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, raw: true }),
   );

@@ -1,6 +1,6 @@
 import { systemActor } from '../../lib/actor';
 import type { Services } from '../../services';
-import { readRecords, shown } from './files';
+import { readRecords, shown, type DataDir } from './files';
 import {
   addProgress, applyStaged, attributeDefinitions, beginRun, existingWaIds, finishImport, firstRowsOf, insertLabels, insertRejects, labelIdsByName, stageRows,
   type Counts, type ImportRow, type RejectedRow, type StagedRow,
@@ -13,28 +13,39 @@ const BATCH_ROWS = 2000;
 // The original line kept in the error report, cut so that one huge row cannot bloat it.
 const LINE_MAX = 2000;
 
-type Batch = Array<{ row: number; raw: string; cells: string[] }>;
+/** What a run needs of the services (the import bench runs it with no HTTP side). */
+export type ImportDeps = Pick<Services, 'db' | 'audit' | 'log'> & { config: DataDir };
 
-/** Checks and stages one batch in one transaction; returns its counts. */
-async function stageBatch(s: Services, imp: ImportRow, ctx: RowContext, batch: Batch): Promise<void> {
+type Batch = Array<{ row: number; raw: string; cells: string[] }>;
+type CheckedBatch = { rows: number; accepted: Array<{ row: number; raw: string; contact: StagedRow['contact'] }>; rejects: RejectedRow[] };
+
+const lineOf = (raw: string) => shown(raw).slice(0, LINE_MAX);
+
+/** Checks a batch's rows (CPU only): what each would stage, or why it is rejected (a repeat within the batch included). */
+function checkBatch(ctx: RowContext, batch: Batch): CheckedBatch {
   const rejects: RejectedRow[] = [];
-  const accepted: Array<{ row: number; contact: StagedRow['contact'] }> = [];
+  const accepted: CheckedBatch['accepted'] = [];
   const firstInBatch = new Map<string, number>();
   for (const rec of batch) {
     const checked = checkRow(rec.cells, ctx);
-    const line = shown(rec.raw).slice(0, LINE_MAX);
     if (!checked.ok) {
-      rejects.push({ row_no: rec.row, reason: checked.reason, detail: checked.detail, line });
+      rejects.push({ row_no: rec.row, reason: checked.reason, detail: checked.detail, line: lineOf(rec.raw) });
       continue;
     }
     const first = firstInBatch.get(checked.contact.wa_id);
     if (first !== undefined) {
-      rejects.push({ row_no: rec.row, reason: 'duplicate_in_file', detail: `row ${first}`, line });
+      rejects.push({ row_no: rec.row, reason: 'duplicate_in_file', detail: `row ${first}`, line: lineOf(rec.raw) });
       continue;
     }
     firstInBatch.set(checked.contact.wa_id, rec.row);
-    accepted.push({ row: rec.row, contact: checked.contact });
+    accepted.push({ row: rec.row, raw: rec.raw, contact: checked.contact });
   }
+  return { rows: batch.length, accepted, rejects };
+}
+
+/** Decides create / update / skip against the base and stages a checked batch in one transaction, with its progress. */
+async function storeBatch(s: ImportDeps, imp: ImportRow, batch: CheckedBatch): Promise<void> {
+  const { accepted, rejects } = batch;
   const existing = await existingWaIds(s.db, accepted.map((a) => a.contact.wa_id));
   const update = imp.options!.existing === 'update';
   const staged: StagedRow[] = accepted.map((a) => ({
@@ -42,19 +53,18 @@ async function stageBatch(s: Services, imp: ImportRow, ctx: RowContext, batch: B
   }));
   await s.db.transaction(async (trx) => {
     const done = await stageRows(trx, imp.id, staged);
-    const later = staged.filter((r) => !done.has(r.row_no));
+    const later = accepted.filter((a) => !done.has(a.row));
     if (later.length > 0) {
       // Numbers an earlier batch staged: rejected, naming the first row.
-      const first = await firstRowsOf(trx, imp.id, later.map((r) => r.contact.wa_id));
-      const lines = new Map(batch.map((b) => [b.row, b.raw]));
-      for (const r of later) {
-        rejects.push({ row_no: r.row_no, reason: 'duplicate_in_file', detail: `row ${first.get(r.contact.wa_id)}`, line: shown(lines.get(r.row_no) ?? '').slice(0, LINE_MAX) });
+      const first = await firstRowsOf(trx, imp.id, later.map((a) => a.contact.wa_id));
+      for (const a of later) {
+        rejects.push({ row_no: a.row, reason: 'duplicate_in_file', detail: `row ${first.get(a.contact.wa_id)}`, line: lineOf(a.raw) });
       }
     }
     await insertRejects(trx, imp.id, rejects);
     const kept = staged.filter((r) => done.has(r.row_no));
     const delta: Counts = {
-      rows_read: batch.length, rejected_count: rejects.length,
+      rows_read: batch.rows, rejected_count: rejects.length,
       created_count: kept.filter((r) => r.decision === 'create').length,
       updated_count: kept.filter((r) => r.decision === 'update').length,
       skipped_count: kept.filter((r) => r.decision === 'skip').length,
@@ -64,35 +74,56 @@ async function stageBatch(s: Services, imp: ImportRow, ctx: RowContext, batch: B
 }
 
 /**
+ * Reads, checks and stages the whole file. While one batch is written, the next is parsed and
+ * checked (at most one batch waits, so memory stays flat); batches are written in file order,
+ * so the first of two rows with the same number is the one staged.
+ */
+async function stageFile(s: ImportDeps, imp: ImportRow, ctx: RowContext): Promise<void> {
+  let writing: Promise<void> = Promise.resolve();
+  const hand = async (batch: Batch) => {
+    const checked = checkBatch(ctx, batch);
+    await writing;
+    writing = storeBatch(s, imp, checked);
+    // Awaited before the next batch or at the end; this only keeps a failure from being reported as unhandled meanwhile.
+    writing.catch(() => undefined);
+  };
+  let batch: Batch = [];
+  for await (const rec of readRecords(s.config, imp.id)) {
+    if (rec.row === 1) {
+      continue;
+    }
+    batch.push(rec);
+    if (batch.length >= BATCH_ROWS) {
+      await hand(batch);
+      batch = [];
+    }
+  }
+  await hand(batch);
+  await writing;
+}
+
+/**
  * Runs a queued import (or dry run): every row is checked and its decision staged in batches;
  * a real run then applies the staged rows in one transaction. Until that transaction commits
  * the base is untouched, so a failure anywhere (a malformed file, a crash, a database error in
  * the apply) leaves no contact half-imported; the run is marked failed and may be started again.
  * Safe to run twice: a second run starts over from the file.
  */
-export async function runImport(s: Services, importId: string): Promise<void> {
+export async function runImport(s: ImportDeps, importId: string): Promise<void> {
   const imp = await beginRun(s.db, importId);
   if (!imp || !imp.options) {
     return;
   }
   // The job records the outcome as the appliance; who started the run is in contact_import.started.
   const actor = systemActor;
+  const startedAt = Date.now();
   try {
     const ctx: RowContext = {
       options: imp.options, headerLength: imp.header.length, labels: await labelIdsByName(s.db), attributes: await attributeDefinitions(s.db), newLabels: new Map(),
     };
-    let batch: Batch = [];
-    for await (const rec of readRecords(s.config, imp.id)) {
-      if (rec.row === 1) {
-        continue;
-      }
-      batch.push(rec);
-      if (batch.length >= BATCH_ROWS) {
-        await stageBatch(s, imp, ctx, batch);
-        batch = [];
-      }
-    }
-    await stageBatch(s, imp, ctx, batch);
+    await stageFile(s, imp, ctx);
+    const staged = Date.now();
+    s.log.info({ importId, stagingMs: staged - startedAt }, 'contact import staged');
     const newLabels = [...ctx.newLabels.values()];
     await s.db.transaction(async (trx) => {
       let applied = { created: 0, updated: 0 };
@@ -106,6 +137,7 @@ export async function runImport(s: Services, importId: string): Promise<void> {
         details: { ...applied, newLabels: newLabels.length },
       }]);
     });
+    s.log.info({ importId, applyMs: Date.now() - staged, dryRun: imp.dry_run }, 'contact import done');
   } catch (err) {
     s.log.warn({ err: (err as Error).message, importId }, 'contact import failed');
     const reason = (err as { code?: string }).code?.startsWith('CSV_') ? 'The file is not readable as CSV.' : 'The import failed; nothing was imported.';
