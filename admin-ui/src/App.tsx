@@ -14,6 +14,8 @@ import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
+import { SegmentsPage } from './pages/SegmentsPage';
+import { ImportsPage } from './pages/ImportsPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -55,6 +57,10 @@ function pageFor(route: RouteName): ReactNode {
       return <RetentionPage />;
     case 'legal-holds':
       return <LegalHoldsPage />;
+    case 'segments':
+      return <SegmentsPage />;
+    case 'contact-imports':
+      return <ImportsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

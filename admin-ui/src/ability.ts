@@ -34,7 +34,7 @@ export type UiAction =
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
-  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold';
+  | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'Segment' | 'ContactImport' | 'Contact';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -78,6 +78,8 @@ export const PAGES = [
   { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
   { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
+  { route: 'segments', subject: 'Segment', button: 'nav.segments' },
+  { route: 'contact-imports', subject: 'ContactImport', button: 'nav.imports' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

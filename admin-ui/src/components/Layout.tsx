@@ -24,6 +24,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   lexicon: 'nav.lexicon',
   retention: 'nav.retention',
   'legal-holds': 'nav.legalHolds',
+  segments: 'nav.segments',
+  'contact-imports': 'nav.imports',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

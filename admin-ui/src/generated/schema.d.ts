@@ -4664,6 +4664,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/segments/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a filter can name: labels, contact attributes and numbers
+         * @description Requires Segment:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                key: string;
+                                name: string;
+                                options: string[];
+                                /** @enum {string} */
+                                type: "text" | "number" | "date" | "boolean" | "choice";
+                            }[];
+                            channels: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            labels: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;

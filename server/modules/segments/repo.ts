@@ -169,3 +169,13 @@ export async function updateSegment(trx: Trx, id: string, change: { name?: strin
 export async function deleteSegment(trx: Trx, id: string): Promise<void> {
   await trx('segments').where({ id }).delete();
 }
+
+/** What the filter builder offers: labels, attribute definitions and numbers, by name. */
+export async function filterOptions(db: Db | Trx) {
+  const [labels, attributes, channels] = await Promise.all([
+    db('labels').select('id', 'name').orderByRaw('lower(name)') as Promise<Array<{ id: string; name: string }>>,
+    db('contact_attributes').select('key', 'name', 'type', 'options').orderBy('name') as Promise<Array<{ key: string; name: string; type: AttributeType; options: string[] }>>,
+    db('channels').select('id', 'name').orderBy('name') as Promise<Array<{ id: string; name: string }>>,
+  ]);
+  return { labels, attributes, channels };
+}

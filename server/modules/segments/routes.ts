@@ -5,9 +5,9 @@ import { assertCanRow } from '../authz/guard';
 import { auditExport, canSeePhone, changeSegment, checkFilter, countFilter, createSegment, removeSegment } from './commands';
 import { segmentCsv } from './exportCsv';
 import { presentSegment, presentSegmentContact } from './present';
-import { countSegment, findSegment, listSegments, segmentContacts, type SegmentRow } from './repo';
+import { countSegment, filterOptions, findSegment, listSegments, segmentContacts, type SegmentRow } from './repo';
 import {
-  countBody, countResponse, createSegmentBody, exportQuery, idParams, previewQuery, previewResponse, segmentListResponse, segmentResponse, updateSegmentBody,
+  countBody, countResponse, createSegmentBody, exportQuery, idParams, optionsResponse, previewQuery, previewResponse, segmentListResponse, segmentResponse, updateSegmentBody,
   type SegmentFilter,
 } from './schema';
 
@@ -34,6 +34,13 @@ export function registerSegmentRoutes(t: RouteTable, s: Services): void {
     access: access.can('read', 'Segment'), body: countBody, responses: { 200: { description: 'The count', schema: countResponse } },
     handler: async (ctx, { body }) => {
       ctx.body = { count: await countFilter(s, body.filter) };
+    },
+  });
+  t.add({
+    method: 'get', path: '/segments/options', tag: 'segments', summary: 'What a filter can name: labels, contact attributes and numbers',
+    access: access.can('read', 'Segment'), responses: { 200: { description: 'The options', schema: optionsResponse } },
+    handler: async (ctx) => {
+      ctx.body = await filterOptions(s.db);
     },
   });
   t.add({

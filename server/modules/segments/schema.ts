@@ -76,3 +76,8 @@ export const contactPreviewSchema = z.object({
   labelIds: z.array(z.uuid()), optState: z.enum(OPT_STATES), lastInboundAt: z.string().nullable(),
 });
 export const previewResponse = z.object({ items: z.array(contactPreviewSchema), total: z.number() });
+export const optionsResponse = z.object({
+  labels: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  attributes: z.array(z.object({ key: z.string(), name: z.string(), type: z.enum(['text', 'number', 'date', 'boolean', 'choice']), options: z.array(z.string()) })),
+  channels: z.array(z.object({ id: z.uuid(), name: z.string() })),
+});
