@@ -86,7 +86,10 @@ describe('end to end in Chromium: contact import and segments', function () {
     for (const route of ['contact-imports', 'segments']) {
       await page.goto(`${app.url}/#/${route}`);
       await page.waitForSelector('h1');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
       expect(overflow, route).to.be.at.most(0);
     }
     await page.context().close();

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { newId } from '../../server/lib/ids';
 import { startTestApp, type TestApp } from '../support/app';
@@ -111,6 +113,9 @@ describe('contact import: upload, mapping, dry run, import job, error report', f
     const real = await runToEnd(id, false);
     expect(real.status).to.equal('done');
     expect(real.progress).to.deep.equal(dry.progress);
+    // Imported once: the stored file is gone, and the import cannot run again.
+    expect((await admin.post(`/api/v1/imports/${id}/start`, { options: MAPPING, dryRun: true })).status).to.equal(409);
+    expect(existsSync(path.join(app.runtime.services.config.dataDir, 'imports', `${id}.csv`))).to.equal(false);
     const rejected = await report(id, 'rejected');
     expect(rejected).to.deep.equal(dryRejected);
     expect(rejected.find((r) => r.row === '8')!.line).to.equal('+33612345682,Eve,FR');

@@ -76,7 +76,7 @@ export async function startImport(s: Services, actor: Actor, imp: ImportRow, opt
   checkMapping(imp, options);
   return s.db.transaction(async (trx) => {
     if (!(await queueImport(trx, imp.id, options, dryRun))) {
-      throw errors.conflict('This file is being read already; wait for the run to finish.');
+      throw errors.conflict('This file is being read, or was imported already: upload it again to import it again.');
     }
     await sendJobIn(trx, IMPORT_JOB, { importId: imp.id });
     await s.audit.appendIn(trx, actor, [{

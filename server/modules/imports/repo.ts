@@ -52,9 +52,9 @@ export async function listImports(db: Db | Trx, limit: number): Promise<ImportRo
   return (await db('contact_imports').select('*').orderBy('created_at', 'desc').limit(limit)) as ImportRow[];
 }
 
-/** Queues a run unless one is queued or running (true when queued). */
+/** Queues a run unless one is queued or running, or the file was imported already (true when queued). */
 export async function queueImport(trx: Trx, id: string, options: ImportOptions, dryRun: boolean): Promise<boolean> {
-  const n = await trx('contact_imports').where({ id }).whereNotIn('status', ACTIVE)
+  const n = await trx('contact_imports').where({ id }).whereNotIn('status', ACTIVE).whereNot((q) => q.where({ status: 'done', dry_run: false }))
     .update({ status: 'queued', dry_run: dryRun, options: JSON.stringify(options), error: null, finished_at: null });
   return n === 1;
 }

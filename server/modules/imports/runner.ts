@@ -1,6 +1,6 @@
 import { systemActor } from '../../lib/actor';
 import type { Services } from '../../services';
-import { readRecords, shown, type DataDir } from './files';
+import { readRecords, removeUpload, shown, type DataDir } from './files';
 import {
   addProgress, applyStaged, attributeDefinitions, beginRun, existingWaIds, finishImport, firstRowsOf, insertLabels, insertRejects, labelIdsByName, stageRows,
   type Counts, type ImportRow, type RejectedRow, type StagedRow,
@@ -138,6 +138,10 @@ export async function runImport(s: ImportDeps, importId: string): Promise<void> 
       }]);
     });
     s.log.info({ importId, applyMs: Date.now() - staged, dryRun: imp.dry_run }, 'contact import done');
+    if (!imp.dry_run) {
+      // The file holds customers' numbers and names: once imported it goes (the rejected rows stay for the report).
+      await removeUpload(s.config, imp.id);
+    }
   } catch (err) {
     s.log.warn({ err: (err as Error).message, importId }, 'contact import failed');
     const reason = (err as { code?: string }).code?.startsWith('CSV_') ? 'The file is not readable as CSV.' : 'The import failed; nothing was imported.';
