@@ -19,6 +19,8 @@ import { LoginPage } from './pages/LoginPage';
 import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
 import { ReviewPage } from './pages/ReviewPage';
+import { SegmentsPage } from './pages/SegmentsPage';
+import { ImportsPage } from './pages/ImportsPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -70,6 +72,10 @@ function pageFor(route: RouteName): ReactNode {
       return <ContactFieldsPage />;
     case 'gdpr':
       return <GdprPage />;
+    case 'segments':
+      return <SegmentsPage />;
+    case 'contact-imports':
+      return <ImportsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -41,7 +41,7 @@ export type UiAction =
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting';
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -90,6 +90,8 @@ export const PAGES = [
   { route: 'contacts', subject: 'Contact', button: 'nav.contacts' },
   { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
   { route: 'gdpr', subject: 'GdprRequest', button: 'nav.gdpr' },
+  { route: 'segments', subject: 'Segment', button: 'nav.segments' },
+  { route: 'contact-imports', subject: 'ContactImport', button: 'nav.imports' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -22,6 +22,13 @@ import type {
   LegalHoldInput,
   LegalHoldOptions,
   ReviewQuery,
+  ContactImport,
+  ContactImportOptions,
+  ContactImportUpload,
+  ImportDecision,
+  Segment,
+  SegmentFilter,
+  SegmentOptions,
   LexiconAction,
   LexiconHit,
   LexiconImportReport,
@@ -312,4 +319,26 @@ export const gdprApi = {
   exportArchive: (requestId: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/export`),
   erase: (requestId: string) => api.post<{ request: GdprRequest }>(`/gdpr/requests/${id(requestId)}/erase`),
   reapplyLedger: () => api.post<GdprReapplyResult>('/gdpr/ledger/reapply'),
+};
+
+export const segmentsApi = {
+  options: () => api.get<SegmentOptions>('/segments/options'),
+  list: () => api.get<{ items: Segment[] }>('/segments'),
+  count: (filter: SegmentFilter) => api.post<{ count: number }>('/segments/count', { filter }),
+  create: (name: string, filter: SegmentFilter) => api.post<{ segment: Segment }>('/segments', { name, filter }),
+  remove: (segmentId: string) => api.del<undefined>(`/segments/${id(segmentId)}`),
+  exportUrl: (segmentId: string) => `/api/v1/segments/${id(segmentId)}/export.csv`,
+  exportFilterUrl: (filter: SegmentFilter) => `/api/v1/segments/export.csv${queryString({ filter: JSON.stringify(filter) })}`,
+};
+
+export const importsApi = {
+  upload: (file: File) => {
+    const form = new FormData();
+    form.set('file', file);
+    return api.upload<ContactImportUpload>('/imports', form);
+  },
+  get: (importId: string) => api.get<{ import: ContactImport }>(`/imports/${id(importId)}`),
+  start: (importId: string, options: ContactImportOptions, dryRun: boolean) => api.post<{ import: ContactImport }>(`/imports/${id(importId)}/start`, { options, dryRun }),
+  rows: (importId: string) => api.get<{ items: ImportDecision[] }>(`/imports/${id(importId)}/rows${queryString({ limit: 100 })}`),
+  reportUrl: (importId: string, only: 'rejected' | 'all') => `/api/v1/imports/${id(importId)}/report.csv${queryString({ only })}`,
 };

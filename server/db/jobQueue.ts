@@ -1,21 +1,39 @@
+import type { Knex } from 'knex';
 import PgBoss from 'pg-boss';
 import type { Trx } from './knex';
 
-// pg-boss's schema (server/jobs/worker.ts PGBOSS_SCHEMA; the data layer cannot import jobs).
-const PGBOSS_SCHEMA = 'pgboss';
+/** The schema of pg-boss's tables (created by the owner with the migrations). */
+export const PGBOSS_SCHEMA = 'pgboss';
 
-type PgConnection = { query: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> };
+type Executor = { executeSql: (text: string, values: unknown[]) => Promise<{ rows: unknown[] }> };
 
-let sender: PgBoss | null = null;
+// Never started: it only writes job rows, each time through the caller's transaction (the `db`
+// option of send), so no pool or supervisor runs in processes that merely enqueue.
+const sender = new PgBoss({ schema: PGBOSS_SCHEMA, db: { executeSql: () => Promise.reject(new Error('jobs are sent in a transaction')) } });
+
+/** pg-boss writes `$1`-style SQL; knex binds `?`. Its statements hold no literal `?`. */
+function inTransaction(trx: Trx): Executor {
+  return {
+    executeSql: async (text, values) => {
+      const bindings: Knex.Value[] = [];
+      const sql = text.replace(/\$(\d+)/g, (_m, n: string) => {
+        bindings.push((values[Number(n) - 1] ?? null) as Knex.Value);
+        return '?';
+      });
+      const result = (await trx.raw(sql, bindings)) as { rows: unknown[] };
+      return { rows: result.rows };
+    },
+  };
+}
 
 /**
- * Enqueues a pg-boss job inside a knex transaction, so the job exists if and only if the
- * transaction commits. Any role may enqueue (a web pod runs no pg-boss of its own): pg-boss is
- * only used to write its job row, on the transaction's own connection (knex hands a
- * transaction's connection back from acquireConnection).
+ * Enqueues a job in the caller's transaction: it exists if and only if the transaction commits
+ * (STYLE.md, "Data access"). The queue must exist (server/jobs/install.ts creates one per job).
  */
-export async function enqueueIn(trx: Trx, name: string, data: object): Promise<void> {
-  sender ??= new PgBoss({ schema: PGBOSS_SCHEMA, db: { executeSql: () => Promise.reject(new Error('enqueueIn passes its own connection')) } });
-  const connection = (await (trx.client as { acquireConnection: () => Promise<PgConnection> }).acquireConnection());
-  await sender.send(name, data, { db: { executeSql: (text: string, values: unknown[]) => connection.query(text, values) } });
+export async function sendJobIn(trx: Trx, name: string, data: object): Promise<string> {
+  const id = await sender.send(name, data, { db: inTransaction(trx) });
+  if (!id) {
+    throw new Error(`pg-boss queue ${name} is missing: run the migrations as the owner role`);
+  }
+  return id;
 }

@@ -23,6 +23,8 @@ import { registerDiscoveryRoutes } from '../modules/discovery/routes';
 import { registerContactRoutes } from '../modules/contacts/routes';
 import { registerGdprRoutes } from '../modules/gdpr/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
+import { registerSegmentRoutes } from '../modules/segments/routes';
+import { registerImportRoutes } from '../modules/imports/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -96,6 +98,8 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerDiscoveryRoutes(api, s);
     registerContactRoutes(api, s);
     registerGdprRoutes(api, s);
+    registerSegmentRoutes(api, s);
+    registerImportRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

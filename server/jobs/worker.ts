@@ -6,13 +6,15 @@ import { discoveryExport, discoveryExportsExpire } from './discoveryExport';
 import { messagePartitions } from './messagePartitions';
 import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
+import { contactImport } from './contactImport';
 import type { JobDefinition } from './types';
+import { PGBOSS_SCHEMA } from '../db/jobQueue';
 
 /** Every job; the owner creates their queues with the migrations (server/jobs/install.ts). */
-export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention];
+export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention, contactImport];
 // E-discovery: bundles written on request, expired bundles deleted hourly.
 JOBS.push(discoveryExport, discoveryExportsExpire);
-export const PGBOSS_SCHEMA = 'pgboss';
+export { PGBOSS_SCHEMA };
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };
 

@@ -62,6 +62,15 @@ describe('GDPR erasure: no trace anywhere, holds and locked retention refuse, th
       text: null, content: JSON.stringify({ caption: FILE_MARKER }), media_id: mediaId, author_type: 'customer', status: 'received',
     });
     await db()('contact_notes').insert({ id: newId(), contact_id: contactId, body: NOTE });
+    // A contact import's report: one row imported for their number, one rejected that quotes it.
+    const importId = newId();
+    await db()('contact_imports').insert({ id: importId, filename: 'customers.csv', size_bytes: 120, header: ['phone', 'name'] });
+    await db()('contact_import_rows').insert([
+      { import_id: importId, row_no: 2, decision: 'create', wa_id: SUBJECT.waId, profile_name: SUBJECT.name, line: `+${SUBJECT.waId},${SUBJECT.name}` },
+      { import_id: importId, row_no: 3, decision: 'reject', reason: 'duplicate_in_file', line: `+${SUBJECT.waId.slice(0, 2)} ${SUBJECT.waId.slice(2)},${SUBJECT.name}` },
+    ]);
+    // A number merged into theirs.
+    await db()('contact_aliases').insert({ contact_id: contactId, wa_id: `${SUBJECT.waId}9`, merged_from: newId() });
     expect((await officer.get(`/api/v1/audit/events?subject=${encodeURIComponent(SUBJECT.name)}`)).status).to.equal(200);
     const access = await request('access', contactId);
     expect((await officer.post(`/api/v1/gdpr/requests/${access}/export`)).status).to.equal(200);
@@ -70,7 +79,7 @@ describe('GDPR erasure: no trace anywhere, holds and locked retention refuse, th
 
     // The search sees the subject before, and the other customer before and after: it can fail.
     const before = await findTraces(app.superuserUrl, needles);
-    expect(before.map((t) => t.table)).to.include.members(['contacts', 'contact_notes', 'outbox', 'conversations', 'media']);
+    expect(before.map((t) => t.table)).to.include.members(['contacts', 'contact_notes', 'outbox', 'conversations', 'media', 'contact_import_rows', 'contact_aliases']);
     expect(before.some((t) => /^messages_/.test(t.table) && t.column === 'search')).to.equal(true);
 
     const erasure = await request('erasure', contactId);

@@ -29,6 +29,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   contacts: 'nav.contacts',
   'contact-fields': 'nav.contactFields',
   gdpr: 'nav.gdpr',
+  segments: 'nav.segments',
+  'contact-imports': 'nav.imports',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -3697,6 +3697,433 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent imports
+         * @description Requires ContactImport:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The imports, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                dryRun: boolean;
+                                error: string | null;
+                                filename: string;
+                                finishedAt: string | null;
+                                header: string[];
+                                /** Format: uuid */
+                                id: string;
+                                options: {
+                                    columns: (("ignore" | "phone" | "name" | "country" | "language" | "labels") | string)[];
+                                    /** @default false */
+                                    createLabels: boolean;
+                                    defaultCountry: string;
+                                    /**
+                                     * @default skip
+                                     * @enum {string}
+                                     */
+                                    existing: "update" | "skip";
+                                    /** @default ; */
+                                    labelSeparator: string;
+                                } | null;
+                                progress: {
+                                    created: number;
+                                    newLabels: number;
+                                    rejected: number;
+                                    rowsRead: number;
+                                    skipped: number;
+                                    updated: number;
+                                };
+                                sizeBytes: number;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "uploaded" | "queued" | "running" | "done" | "failed";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload a CSV file of contacts (multipart field "file"); nothing is imported yet
+         * @description Requires ContactImport:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Stored, with its header and first rows */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            encodingWarning: boolean;
+                            import: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                dryRun: boolean;
+                                error: string | null;
+                                filename: string;
+                                finishedAt: string | null;
+                                header: string[];
+                                /** Format: uuid */
+                                id: string;
+                                options: {
+                                    columns: (("ignore" | "phone" | "name" | "country" | "language" | "labels") | string)[];
+                                    /** @default false */
+                                    createLabels: boolean;
+                                    defaultCountry: string;
+                                    /**
+                                     * @default skip
+                                     * @enum {string}
+                                     */
+                                    existing: "update" | "skip";
+                                    /** @default ; */
+                                    labelSeparator: string;
+                                } | null;
+                                progress: {
+                                    created: number;
+                                    newLabels: number;
+                                    rejected: number;
+                                    rowsRead: number;
+                                    skipped: number;
+                                    updated: number;
+                                };
+                                sizeBytes: number;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "uploaded" | "queued" | "running" | "done" | "failed";
+                            };
+                            sample: string[][];
+                        };
+                    };
+                };
+                /** @description File too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import and its progress
+         * @description Requires ContactImport:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                dryRun: boolean;
+                                error: string | null;
+                                filename: string;
+                                finishedAt: string | null;
+                                header: string[];
+                                /** Format: uuid */
+                                id: string;
+                                options: {
+                                    columns: (("ignore" | "phone" | "name" | "country" | "language" | "labels") | string)[];
+                                    /** @default false */
+                                    createLabels: boolean;
+                                    defaultCountry: string;
+                                    /**
+                                     * @default skip
+                                     * @enum {string}
+                                     */
+                                    existing: "update" | "skip";
+                                    /** @default ; */
+                                    labelSeparator: string;
+                                } | null;
+                                progress: {
+                                    created: number;
+                                    newLabels: number;
+                                    rejected: number;
+                                    rowsRead: number;
+                                    skipped: number;
+                                    updated: number;
+                                };
+                                sizeBytes: number;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "uploaded" | "queued" | "running" | "done" | "failed";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last run's report as CSV: row number, decision, reason and the original line
+         * @description Requires ContactImport:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    only?: "rejected" | "all";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv, an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of the last run's per-row decisions (a dry run keeps every row; an import its rejected rows)
+         * @description Requires ContactImport:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    decision?: "create" | "update" | "skip" | "reject";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                decision: "create" | "update" | "skip" | "reject";
+                                detail: string | null;
+                                line: string | null;
+                                /** @enum {string|null} */
+                                reason: "wrong_column_count" | "bad_encoding" | "missing_phone" | "bad_phone" | "duplicate_in_file" | "bad_country" | "bad_language" | "unknown_label" | "bad_attribute" | "name_too_long" | null;
+                                row: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a dry run or the import of an uploaded file, with its column mapping and options
+         * @description Requires ContactImport:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        dryRun: boolean;
+                        options: {
+                            columns: (("ignore" | "phone" | "name" | "country" | "language" | "labels") | string)[];
+                            /** @default false */
+                            createLabels?: boolean;
+                            defaultCountry: string;
+                            /**
+                             * @default skip
+                             * @enum {string}
+                             */
+                            existing?: "update" | "skip";
+                            /** @default ; */
+                            labelSeparator?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                dryRun: boolean;
+                                error: string | null;
+                                filename: string;
+                                finishedAt: string | null;
+                                header: string[];
+                                /** Format: uuid */
+                                id: string;
+                                options: {
+                                    columns: (("ignore" | "phone" | "name" | "country" | "language" | "labels") | string)[];
+                                    /** @default false */
+                                    createLabels: boolean;
+                                    defaultCountry: string;
+                                    /**
+                                     * @default skip
+                                     * @enum {string}
+                                     */
+                                    existing: "update" | "skip";
+                                    /** @default ; */
+                                    labelSeparator: string;
+                                } | null;
+                                progress: {
+                                    created: number;
+                                    newLabels: number;
+                                    rejected: number;
+                                    rowsRead: number;
+                                    skipped: number;
+                                    updated: number;
+                                };
+                                sizeBytes: number;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "uploaded" | "queued" | "running" | "done" | "failed";
+                            };
+                        };
+                    };
+                };
+                /** @description A run is queued or running */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/labels": {
         parameters: {
             query?: never;
@@ -6063,6 +6490,609 @@ export interface paths {
                         "application/json": {
                             running: boolean;
                             simulatorPath: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List saved segments
+         * @description Requires Segment:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The segments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                filter: {
+                                    attributes?: {
+                                        key: string;
+                                        /** @enum {string} */
+                                        op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                        value?: string | number | boolean;
+                                    }[];
+                                    channelIds?: string[];
+                                    countries?: string[];
+                                    labels?: {
+                                        all?: string[];
+                                        any?: string[];
+                                        none?: string[];
+                                    };
+                                    lastInbound?: {
+                                        /** Format: date-time */
+                                        after?: string;
+                                        /** Format: date-time */
+                                        before?: string;
+                                        withinDays?: number;
+                                    };
+                                    optStates?: ("unknown" | "in" | "out")[];
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Save a segment
+         * @description Requires Segment:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        filter: {
+                            attributes?: {
+                                key: string;
+                                /** @enum {string} */
+                                op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                value?: string | number | boolean;
+                            }[];
+                            channelIds?: string[];
+                            countries?: string[];
+                            labels?: {
+                                all?: string[];
+                                any?: string[];
+                                none?: string[];
+                            };
+                            lastInbound?: {
+                                /** Format: date-time */
+                                after?: string;
+                                /** Format: date-time */
+                                before?: string;
+                                withinDays?: number;
+                            };
+                            optStates?: ("unknown" | "in" | "out")[];
+                        };
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            segment: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                filter: {
+                                    attributes?: {
+                                        key: string;
+                                        /** @enum {string} */
+                                        op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                        value?: string | number | boolean;
+                                    }[];
+                                    channelIds?: string[];
+                                    countries?: string[];
+                                    labels?: {
+                                        all?: string[];
+                                        any?: string[];
+                                        none?: string[];
+                                    };
+                                    lastInbound?: {
+                                        /** Format: date-time */
+                                        after?: string;
+                                        /** Format: date-time */
+                                        before?: string;
+                                        withinDays?: number;
+                                    };
+                                    optStates?: ("unknown" | "in" | "out")[];
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A saved segment
+         * @description Requires Segment:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The segment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            segment: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                filter: {
+                                    attributes?: {
+                                        key: string;
+                                        /** @enum {string} */
+                                        op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                        value?: string | number | boolean;
+                                    }[];
+                                    channelIds?: string[];
+                                    countries?: string[];
+                                    labels?: {
+                                        all?: string[];
+                                        any?: string[];
+                                        none?: string[];
+                                    };
+                                    lastInbound?: {
+                                        /** Format: date-time */
+                                        after?: string;
+                                        /** Format: date-time */
+                                        before?: string;
+                                        withinDays?: number;
+                                    };
+                                    optStates?: ("unknown" | "in" | "out")[];
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a saved segment (its contacts stay)
+         * @description Requires Segment:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename a segment or change its filter
+         * @description Requires Segment:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        filter?: {
+                            attributes?: {
+                                key: string;
+                                /** @enum {string} */
+                                op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                value?: string | number | boolean;
+                            }[];
+                            channelIds?: string[];
+                            countries?: string[];
+                            labels?: {
+                                all?: string[];
+                                any?: string[];
+                                none?: string[];
+                            };
+                            lastInbound?: {
+                                /** Format: date-time */
+                                after?: string;
+                                /** Format: date-time */
+                                before?: string;
+                                withinDays?: number;
+                            };
+                            optStates?: ("unknown" | "in" | "out")[];
+                        };
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            segment: {
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                filter: {
+                                    attributes?: {
+                                        key: string;
+                                        /** @enum {string} */
+                                        op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                        value?: string | number | boolean;
+                                    }[];
+                                    channelIds?: string[];
+                                    countries?: string[];
+                                    labels?: {
+                                        all?: string[];
+                                        any?: string[];
+                                        none?: string[];
+                                    };
+                                    lastInbound?: {
+                                        /** Format: date-time */
+                                        after?: string;
+                                        /** Format: date-time */
+                                        before?: string;
+                                        withinDays?: number;
+                                    };
+                                    optStates?: ("unknown" | "in" | "out")[];
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of a saved segment's contacts, with its count
+         * @description Requires Segment:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                country: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                labelIds: string[];
+                                language: string | null;
+                                lastInboundAt: string | null;
+                                name: string | null;
+                                /** @enum {string} */
+                                optState: "unknown" | "in" | "out";
+                                waId: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/{id}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a saved segment's contacts as CSV
+         * @description Requires Contact:export.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv, an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the contacts of a filter (nothing is saved)
+         * @description Requires Segment:read.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        filter: {
+                            attributes?: {
+                                key: string;
+                                /** @enum {string} */
+                                op: "equals" | "contains" | "greater" | "less" | "before" | "after" | "is_set" | "not_set";
+                                value?: string | number | boolean;
+                            }[];
+                            channelIds?: string[];
+                            countries?: string[];
+                            labels?: {
+                                all?: string[];
+                                any?: string[];
+                                none?: string[];
+                            };
+                            lastInbound?: {
+                                /** Format: date-time */
+                                after?: string;
+                                /** Format: date-time */
+                                before?: string;
+                                withinDays?: number;
+                            };
+                            optStates?: ("unknown" | "in" | "out")[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The count */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            count: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the contacts of an unsaved filter (query "filter", JSON) as CSV
+         * @description Requires Contact:export.
+         */
+        get: {
+            parameters: {
+                query: {
+                    filter: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv, an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/segments/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a filter can name: labels, contact attributes and numbers
+         * @description Requires Segment:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The options */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attributes: {
+                                key: string;
+                                name: string;
+                                options: string[];
+                                /** @enum {string} */
+                                type: "text" | "number" | "date" | "boolean" | "choice";
+                            }[];
+                            channels: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            labels: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
                         };
                     };
                 };

@@ -1,7 +1,7 @@
 // Export bundles as jobs: requested (row + audit + job in one transaction), written by the
 // worker with progress, downloaded (audited), and expired by retention's `exports` period.
 import type { Readable } from 'node:stream';
-import { enqueueIn } from '../../db/jobQueue';
+import { sendJobIn } from '../../db/jobQueue';
 import { systemActor, type Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
@@ -29,7 +29,7 @@ export async function requestExport(s: Services, actor: Actor, filters: SearchFi
     await s.audit.appendIn(trx, actor, [
       { action: 'discovery.export_requested', subjectType: 'DiscoveryExport', subjectId: id, details: { filters: auditedFilters(s, filters), retentionDays: days } },
     ]);
-    await enqueueIn(trx, EXPORT_QUEUE, { exportId: id });
+    await sendJobIn(trx, EXPORT_QUEUE, { exportId: id });
     return (await findExport(trx, id))!;
   });
 }

@@ -176,13 +176,20 @@ export async function deleteContactMessages(trx: Trx, contactId: string, before?
 
 /**
  * What else names the customer: statuses parked for their number, outbox rows addressed to it,
- * reactions or replies the sender still holds, then their conversations (lexicon hits follow by
- * cascade) and the contact itself (notes follow by cascade).
+ * reactions or replies the sender still holds, contact-import report rows for their number, then
+ * their conversations (lexicon hits follow by cascade) and the contact itself (notes and merged-in
+ * numbers follow by cascade).
  */
 export async function deleteContactRows(trx: Trx, contact: { id: string; wa_id: string }): Promise<{ conversations: number; notes: number }> {
   await trx('pending_statuses').whereRaw(`payload->>'recipient_id' = ?`, [contact.wa_id]).delete();
   await trx('outbox').where({ to_wa_id: contact.wa_id }).delete();
   const notes = await trx('contact_notes').where({ contact_id: contact.id }).delete();
+  // Contact imports' row reports keep the lines they read: a row for this number goes, whether it
+  // was imported (its normalised number) or rejected (the number's digits in the original line).
+  await trx('contact_import_rows')
+    .where({ wa_id: contact.wa_id })
+    .orWhereRaw(`strpos(regexp_replace(coalesce(line, ''), '[^0-9]', '', 'g'), ?) > 0`, [contact.wa_id])
+    .delete();
   const conversations = await trx('conversations').where({ contact_id: contact.id }).delete();
   await trx('contacts').where({ id: contact.id }).delete();
   return { conversations, notes };
