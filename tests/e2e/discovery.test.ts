@@ -3,14 +3,17 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
+import { unzip } from '../support/gdpr';
 import { insertMessage, makeThread } from '../support/retention';
 import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
 import { addChannel } from '../support/whatsapp';
 
-// E-discovery as its users meet it: a compliance officer searches the archive (accents ignored),
-// sees the words found marked (and a message's markup shown as text), exports the results,
-// watches the export finish and downloads the signed bundle; an agent sees no page, link or button.
-describe('end to end in Chromium: e-discovery search and export', function () {
+// The compliance officer's work as they meet it, in one sitting: they search the archive (accents
+// ignored) and see the words found marked (a message's markup shown as text), place a legal hold
+// on the results, export them and download the signed bundle once its progress is done, then
+// answer the customer's access request, and see the customer's erasure request refused because
+// of the hold. An agent sees none of these pages, links or buttons.
+describe('end to end in Chromium: hold, search, export and a data request (the compliance officer)', function () {
   this.timeout(120_000);
   let app: TestApp;
   let browser: Browser;
@@ -36,7 +39,7 @@ describe('end to end in Chromium: e-discovery search and export', function () {
     await app?.stop();
   });
 
-  it('a compliance officer searches, sees the highlights, exports, waits for the progress to finish and downloads', async () => {
+  it('a compliance officer searches, places a hold on the results, exports and downloads the bundle, answers an access request and sees the erasure refused', async () => {
     const officer = await app.userWithRoles(['compliance-officer']);
     const page = await signIn(officer.email);
     await page.click('[data-button="nav.discovery"]');
@@ -71,6 +74,43 @@ describe('end to end in Chromium: e-discovery search and export', function () {
     expect(createHash('sha256').update(bytes).digest('hex')).to.equal(row.sha256);
     expect(download.suggestedFilename()).to.equal(`switchboard-discovery-${exportId}.zip`);
 
+    // The customer asks for their data: the officer logs the request, builds and downloads the archive.
+    await page.click('[data-button="nav.gdpr"]');
+    await page.click('[data-button="gdpr.create"]');
+    await page.selectOption('#gdpr-type', 'access');
+    await page.fill('#gdpr-phone', '99980001');
+    await page.click('[data-button="gdpr.searchContact"]');
+    await page.waitForSelector('#gdpr-create-dialog >> text=+33699980001');
+    await page.click('#gdpr-create-dialog [data-button="gdpr.submitCreate"]');
+    const request = page.locator('#gdpr-table tr[data-type="access"][data-state="open"]');
+    await request.locator('[data-button="gdpr.export"]').click();
+    await page.waitForSelector('text=The access archive is ready to download.');
+    await page.selectOption('#gdpr-state', 'all');
+    const answered = page.locator('#gdpr-table tr[data-type="access"][data-state="completed"]');
+    const [archive] = await Promise.all([page.waitForEvent('download'), answered.locator('[data-button="gdpr.download"]').click()]);
+    const files = await unzip(await readFile((await archive.path())!));
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as { files: Array<{ path: string; sha256: string }> };
+    for (const f of manifest.files) {
+      expect(createHash('sha256').update(files.get(f.path)!).digest('hex'), f.path).to.equal(f.sha256);
+    }
+    expect(files.get('messages.json')!.toString('utf8')).to.contain('le cafe était froid');
+
+    // Then they ask to be erased: the hold placed above refuses it, with its case reference.
+    await page.click('[data-button="gdpr.create"]');
+    await page.selectOption('#gdpr-type', 'erasure');
+    await page.fill('#gdpr-phone', '99980001');
+    await page.click('[data-button="gdpr.searchContact"]');
+    await page.waitForSelector('#gdpr-create-dialog >> text=+33699980001');
+    await page.click('#gdpr-create-dialog [data-button="gdpr.submitCreate"]');
+    await page.locator('#gdpr-table tr[data-type="erasure"][data-state="open"] [data-button="gdpr.erase"]').click();
+    await page.click('[data-button="gdpr.confirmErase"]');
+    const outcome = page.locator('#gdpr-erase-result [role="status"]');
+    expect(await outcome.getAttribute('data-outcome')).to.equal('refused');
+    expect(await outcome.innerText()).to.contain('DISC-1');
+    expect(await app.runtime.services.db('messages').where({ text: 'le cafe était froid' }).count('* as n').first()).to.deep.equal({ n: 1 });
+    await page.click('#gdpr-erase-result [data-ui="dialog.cancel"]');
+    await page.click('[data-button="nav.discovery"]');
+
     // At a phone's width the page, its results and its exports do not scroll sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     const width = await page.evaluate(() => {
@@ -80,13 +120,19 @@ describe('end to end in Chromium: e-discovery search and export', function () {
     expect(width.scroll).to.be.at.most(width.client);
   });
 
-  it('an agent sees no e-discovery page, link or button', async () => {
+  it('an agent sees no legal holds, e-discovery or data requests page, link or button', async () => {
     const agent = await app.userWithRoles(['agent']);
     const page = await signIn(agent.email);
-    expect(await page.locator('[data-button="nav.discovery"]').count()).to.equal(0);
-    await page.goto(`${app.url}/#/discovery`);
-    await page.waitForSelector('main');
-    expect(await page.locator('#discovery-form').count()).to.equal(0);
-    expect(await page.locator('[data-button^="discovery."]').count()).to.equal(0);
+    await page.waitForSelector('[data-button="nav.inbox"]');
+    for (const nav of ['nav.legalHolds', 'nav.discovery', 'nav.gdpr', 'nav.review', 'nav.retention']) {
+      expect(await page.locator(`[data-button="${nav}"]`).count(), nav).to.equal(0);
+    }
+    for (const route of ['discovery', 'legal-holds', 'gdpr']) {
+      await page.goto(`${app.url}/#/${route}`);
+      await page.waitForSelector('main');
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('#discovery-form, #gdpr-table, #hold-dialog').count(), route).to.equal(0);
+      expect(await page.locator('[data-button^="discovery."], [data-button^="gdpr."], [data-button^="holds."]').count(), route).to.equal(0);
+    }
   });
 });

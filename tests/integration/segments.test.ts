@@ -148,9 +148,16 @@ describe('segments: filters, live count, saved segments, preview and export', fu
     expect(ann.phone).to.match(/^\+3361200\d{4}$/);
     expect(ann.labels.split(';').sort()).to.deep.equal(['Trial', 'VIP']);
     expect(ann['attribute:plan']).to.equal('pro');
-    // The supervisor may export but holds no rule to read contacts' phone numbers.
+    // A role that may export segments but whose rule on contacts leaves out the phone (waId).
+    const readable = ['id', 'profileName', 'country', 'region', 'language', 'labelIds', 'attributes', 'optState', 'optSource', 'optChangedAt', 'lastInboundAt', 'createdAt', 'updatedAt'];
+    const role = await admin.post('/api/v1/roles', {
+      key: 'segment-exporter', name: 'Segment exporter',
+      rules: [{ action: 'read', subject: 'Segment' }, { action: 'export', subject: 'Contact' }, { action: 'read', subject: 'Contact', fields: readable }, { action: 'read', subject: ['Label', 'ContactAttribute'] }],
+    });
+    expect(role.status, JSON.stringify(role.body)).to.equal(201);
+    const exporter = (await app.userWithRoles(['segment-exporter'])).client;
     const filter = encodeURIComponent(JSON.stringify({ countries: ['FR'] }));
-    const unsaved = await fetch(`${app.url}/api/v1/segments/export.csv?filter=${filter}`, { headers: { cookie: supervisor.cookieHeader()! } });
+    const unsaved = await fetch(`${app.url}/api/v1/segments/export.csv?filter=${filter}`, { headers: { cookie: exporter.cookieHeader()! } });
     expect(unsaved.status).to.equal(200);
     const frRows = parse(await unsaved.text(), { columns: true }) as Array<Record<string, string>>;
     expect(frRows.map((r) => r.name).sort()).to.deep.equal(['ann', 'cat']);
