@@ -8,13 +8,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import yauzl from 'yauzl';
 import { discoveryExportsExpire } from '../../server/jobs/discoveryExport';
 import { JOBS } from '../../server/jobs/worker';
 import { newId } from '../../server/lib/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
+import { unzip } from '../support/gdpr';
 import { insertMessage, makeThread } from '../support/retention';
 import { addChannel } from '../support/whatsapp';
 
@@ -31,35 +31,6 @@ async function gpg(home: string, args: string[]): Promise<{ code: number; stdout
   }
 }
 
-/** Every entry of a zip, by name. */
-function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) {
-        reject(err ?? new Error('no zip'));
-        return;
-      }
-      const files = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) {
-            reject(e ?? new Error('no stream'));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(files));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 describe('e-discovery exports: signed bundles written by a job, verified by GnuPG, expired by retention', () => {
   let app: TestApp;
