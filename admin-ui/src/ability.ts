@@ -87,9 +87,9 @@ export const PAGES = [
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
   { route: 'review', subject: 'ConversationReview', button: 'nav.review' },
   { route: 'discovery', subject: 'Discovery', button: 'nav.discovery' },
+  { route: 'gdpr', subject: 'GdprRequest', button: 'nav.gdpr' },
   { route: 'contacts', subject: 'Contact', button: 'nav.contacts' },
   { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
-  { route: 'gdpr', subject: 'GdprRequest', button: 'nav.gdpr' },
   { route: 'segments', subject: 'Segment', button: 'nav.segments' },
   { route: 'contact-imports', subject: 'ContactImport', button: 'nav.imports' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];

@@ -38,7 +38,8 @@ function filtersOf(form: Form): DiscoveryFilters {
 
 /** `#/discovery`: search the whole archive with filters, read the results with the words found marked, export or hold them. */
 export function DiscoveryPage() {
-  const { t } = useI18n();
+  const { t, tMaybe } = useI18n();
+  const typeLabel = (ty: string) => tMaybe(`inbox.type.${ty}`) ?? ty;
   const f = useFormats();
   const [options, setOptions] = useState<DiscoveryOptions>({ channels: [], agents: [], labels: [], types: [] });
   const [form, setForm] = useState<Form>(EMPTY);
@@ -124,7 +125,7 @@ export function DiscoveryPage() {
           {select('channelId', t('discovery.number'), options.channels, t('discovery.any'))}
           {select('agentId', t('discovery.agent'), options.agents, t('discovery.any'))}
           {select('labelId', t('discovery.label'), options.labels, t('discovery.any'))}
-          {select('type', t('discovery.type'), options.types.map((ty) => ({ id: ty, label: ty })), t('discovery.any'))}
+          {select('type', t('discovery.type'), options.types.map((ty) => ({ id: ty, label: typeLabel(ty) })), t('discovery.any'))}
           {select('direction', t('discovery.direction'), [{ id: 'in', label: t('discovery.directionIn') }, { id: 'out', label: t('discovery.directionOut') }], t('discovery.any'))}
           <FormField id="discovery-phone" label={t('discovery.contact')} error={fieldError(search.error, 'filters.contactPhones')}>
             {(describedBy, invalid) => (
@@ -146,7 +147,7 @@ export function DiscoveryPage() {
       {searched && total && (
         <section id="discovery-results" aria-labelledby="discovery-results-title">
           <div className="discovery-results-head">
-            <h2 id="discovery-results-title">{t(total.capped ? 'discovery.resultsCapped' : 'discovery.results', { n: total.n })}</h2>
+            <h2 id="discovery-results-title">{t(total.capped ? 'discovery.resultsCapped' : total.n === 1 ? 'discovery.resultsOne' : 'discovery.results', { n: total.n })}</h2>
             <Can I="create" a="LegalHold">
               <button type="button" className="button-secondary" onClick={() => setHolding(true)} disabled={hits.length === 0} data-button="discovery.placeHold">{t('discovery.placeHold')}</button>
             </Can>
@@ -163,7 +164,7 @@ export function DiscoveryPage() {
                   <time dateTime={h.createdAt}>{f.dateTimeZone(h.createdAt)}</time>
                   <span>{h.channel.label}</span>
                   <span>{h.direction === 'in' ? t('discovery.fromContact', { contact: h.contact.label }) : t('discovery.toContact', { contact: h.contact.label, author: h.author.label ?? h.author.type })}</span>
-                  <span className="badge">{h.type}</span>
+                  <span className="badge">{typeLabel(h.type)}</span>
                 </div>
                 <Highlights hit={h} />
               </li>
