@@ -122,6 +122,16 @@ describe('conversation review: any conversation of any date, read-only, every vi
     expect(await db()('audit_events').where({ action: 'conversation.review_searched', actor_id: officer.id })).to.have.length(1);
   });
 
+  it('finds a customer by number only for a reviewer who may read numbers; the auditor sees them masked', async () => {
+    const from = encodeURIComponent(ago(4 * 365).toISOString());
+    const byNumber = await auditor.client.get(`/api/v1/review/conversations?from=${from}&q=${encodeURIComponent('1111 0001')}`);
+    expect(byNumber.body.items).to.deep.equal([]);
+    const byName = await auditor.client.get(`/api/v1/review/conversations?from=${from}&q=Complainant`);
+    expect(byName.body.items.map((c: { id: string }) => c.id)).to.deep.equal([old.conversationId]);
+    expect(byName.body.items[0].contact).to.include({ phoneMasked: true });
+    expect(byName.body.items[0].contact.waId).not.to.contain('11110001');
+  });
+
   it('opens a three-year-old conversation with its full transcript and its files, auditing each view by id', async () => {
     for (const reader of [officer, auditor]) {
       const conversation = await reader.client.get(`/api/v1/review/conversations/${old.conversationId}`);

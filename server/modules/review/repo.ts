@@ -10,6 +10,8 @@ export type ReviewFilter = {
   agentId?: string;
   contactId?: string;
   q?: string;
+  /** Digits find a customer's number only for a reviewer who may read numbers (as in the inbox). */
+  phoneSearch?: boolean;
   status?: ConversationRow['status'];
   from: Date;
   to?: Date;
@@ -50,7 +52,7 @@ export async function listReviewConversations(db: Db, f: ReviewFilter, narrow: (
     const digits = f.q.replace(/\D/g, '');
     q.where((w) => {
       w.whereILike('ct.profile_name', like);
-      if (digits.length >= 3) {
+      if (f.phoneSearch !== false && digits.length >= 3) {
         w.orWhereLike('ct.wa_id', `%${digits}%`);
       }
     });

@@ -33,7 +33,7 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
       const { ability } = authOf(ctx);
       const from = query.from ? new Date(query.from) : new Date(s.clock().getTime() - DEFAULT_RANGE_MS);
       const to = query.to ? new Date(query.to) : undefined;
-      const rows = await listReviewConversations(s.db, { ...query, from, to, cursor: decodeCursor(query.cursor) }, (q) =>
+      const rows = await listReviewConversations(s.db, { ...query, from, to, cursor: decodeCursor(query.cursor), phoneSearch: canReadPhone(ability) }, (q) =>
         whereAccessible(q, ability, 'read', 'ConversationReview', CONVERSATION_FIELDS),
       );
       if (query.contactId || query.q) {
@@ -41,7 +41,7 @@ export function registerReviewRoutes(t: RouteTable, s: Services): void {
       }
       const last = rows[rows.length - 1];
       ctx.body = {
-        items: rows.map((r) => presentReviewConversation(r, canReadPhone(authOf(ctx).ability))),
+        items: rows.map((r) => presentReviewConversation(r, canReadPhone(ability))),
         nextCursor: rows.length === query.limit && last ? encodeCursor(last.created_at, last.id) : null,
         range: { from: from.toISOString(), to: to?.toISOString() ?? null },
       };
