@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { newId } from '../../server/lib/ids';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
 
 const FILE = [
   'phone,name,country,labels,tier',
@@ -32,13 +32,7 @@ describe('end to end in Chromium: contact import and segments', function () {
   });
 
   async function signIn(email: string, width = 1280): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    await page.goto(app.url);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await page.click('[data-button="auth.login"]');
-    await page.locator('[data-button="auth.logout"]').waitFor();
-    return page;
+    return signInAt(await (await browser.newContext({ viewport: { width, height: 900 } })).newPage(), app.url, email, TEST_PASSWORD);
   }
 
   it('an administrator uploads a CSV, maps its columns, dry-runs, imports, watches it finish, and builds a segment with its live count', async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
-import { ensureUiBuilt, launchChromium } from '../support/ui';
+import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
 
 describe('end to end in Chromium: contacts, their labels and attributes', function () {
   this.timeout(180_000);
@@ -23,13 +23,7 @@ describe('end to end in Chromium: contacts, their labels and attributes', functi
   });
 
   async function signIn(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const page = await (await browser.newContext(viewport ? { viewport } : {})).newPage();
-    await page.goto(app.url);
-    await page.fill('#login-email', email);
-    await page.fill('#login-password', TEST_PASSWORD);
-    await page.click('[data-button="auth.login"]');
-    await page.locator('[data-button="auth.logout"]').waitFor();
-    return page;
+    return signInAt(await (await browser.newContext(viewport ? { viewport } : {})).newPage(), app.url, email, TEST_PASSWORD);
   }
 
   it('an admin defines a label and an attribute, then gives a contact 21 labels and attribute values', async () => {

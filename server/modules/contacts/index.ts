@@ -4,3 +4,4 @@
 export { optOutOnKeywords } from './keywords';
 export { canReadPhone } from './present';
 export { maskPhone, regionOf } from './phone';
+export type { ContactRow } from './repo';

@@ -2,5 +2,5 @@
 export { loadConversation } from './access';
 export { presentConversation, presentMessages, type PresentedMessage } from './present';
 export { conversationSchema, decodeCursor, encodeCursor, messagesQuery, messageSchema } from './schema';
-export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findConversation, findMessages, listMessages, messageOfMedia, selectConversations, messagesByWamid, type ConversationRow, type MessageRow } from './repo';
+export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findConversation, findMessages, listMessages, messageOfMedia, selectConversations, messagesByWamid, whereCustomerMatches, type ConversationRow, type MessageRow } from './repo';
 export { MEDIA_PLACEHOLDER } from './send';

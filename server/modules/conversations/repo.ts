@@ -84,19 +84,27 @@ export async function listConversations(
     q.where('v.status', f.status);
   }
   if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
-    const digits = f.q.replace(/\D/g, '');
-    q.where((w) => {
-      w.whereILike('ct.profile_name', like);
-      if (f.phoneSearch !== false && digits.length >= 3) {
-        w.orWhereLike('ct.wa_id', `%${digits}%`);
-      }
-    });
+    whereCustomerMatches(q, f.q, f.phoneSearch !== false);
   }
   if (f.cursor) {
     q.whereRaw('(v.last_message_at, v.id) < (?, ?)', [f.cursor.at, f.cursor.id]);
   }
   return narrow(q);
+}
+
+/**
+ * Narrows conversations (joined to their contact as `ct`) to a customer whose name holds `text`,
+ * or whose number holds its digits (three or more) when the reader may search by number.
+ */
+export function whereCustomerMatches(q: Knex.QueryBuilder, text: string, phoneSearch: boolean): Knex.QueryBuilder {
+  const like = `%${text.replace(/[%_\\]/g, '\\$&')}%`;
+  const digits = text.replace(/\D/g, '');
+  return q.where((w) => {
+    w.whereILike('ct.profile_name', like);
+    if (phoneSearch && digits.length >= 3) {
+      w.orWhereLike('ct.wa_id', `%${digits}%`);
+    }
+  });
 }
 
 const WAITING_STATUS: ConversationRow['status'] = 'open';

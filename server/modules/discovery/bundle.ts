@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import * as openpgp from 'openpgp';
 import yazl from 'yazl';
 import { isMediaMissing } from '../media/store';
-import { loadOrCreateApplianceKey } from '../audit/applianceKey';
+import { loadOrCreateApplianceKey } from '../audit';
 import type { Services } from '../../services';
 import { exportBatch, exportMediaBatch, updateProgress, type ExportRow, type Position } from './repo';
 

@@ -2,6 +2,7 @@
 // archive reads it, and the removal of a subject's data. Messages are partitioned: statements on
 // `messages` reach every partition (the default one included).
 import type { Db, Trx } from '../../db/knex';
+import type { ContactRow as ContactRecord } from '../contacts';
 
 export type RequestType = 'access' | 'erasure';
 export type RequestState = 'open' | 'completed' | 'refused';
@@ -68,24 +69,8 @@ export function listRequests(db: Db | Trx, state: 'open' | 'all', id?: string): 
   return q;
 }
 
-export type ContactRow = {
-  id: string;
-  wa_id: string;
-  profile_name: string | null;
-  country: string | null;
-  region: string | null;
-  language: string | null;
-  attributes: Record<string, unknown>;
-  label_ids: string[];
-  opt_state: string;
-  opt_source: string | null;
-  opt_changed_at: Date | null;
-  last_inbound_at: Date | null;
-  restricted_at: Date | null;
-  restriction_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-};
+/** A contact as the contacts module reads it, with the restriction a refused erasure sets. */
+export type ContactRow = ContactRecord & { restricted_at: Date | null; restriction_reason: string | null };
 
 export function findContact(db: Db | Trx, id: string, opts: { forUpdate?: boolean } = {}): Promise<ContactRow | undefined> {
   const q = db<ContactRow>('contacts').where({ id }).first();

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/knex';
-import { selectConversations, type ConversationRow } from '../conversations';
+import { selectConversations, whereCustomerMatches, type ConversationRow } from '../conversations';
 
 /** The audit action of a compliance reading of a conversation. */
 export const REVIEWED = 'conversation.reviewed';
@@ -48,14 +48,7 @@ export async function listReviewConversations(db: Db, f: ReviewFilter, narrow: (
     q.where((w) => w.where('v.assignee_id', agentId).orWhereExists(messagesInRange(db, f).where('m.author_id', agentId)));
   }
   if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, '\\$&')}%`;
-    const digits = f.q.replace(/\D/g, '');
-    q.where((w) => {
-      w.whereILike('ct.profile_name', like);
-      if (f.phoneSearch !== false && digits.length >= 3) {
-        w.orWhereLike('ct.wa_id', `%${digits}%`);
-      }
-    });
+    whereCustomerMatches(q, f.q, f.phoneSearch !== false);
   }
   if (f.cursor) {
     q.whereRaw('(v.created_at, v.id) < (?, ?)', [f.cursor.at, f.cursor.id]);
