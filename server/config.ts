@@ -74,6 +74,7 @@ const envSchema = z.object({
   GRAPH_ALLOWED_HOSTS: z.string().optional(),
   MEDIA_ALLOWED_HOSTS: z.string().default(DEFAULT_MEDIA_HOSTS),
   WEBHOOK_INFLIGHT_MAX_MB: positiveInt(64),
+  INTEGRATIONS_ALLOW_LOOPBACK: bool.optional(),
 });
 
 /** Where an S3-compatible media store is and how to reach it. */
@@ -131,6 +132,8 @@ export type Config = Readonly<{
   webhookInflightMaxBytes: number;
   /** When the audit chain's head is signed into an anchor (node-cron expression; hourly by default). */
   auditAnchorCron: string;
+  /** Integrations (bot lookups) may call http(s)://localhost, 127.0.0.1 and [::1]: tests and the sandbox, never production. */
+  integrationsAllowLoopback: boolean;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -158,6 +161,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   problems.push(...graphOrigins.problems.map((p) => `GRAPH_ALLOWED_HOSTS: ${p}`));
   const mediaHosts = hostPatternList(relevant.MEDIA_ALLOWED_HOSTS ?? DEFAULT_MEDIA_HOSTS);
   problems.push(...mediaHosts.problems.map((p) => `MEDIA_ALLOWED_HOSTS: ${p}`));
+  // Bot lookups send API keys and customers' numbers: in production they go over TLS to public hosts only.
+  if (relevant.NODE_ENV === 'production' && /^(true|1|yes)$/i.test(relevant.INTEGRATIONS_ALLOW_LOOPBACK ?? '')) {
+    problems.push('INTEGRATIONS_ALLOW_LOOPBACK: not allowed with NODE_ENV=production');
+  }
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -193,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphAllowedOrigins: graphOrigins.values,
     mediaAllowedHosts: mediaHosts.values,
     webhookInflightMaxBytes: e.WEBHOOK_INFLIGHT_MAX_MB * 1024 * 1024,
+    // On by default where the sandbox starts by itself (zero-config evaluation), so a local mock API can be tried.
+    integrationsAllowLoopback: e.INTEGRATIONS_ALLOW_LOOPBACK ?? (!e.DATABASE_URL && e.NODE_ENV !== 'production'),
   };
 }
 

@@ -37,6 +37,7 @@ import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
 import { startSandbox } from './sandboxRuntime';
 import { Lexicon } from './modules/lexicon/screen';
 import { seedDefaultLexicon } from './modules/lexicon/defaults';
+import { IntegrationHttp } from './modules/integrations/caller';
 
 export type Runtime = {
   services: Services;
@@ -146,6 +147,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
     onTemplatesChanged: (wabaId) => void syncWabaTemplates(services, wabaId),
     publish: (notices) => publisher.publish(notices),
     lexicon: new Lexicon(db, audit, log),
+    integrations: new IntegrationHttp(config.integrationsAllowLoopback, metrics),
   };
 
   if (config.migrateOnBoot) {
@@ -262,6 +264,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       await listener.stop();
       media.close?.();
       await egress.close();
+      await services.integrations.close();
       await db.destroy();
       if (embedded) {
         await embedded.stop();

@@ -10,6 +10,7 @@ import type { EgressPolicy } from './modules/channels/egress';
 import type { MediaStore } from './modules/media/store';
 import type { LiveNotice } from './modules/inbox/liveNotices';
 import type { Lexicon } from './modules/lexicon/screen';
+import type { IntegrationHttp } from './modules/integrations/caller';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {
@@ -40,4 +41,6 @@ export type Services = {
   lexicon: Lexicon;
   /** Wakes the sender lane of a channel when new outbox rows are committed. */
   onOutboxQueued: (channelId: string) => void;
+  /** Where bot lookups may call (https to public hosts; loopback only when allowed) and their connection pools. */
+  integrations: IntegrationHttp;
 };

@@ -58,6 +58,12 @@ export function createMetrics(probes: MetricProbes = {}) {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    integrationCalls: new client.Counter({
+      name: 'switchboard_integration_calls_total',
+      help: 'Bot lookup calls to integrations by outcome (ok, timeout, http_error, bad_response)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     auditEvents: new client.Counter({
       name: 'switchboard_audit_events_total',
       help: 'Audit events appended by this process',
