@@ -64,6 +64,12 @@ const RULES: Record<string, MessageKey> = {
   quick_replies_grouped: 'fieldErrors.rule.quick_replies_grouped',
   button_text_unique: 'fieldErrors.rule.button_text_unique',
   phone_digits_max: 'fieldErrors.rule.phone_digits_max',
+  integration_url: 'integrations.rule.url',
+  integration_body: 'integrations.rule.body',
+  integration_answer: 'integrations.rule.answer',
+  header_reserved: 'integrations.rule.headerReserved',
+  header_duplicate: 'integrations.rule.headerDuplicate',
+  header_needs_value: 'integrations.rule.headerNeedsValue',
 };
 
 function optionalString(value: unknown): string | undefined {

@@ -4124,6 +4124,359 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List integrations (secret header values masked)
+         * @description Requires Integration:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Integrations, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bodyTemplate: string | null;
+                                createdAt: string;
+                                enabled: boolean;
+                                headers: {
+                                    name: string;
+                                    secret: boolean;
+                                    set: boolean;
+                                    value: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                method: "GET" | "POST";
+                                name: string;
+                                responseTemplate: string;
+                                timeoutMs: number;
+                                updatedAt: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an integration
+         * @description Requires Integration:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        bodyTemplate?: string | null;
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @default [] */
+                        headers?: {
+                            name: string;
+                            /** @default false */
+                            secret?: boolean;
+                            value?: string;
+                        }[];
+                        /**
+                         * @default POST
+                         * @enum {string}
+                         */
+                        method?: "GET" | "POST";
+                        name: string;
+                        responseTemplate: string;
+                        /** @default 2000 */
+                        timeoutMs?: number;
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            integration: {
+                                bodyTemplate: string | null;
+                                createdAt: string;
+                                enabled: boolean;
+                                headers: {
+                                    name: string;
+                                    secret: boolean;
+                                    set: boolean;
+                                    value: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                method: "GET" | "POST";
+                                name: string;
+                                responseTemplate: string;
+                                timeoutMs: number;
+                                updatedAt: string;
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The name is taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an integration (secret header values masked)
+         * @description Requires Integration:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            integration: {
+                                bodyTemplate: string | null;
+                                createdAt: string;
+                                enabled: boolean;
+                                headers: {
+                                    name: string;
+                                    secret: boolean;
+                                    set: boolean;
+                                    value: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                method: "GET" | "POST";
+                                name: string;
+                                responseTemplate: string;
+                                timeoutMs: number;
+                                updatedAt: string;
+                                url: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete an integration
+         * @description Requires Integration:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an integration (a secret header sent without a value keeps its stored one)
+         * @description Requires Integration:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        bodyTemplate?: string | null;
+                        enabled?: boolean;
+                        headers?: {
+                            name: string;
+                            /** @default false */
+                            secret?: boolean;
+                            value?: string;
+                        }[];
+                        /** @enum {string} */
+                        method?: "GET" | "POST";
+                        name?: string;
+                        responseTemplate?: string;
+                        timeoutMs?: number;
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            integration: {
+                                bodyTemplate: string | null;
+                                createdAt: string;
+                                enabled: boolean;
+                                headers: {
+                                    name: string;
+                                    secret: boolean;
+                                    set: boolean;
+                                    value: string;
+                                }[];
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                method: "GET" | "POST";
+                                name: string;
+                                responseTemplate: string;
+                                timeoutMs: number;
+                                updatedAt: string;
+                                url: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The name is taken */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call an integration with sample values and show the filled answer (or why there is none)
+         * @description Requires Integration:test.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        contactName?: string | null;
+                        /** @default Where is my order? */
+                        text?: string;
+                        /** @default 33612345678 */
+                        waId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What a customer would get */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string | null;
+                            ok: boolean;
+                            /** @enum {string|null} */
+                            reason: "timeout" | "http_error" | "bad_response" | "unknown_integration" | "disabled" | null;
+                            status: number | null;
+                            text: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/labels": {
         parameters: {
             query?: never;

@@ -39,7 +39,7 @@ function storeHeaders(masterKey: Buffer, id: string, input: HeaderInput[], befor
     }
     const sealed = previous.get(h.name.toLowerCase());
     if (sealed === undefined) {
-      missing.push({ path: `body.headers.${i}.value`, message: 'Enter the secret value: none is stored for this header yet.', code: 'required' });
+      missing.push({ path: `body.headers.${i}.value`, message: 'Enter the secret value: none is stored for this header yet.', code: 'secret_required' });
       return { name: h.name, secret: true, sealed: '' };
     }
     kept.push(h.name);
@@ -51,10 +51,10 @@ function storeHeaders(masterKey: Buffer, id: string, input: HeaderInput[], befor
 /** GET sends no body; POST sends its JSON template. */
 function methodProblem(method: 'GET' | 'POST', bodyTemplate: string | null): Field | null {
   if (method === 'GET' && bodyTemplate !== null) {
-    return { path: 'body.bodyTemplate', message: 'A GET request has no body: leave it empty or use POST.' };
+    return { path: 'body.bodyTemplate', message: 'A GET request has no body: leave it empty or use POST.', code: 'get_no_body' };
   }
   if (method === 'POST' && bodyTemplate === null) {
-    return { path: 'body.bodyTemplate', message: 'A POST request needs a JSON body template.', code: 'required' };
+    return { path: 'body.bodyTemplate', message: 'A POST request needs a JSON body template.', code: 'post_needs_body' };
   }
   return null;
 }
@@ -68,7 +68,7 @@ async function assertStorable(s: Services, actor: Actor, trx: Parameters<typeof 
   // The egress policy of this process (https to public hosts; loopback only where allowed).
   const refusal = s.integrations.urlRefusal(row.url.replace(/\{\{[^{}]*\}\}/g, 'x'));
   if (refusal) {
-    fields.push({ path: 'body.url', message: `The URL ${refusal}.` });
+    fields.push({ path: 'body.url', message: `The URL ${refusal}.`, code: 'url_not_allowed' });
   }
   const method = methodProblem(row.method, row.body_template);
   if (method) {
@@ -129,7 +129,7 @@ export async function changeIntegration(s: Services, actor: Actor, id: string, i
     }
     const missing = [...stored.missing];
     if (changes.url !== undefined && originOf(changes.url) !== originOf(before.url) && stored.kept.length > 0) {
-      missing.push(...stored.kept.map((name) => ({ path: 'body.headers', message: `Enter the value of ${name} again to send it to a new host.`, code: 'required' })));
+      missing.push(...stored.kept.map((name) => ({ path: 'body.headers', message: `Enter the value of ${name} again to send it to a new host.`, code: 'secret_reenter' })));
     }
     const after: IntegrationColumns = { ...before, ...changes, headers: stored.headers };
     await assertStorable(s, actor, trx, id, after, missing);

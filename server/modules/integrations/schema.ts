@@ -13,8 +13,8 @@ const headerName = z
   .min(1)
   .max(100)
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'A header name is letters, digits and - (e.g. X-Api-Key).')
-  .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()) && !n.toLowerCase().startsWith('proxy-'), 'This header is set by Switchboard itself.');
-const headerValue = z.string().max(2000).regex(/^[^\r\n\0]*$/, 'A header value is one line.');
+  .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()) && !n.toLowerCase().startsWith('proxy-'), { message: 'This header is set by Switchboard itself.', params: { rule: 'header_reserved' } });
+const headerValue = z.string().max(2000).refine((v) => !/[\r\n\0]/.test(v), { message: 'A header value is one line.', params: { rule: 'single_line' } });
 
 /**
  * A header to send. A secret one (an API key) is stored encrypted and never shown again; on a
@@ -22,7 +22,7 @@ const headerValue = z.string().max(2000).regex(/^[^\r\n\0]*$/, 'A header value i
  */
 export const headerInput = z
   .strictObject({ name: headerName, secret: z.boolean().default(false), value: headerValue.optional() })
-  .refine((h) => h.secret || h.value !== undefined, { message: 'A header that is not secret needs its value.', path: ['value'] });
+  .refine((h) => h.secret || h.value !== undefined, { message: 'A header that is not secret needs its value.', path: ['value'], params: { rule: 'header_needs_value' } });
 export type HeaderInput = z.infer<typeof headerInput>;
 
 const headers = z
@@ -33,21 +33,22 @@ const headers = z
     list.forEach((h, i) => {
       const key = h.name.toLowerCase();
       if (seen.has(key)) {
-        ctx.addIssue({ code: 'custom', message: 'This header is already in the list.', path: [i, 'name'] });
+        ctx.addIssue({ code: 'custom', message: 'This header is already in the list.', path: [i, 'name'], params: { rule: 'header_duplicate' } });
       }
       seen.add(key);
     });
   });
 
-const problem = (check: (v: string) => string | null, what: string) => (value: string, ctx: z.RefinementCtx) => {
+/** A check of one template, reported under its rule's name (the panel words it in the user's language). */
+const problem = (check: (v: string) => string | null, what: string, rule: string) => (value: string, ctx: z.RefinementCtx) => {
   const found = check(value);
   if (found) {
-    ctx.addIssue({ code: 'custom', message: `The ${what} ${found}.` });
+    ctx.addIssue({ code: 'custom', message: `The ${what} ${found}.`, params: { rule } });
   }
 };
 
-const url = z.string().trim().min(1).max(2000).superRefine(problem(urlTemplateProblem, 'URL'));
-const bodyTemplate = z.string().trim().min(1).max(16_000).superRefine(problem(bodyTemplateProblem, 'request body'));
+const url = z.string().trim().min(1).max(2000).superRefine(problem(urlTemplateProblem, 'URL', 'integration_url'));
+const bodyTemplate = z.string().trim().min(1).max(16_000).superRefine(problem(bodyTemplateProblem, 'request body', 'integration_body'));
 // WhatsApp takes at most 4,096 characters of text; the filled answer is checked again.
 const responseTemplate = z
   .string()
@@ -57,7 +58,7 @@ const responseTemplate = z
   .superRefine(problem((t) => {
     const bad = badResponsePlaceholders(t);
     return bad.length > 0 ? `has placeholders that are not field paths: ${bad.map((b) => `{{${b}}}`).join(', ')} (write {{order.status}})` : null;
-  }, 'answer'));
+  }, 'answer', 'integration_answer'));
 
 const fields = {
   name: z.string().trim().min(1).max(80),
