@@ -70,6 +70,7 @@ const RULES: Record<string, MessageKey> = {
   header_reserved: 'integrations.rule.headerReserved',
   header_duplicate: 'integrations.rule.headerDuplicate',
   header_needs_value: 'integrations.rule.headerNeedsValue',
+  header_value_ascii: 'integrations.rule.headerValueAscii',
 };
 
 function optionalString(value: unknown): string | undefined {

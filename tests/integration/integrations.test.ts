@@ -180,6 +180,7 @@ describe('integrations: bot lookups over HTTP, their storage, permissions and au
       [{ headers: [{ name: 'Host', value: 'evil.example' }] }, 'body.headers.0.name'],
       [{ headers: [{ name: 'X-Key', secret: true }] }, 'body.headers.0.value'],
       [{ headers: [{ name: 'X-Key', value: 'a\r\nX-Other: b' }] }, 'body.headers.0.value'],
+      [{ headers: [{ name: 'X-Key', secret: true, value: 'clé' }] }, 'body.headers.0.value'],
       [{ headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }] }, 'body.headers.1.name'],
       [{ timeoutMs: 5000 }, 'body.timeoutMs'],
     ];

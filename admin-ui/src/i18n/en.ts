@@ -543,6 +543,7 @@ export const en = {
   'integrations.rule.headerReserved': 'Switchboard sets this header itself.',
   'integrations.rule.headerDuplicate': 'This header is already in the list.',
   'integrations.rule.headerNeedsValue': 'Enter its value, or mark it secret.',
+  'integrations.rule.headerValueAscii': 'Letters without accents, digits and punctuation only.',
   'fieldErrors.code.secret_required': 'Enter the secret’s value.',
   'fieldErrors.code.secret_reenter': 'Enter the secret values again to send them to a new host.',
   'fieldErrors.code.url_not_allowed': 'This address may not be called (https to a public host only).',

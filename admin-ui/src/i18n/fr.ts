@@ -542,6 +542,7 @@ export const fr: Messages = {
   'integrations.rule.headerReserved': 'Switchboard définit cet en-tête lui-même.',
   'integrations.rule.headerDuplicate': 'Cet en-tête figure déjà dans la liste.',
   'integrations.rule.headerNeedsValue': 'Saisissez sa valeur, ou marquez-le secret.',
+  'integrations.rule.headerValueAscii': 'Lettres sans accents, chiffres et ponctuation uniquement.',
   'fieldErrors.code.secret_required': 'Saisissez la valeur du secret.',
   'fieldErrors.code.secret_reenter': 'Saisissez de nouveau les valeurs secrètes pour les envoyer à un nouvel hôte.',
   'fieldErrors.code.url_not_allowed': 'Cette adresse ne peut pas être appelée (https vers un hôte public uniquement).',

@@ -14,7 +14,12 @@ const headerName = z
   .max(100)
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'A header name is letters, digits and - (e.g. X-Api-Key).')
   .refine((n) => !RESERVED_HEADERS.has(n.toLowerCase()) && !n.toLowerCase().startsWith('proxy-'), { message: 'This header is set by Switchboard itself.', params: { rule: 'header_reserved' } });
-const headerValue = z.string().max(2000).refine((v) => !/[\r\n\0]/.test(v), { message: 'A header value is one line.', params: { rule: 'single_line' } });
+const headerValue = z
+  .string()
+  .max(2000)
+  .refine((v) => !/[\r\n\0]/.test(v), { message: 'A header value is one line.', params: { rule: 'single_line' } })
+  // HTTP/1.1 clients refuse other characters in header values; say so when saving, not at the first call.
+  .refine((v) => /^[\t\x20-\x7e\r\n\0]*$/.test(v), { message: 'A header value holds printable ASCII characters only.', params: { rule: 'header_value_ascii' } });
 
 /**
  * A header to send. A secret one (an API key) is stored encrypted and never shown again; on a
