@@ -31,6 +31,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   gdpr: 'nav.gdpr',
   segments: 'nav.segments',
   'contact-imports': 'nav.imports',
+  canned: 'nav.canned',
+  macros: 'nav.macros',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */
