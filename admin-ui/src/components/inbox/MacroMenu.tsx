@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { useSession } from '../../auth';
 import { macrosApi, type Macro } from '../../cannedApi';
+import { contactsApi } from '../../contactsApi';
+import { teamsApi } from '../../endpoints';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
 import type { ConversationSummary } from '../../types';
@@ -12,6 +15,9 @@ interface MacroMenuProps {
   onDone: (conversation: ConversationSummary | null) => void;
 }
 
+/** What a run left on the conversation, read back from the server: the contact's labels and the team. */
+type Outcome = { name: string; labels: string[] | null; team: string | null };
+
 /**
  * The conversation's Macros button: lists the macros the user may run and runs one in a click.
  * The server runs every step or none, each as its own button would (a step the user may not do
@@ -20,7 +26,9 @@ interface MacroMenuProps {
 export function MacroMenu({ conversation, onDone }: MacroMenuProps) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
+  const { ability } = useSession();
   const [macros, setMacros] = useState<Macro[] | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const listing = useAction();
   const running = useAction();
   const { run: runList } = listing;
@@ -49,11 +57,24 @@ export function MacroMenu({ conversation, onDone }: MacroMenuProps) {
 
   async function runMacro(macro: Macro) {
     const result = await running.run(() => macrosApi.run(conversation.id, macro.id));
-    if (result) {
-      setOpen(false);
-      onDone(result.conversation);
+    if (!result) {
+      return;
     }
+    setOpen(false);
+    onDone(result.conversation);
+    const teamId = result.conversation?.teamId ?? null;
+    // Read back, for those who may read them: the labels and the team as they are now.
+    const [labels, team] = await Promise.all([
+      ability.can('read', 'Contact') ? contactsApi.get(conversation.contact.id).then((d) => (d.contact.labels ?? []).map((l) => l.name)).catch(() => null) : null,
+      teamId && ability.can('read', 'Team') ? teamsApi.list().then((page) => page.items.find((item) => item.id === teamId)?.name ?? null).catch(() => null) : null,
+    ]);
+    setOutcome({ name: macro.name, labels, team });
   }
+
+  // A run's outcome belongs to the conversation it ran on.
+  useEffect(() => {
+    setOutcome(null);
+  }, [conversation.id]);
 
   return (
     <Can I="run" a="Macro">
@@ -89,6 +110,13 @@ export function MacroMenu({ conversation, onDone }: MacroMenuProps) {
           </div>
         )}
         <ErrorAlert error={running.error} />
+        {outcome && (
+          <p role="status" className="hint macro-outcome" id="macro-outcome">
+            {t('inbox.macros.done', { name: outcome.name })}
+            {outcome.labels && <span data-fact="labels"> {t('inbox.macros.labels', { labels: outcome.labels.join(', ') || '—' })}</span>}
+            {outcome.team && <span data-fact="team"> {t('inbox.macros.team', { team: outcome.team })}</span>}
+          </p>
+        )}
       </div>
     </Can>
   );
