@@ -24,6 +24,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['contacts', 'Contact'],
   ['contact-fields', 'Label'],
   ['gdpr', 'GdprRequest'],
+  ['canned', 'CannedResponse'],
+  ['macros', 'Macro'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.
