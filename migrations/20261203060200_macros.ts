@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 
 // Macros: a named, ordered list of actions run on a conversation in one click (label, team,
 // send, resolve). owner_id NULL is a shared macro; otherwise the owner's own. The actions are
-// JSON checked by the macros module's schema when written and again when run.
+// JSON checked by the macros module's schema when written; each step's command checks its ids
+// (label, team, canned response) again when it runs.
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('macros', (t) => {
     t.uuid('id').primary();

@@ -5,8 +5,7 @@ import type { AppAbility } from '../authz/ability';
 import { findCanned, type CannedRow } from './repo';
 
 /** A canned response as CASL conditions name its fields: `ownerId` null for a shared one. */
-export const cannedSubject = (r: Pick<CannedRow, 'id' | 'owner_id'> | { id?: undefined; owner_id: string | null }) =>
-  asSubject('CannedResponse', { id: r.id, ownerId: r.owner_id });
+export const cannedSubject = (r: { id?: string; owner_id: string | null }) => asSubject('CannedResponse', { id: r.id, ownerId: r.owner_id });
 
 /** Whether the user may see this response: CASL's rules, and never someone else's own one. */
 export const usableBy = (ability: AppAbility, userId: string, r: CannedRow) => (r.owner_id === null || r.owner_id === userId) && ability.can('read', cannedSubject(r));
