@@ -136,4 +136,31 @@ describe('end to end in Chromium: canned responses in the composer and macros in
     expect(contact.labels.map((l: { name: string }) => l.name)).to.deep.equal(['VIP']);
     await page.context().close();
   });
+
+  it('shows the Canned responses and Macros pages, and the macro form, within a 390 px phone, in French', async () => {
+    const page = await (await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } })).newPage();
+    await signInAt(page, app.url, supervisor.email, TEST_PASSWORD);
+    const overflow = () => page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const width = doc.documentElement.clientWidth;
+      const outside = [...doc.querySelectorAll('main button, main input, main select, main textarea, [role="dialog"] button, [role="dialog"] select, [role="dialog"] textarea')]
+        .filter((el: any) => el.getClientRects().length > 0 && !el.closest('.table-wrap'))
+        .filter((el: any) => el.getBoundingClientRect().right > width + 0.5 || el.getBoundingClientRect().left < -0.5)
+        .map((el: any) => el.getAttribute('data-button') ?? el.getAttribute('data-ui') ?? el.id);
+      return { scroll: doc.documentElement.scrollWidth - width, outside };
+    });
+    await page.goto(`${app.url}/#/canned`);
+    await page.locator('#canned-table tr[data-shortcut="hello"]').waitFor();
+    expect(await page.locator('#canned-table tr[data-shortcut="hello"]').getAttribute('data-scope')).to.equal('shared');
+    expect(await overflow()).to.deep.equal({ scroll: 0, outside: [] });
+    await page.goto(`${app.url}/#/macros`);
+    await page.locator('#macros-table tr', { hasText: 'Hand to billing' }).waitFor();
+    expect(await page.locator('#macros-table tr', { hasText: 'Hand to billing' }).textContent()).to.contain('Ajouter l’étiquette VIP');
+    await page.click('[data-button="macros.create"]');
+    await page.locator('#macro-dialog').waitFor();
+    await page.click('[data-button="macros.addStep"]');
+    await page.selectOption('#macro-step-1-type', 'send_text');
+    expect(await overflow()).to.deep.equal({ scroll: 0, outside: [] });
+    await page.context().close();
+  });
 });
