@@ -20,6 +20,8 @@ import { PasswordPage } from './pages/PasswordPage';
 import { RetentionPage } from './pages/RetentionPage';
 import { ReviewPage } from './pages/ReviewPage';
 import { SegmentsPage } from './pages/SegmentsPage';
+import { CannedPage } from './pages/CannedPage';
+import { MacrosPage } from './pages/MacrosPage';
 import { ImportsPage } from './pages/ImportsPage';
 import { IntegrationsPage } from './pages/IntegrationsPage';
 import { RolesPage } from './pages/RolesPage';
@@ -79,6 +81,10 @@ function pageFor(route: RouteName): ReactNode {
       return <ImportsPage />;
     case 'integrations':
       return <IntegrationsPage />;
+    case 'canned':
+      return <CannedPage />;
+    case 'macros':
+      return <MacrosPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -26,6 +26,8 @@ import { registerRetentionRoutes } from '../modules/retention/routes';
 import { registerSegmentRoutes } from '../modules/segments/routes';
 import { registerImportRoutes } from '../modules/imports/routes';
 import { registerIntegrationRoutes } from '../modules/integrations/routes';
+import { registerCannedRoutes } from '../modules/canned/routes';
+import { registerMacroRoutes } from '../modules/macros/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -100,6 +102,8 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerContactRoutes(api, s);
     registerGdprRoutes(api, s);
     registerSegmentRoutes(api, s);
+    registerCannedRoutes(api, s);
+    registerMacroRoutes(api, s);
     registerImportRoutes(api, s);
     registerIntegrationRoutes(api, s);
     if (opts.live) {

@@ -25,6 +25,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['contact-fields', 'Label'],
   ['gdpr', 'GdprRequest'],
   ['integrations', 'Integration'],
+  ['canned', 'CannedResponse'],
+  ['macros', 'Macro'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

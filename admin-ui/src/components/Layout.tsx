@@ -32,6 +32,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   segments: 'nav.segments',
   'contact-imports': 'nav.imports',
   integrations: 'nav.integrations',
+  canned: 'nav.canned',
+  macros: 'nav.macros',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -542,6 +542,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your canned responses and the shared ones (filled for a conversation when one is named)
+         * @description Requires CannedResponse:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    conversationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Shared first, then yours, by shortcut */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                body: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                shared: boolean;
+                                shortcut: string;
+                                text: string | null;
+                                title: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a canned response (yours, or shared when allowed)
+         * @description Requires CannedResponse:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @default false */
+                        shared?: boolean;
+                        shortcut: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cannedResponse: {
+                                body: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                shared: boolean;
+                                shortcut: string;
+                                text: string | null;
+                                title: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description row_action_denied: you may not create shared responses */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a canned response
+         * @description Requires CannedResponse:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a canned response's shortcut, title or body
+         * @description Requires CannedResponse:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        body?: string;
+                        shortcut?: string;
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cannedResponse: {
+                                body: string;
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                shared: boolean;
+                                shortcut: string;
+                                text: string | null;
+                                title: string;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/channels": {
         parameters: {
             query?: never;
@@ -2176,6 +2371,92 @@ export interface paths {
                 };
                 /** @description Someone else took it first (conflict) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/macros/{macroId}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a macro on a conversation: every step or none (each authorized as its own button would be)
+         * @description Requires Macro:run.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    macroId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description All steps done; the conversation as it is now (null when you may no longer see it) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation: {
+                                assignee: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                channel: {
+                                    displayNumber: string;
+                                    id: string;
+                                    name: string;
+                                };
+                                contact: {
+                                    country: string | null;
+                                    id: string;
+                                    phoneMasked: boolean;
+                                    profileName: string | null;
+                                    restricted: boolean;
+                                    waId: string;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                lastMessageAt: string | null;
+                                /** @description Who wrote the last message, when it is an outbound one written by a user */
+                                lastMessageAuthor: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                /** @enum {string|null} */
+                                lastMessageDirection: "in" | "out" | null;
+                                lastMessagePreview: string | null;
+                                /** @enum {string} */
+                                status: "open" | "pending" | "resolved";
+                                teamId: string | null;
+                                unreadCount: number;
+                                /** @description End of the 24-hour customer-service window; null or past means closed */
+                                windowExpiresAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description row_action_denied: a step is one you may not do; nothing was done */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5399,6 +5680,329 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your macros and the shared ones
+         * @description Requires Macro:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Shared first, then yours, by name */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                actions: ({
+                                    /** Format: uuid */
+                                    labelId: string;
+                                    /** @enum {string} */
+                                    type: "add_label";
+                                } | {
+                                    /** Format: uuid */
+                                    labelId: string;
+                                    /** @enum {string} */
+                                    type: "remove_label";
+                                } | {
+                                    /** Format: uuid */
+                                    teamId: string;
+                                    /** @enum {string} */
+                                    type: "assign_team";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "send_text";
+                                } | {
+                                    /** Format: uuid */
+                                    cannedId: string;
+                                    /** @enum {string} */
+                                    type: "send_canned";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "resolve";
+                                })[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                runnable: boolean;
+                                shared: boolean;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a macro (yours, or shared when allowed)
+         * @description Requires Macro:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        actions: ({
+                            /** Format: uuid */
+                            labelId: string;
+                            /** @enum {string} */
+                            type: "add_label";
+                        } | {
+                            /** Format: uuid */
+                            labelId: string;
+                            /** @enum {string} */
+                            type: "remove_label";
+                        } | {
+                            /** Format: uuid */
+                            teamId: string;
+                            /** @enum {string} */
+                            type: "assign_team";
+                        } | {
+                            text: string;
+                            /** @enum {string} */
+                            type: "send_text";
+                        } | {
+                            /** Format: uuid */
+                            cannedId: string;
+                            /** @enum {string} */
+                            type: "send_canned";
+                        } | {
+                            /** @enum {string} */
+                            type: "resolve";
+                        })[];
+                        name: string;
+                        /** @default false */
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            macro: {
+                                actions: ({
+                                    /** Format: uuid */
+                                    labelId: string;
+                                    /** @enum {string} */
+                                    type: "add_label";
+                                } | {
+                                    /** Format: uuid */
+                                    labelId: string;
+                                    /** @enum {string} */
+                                    type: "remove_label";
+                                } | {
+                                    /** Format: uuid */
+                                    teamId: string;
+                                    /** @enum {string} */
+                                    type: "assign_team";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "send_text";
+                                } | {
+                                    /** Format: uuid */
+                                    cannedId: string;
+                                    /** @enum {string} */
+                                    type: "send_canned";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "resolve";
+                                })[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                runnable: boolean;
+                                shared: boolean;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description row_action_denied: you may not create shared macros */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/macros/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a macro
+         * @description Requires Macro:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename a macro or replace its steps
+         * @description Requires Macro:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        actions?: ({
+                            /** Format: uuid */
+                            labelId: string;
+                            /** @enum {string} */
+                            type: "add_label";
+                        } | {
+                            /** Format: uuid */
+                            labelId: string;
+                            /** @enum {string} */
+                            type: "remove_label";
+                        } | {
+                            /** Format: uuid */
+                            teamId: string;
+                            /** @enum {string} */
+                            type: "assign_team";
+                        } | {
+                            text: string;
+                            /** @enum {string} */
+                            type: "send_text";
+                        } | {
+                            /** Format: uuid */
+                            cannedId: string;
+                            /** @enum {string} */
+                            type: "send_canned";
+                        } | {
+                            /** @enum {string} */
+                            type: "resolve";
+                        })[];
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            macro: {
+                                actions: ({
+                                    /** Format: uuid */
+                                    labelId: string;
+                                    /** @enum {string} */
+                                    type: "add_label";
+                                } | {
+                                    /** Format: uuid */
+                                    labelId: string;
+                                    /** @enum {string} */
+                                    type: "remove_label";
+                                } | {
+                                    /** Format: uuid */
+                                    teamId: string;
+                                    /** @enum {string} */
+                                    type: "assign_team";
+                                } | {
+                                    text: string;
+                                    /** @enum {string} */
+                                    type: "send_text";
+                                } | {
+                                    /** Format: uuid */
+                                    cannedId: string;
+                                    /** @enum {string} */
+                                    type: "send_canned";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "resolve";
+                                })[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                runnable: boolean;
+                                shared: boolean;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/me": {

@@ -50,6 +50,8 @@ const SUBJECT_NAMES: Record<string, (db: Knex, text: string) => Knex.QueryBuilde
     });
   },
   Label: (db, text) => db('labels').select(db.raw('id::text')).whereILike('name', containing(text)),
+  Macro: (db, text) => db('macros').select(db.raw('id::text')).whereILike('name', containing(text)),
+  CannedResponse: (db, text) => db('canned_responses').select(db.raw('id::text')).where((w) => w.whereILike('title', containing(text)).orWhereILike('shortcut', containing(text))),
   Conversation: (db, text) => {
     const digits = text.replace(/\D/g, '');
     return db('conversations as cv')
@@ -170,6 +172,8 @@ export async function findNames(db: Db, ids: Map<string, string[]>): Promise<Map
   add('Channel', 'SELECT ?::text, id::text, name FROM channels WHERE id = ANY(?::uuid[])');
   add('Template', 'SELECT ?::text, id::text, name FROM templates WHERE id = ANY(?::uuid[])');
   add('Label', 'SELECT ?::text, id::text, name FROM labels WHERE id = ANY(?::uuid[])');
+  add('Macro', 'SELECT ?::text, id::text, name FROM macros WHERE id = ANY(?::uuid[])');
+  add('CannedResponse', "SELECT ?::text, id::text, '/' || shortcut FROM canned_responses WHERE id = ANY(?::uuid[])");
   // A contact without a profile name is named by their number.
   add('Contact', "SELECT ?::text, id::text, coalesce(nullif(profile_name, ''), '+' || wa_id) FROM contacts WHERE id = ANY(?::uuid[])");
   add(

@@ -5,3 +5,5 @@ export { optOutOnKeywords } from './keywords';
 export { canReadPhone } from './present';
 export { maskPhone, regionOf } from './phone';
 export type { ContactRow } from './repo';
+// Macros change a contact's labels through the same check and command as the contact page.
+export { contactSubject, findContact } from './repo';

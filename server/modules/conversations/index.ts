@@ -1,5 +1,5 @@
 // What other modules may use of the conversations module.
-export { loadConversation } from './access';
+export { asCasl, loadConversation } from './access';
 export { presentConversation, presentMessages, type PresentedMessage } from './present';
 export { conversationSchema, decodeCursor, encodeCursor, messagesQuery, messageSchema } from './schema';
 export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findConversation, findMessages, listMessages, messageOfMedia, selectConversations, messagesByWamid, whereCustomerMatches, type ConversationRow, type MessageRow } from './repo';

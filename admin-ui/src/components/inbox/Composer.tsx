@@ -10,6 +10,7 @@ import type { ConversationSummary, Message, UploadedMedia } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 import { PaperclipIcon } from './icons';
+import { useCannedShortcut } from './CannedPicker';
 import { blockedTerms, LexiconBlocked } from './LexiconBlocked';
 import { TemplatePicker } from './TemplatePicker';
 
@@ -46,6 +47,7 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
   const fileRef = useRef<HTMLInputElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const previewUrl = attachment?.preview ?? null;
+  const canned = useCannedShortcut({ conversationId, text, setText, textRef });
 
   useEffect(() => {
     drafts.set(conversationId, text);
@@ -128,6 +130,9 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
   }
 
   function keyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (canned.keyDown(event)) {
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -200,6 +205,7 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
           <ErrorAlert error={uploadError} />
         )}
         {blocked ? <LexiconBlocked terms={blocked} /> : <ErrorAlert error={sending.error} />}
+        {windowOpen && canned.picker}
         <div className="composer-row">
           <Can I="create" a="Message">
             <button
@@ -237,8 +243,13 @@ export function Composer({ conversation, windowOpen, replyTo, onCancelReply, onS
             aria-describedby={windowOpen ? 'composer-hint' : 'composer-window-closed'}
             placeholder={windowOpen ? (attachment ? t('inbox.captionPlaceholder') : t('inbox.messagePlaceholder')) : t('inbox.windowClosedShort')}
             value={text}
-            onChange={(event) => setText(event.target.value)}
+            onChange={(event) => {
+              setText(event.target.value);
+              canned.onCaret(event.target.selectionStart);
+            }}
+            onSelect={(event) => canned.onCaret(event.currentTarget.selectionStart)}
             onKeyDown={keyDown}
+            {...canned.inputProps}
           />
           <div className="composer-buttons">
             {windowOpen && (

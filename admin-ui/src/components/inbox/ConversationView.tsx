@@ -14,6 +14,7 @@ import { AssignDialog, TransferDialog } from './AssignDialogs';
 import { Composer } from './Composer';
 import { BackButton, ConversationHeader, type StatusAction } from './ConversationHeader';
 import { previewOf } from './labels';
+import { MacroMenu } from './MacroMenu';
 import { MessageList } from './MessageList';
 import { useMarkRead } from './useMarkRead';
 
@@ -328,6 +329,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
       />
       <ErrorAlert error={header.error} />
       <ErrorAlert error={reacting.error} />
+      <MacroMenu conversation={conversation} onDone={(next) => (next ? update(next) : onBack())} />
 
       <MessageList
         scrollRef={scrollRef}
