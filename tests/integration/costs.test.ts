@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { costsSweep } from '../../server/jobs/costsSweep';
+import { JOBS } from '../../server/jobs/worker';
 import { newId } from '../../server/lib/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
@@ -143,6 +145,19 @@ describe('costs: rate cards, per-message costs from status webhooks, spend and t
     } finally {
       [adminLive, supervisorLive, agentLive].forEach((c) => c.close());
     }
+  });
+
+  it('costs, in the sweep job, a message whose priced status was parked and applied later by the sender', async () => {
+    // The sender applies a parked status (pricing included) when it learns the wamid: no webhook costs it then.
+    const m = await sent(FR, new Date());
+    await db()('messages').where({ id: m.id }).update({ status: 'sent', pricing: JSON.stringify({ billable: true, pricingModel: 'PMP', category: 'marketing', type: 'regular' }) });
+    expect(await costOf(m.id)).to.equal(undefined);
+    await costsSweep.perform(app.runtime.services, {});
+    expect(await costOf(m.id)).to.include({ amount: '0.110000', country: 'FR' });
+    expect(JOBS.map((j) => j.name), 'the worker schedules it').to.include('costs.sweep');
+    // Twice is harmless.
+    await costsSweep.perform(app.runtime.services, {});
+    expect(await db()('message_costs').where({ message_id: m.id }).count('* as n').first()).to.deep.equal({ n: 1 });
   });
 
   it('lets admins change and delete only cards not yet in force; past cards are immutable (409, audited)', async () => {

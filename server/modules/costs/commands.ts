@@ -2,7 +2,7 @@ import { systemActor } from '../../lib/actor';
 import type { Services } from '../../services';
 import { publishNotice } from '../inbox';
 import { currentSettings } from '../settings';
-import { insertBudgetAlert, insertCosts, spentIn, uncostedMessages, type CostRow } from './costRepo';
+import { insertBudgetAlert, insertCosts, pricedUncosted, spentIn, uncostedMessages, type CostRow } from './costRepo';
 import { costOf, dayOf, monthOf, monthRange } from './costing';
 import { rateCardAt, type RateCard } from './repo';
 
@@ -64,4 +64,24 @@ export async function checkBudget(s: Services, month: string): Promise<void> {
       }
     }
   });
+}
+
+// Statuses are parked only until the send's answer names the wamid (seconds); a day is ample.
+const SWEEP_HOURS = 24;
+const SWEEP_BATCH = 2000;
+// A bound on one run, should a batch ever fail to cost (the next run takes over).
+const SWEEP_MAX_BATCHES = 50;
+
+/** Costs what the webhooks could not (see pricedUncosted); returns how many messages it looked at. */
+export async function sweepUncosted(s: Services): Promise<number> {
+  let seen = 0;
+  for (let i = 0; i < SWEEP_MAX_BATCHES; i += 1) {
+    const batch = await pricedUncosted(s.db, SWEEP_HOURS, SWEEP_BATCH);
+    await costMessages(s, batch);
+    seen += batch.length;
+    if (batch.length < SWEEP_BATCH) {
+      break;
+    }
+  }
+  return seen;
 }

@@ -100,3 +100,19 @@ export async function channelNames(db: Db | Trx, ids: string[]): Promise<Map<str
   const rows: Array<{ id: string; name: string; display_number: string }> = await db('channels').whereIn('id', ids).select('id', 'name', 'display_number');
   return new Map(rows.map((r) => [r.id, `${r.name} (${r.display_number})`]));
 }
+
+/**
+ * Sent messages of the last `hours` with pricing but no cost: those whose pricing came in a status
+ * parked before their wamid was known (the sender applies it later), or whose costing failed.
+ */
+export async function pricedUncosted(db: Db | Trx, hours: number, limit: number): Promise<Array<{ messageId: string; createdAt: Date }>> {
+  const result = await db.raw<{ rows: Array<{ id: string; created_at: Date }> }>(
+    `SELECT m.id, m.created_at FROM messages m
+      WHERE m.created_at >= now() - make_interval(hours => ?) AND m.direction = 'out'
+        AND m.pricing IS NOT NULL AND m.pricing <> '{}'::jsonb
+        AND NOT EXISTS (SELECT 1 FROM message_costs mc WHERE mc.message_id = m.id)
+      ORDER BY m.created_at LIMIT ?`,
+    [hours, limit],
+  );
+  return result.rows.map((r) => ({ messageId: r.id, createdAt: r.created_at }));
+}

@@ -2,4 +2,4 @@
 // the webhook route costs the messages whose statuses carried pricing.
 export { rateCardAt, insertRateCard, PRICING_CATEGORIES, type PricingCategory, type RateCard, type NewRateCard } from './repo';
 export { estimateCost, unitPrice, type Estimate, type EstimateLine, type PricedLine } from './estimate';
-export { costMessages } from './commands';
+export { costMessages, sweepUncosted } from './commands';
