@@ -147,7 +147,7 @@ describe('costs: rate cards, per-message costs from status webhooks, spend and t
     }
   });
 
-  it('costs, in the sweep job, a message whose priced status was parked and applied later by the sender', async () => {
+  it('costs, in the sweep job, a message whose priced status was parked and applied later by the sender, and raises a threshold passed unseen', async () => {
     // The sender applies a parked status (pricing included) when it learns the wamid: no webhook costs it then.
     const m = await sent(FR, new Date());
     await db()('messages').where({ id: m.id }).update({ status: 'sent', pricing: JSON.stringify({ billable: true, pricingModel: 'PMP', category: 'marketing', type: 'regular' }) });
@@ -158,6 +158,12 @@ describe('costs: rate cards, per-message costs from status webhooks, spend and t
     // Twice is harmless.
     await costsSweep.perform(app.runtime.services, {});
     expect(await db()('message_costs').where({ message_id: m.id }).count('* as n').first()).to.deep.equal({ n: 1 });
+    // A lower alert share set after the spend passed it: the sweep's exact look at the month raises it, once.
+    expect((await admin.patch('/api/v1/settings', { budgetAlertPercent: 50 })).status).to.equal(200);
+    await costsSweep.perform(app.runtime.services, {});
+    await costsSweep.perform(app.runtime.services, {});
+    const raised = await db()('audit_events').where({ action: 'costs.budget_threshold_reached' }).orderBy('seq');
+    expect(raised.map((e) => e.details.thresholdPercent)).to.deep.equal([80, 100, 50]);
   });
 
   it('lets admins change and delete only cards not yet in force; past cards are immutable (409, audited)', async () => {

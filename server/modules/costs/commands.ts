@@ -1,9 +1,7 @@
-import { systemActor } from '../../lib/actor';
 import type { Services } from '../../services';
-import { publishNotice } from '../inbox';
-import { currentSettings } from '../settings';
-import { insertBudgetAlert, insertCosts, pricedUncosted, spentIn, uncostedMessages, type CostRow } from './costRepo';
-import { costOf, dayOf, monthOf, monthRange } from './costing';
+import { checkBudget } from './budget';
+import { insertCosts, pricedUncosted, uncostedMessages, type CostRow } from './costRepo';
+import { costOf, dayOf, monthOf } from './costing';
 import { rateCardAt, type RateCard } from './repo';
 
 /**
@@ -17,7 +15,7 @@ export async function costMessages(s: Services, messages: Array<{ messageId: str
   if (messages.length === 0) {
     return;
   }
-  const months = await s.db.transaction(async (trx) => {
+  const costed = await s.db.transaction(async (trx) => {
     const candidates = await uncostedMessages(trx, messages);
     const cards = new Map<string, RateCard | null>();
     const rows: CostRow[] = [];
@@ -30,40 +28,18 @@ export async function costMessages(s: Services, messages: Array<{ messageId: str
     }
     return insertCosts(trx, rows);
   });
-  for (const month of new Set(months.map(monthOf))) {
-    await checkBudget(s, month);
-  }
-}
-
-/**
- * Raises the budget alerts a month's spend has reached: the alert threshold, then 100%, each once
- * per month (budget_alerts' key), as an audit event flagged as an alert and a live notice to those
- * who read spend. Its own transaction, after the costs are committed, so the last costing of a
- * burst sees every cost before it.
- */
-export async function checkBudget(s: Services, month: string): Promise<void> {
-  const settings = await currentSettings(s.db);
-  const budget = settings.monthlyBudget;
-  if (!budget) {
-    return;
-  }
-  const { from, to } = monthRange(month);
-  const thresholds = [...new Set([settings.budgetAlertPercent, 100])].sort((a, b) => a - b);
-  await s.db.transaction(async (trx) => {
-    const spent = await spentIn(trx, budget.currency, from, to);
-    for (const threshold of thresholds) {
-      if (spent * 100 < budget.amount * threshold) {
-        break;
-      }
-      if (await insertBudgetAlert(trx, { month: `${month}-01`, thresholdPercent: threshold, budget: budget.amount, spent, currency: budget.currency })) {
-        await s.audit.appendIn(trx, systemActor, [{
-          action: 'costs.budget_threshold_reached', subjectType: 'Cost',
-          details: { name: `${month} · ${threshold}%`, month, thresholdPercent: threshold, budget: budget.amount, spent, currency: budget.currency, alert: true },
-        }]);
-        await publishNotice(trx, { type: 'costs.budget_threshold', month, thresholdPercent: threshold });
-      }
+  // What was just costed, per month and currency, for the budget's tally.
+  const added = new Map<string, Map<string, number>>();
+  for (const c of costed) {
+    const month = added.get(monthOf(c.message_created_at)) ?? new Map<string, number>();
+    added.set(monthOf(c.message_created_at), month);
+    if (c.currency && c.amount !== null) {
+      month.set(c.currency.trim(), (month.get(c.currency.trim()) ?? 0) + Number(c.amount));
     }
-  });
+  }
+  for (const [month, amounts] of added) {
+    await checkBudget(s, month, amounts);
+  }
 }
 
 // Statuses are parked only until the send's answer names the wamid (seconds); a day is ample.
@@ -83,5 +59,7 @@ export async function sweepUncosted(s: Services): Promise<number> {
       break;
     }
   }
+  // An exact look at this month: costs of several processes may have passed a threshold together.
+  await checkBudget(s, monthOf(s.clock()), new Map(), true);
   return seen;
 }

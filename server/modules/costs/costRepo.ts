@@ -44,13 +44,14 @@ export type CostRow = {
   broadcast_id: string | null;
 };
 
-/** Stores costs; a message already costed (by a concurrent webhook) is left as it was. Returns the months touched. */
-export async function insertCosts(trx: Trx, rows: CostRow[]): Promise<Date[]> {
+export type CostedRow = { message_created_at: Date; currency: string | null; amount: string | null };
+
+/** Stores costs; a message already costed (by a concurrent webhook) is left as it was. Returns what was stored. */
+export async function insertCosts(trx: Trx, rows: CostRow[]): Promise<CostedRow[]> {
   if (rows.length === 0) {
     return [];
   }
-  const inserted: Array<{ message_created_at: Date }> = await trx('message_costs').insert(rows).onConflict('message_id').ignore().returning('message_created_at');
-  return inserted.map((r) => r.message_created_at);
+  return trx('message_costs').insert(rows).onConflict('message_id').ignore().returning(['message_created_at', 'currency', 'amount']);
 }
 
 export type SpendDimension = 'channel' | 'category' | 'country' | 'broadcast';
