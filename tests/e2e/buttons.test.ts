@@ -24,6 +24,7 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['contacts', 'Contact'],
   ['contact-fields', 'Label'],
   ['gdpr', 'GdprRequest'],
+  ['costs', 'Cost'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.
