@@ -286,6 +286,8 @@ export const retentionApi = {
 /** Costs: the month's spend and budget, and the dated rate cards. */
 export const costsApi = {
   spend: (month: string) => api.get<SpendReport>(`/costs/spend${queryString({ month })}`),
+  /** The month's spend as a CSV download (a plain link: the session cookie authenticates it). */
+  spendCsvUrl: (month: string) => `/api/v1/costs/spend.csv${queryString({ month })}`,
   cards: () => api.get<{ items: RateCard[] }>('/costs/rate-cards'),
   createCard: (input: RateCardInput) => api.post<{ card: RateCard }>('/costs/rate-cards', input),
   updateCard: (cardId: string, input: RateCardInput) => api.put<{ card: RateCard }>(`/costs/rate-cards/${id(cardId)}`, input),

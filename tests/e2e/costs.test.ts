@@ -93,6 +93,9 @@ describe('end to end in Chromium: costs', function () {
     expect(await page.textContent('#costs-total')).to.contain('€0.40');
     expect(await page.textContent('#spend-by-country tr[data-key="DE"]')).to.contain('€0.40');
     expect(await page.textContent('#spend-by-number')).to.contain(channel.displayNumber);
+    // The same month as CSV, through the page's link (the session cookie authenticates it).
+    const csv = await page.evaluate(async (href) => (await fetch(href as string)).text(), await page.getAttribute('[data-button="costs.exportCsv"]', 'href'));
+    expect(csv).to.contain(',country,DE,DE,EUR,0.400000,2,0,0');
 
     await page.screenshot({ path: 'test-results/e2e-costs-desktop.png', fullPage: true }).catch(() => undefined);
     // On a phone, nothing scrolls sideways: not the page, not the card's grid (it scrolls in its own box).

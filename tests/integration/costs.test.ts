@@ -106,6 +106,12 @@ describe('costs: rate cards, per-message costs from status webhooks, spend and t
     expect(by(spend.body.byCountry)).to.deep.equal({ DE: [0.57, 3, 1], FR: [0.22, 3, 0] });
     expect(by(spend.body.byCategory)).to.deep.equal({ marketing: [0.79, 4, 0], service: [0, 1, 0], authentication: [0, 1, 1] });
     expect(by(spend.body.byBroadcast)).to.deep.equal({ [broadcastId]: [0.11, 1, 0] });
+    const csv = await admin.get(`/api/v1/costs/spend.csv?month=${previousMonth}`);
+    expect(csv.headers.get('content-type')).to.contain('text/csv');
+    const csvLines = String(csv.body).trim().split('\n');
+    expect(csvLines[0]).to.equal('month,by,key,label,currency,amount,messages,unpriced,free');
+    expect(csvLines).to.include(`${previousMonth},country,DE,DE,EUR,0.570000,3,1,0`);
+    expect(csvLines).to.include(`${previousMonth},broadcast,${broadcastId},${broadcastId},EUR,0.110000,1,0,0`);
     // Another month is empty.
     const other = await admin.get(`/api/v1/costs/spend?month=${ymd(monthStart(-3)).slice(0, 7)}`);
     expect(other.body.totals).to.deep.equal([]);

@@ -70,6 +70,9 @@ export function CostsPage() {
         <button type="submit" className="button-secondary" data-button="costs.showMonth">
           {t('costs.show')}
         </button>
+        <a className="button-secondary" href={costsApi.spendCsvUrl(shown)} download data-button="costs.exportCsv">
+          {t('costs.exportCsv')}
+        </a>
       </form>
       <ErrorAlert error={load.error} />
       {spend && (
@@ -102,12 +105,14 @@ export function CostsPage() {
 }
 
 function BudgetBanner({ spend }: { spend: SpendReport }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const money = useMoney();
   const top = spend.alerts[spend.alerts.length - 1]!;
+  const month = new Intl.DateTimeFormat(lang, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${spend.month}-01T00:00:00Z`));
   return (
     <div role="alert" className="alert alert-warning" id="budget-banner" data-threshold={top.thresholdPercent}>
       {t(top.thresholdPercent >= 100 ? 'costs.bannerOver' : 'costs.bannerThreshold', {
+        month,
         percent: top.thresholdPercent,
         spent: money(spend.budget?.spent ?? top.spent, top.currency),
         budget: money(spend.budget?.amount ?? top.budget, top.currency),

@@ -8,6 +8,7 @@ import { presentRateCard } from './present';
 import { listRateCards, rateCardAt } from './repo';
 import { idParams, rateCardBody, rateCardListResponse, rateCardResponse, spendQuery, spendResponse } from './schema';
 import { spendReport } from './spend';
+import { spendCsv } from './spendCsv';
 
 /** Costs: the dated rate cards (admins edit cards not yet in force) and the month's spend. */
 export function registerCostRoutes(t: RouteTable, s: Services): void {
@@ -28,6 +29,16 @@ export function registerCostRoutes(t: RouteTable, s: Services): void {
     access: access.can('read', 'Cost'), query: spendQuery, responses: { 200: { description: 'Spend', schema: spendResponse } },
     handler: async (ctx, { query }) => {
       ctx.body = await spendReport(s.db, query.month ?? monthOf(s.clock()));
+    },
+  });
+  t.add({
+    method: 'get', path: '/costs/spend.csv', tag: 'costs', summary: "A month's spend as CSV (one line per number, category, country and broadcast)",
+    access: access.can('read', 'Cost'), query: spendQuery, responses: { 200: { description: 'text/csv, an attachment' } },
+    handler: async (ctx, { query }) => {
+      const month = query.month ?? monthOf(s.clock());
+      ctx.set('Content-Type', 'text/csv; charset=utf-8');
+      ctx.set('Content-Disposition', `attachment; filename="spend-${month}.csv"`);
+      ctx.body = spendCsv(await spendReport(s.db, month));
     },
   });
   t.add({
