@@ -11,6 +11,7 @@ import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
 import { LexiconPage } from './pages/LexiconPage';
 import { LegalHoldsPage } from './pages/LegalHoldsPage';
+import { CostsPage } from './pages/CostsPage';
 import { DiscoveryPage } from './pages/DiscoveryPage';
 import { ContactsPage } from './pages/ContactsPage';
 import { ContactFieldsPage } from './pages/ContactFieldsPage';
@@ -85,6 +86,8 @@ function pageFor(route: RouteName): ReactNode {
       return <CannedPage />;
     case 'macros':
       return <MacrosPage />;
+    case 'costs':
+      return <CostsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -41,7 +41,7 @@ export type UiAction =
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro';
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro' | 'Cost' | 'RateCard';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -95,6 +95,7 @@ export const PAGES = [
   { route: 'integrations', subject: 'Integration', button: 'nav.integrations' },
   { route: 'canned', subject: 'CannedResponse', button: 'nav.canned' },
   { route: 'macros', subject: 'Macro', button: 'nav.macros' },
+  { route: 'costs', subject: 'Cost', button: 'nav.costs' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

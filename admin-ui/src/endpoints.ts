@@ -19,6 +19,9 @@ import type {
   GdprRequest,
   GdprRequestInput,
   LegalHold,
+  RateCard,
+  RateCardInput,
+  SpendReport,
   LegalHoldInput,
   LegalHoldOptions,
   ReviewQuery,
@@ -278,6 +281,22 @@ export const retentionApi = {
   preview: () => api.get<RetentionPreview>('/retention/preview'),
   runs: () => api.get<{ items: RetentionRun[] }>('/retention/runs'),
   runNow: () => api.post<{ run: RetentionRun }>('/retention/runs'),
+};
+
+/** Costs: the month's spend and budget, and the dated rate cards. */
+export const costsApi = {
+  spend: (month: string) => api.get<SpendReport>(`/costs/spend${queryString({ month })}`),
+  /** The month's spend as a CSV download (a plain link: the session cookie authenticates it). */
+  spendCsvUrl: (month: string) => `/api/v1/costs/spend.csv${queryString({ month })}`,
+  cards: () => api.get<{ items: RateCard[] }>('/costs/rate-cards'),
+  createCard: (input: RateCardInput) => api.post<{ card: RateCard }>('/costs/rate-cards', input),
+  updateCard: (cardId: string, input: RateCardInput) => api.put<{ card: RateCard }>(`/costs/rate-cards/${id(cardId)}`, input),
+  /** Resolves true once deleted (the answer is an empty 204). */
+  deleteCard: async (cardId: string) => {
+    await api.del<void>(`/costs/rate-cards/${id(cardId)}`);
+    return true;
+  },
+  saveBudget: (monthlyBudget: { amount: number; currency: string } | null, budgetAlertPercent: number) => api.patch<unknown>('/settings', { monthlyBudget, budgetAlertPercent }),
 };
 
 export const holdsApi = {

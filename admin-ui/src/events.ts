@@ -21,11 +21,13 @@ export type ServerEvent =
   | { type: 'unassigned.count'; count: number }
   /** A message matched lexicon terms set to flag: sent to those who may read the hits (supervisors). */
   | { type: 'lexicon.flagged'; conversationId: string; messageId: string | null; hitIds: string[] }
+  /** The month's spend passed a budget threshold: sent to those who may read spend. */
+  | { type: 'costs.budget_threshold'; month: string; thresholdPercent: number }
   | { type: 'reconnected' };
 
 type Listener = (event: ServerEvent) => void;
 
-export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count', 'lexicon.flagged'] as const;
+export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count', 'lexicon.flagged', 'costs.budget_threshold'] as const;
 type EventType = (typeof EVENT_TYPES)[number];
 
 const listeners = new Set<Listener>();
@@ -85,6 +87,10 @@ export function toServerEvent(type: string, payload: unknown): ServerEvent | nul
             messageId: typeof payload.messageId === 'string' ? payload.messageId : null,
             hitIds: payload.hitIds.filter((hit): hit is string => typeof hit === 'string'),
           }
+        : null;
+    case 'costs.budget_threshold':
+      return typeof payload.month === 'string' && typeof payload.thresholdPercent === 'number'
+        ? { type: 'costs.budget_threshold', month: payload.month, thresholdPercent: payload.thresholdPercent }
         : null;
     default:
       return null;

@@ -28,6 +28,7 @@ import { registerImportRoutes } from '../modules/imports/routes';
 import { registerIntegrationRoutes } from '../modules/integrations/routes';
 import { registerCannedRoutes } from '../modules/canned/routes';
 import { registerMacroRoutes } from '../modules/macros/routes';
+import { registerCostRoutes } from '../modules/costs/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -106,6 +107,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerMacroRoutes(api, s);
     registerImportRoutes(api, s);
     registerIntegrationRoutes(api, s);
+    registerCostRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

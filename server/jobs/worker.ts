@@ -7,6 +7,7 @@ import { messagePartitions } from './messagePartitions';
 import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
 import { contactImport } from './contactImport';
+import { costsSweep } from './costsSweep';
 import type { JobDefinition } from './types';
 import { PGBOSS_SCHEMA } from '../db/jobQueue';
 
@@ -14,6 +15,8 @@ import { PGBOSS_SCHEMA } from '../db/jobQueue';
 export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention, contactImport];
 // E-discovery: bundles written on request, expired bundles deleted hourly.
 JOBS.push(discoveryExport, discoveryExportsExpire);
+// Costs: messages whose pricing the webhooks could not cost at once.
+JOBS.push(costsSweep);
 export { PGBOSS_SCHEMA };
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };

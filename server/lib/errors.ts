@@ -35,6 +35,7 @@ export type ErrorId =
   | 'retention_policy_locked'
   | 'erasure_refused'
   | 'contact_restricted'
+  | 'rate_card_in_force'
   | 'account_locked'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -132,6 +133,9 @@ export const errors = {
       : 'This erasure is refused: a locked retention period still requires keeping their messages. Their data is now restricted.', { ...details, reason }),
   /** The contact's data is restricted (GDPR Art. 18, after a refused erasure): nothing more is sent to them. */
   contactRestricted: () => new AppError(409, 'contact_restricted', "This customer's data is restricted (GDPR): no message can be sent to them."),
+  /** A rate card already in force (or past) is history: spend was costed with it, so it is never changed or removed. */
+  rateCardInForce: (effectiveFrom: string) =>
+    new AppError(409, 'rate_card_in_force', `This rate card has been in force since ${effectiveFrom}: it can no longer be changed or deleted. Add a new card with a later date instead.`, { effectiveFrom }),
   builtinRoleReadonly: () => new AppError(409, 'builtin_role_readonly', 'Built-in roles cannot be changed.'),
   roleInUse: (userCount: number) =>
     new AppError(409, 'role_in_use', 'The role is still given to users.', { userCount }),

@@ -27,6 +27,7 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['integrations', 'Integration'],
   ['canned', 'CannedResponse'],
   ['macros', 'Macro'],
+  ['costs', 'Cost'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

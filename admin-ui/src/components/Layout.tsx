@@ -34,6 +34,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   integrations: 'nav.integrations',
   canned: 'nav.canned',
   macros: 'nav.macros',
+  costs: 'nav.costs',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

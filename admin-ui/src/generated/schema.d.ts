@@ -3098,6 +3098,400 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/costs/rate-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dated rate cards, newest first
+         * @description Requires RateCard:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cards */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                currency: string;
+                                current: boolean;
+                                editable: boolean;
+                                effectiveFrom: string;
+                                /** Format: uuid */
+                                id: string;
+                                note: string;
+                                prices: {
+                                    /** @enum {string} */
+                                    category: "marketing" | "utility" | "authentication" | "service";
+                                    country: string;
+                                    price: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a dated rate card
+         * @description Requires RateCard:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        currency: string;
+                        /** Format: date */
+                        effectiveFrom: string;
+                        /** @default  */
+                        note?: string;
+                        prices: {
+                            /** @enum {string} */
+                            category: "marketing" | "utility" | "authentication" | "service";
+                            country: string;
+                            price: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                currency: string;
+                                current: boolean;
+                                editable: boolean;
+                                effectiveFrom: string;
+                                /** Format: uuid */
+                                id: string;
+                                note: string;
+                                prices: {
+                                    /** @enum {string} */
+                                    category: "marketing" | "utility" | "authentication" | "service";
+                                    country: string;
+                                    price: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/costs/rate-cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One rate card with its prices
+         * @description Requires RateCard:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Card */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                currency: string;
+                                current: boolean;
+                                editable: boolean;
+                                effectiveFrom: string;
+                                /** Format: uuid */
+                                id: string;
+                                note: string;
+                                prices: {
+                                    /** @enum {string} */
+                                    category: "marketing" | "utility" | "authentication" | "service";
+                                    country: string;
+                                    price: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Change a rate card not yet in force
+         * @description Requires RateCard:update.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        currency: string;
+                        /** Format: date */
+                        effectiveFrom: string;
+                        /** @default  */
+                        note?: string;
+                        prices: {
+                            /** @enum {string} */
+                            category: "marketing" | "utility" | "authentication" | "service";
+                            country: string;
+                            price: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            card: {
+                                createdAt: string;
+                                createdBy: string | null;
+                                currency: string;
+                                current: boolean;
+                                editable: boolean;
+                                effectiveFrom: string;
+                                /** Format: uuid */
+                                id: string;
+                                note: string;
+                                prices: {
+                                    /** @enum {string} */
+                                    category: "marketing" | "utility" | "authentication" | "service";
+                                    country: string;
+                                    price: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a rate card not yet in force
+         * @description Requires RateCard:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/costs/spend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month's spend by number, category, country and broadcast, with the budget
+         * @description Requires Cost:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Spend */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: {
+                                budget: number;
+                                currency: string;
+                                reachedAt: string;
+                                spent: number;
+                                thresholdPercent: number;
+                            }[];
+                            budget: {
+                                alertPercent: number;
+                                amount: number;
+                                currency: string;
+                                percentUsed: number;
+                                spent: number;
+                            } | null;
+                            byBroadcast: {
+                                amount: number;
+                                currency: string | null;
+                                free: number;
+                                key: string;
+                                label: string;
+                                messages: number;
+                                unpriced: number;
+                            }[];
+                            byCategory: {
+                                amount: number;
+                                currency: string | null;
+                                free: number;
+                                key: string;
+                                label: string;
+                                messages: number;
+                                unpriced: number;
+                            }[];
+                            byCountry: {
+                                amount: number;
+                                currency: string | null;
+                                free: number;
+                                key: string;
+                                label: string;
+                                messages: number;
+                                unpriced: number;
+                            }[];
+                            byNumber: {
+                                amount: number;
+                                currency: string | null;
+                                free: number;
+                                key: string;
+                                label: string;
+                                messages: number;
+                                unpriced: number;
+                            }[];
+                            month: string;
+                            totals: {
+                                amount: number;
+                                currency: string | null;
+                                free: number;
+                                messages: number;
+                                unpriced: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/costs/spend.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month's spend as CSV (one line per number, category, country and broadcast)
+         * @description Requires Cost:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv, an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/discovery/exports": {
         parameters: {
             query?: never;
@@ -8090,8 +8484,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            budgetAlertPercent: number;
                             /** @enum {string} */
                             defaultLocale: "en" | "fr";
+                            monthlyBudget: {
+                                amount: number;
+                                currency: string;
+                            } | null;
                             optOutKeywords: string[];
                             organisationName: string;
                             /** Format: email */
@@ -8120,8 +8519,13 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        budgetAlertPercent?: number;
                         /** @enum {string} */
                         defaultLocale?: "en" | "fr";
+                        monthlyBudget?: {
+                            amount: number;
+                            currency: string;
+                        } | null;
                         optOutKeywords?: string[];
                         organisationName?: string;
                         /** Format: email */
@@ -8137,8 +8541,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            budgetAlertPercent: number;
                             /** @enum {string} */
                             defaultLocale: "en" | "fr";
+                            monthlyBudget: {
+                                amount: number;
+                                currency: string;
+                            } | null;
                             optOutKeywords: string[];
                             organisationName: string;
                             /** Format: email */

@@ -50,3 +50,46 @@ export async function insertRateCard(trx: Trx, card: NewRateCard): Promise<strin
   }
   return id;
 }
+
+export type CardListRow = { id: string; effective_from: string; currency: string; note: string; created_at: Date; created_by_email: string | null; prices: Array<{ country: string; category: PricingCategory; price: string }> };
+
+/** Every card, newest date first, with its prices and who made it. */
+export async function listRateCards(db: Db | Trx, id?: string): Promise<CardListRow[]> {
+  const q = db('rate_cards as rc')
+    .leftJoin('users as u', 'u.id', 'rc.created_by')
+    .select('rc.id', db.raw(`to_char(rc.effective_from, 'YYYY-MM-DD') as effective_from`), 'rc.currency', 'rc.note', 'rc.created_at', 'u.email as created_by_email')
+    .select(db.raw(`COALESCE((SELECT json_agg(json_build_object('country', p.country, 'category', p.category, 'price', p.price::text) ORDER BY p.country, p.category)
+                      FROM rate_card_prices p WHERE p.rate_card_id = rc.id), '[]') AS prices`))
+    .orderBy('rc.effective_from', 'desc');
+  if (id) {
+    q.where('rc.id', id);
+  }
+  return q;
+}
+
+/** A card's date, locked for the rest of the transaction (an edit and a delete do not cross). */
+export async function lockRateCard(trx: Trx, id: string): Promise<{ id: string; effective_from: string; currency: string } | undefined> {
+  return trx('rate_cards').where({ id }).forUpdate().first('id', trx.raw(`to_char(effective_from, 'YYYY-MM-DD') as effective_from`), 'currency');
+}
+
+/** Whether another card starts on that day (one card per date). */
+export async function cardOnDate(db: Db | Trx, day: string, exceptId?: string): Promise<boolean> {
+  const q = db('rate_cards').where('effective_from', day);
+  if (exceptId) {
+    q.whereNot('id', exceptId);
+  }
+  return (await q.first('id')) !== undefined;
+}
+
+/** Replaces a card's date, currency, note and every price. */
+export async function replaceRateCard(trx: Trx, id: string, card: Omit<NewRateCard, 'createdBy'>): Promise<void> {
+  await trx('rate_cards').where({ id }).update({ effective_from: card.effectiveFrom, currency: card.currency, note: card.note ?? '', updated_at: trx.fn.now() });
+  await trx('rate_card_prices').where('rate_card_id', id).delete();
+  if (card.prices.length > 0) {
+    await trx('rate_card_prices').insert(card.prices.map((p) => ({ rate_card_id: id, country: p.country, category: p.category, price: p.price })));
+  }
+}
+
+export async function deleteRateCardRow(trx: Trx, id: string): Promise<void> {
+  await trx('rate_cards').where({ id }).delete();
+}

@@ -15,6 +15,8 @@ export type IngestOutcome = {
   stored: number; duplicates: number; statuses: number; parked: number; pendingMedia: string[]; templateWabas: string[]; notices: LiveNotice[];
   /** The text of each message stored, for the lexicon's inbound scan (after the webhook is answered). */
   texts: Array<{ messageId: string; createdAt: Date; conversationId: string; text: string }>;
+  /** The messages whose status carried Meta's `pricing`, for costing (costs module). */
+  priced: Array<{ messageId: string; createdAt: Date }>;
 };
 
 const PREVIEW_LENGTH = 120;
@@ -72,6 +74,9 @@ async function storeStatus(db: Db | Trx, s: StatusUpdate, channelId: string, out
   if (applied.applied) {
     outcome.statuses += 1;
     outcome.notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
+    if (s.pricing) {
+      outcome.priced.push({ messageId: applied.messageId!, createdAt: applied.createdAt! });
+    }
   } else {
     outcome.parked += 1;
   }
@@ -93,7 +98,7 @@ export async function ingestWebhook(
   signedChannelIds: string[],
   receivedAt: Date,
 ): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [], texts: [] };
+  const outcome: IngestOutcome = { stored: 0, duplicates: 0, statuses: 0, parked: 0, pendingMedia: [], templateWabas: [], notices: [], texts: [], priced: [] };
   const rows: InboundRow[] = [];
   for (const event of parsed.events) {
     if (event.kind === 'message') {

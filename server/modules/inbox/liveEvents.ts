@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { AuthState } from '../identity/principal';
 import type { Logger } from '../../lib/logger';
 import { SerialDrain } from '../../lib/serialDrain';
-import { decodeNotice, type ReceivedNotice } from './liveNotices';
+import { decodeNotice, type BudgetNotice, type ReceivedAnyNotice, type ReceivedNotice } from './liveNotices';
 import { UnassignedCounts } from './unassignedCounts';
 import { canReadPhone } from '../contacts';
 import { findConversations, findMessage, findMessages, messagesByWamid, presentConversation, presentMessages, type ConversationRow, type MessageRow } from '../conversations';
@@ -87,13 +87,15 @@ export class LiveEvents {
     if (this.clients.size === 0) {
       return;
     }
-    const notices = payloads.flatMap((p): ReceivedNotice[] => {
+    const all = payloads.flatMap((p): ReceivedAnyNotice[] => {
       try {
         return [decodeNotice(p)];
       } catch {
         return [];
       }
     });
+    const isBudget = (n: ReceivedAnyNotice): n is BudgetNotice => n.type === 'costs.budget_threshold';
+    const notices = all.filter((n): n is ReceivedNotice => !isBudget(n));
     const conversations = new Map((await findConversations(this.s.db, notices.map((n) => n.conversationId))).map((c) => [c.id, c]));
     const wanted = notices.filter((n) => n.type !== 'conversation.updated' && n.type !== 'lexicon.flagged' && n.messageId && conversations.has(n.conversationId));
     const times = wanted.every((n) => n.createdAt) ? wanted.map((n) => new Date(n.createdAt!)) : [];
@@ -108,6 +110,9 @@ export class LiveEvents {
         client.auth = auth;
         readers.push({ client, out: '' });
       }
+    }
+    for (const notice of all.filter(isBudget)) {
+      this.alertSpendReaders(readers, notice);
     }
     for (const notice of notices) {
       const conversation = conversations.get(notice.conversationId);
@@ -152,6 +157,16 @@ export class LiveEvents {
       (n.type === 'message.created' && (isWaiting(conversations.get(n.conversationId)) || messages.get(n.messageId ?? '')?.direction === 'out'));
     if (notices.some(mayMoveQueue)) {
       this.unassigned.touch();
+    }
+  }
+
+  /** A budget alert: the month and threshold, to those who may read spend (admins, supervisors). */
+  private alertSpendReaders(readers: Array<{ client: Client; out: string }>, notice: BudgetNotice): void {
+    const frame = `event: costs.budget_threshold\ndata: ${JSON.stringify({ month: notice.month, thresholdPercent: notice.thresholdPercent })}\n\n`;
+    for (const reader of readers) {
+      if (reader.client.auth.ability.can('read', 'Cost')) {
+        reader.out += frame;
+      }
     }
   }
 

@@ -12,7 +12,10 @@ import { SerialDrain } from '../../lib/serialDrain';
 export const EVENTS_CHANNEL = 'sb_events';
 
 /** What changed, for the panels to refetch: never the data itself (each panel may see different fields). */
-export type LiveNotice = {
+export type LiveNotice = ConversationNotice | BudgetNotice;
+
+/** A change in a conversation: its readers refetch it. */
+export type ConversationNotice = {
   type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated' | 'lexicon.flagged';
   conversationId: string;
   messageId?: string;
@@ -21,8 +24,14 @@ export type LiveNotice = {
   hitIds?: string[];
 };
 
-/** A notice as a listener receives it: its date arrives as an ISO string. */
-export type ReceivedNotice = Omit<LiveNotice, 'createdAt'> & { createdAt?: string };
+/** The month's spend passed a budget threshold: for those who read spend, who refetch the amounts. */
+export type BudgetNotice = { type: 'costs.budget_threshold'; month: string; thresholdPercent: number };
+
+/** A conversation notice as a listener receives it: its date arrives as an ISO string. */
+export type ReceivedNotice = Omit<ConversationNotice, 'createdAt'> & { createdAt?: string };
+
+/** Any notice as a listener receives it. */
+export type ReceivedAnyNotice = ReceivedNotice | BudgetNotice;
 
 /** The NOTIFY payload of a notice. */
 function encode(notice: LiveNotice): string {
@@ -30,8 +39,8 @@ function encode(notice: LiveNotice): string {
 }
 
 /** A NOTIFY payload back into its notice; throws on a payload that is not JSON. */
-export function decodeNotice(payload: string): ReceivedNotice {
-  return JSON.parse(payload) as ReceivedNotice;
+export function decodeNotice(payload: string): ReceivedAnyNotice {
+  return JSON.parse(payload) as ReceivedAnyNotice;
 }
 
 /**

@@ -11,6 +11,7 @@ import { answerSubscriptionChallenge, verifySignature } from '../../whatsapp/sig
 import { parseWebhook, ParseError } from '../../whatsapp/webhookParse';
 import { InboundBatcher } from '../inbox/inboundBatcher';
 import { ingestWebhook } from '../inbox/ingest';
+import { costMessages } from '../costs';
 import { optOutOnKeywords } from '../contacts';
 
 // 1,000 changes in one POST, each with a message and its contact, stay well under this.
@@ -100,6 +101,8 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
       }
     }
     const outcome = await ingestWebhook(s.db, batcher, parsed, (id) => byPhone.get(id)!, signedBy.map((c) => c.id), s.clock());
+    // Costed before the 200: a failure answers 5xx and Meta's retry costs what is not costed yet.
+    await costMessages(s, outcome.priced);
     s.metrics.webhookRequests.inc({ outcome: 'accepted' });
     s.metrics.webhookEvents.inc({ kind: 'message' }, outcome.stored);
     s.metrics.webhookEvents.inc({ kind: 'duplicate' }, outcome.duplicates);
