@@ -41,77 +41,84 @@ function fold(rows: StatusRow[]): Folded[] {
   return [...byKey.values()];
 }
 
+type Changed = { i: number; id: string | null; conversation_id: string | null; created_at: Date | null };
+
 /**
  * Applies delivery statuses monotonically (read never goes back to delivered) and records the
  * time of each state, in one statement for the whole batch (a webhook may carry up to 1,000).
- * Several statuses of one message fold into one change, as applied in order. Returns, per
- * message changed, the index of its first status in `rows`.
+ * Several statuses of one message fold into one change, as applied in order. Per status: the
+ * message changed, null when its wamid is known but changed nothing (another number's
+ * message), undefined when its wamid is not known yet.
  */
-async function updateMessages(db: Db | Trx, rows: StatusRow[]): Promise<Map<number, { id: string; conversation_id: string; created_at: Date }>> {
+async function updateMessages(db: Db | Trx, rows: StatusRow[]): Promise<Array<StatusResult | null | undefined>> {
   const folded = fold(rows);
-  const result = await db.raw<{ rows: Array<{ i: number; id: string; conversation_id: string; created_at: Date }> }>(
+  const result = await db.raw<{ rows: Changed[] }>(
     `WITH v AS (SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(i int, wamid text, status text, times jsonb, error jsonb, pricing jsonb, channel_id uuid)),
-          target AS (SELECT v.*, w.message_id, w.message_created_at FROM v JOIN message_wamids w ON w.wamid = v.wamid)
-     UPDATE messages m
-        SET status = CASE WHEN array_position(${STATUS_ORDER}, target.status) > array_position(${STATUS_ORDER}, m.status)
-                          THEN target.status ELSE m.status END,
-            status_times = (SELECT jsonb_object_agg(t.key, t.value::timestamptz) FROM jsonb_each_text(target.times) t) || m.status_times,
-            error = COALESCE(target.error, m.error),
-            pricing = COALESCE(m.pricing, '{}'::jsonb) || COALESCE(target.pricing, '{}'::jsonb)
-       FROM target
-      WHERE m.id = target.message_id AND m.created_at = target.message_created_at
-        AND (target.channel_id IS NULL OR m.channel_id = target.channel_id)
-      RETURNING target.i, m.id, m.conversation_id, m.created_at`,
+          target AS (SELECT v.*, w.message_id, w.message_created_at FROM v JOIN message_wamids w ON w.wamid = v.wamid),
+          changed AS (
+            UPDATE messages m
+               SET status = CASE WHEN array_position(${STATUS_ORDER}, target.status) > array_position(${STATUS_ORDER}, m.status)
+                                 THEN target.status ELSE m.status END,
+                   status_times = (SELECT jsonb_object_agg(t.key, t.value::timestamptz) FROM jsonb_each_text(target.times) t) || m.status_times,
+                   error = COALESCE(target.error, m.error),
+                   pricing = COALESCE(m.pricing, '{}'::jsonb) || COALESCE(target.pricing, '{}'::jsonb)
+              FROM target
+             WHERE m.id = target.message_id AND m.created_at = target.message_created_at
+               AND (target.channel_id IS NULL OR m.channel_id = target.channel_id)
+             RETURNING target.i, m.id, m.conversation_id, m.created_at)
+     SELECT i, id, conversation_id, created_at FROM changed
+     UNION ALL
+     SELECT i, NULL, NULL, NULL FROM target WHERE NOT EXISTS (SELECT 1 FROM changed WHERE changed.i = target.i)`,
     [JSON.stringify(folded)],
   );
-  return new Map(result.rows.map((r) => [r.i, r]));
+  const byFolded = new Map(result.rows.map((r) => [r.i, r]));
+  const firstOf = new Map<string, number>();
+  folded.forEach((f) => firstOf.set(`${f.wamid}|${f.channel_id ?? ''}`, f.i));
+  return rows.map((s) => {
+    const row = byFolded.get(firstOf.get(`${s.wamid}|${s.channelId ?? ''}`)!);
+    if (!row) {
+      return undefined;
+    }
+    return row.id ? { applied: true, conversationId: row.conversation_id!, messageId: row.id, createdAt: row.created_at! } : null;
+  });
 }
 
 /**
- * The statuses of one webhook (or of one sender's batch) in a few statements: the messages
- * they name are changed at once; a status for a wamid not yet known is parked and applied
- * when the sender records the wamid. A known wamid of another number's message is dropped.
- * Results are in the order of `rows`.
+ * The statuses of one webhook (or of one sender's batch) in one statement, or three when some
+ * wamid is not known yet: such a status is parked and applied when the sender records the
+ * wamid. A known wamid of another number's message is dropped. Results are in `rows`' order.
  */
 export async function applyStatuses(db: Db | Trx, rows: StatusRow[]): Promise<StatusResult[]> {
   if (rows.length === 0) {
     return [];
   }
-  const results = await resultsOf(db, rows);
-  const missed = rows.filter((_, i) => !results[i]!.applied);
-  if (missed.length > 0) {
-    await db.raw(
-      `INSERT INTO pending_statuses (wamid, status, at, payload)
-       SELECT wamid, status, at, payload FROM jsonb_to_recordset(?::jsonb) AS v(wamid text, status text, at timestamptz, payload jsonb)
-       ON CONFLICT (wamid, status) DO NOTHING`,
-      [JSON.stringify(missed.map((s) => ({ wamid: s.wamid, status: s.status, at: s.at, payload: parkedPayload(s) })))],
-    );
-    // The sender looks for parked statuses once more after it records a wamid; a wamid it
-    // recorded after our update above but before our park is taken back here, so a status is
-    // never parked for good next to its known wamid. One of the two takes wins each row; a
-    // status that still changes nothing (another number's message) is dropped.
-    const known = await takeParked(db, [...new Set(missed.map((s) => s.wamid))], true);
-    if (known.length > 0) {
-      const again = await resultsOf(db, known);
-      for (const [k, s] of known.entries()) {
-        const i = rows.findIndex((r, j) => !results[j]!.applied && r.wamid === s.wamid && r.status === s.status);
-        if (i >= 0) {
-          results[i] = again[k]!;
-        }
+  const changed = await updateMessages(db, rows);
+  const results: StatusResult[] = changed.map((c) => c ?? { applied: false });
+  const unknown = rows.filter((_, i) => changed[i] === undefined);
+  if (unknown.length === 0) {
+    return results;
+  }
+  await db.raw(
+    `INSERT INTO pending_statuses (wamid, status, at, payload)
+     SELECT wamid, status, at, payload FROM jsonb_to_recordset(?::jsonb) AS v(wamid text, status text, at timestamptz, payload jsonb)
+     ON CONFLICT (wamid, status) DO NOTHING`,
+    [JSON.stringify(unknown.map((s) => ({ wamid: s.wamid, status: s.status, at: s.at, payload: parkedPayload(s) })))],
+  );
+  // The sender looks for parked statuses once more after it records a wamid; a wamid it
+  // recorded after our update above but before our park is taken back here, so a status is
+  // never parked for good next to its known wamid. One of the two takes wins each row.
+  const known = await takeParked(db, [...new Set(unknown.map((s) => s.wamid))], true);
+  if (known.length > 0) {
+    const again = await updateMessages(db, known);
+    const indexOf = new Map(rows.map((r, i) => [`${r.wamid}|${r.status}`, i]));
+    known.forEach((s, k) => {
+      const i = indexOf.get(`${s.wamid}|${s.status}`);
+      if (i !== undefined && again[k]) {
+        results[i] = again[k];
       }
-    }
+    });
   }
   return results;
-}
-
-async function resultsOf(db: Db | Trx, rows: StatusRow[]): Promise<StatusResult[]> {
-  const changed = await updateMessages(db, rows);
-  const firstOf = new Map<string, number>();
-  rows.forEach((s, i) => firstOf.set(`${s.wamid}|${s.channelId ?? ''}`, firstOf.get(`${s.wamid}|${s.channelId ?? ''}`) ?? i));
-  return rows.map((s) => {
-    const row = changed.get(firstOf.get(`${s.wamid}|${s.channelId ?? ''}`)!);
-    return row ? { applied: true, conversationId: row.conversation_id, messageId: row.id, createdAt: row.created_at } : { applied: false };
-  });
 }
 
 function parkedPayload(s: StatusRow): Record<string, unknown> {
@@ -151,6 +158,12 @@ export async function takePendingStatuses(db: Db | Trx, wamid: string): Promise<
 /** Statuses parked for wamids that have just become known (a sender's batch); removes them. */
 export async function takePendingStatusesOf(db: Db | Trx, wamids: string[]): Promise<StatusRow[]> {
   return wamids.length === 0 ? [] : takeParked(db, wamids, false);
+}
+
+/** Whether statuses are parked under any of these wamids (the sender's look after recording). */
+export async function anyParked(db: Db | Trx, wamids: string[]): Promise<boolean> {
+  const result = await db.raw<{ rows: Array<{ parked: boolean }> }>(`SELECT EXISTS (SELECT 1 FROM pending_statuses WHERE wamid = ANY(?::text[])) AS parked`, [wamids]);
+  return result.rows[0]?.parked === true;
 }
 
 /**

@@ -42,13 +42,6 @@ export async function publishNotice(conn: Db | Trx, notice: LiveNotice): Promise
   await notify(conn, EVENTS_CHANNEL, encode(notice));
 }
 
-/** Several notices from inside one transaction (a sender's batch), in one statement. */
-export async function publishNotices(conn: Db | Trx, notices: LiveNotice[]): Promise<void> {
-  if (notices.length > 0) {
-    await conn.raw('SELECT count(pg_notify(?, p)) FROM unnest(?::text[]) AS p', [EVENTS_CHANNEL, notices.map(encode)]);
-  }
-}
-
 const MAX_BATCH = 500;
 
 const PUBLISH = `SELECT set_config('synchronous_commit', 'off', true), count(pg_notify($1, p)) FROM unnest($2::text[]) AS p`;

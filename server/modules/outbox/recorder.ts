@@ -1,7 +1,7 @@
 import { isDatabaseUnavailable, type Db, type Trx } from '../../db/knex';
 import type { Logger } from '../../lib/logger';
 import { conversationOfMessage } from '../conversations';
-import { applyStatuses, parkedWamidsByOpaque, publishNotice, publishNotices, takePendingStatusesOf, type LiveNotice } from '../inbox';
+import { anyParked, applyStatuses, parkedWamidsByOpaque, publishNotice, takePendingStatusesOf, type LiveNotice } from '../inbox';
 import { markFailed, markSentBatch, type OutboxRow } from './repo';
 
 /**
@@ -20,32 +20,36 @@ export function tagged(payload: Record<string, unknown>, outboxId: string): Reco
 
 export type Accepted = { row: OutboxRow; wamid: string };
 
+export type Publish = (notices: LiveNotice[]) => void;
+
 /**
- * Records sends Meta accepted, in one transaction for the batch: the rows are sent, the wamids
- * known, the statuses parked for them applied, and one statement publishes the live notices.
- * Then one more look for statuses parked meanwhile: a status webhook that looked for a wamid
- * while the transaction was open could not see it and parked its status after our take.
+ * Records sends Meta accepted: one statement for the batch (see markSentBatch); the live notices
+ * go to the process's publisher, which sends them after this commit. Statuses parked under the
+ * wamids (a webhook that came first) are then taken and applied in a transaction; the second
+ * look, after the commit, is for a status webhook that looked for a wamid while our statement
+ * ran, could not see it, and parked its status after our look.
  */
-export async function recordAccepted(db: Db, sends: Accepted[]): Promise<void> {
+export async function recordAccepted(db: Db, publish: Publish, sends: Accepted[]): Promise<void> {
   if (sends.length === 0) {
     return;
   }
   const wamids = sends.map((s) => s.wamid);
-  await db.transaction(async (trx) => {
-    const notices: LiveNotice[] = (await markSentBatch(trx, sends)).map((m) => ({ type: 'message.status', conversationId: m.conversation_id, messageId: m.id, createdAt: m.created_at }));
-    await applyParked(trx, wamids, notices);
-  });
-  await db.transaction(async (trx) => applyParked(trx, wamids, []));
+  const { messages, parked } = await markSentBatch(db, sends);
+  publish(messages.map((m) => ({ type: 'message.status', conversationId: m.conversation_id, messageId: m.id, createdAt: m.created_at })));
+  if (parked || (await anyParked(db, wamids))) {
+    await db.transaction(async (trx) => applyParked(trx, publish, wamids));
+  }
 }
 
-async function applyParked(trx: Trx, wamids: string[], notices: LiveNotice[]): Promise<void> {
+async function applyParked(trx: Trx, publish: Publish, wamids: string[]): Promise<void> {
   const parked = await takePendingStatusesOf(trx, wamids);
+  const notices: LiveNotice[] = [];
   for (const applied of await applyStatuses(trx, parked)) {
     if (applied.applied && !notices.some((n) => n.messageId === applied.messageId)) {
       notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
     }
   }
-  await publishNotices(trx, notices);
+  publish(notices);
 }
 
 const MAX_BATCH = 500;
@@ -71,6 +75,7 @@ export class SendRecorder {
 
   constructor(
     private readonly db: Db,
+    private readonly publish: Publish,
     private readonly log: Logger,
   ) {}
 
@@ -110,7 +115,7 @@ export class SendRecorder {
 
   private async write(batch: Waiting[]): Promise<void> {
     try {
-      await recordAccepted(this.db, batch);
+      await recordAccepted(this.db, this.publish, batch);
       batch.forEach((w) => w.done(true));
     } catch (err) {
       // One row that cannot be written must not keep the others unrecorded; with the database
@@ -134,10 +139,10 @@ const INTERRUPTED = { code: 'interrupted', title: 'Sending was interrupted; What
  * parked status was accepted by Meta, and is recorded with that wamid; the others are marked
  * failed with a clear reason so an agent decides. None is re-sent blindly.
  */
-export async function settleInterrupted(db: Db, stale: OutboxRow[]): Promise<{ recorded: number; failed: number }> {
+export async function settleInterrupted(db: Db, publish: Publish, stale: OutboxRow[]): Promise<{ recorded: number; failed: number }> {
   const wamids = await parkedWamidsByOpaque(db, stale.map((r) => opaqueOf(r.id)));
   const accepted = stale.filter((r) => wamids.has(opaqueOf(r.id))).map((row) => ({ row, wamid: wamids.get(opaqueOf(row.id))! }));
-  await recordAccepted(db, accepted);
+  await recordAccepted(db, publish, accepted);
   let failed = 0;
   for (const row of stale.filter((r) => !wamids.has(opaqueOf(r.id)))) {
     await db.transaction(async (trx) => {

@@ -46,28 +46,33 @@ export async function channelsWithDueRows(db: Db): Promise<string[]> {
 }
 
 /**
- * Records accepted sends, in one statement for the batch: the outbox rows are sent, each wamid
- * is known (message_wamids) and each message has its wamid and its 'sent' state. Returns the
- * messages changed, with their conversation (for the live notices).
+ * Records accepted sends, in one statement for the batch (atomic without a transaction): the
+ * outbox rows are sent, each wamid is known (message_wamids) and each message has its wamid and
+ * its 'sent' state. Returns the messages changed, with their conversation (for the live
+ * notices), and whether statuses are parked under any of the wamids.
  */
-export async function markSentBatch(db: Db | Trx, sends: Array<{ row: OutboxRow; wamid: string }>): Promise<Array<{ id: string; conversation_id: string; created_at: Date }>> {
+export async function markSentBatch(db: Db | Trx, sends: Array<{ row: OutboxRow; wamid: string }>): Promise<{ messages: Array<{ id: string; conversation_id: string; created_at: Date }>; parked: boolean }> {
   if (sends.length === 0) {
-    return [];
+    return { messages: [], parked: false };
   }
-  const result = await db.raw<{ rows: Array<{ id: string; conversation_id: string; created_at: Date }> }>(
+  const result = await db.raw<{ rows: Array<{ id: string | null; conversation_id: string; created_at: Date; parked: boolean }> }>(
     `WITH v AS (SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::text[]) AS v(id, message_id, message_created_at, wamid)),
           o AS (UPDATE outbox SET state = 'sent', done_at = now(), last_error = NULL FROM v WHERE outbox.id = v.id RETURNING outbox.id),
           w AS (INSERT INTO message_wamids (wamid, message_id, message_created_at) SELECT wamid, message_id, message_created_at FROM v
-                ON CONFLICT (wamid) DO NOTHING RETURNING wamid)
-     UPDATE messages m
-        SET wamid = v.wamid, sent_at = now(),
-            status = CASE WHEN m.status = 'queued' THEN 'sent' ELSE m.status END,
-            status_times = CASE WHEN (m.status_times -> 'sent') IS NULL THEN m.status_times || jsonb_build_object('sent', now()) ELSE m.status_times END
-       FROM v WHERE m.id = v.message_id AND m.created_at = v.message_created_at
-      RETURNING m.id, m.conversation_id, m.created_at`,
+                ON CONFLICT (wamid) DO NOTHING RETURNING wamid),
+          m AS (UPDATE messages m
+                   SET wamid = v.wamid, sent_at = now(),
+                       status = CASE WHEN m.status = 'queued' THEN 'sent' ELSE m.status END,
+                       status_times = CASE WHEN (m.status_times -> 'sent') IS NULL THEN m.status_times || jsonb_build_object('sent', now()) ELSE m.status_times END
+                  FROM v WHERE m.id = v.message_id AND m.created_at = v.message_created_at
+                 RETURNING m.id, m.conversation_id, m.created_at)
+     SELECT m.id, m.conversation_id, m.created_at, false AS parked FROM m
+     UNION ALL
+     SELECT NULL, NULL, NULL, EXISTS (SELECT 1 FROM pending_statuses p JOIN v ON p.wamid = v.wamid)`,
     [sends.map((x) => x.row.id), sends.map((x) => x.row.message_id), sends.map((x) => x.row.message_created_at), sends.map((x) => x.wamid)],
   );
-  return result.rows;
+  const messages = result.rows.filter((r): r is { id: string; conversation_id: string; created_at: Date; parked: boolean } => r.id !== null);
+  return { messages, parked: result.rows.some((r) => r.parked) };
 }
 
 export async function markRetry(db: Db, row: OutboxRow, delayMs: number, error: Record<string, unknown>, heldReason: HeldReason | null = null): Promise<void> {

@@ -110,7 +110,7 @@ export class Sender {
       limits: new LaneLimits(creds.throughputMps),
       client: clientFor(creds, undefined, pool ?? undefined),
       pool,
-      recorder: new SendRecorder(this.s.db, this.s.log),
+      recorder: new SendRecorder(this.s.db, this.s.publish, this.s.log),
       credsKey: credsKey(creds),
       wake: () => wakeUp(),
       running: Promise.resolve(),
@@ -331,7 +331,7 @@ export class Sender {
   private async reconcileInterrupted(): Promise<void> {
     const stale = await staleInFlight(this.s.db, new Date(Date.now() - IN_FLIGHT_STALE_MS));
     if (stale.length > 0) {
-      const settled = await settleInterrupted(this.s.db, stale);
+      const settled = await settleInterrupted(this.s.db, this.s.publish, stale);
       this.s.log.warn(settled, 'interrupted sends settled');
     }
   }
