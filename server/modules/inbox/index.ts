@@ -1,3 +1,3 @@
 // What other modules may use of the inbox module.
-export { applyStatus, takePendingStatuses } from './ingestRepo';
-export { publishNotice, type LiveNotice } from './liveNotices';
+export { anyParked, applyStatus, applyStatuses, parkedWamidsByOpaque, takePendingStatuses, takePendingStatusesOf, type StatusRow } from './ingestRepo';
+export { publishNotice, type LiveNotice, type ConversationNotice } from './liveNotices';

@@ -6,7 +6,7 @@ import { regionOf } from '../contacts';
 import { truncateText } from '../../whatsapp/webhookText';
 import type { ChannelCredentials } from '../channels/credentials';
 import { updateChannelsByWaba } from '../channels';
-import { applyStatus } from './ingestRepo';
+import { applyStatuses } from './ingestRepo';
 import { type InboundBatcher, type InboundRow } from './inboundBatcher';
 import { upsertTemplateStatus } from './templateRepo';
 import type { LiveNotice } from './liveNotices';
@@ -68,18 +68,25 @@ function inboundRow(channel: ChannelCredentials, m: InboundMessage, receivedAt: 
   };
 }
 
-async function storeStatus(db: Db | Trx, s: StatusUpdate, channelId: string, outcome: IngestOutcome): Promise<void> {
-  const error = s.errors[0] ? { code: s.errors[0].code, title: s.errors[0].title, message: s.errors[0].message ?? null, details: s.errors[0].details ?? null } : null;
-  const applied = await applyStatus(db, { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw, channelId });
-  if (applied.applied) {
-    outcome.statuses += 1;
-    outcome.notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
-    if (s.pricing) {
-      outcome.priced.push({ messageId: applied.messageId!, createdAt: applied.createdAt! });
+/** The statuses of one webhook, in one batch (a busy number's webhook carries up to 1,000). */
+async function storeStatuses(db: Db | Trx, statuses: Array<{ s: StatusUpdate; channelId: string }>, outcome: IngestOutcome): Promise<void> {
+  const rows = statuses.map(({ s, channelId }) => {
+    const error = s.errors[0] ? { code: s.errors[0].code, title: s.errors[0].title, message: s.errors[0].message ?? null, details: s.errors[0].details ?? null } : null;
+    const opaque = (s.raw as { biz_opaque_callback_data?: unknown } | null)?.biz_opaque_callback_data;
+    return { wamid: s.wamid, status: s.status, at: s.timestamp, error, pricing: s.pricing, payload: s.raw, channelId, ...(typeof opaque === 'string' ? { opaque } : {}) };
+  });
+  (await applyStatuses(db, rows)).forEach((applied, i) => {
+    if (applied.applied) {
+      outcome.statuses += 1;
+      outcome.notices.push({ type: 'message.status', conversationId: applied.conversationId!, messageId: applied.messageId, createdAt: applied.createdAt });
+      // Costed once the message is known (the costs module ignores repeats).
+      if (statuses[i]!.s.pricing) {
+        outcome.priced.push({ messageId: applied.messageId!, createdAt: applied.createdAt! });
+      }
+    } else {
+      outcome.parked += 1;
     }
-  } else {
-    outcome.parked += 1;
-  }
+  });
 }
 
 /**
@@ -121,11 +128,12 @@ export async function ingestWebhook(
       outcome.texts.push({ messageId: result.messageId, createdAt: row.createdAt, conversationId: result.conversationId, text: row.text });
     }
   });
+  const statuses = parsed.events.filter((e): e is StatusUpdate => e.kind === 'status').map((s) => ({ s, channelId: channelFor(s.phoneNumberId).id }));
+  if (statuses.length > 0) {
+    await storeStatuses(db, statuses, outcome);
+  }
   for (const event of parsed.events) {
     switch (event.kind) {
-      case 'status':
-        await storeStatus(db, event, channelFor(event.phoneNumberId).id, outcome);
-        break;
       case 'template_status':
         await upsertTemplateStatus(db, event as TemplateStatusUpdate);
         outcome.templateWabas.push(event.wabaId);

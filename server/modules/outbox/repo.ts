@@ -45,17 +45,34 @@ export async function channelsWithDueRows(db: Db): Promise<string[]> {
   return rows.map((r) => r.channel_id);
 }
 
-export async function markSent(trx: Trx, row: OutboxRow, wamid: string): Promise<void> {
-  await trx('outbox').where({ id: row.id }).update({ state: 'sent', done_at: trx.fn.now(), last_error: null });
-  await trx.raw(`INSERT INTO message_wamids (wamid, message_id, message_created_at) VALUES (?, ?, ?) ON CONFLICT (wamid) DO NOTHING`, [wamid, row.message_id, row.message_created_at]);
-  await trx('messages')
-    .where({ id: row.message_id, created_at: row.message_created_at })
-    .update({
-      wamid,
-      sent_at: trx.fn.now(),
-      status: trx.raw(`CASE WHEN status = 'queued' THEN 'sent' ELSE status END`),
-      status_times: trx.raw(`CASE WHEN (status_times -> 'sent') IS NULL THEN status_times || jsonb_build_object('sent', now()) ELSE status_times END`),
-    });
+/**
+ * Records accepted sends, in one statement for the batch (atomic without a transaction): the
+ * outbox rows are sent, each wamid is known (message_wamids) and each message has its wamid and
+ * its 'sent' state. Returns the messages changed, with their conversation (for the live
+ * notices), and whether statuses are parked under any of the wamids.
+ */
+export async function markSentBatch(db: Db | Trx, sends: Array<{ row: OutboxRow; wamid: string }>): Promise<{ messages: Array<{ id: string; conversation_id: string; created_at: Date }>; parked: boolean }> {
+  if (sends.length === 0) {
+    return { messages: [], parked: false };
+  }
+  const result = await db.raw<{ rows: Array<{ id: string | null; conversation_id: string; created_at: Date; parked: boolean }> }>(
+    `WITH v AS (SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::text[]) AS v(id, message_id, message_created_at, wamid)),
+          o AS (UPDATE outbox SET state = 'sent', done_at = now(), last_error = NULL FROM v WHERE outbox.id = v.id RETURNING outbox.id),
+          w AS (INSERT INTO message_wamids (wamid, message_id, message_created_at) SELECT wamid, message_id, message_created_at FROM v
+                ON CONFLICT (wamid) DO NOTHING RETURNING wamid),
+          m AS (UPDATE messages m
+                   SET wamid = v.wamid, sent_at = now(),
+                       status = CASE WHEN m.status = 'queued' THEN 'sent' ELSE m.status END,
+                       status_times = CASE WHEN (m.status_times -> 'sent') IS NULL THEN m.status_times || jsonb_build_object('sent', now()) ELSE m.status_times END
+                  FROM v WHERE m.id = v.message_id AND m.created_at = v.message_created_at
+                 RETURNING m.id, m.conversation_id, m.created_at)
+     SELECT m.id, m.conversation_id, m.created_at, false AS parked FROM m
+     UNION ALL
+     SELECT NULL, NULL, NULL, EXISTS (SELECT 1 FROM pending_statuses p JOIN v ON p.wamid = v.wamid)`,
+    [sends.map((x) => x.row.id), sends.map((x) => x.row.message_id), sends.map((x) => x.row.message_created_at), sends.map((x) => x.wamid)],
+  );
+  const messages = result.rows.filter((r): r is { id: string; conversation_id: string; created_at: Date; parked: boolean } => r.id !== null);
+  return { messages, parked: result.rows.some((r) => r.parked) };
 }
 
 export async function markRetry(db: Db, row: OutboxRow, delayMs: number, error: Record<string, unknown>, heldReason: HeldReason | null = null): Promise<void> {
@@ -85,16 +102,22 @@ export async function release(db: Db, ids: string[], heldUntil?: Date, reason?: 
     });
 }
 
-export async function markFailed(trx: Trx, row: OutboxRow, error: { code: number | string; title: string; details: string | null }): Promise<void> {
-  await trx('outbox').where({ id: row.id }).update({ state: 'failed', done_at: trx.fn.now(), last_error: JSON.stringify(error) });
+/** Fails a row and its message; with `onlyIfSending`, only a row still 'sending' (false: it was not). */
+export async function markFailed(trx: Trx, row: OutboxRow, error: { code: number | string; title: string; details: string | null }, onlyIfSending = false): Promise<boolean> {
+  const q = trx('outbox').where({ id: row.id });
+  const changed = await (onlyIfSending ? q.andWhere({ state: 'sending' }) : q).update({ state: 'failed', done_at: trx.fn.now(), last_error: JSON.stringify(error) });
+  if (onlyIfSending && changed === 0) {
+    return false;
+  }
   await trx('messages')
     .where({ id: row.message_id, created_at: row.message_created_at })
     .update({ status: 'failed', error: JSON.stringify(error), status_times: trx.raw(`status_times || jsonb_build_object('failed', now())`) });
+  return true;
 }
 
 /** Rows left 'sending' by a crashed process: Meta may or may not have accepted them. */
 export async function staleInFlight(db: Db, olderThan: Date): Promise<OutboxRow[]> {
-  return db('outbox').where({ state: 'sending' }).andWhere('claimed_at', '<', olderThan).limit(500);
+  return db('outbox').where({ state: 'sending' }).andWhere('claimed_at', '<', olderThan).orderBy('claimed_at').limit(500);
 }
 
 /**

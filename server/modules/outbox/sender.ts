@@ -1,19 +1,18 @@
 import os from 'node:os';
 import type { Agent } from 'undici';
-import type { Trx } from '../../db/knex';
 import { streamToBuffer } from '../../lib/streams';
 import type { Services } from '../../services';
 import type { CloudApiClient } from '../../whatsapp/client';
 import { backoffHintMs, GRAPH_CODES, GraphApiError, isRetryable } from '../../whatsapp/errors';
 import { flagTokenInvalid } from '../channels/commands';
 import { clientFor, type ChannelCredentials } from '../channels/credentials';
-import { conversationOfMessage, MEDIA_PLACEHOLDER } from '../conversations';
-import { applyStatus, publishNotice, takePendingStatuses } from '../inbox';
+import { MEDIA_PLACEHOLDER } from '../conversations';
 import { findMedia } from '../media';
 import { pauseWithAlert } from './commands';
 import { dedicatedPool, LaneLimits, laneShape, SPAM_HOLD_MS } from './lane';
 import { acquireLease, recentSends, releaseLease, setQualitySeen } from './laneRepo';
-import { claimDue, channelsWithDueRows, markFailed, markRetry, markSent, PRIORITY, release, staleInFlight, type OutboxRow } from './repo';
+import { notifyStatus, SendRecorder, settleInterrupted, tagged } from './recorder';
+import { claimDue, channelsWithDueRows, markFailed, markRetry, PRIORITY, release, staleInFlight, type OutboxRow } from './repo';
 
 /** NOTIFY channel: a channel id whose outbox has new rows (wakes its lane in worker processes). */
 export const OUTBOX_CHANNEL = 'sb_outbox';
@@ -44,6 +43,7 @@ type Lane = {
   limits: LaneLimits;
   client: CloudApiClient;
   pool: Agent | null;
+  recorder: SendRecorder;
   credsKey: string;
   wake: () => void;
   running: Promise<void>;
@@ -110,6 +110,7 @@ export class Sender {
       limits: new LaneLimits(creds.throughputMps),
       client: clientFor(creds, undefined, pool ?? undefined),
       pool,
+      recorder: new SendRecorder(this.s.db, this.s.publish, this.s.log),
       credsKey: credsKey(creds),
       wake: () => wakeUp(),
       running: Promise.resolve(),
@@ -208,16 +209,16 @@ export class Sender {
       await this.sendBatch(lane, creds, rows, inFlight);
     }
     await Promise.allSettled(inFlight);
+    await lane.recorder.flush();
     if (lane.leaseDeadline > 0) {
       await releaseLease(this.s.db, lane.channelId, this.worker).catch(() => undefined);
     }
   }
 
   private async sendBatch(lane: Lane, creds: ChannelCredentials, rows: OutboxRow[], inFlight: Set<Promise<void>>): Promise<void> {
-    // Each accepted send commits in its own transaction: more calls in flight than half the
-    // process's connections would leave accepted messages waiting for a connection (or timing
-    // out before their wamid is stored), which a load test showed.
-    const maxInFlight = Math.max(2, Math.min(laneShape(creds.lane, creds.throughputMps).inFlight, Math.floor(this.s.config.databasePoolMax / 2)));
+    // Calls in flight hold no connection: their answers are recorded in batches by the lane's
+    // recorder, so the lane's shape alone bounds them (answers waiting to be recorded included).
+    const maxInFlight = laneShape(creds.lane, creds.throughputMps).inFlight;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       let now = Date.now();
@@ -252,31 +253,18 @@ export class Sender {
       await markRetry(this.s.db, row, pairWait, { code: GRAPH_CODES.pairRate, title: 'Pair rate limit (held back locally)' }, 'pair');
       return;
     }
+    let wamid: string;
     try {
-      const payload = await this.resolveMedia(lane.client, row.payload);
-      const { wamid } = await lane.client.sendMessage(payload as never);
-      this.s.metrics.outboxToAccepted.observe((Date.now() - row.created_at.getTime()) / 1000);
-      await this.s.db.transaction(async (trx) => {
-        await markSent(trx, row, wamid);
-        for (const pending of await takePendingStatuses(trx, wamid)) {
-          await applyStatus(trx, pending);
-        }
-        await notifyStatus(trx, row);
-      });
-      // A status webhook that looked for this wamid while the transaction above was open could
-      // not see it and was parked after the take: look once more now that the wamid is visible.
-      await this.s.db.transaction(async (trx) => {
-        const late = await takePendingStatuses(trx, wamid);
-        for (const pending of late) {
-          await applyStatus(trx, pending);
-        }
-        if (late.length > 0) {
-          await notifyStatus(trx, row);
-        }
-      });
-      this.s.metrics.outboundMessages.inc({ result: 'sent' });
+      const payload = tagged(await this.resolveMedia(lane.client, row.payload), row.id);
+      ({ wamid } = await lane.client.sendMessage(payload as never));
     } catch (err) {
       await this.handleFailure(lane, row, err);
+      return;
+    }
+    this.s.metrics.outboxToAccepted.observe((Date.now() - row.created_at.getTime()) / 1000);
+    // Accepted: from here on the row is never re-sent, recorded or not (see SendRecorder).
+    if (await lane.recorder.record(row, wamid)) {
+      this.s.metrics.outboundMessages.inc({ result: 'sent' });
     }
   }
 
@@ -339,13 +327,12 @@ export class Sender {
     return resolved;
   }
 
-  /** Rows in flight at a crash: marked failed with a clear reason so an agent decides, never re-sent blindly. */
+  /** Rows in flight at a crash: recorded from their statuses when Meta accepted them, else failed for an agent to check; never re-sent. */
   private async reconcileInterrupted(): Promise<void> {
-    for (const row of await staleInFlight(this.s.db, new Date(Date.now() - IN_FLIGHT_STALE_MS))) {
-      await this.s.db.transaction(async (trx) => {
-        await markFailed(trx, row, { code: 'interrupted', title: 'Sending was interrupted; WhatsApp may or may not have delivered it. Check before resending.', details: null });
-        await notifyStatus(trx, row);
-      });
+    const stale = await staleInFlight(this.s.db, new Date(Date.now() - IN_FLIGHT_STALE_MS));
+    if (stale.length > 0) {
+      const settled = await settleInterrupted(this.s.db, this.s.publish, stale);
+      this.s.log.warn(settled, 'interrupted sends settled');
     }
   }
 
@@ -362,13 +349,6 @@ export class Sender {
 
 function credsKey(c: ChannelCredentials): string {
   return `${c.graphBaseUrl}|${c.graphVersion}|${c.accessToken}|${c.throughputMps}`;
-}
-
-async function notifyStatus(trx: Trx, row: OutboxRow): Promise<void> {
-  const conversationId = await conversationOfMessage(trx, row.message_id, row.message_created_at);
-  if (conversationId) {
-    await publishNotice(trx, { type: 'message.status', conversationId, messageId: row.message_id, createdAt: row.message_created_at });
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
