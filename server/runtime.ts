@@ -37,6 +37,8 @@ import { OUTBOX_CHANNEL, Sender } from './modules/outbox/sender';
 import { startSandbox } from './sandboxRuntime';
 import { Lexicon } from './modules/lexicon/screen';
 import { seedDefaultLexicon } from './modules/lexicon/defaults';
+import { AutoReplies } from './modules/autoreply/runner';
+import { noIntegrations } from './modules/autoreply/lookup';
 
 export type Runtime = {
   services: Services;
@@ -146,6 +148,8 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
     onTemplatesChanged: (wabaId) => void syncWabaTemplates(services, wabaId),
     publish: (notices) => publisher.publish(notices),
     lexicon: new Lexicon(db, audit, log),
+    autoReplies: new AutoReplies(db, () => services),
+    lookup: noIntegrations,
   };
 
   if (config.migrateOnBoot) {
@@ -257,6 +261,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       await sandbox?.close();
       await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
       await services.lexicon.flush();
+      await services.autoReplies.flush();
       await audit.flush().catch(() => undefined);
       await publisher.flush();
       await listener.stop();

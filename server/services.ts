@@ -10,6 +10,8 @@ import type { EgressPolicy } from './modules/channels/egress';
 import type { MediaStore } from './modules/media/store';
 import type { LiveNotice } from './modules/inbox/liveNotices';
 import type { Lexicon } from './modules/lexicon/screen';
+import type { AutoReplies } from './modules/autoreply/runner';
+import type { LookupRunner } from './modules/autoreply/lookup';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {
@@ -40,4 +42,8 @@ export type Services = {
   lexicon: Lexicon;
   /** Wakes the sender lane of a channel when new outbox rows are committed. */
   onOutboxQueued: (channelId: string) => void;
+  /** Auto-replies: compiled keyword rules and the answers to inbound messages (after commit). */
+  autoReplies: AutoReplies;
+  /** Runs a rule's integration lookup (the integrations module's runner; none by default). */
+  lookup: LookupRunner;
 };

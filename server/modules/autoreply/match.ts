@@ -1,0 +1,150 @@
+// Keyword matching for auto-reply rules: every rule compiled into one matcher, so a message is
+// read once whatever the number of rules (an Aho-Corasick automaton over the normalised text for
+// `contains` and `word`, a map for `exact`, and the few regular expressions run on bounded text).
+// Pure and synchronous.
+
+export type MatchMode = 'contains' | 'word' | 'exact' | 'regex';
+
+/** What the matcher needs of a rule. */
+export type MatchableRule = { id: string; priority: number; mode: MatchMode; keywords: string[] };
+
+// Regular expressions read at most this much of a message (normalised), so that a costly
+// pattern that slipped past the save-time check still ends quickly.
+export const REGEX_INPUT_MAX = 1000;
+
+// Scripts written without spaces between words: a keyword in them is a word wherever it occurs.
+const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+// Letters that lower-casing and NFKD leave apart from their plain form.
+const FOLD: Record<string, string> = { ı: 'i', ß: 'ss', ſ: 's', œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', 'ـ': '' };
+const FOLDABLE = /[ıßſœæøđłـ]/g;
+
+/**
+ * A text as rules compare it: compatibility forms unfolded (full-width, ligatures), accents and
+ * other combining marks removed (Arabic vowel marks too), case folded without a locale (the
+ * Turkish İ and ı both read as i), and every run of other characters than letters and digits
+ * made one space.
+ */
+export function normaliseForMatch(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(FOLDABLE, (c) => FOLD[c] ?? c)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+type Node = { next: Map<number, number>; fail: number; out: number[] };
+
+/** One compiled keyword: the rule it belongs to and how it must sit in the text. */
+type Entry = { rule: number; length: number; word: boolean; openStart: boolean; openEnd: boolean };
+
+/** All rules of a version, compiled once; `match` answers the matching rules, highest priority first. */
+export class CompiledRules<R extends MatchableRule> {
+  private readonly nodes: Node[] = [{ next: new Map(), fail: 0, out: [] }];
+  private readonly entries: Entry[] = [];
+  private readonly exact = new Map<string, number[]>();
+  private readonly regexes: Array<{ rule: number; re: RegExp }> = [];
+
+  constructor(readonly rules: readonly R[]) {
+    rules.forEach((rule, index) => {
+      for (const keyword of rule.keywords) {
+        this.add(index, rule.mode, keyword);
+      }
+    });
+    this.link();
+  }
+
+  /** The rules the text matches, by priority (highest first), then by their order. */
+  match(text: string): R[] {
+    const normalised = normaliseForMatch(text);
+    const hit = new Set<number>();
+    for (const r of this.exact.get(normalised) ?? []) {
+      hit.add(r);
+    }
+    let state = 0;
+    for (let i = 0; i < normalised.length; i += 1) {
+      const c = normalised.charCodeAt(i);
+      while (state !== 0 && !this.nodes[state]!.next.has(c)) {
+        state = this.nodes[state]!.fail;
+      }
+      state = this.nodes[state]!.next.get(c) ?? 0;
+      for (const e of this.nodes[state]!.out) {
+        const entry = this.entries[e]!;
+        if (!hit.has(entry.rule) && (!entry.word || this.isWord(normalised, i + 1 - entry.length, i + 1, entry))) {
+          hit.add(entry.rule);
+        }
+      }
+    }
+    if (this.regexes.length > 0) {
+      const bounded = normalised.slice(0, REGEX_INPUT_MAX);
+      for (const { rule, re } of this.regexes) {
+        if (!hit.has(rule) && re.test(bounded)) {
+          hit.add(rule);
+        }
+      }
+    }
+    return [...hit].sort((a, b) => this.rules[b]!.priority - this.rules[a]!.priority || a - b).map((i) => this.rules[i]!);
+  }
+
+  private isWord(text: string, start: number, end: number, entry: Entry): boolean {
+    const before = start === 0 || text.charCodeAt(start - 1) === 0x20 || entry.openStart;
+    const after = end === text.length || text.charCodeAt(end) === 0x20 || entry.openEnd;
+    return before && after;
+  }
+
+  private add(rule: number, mode: MatchMode, keyword: string): void {
+    if (mode === 'regex') {
+      // Compared with normalised text, so the pattern ignores case as the other modes do.
+      this.regexes.push({ rule, re: new RegExp(keyword, 'iu') });
+      return;
+    }
+    const normalised = normaliseForMatch(keyword);
+    if (normalised === '') {
+      return;
+    }
+    if (mode === 'exact') {
+      this.exact.set(normalised, [...(this.exact.get(normalised) ?? []), rule]);
+      return;
+    }
+    let state = 0;
+    for (let i = 0; i < normalised.length; i += 1) {
+      const c = normalised.charCodeAt(i);
+      let next = this.nodes[state]!.next.get(c);
+      if (next === undefined) {
+        next = this.nodes.length;
+        this.nodes.push({ next: new Map(), fail: 0, out: [] });
+        this.nodes[state]!.next.set(c, next);
+      }
+      state = next;
+    }
+    this.nodes[state]!.out.push(this.entries.length);
+    const chars = [...normalised];
+    this.entries.push({
+      rule, length: normalised.length, word: mode === 'word',
+      openStart: NO_SPACE_SCRIPT.test(chars[0]!), openEnd: NO_SPACE_SCRIPT.test(chars[chars.length - 1]!),
+    });
+  }
+
+  /** Failure links, breadth first; each node's outputs include those of its failure chain. */
+  private link(): void {
+    const queue: number[] = [];
+    for (const child of this.nodes[0]!.next.values()) {
+      queue.push(child);
+    }
+    for (let head = 0; head < queue.length; head += 1) {
+      const node = this.nodes[queue[head]!]!;
+      for (const [c, child] of node.next) {
+        let f = node.fail;
+        while (f !== 0 && !this.nodes[f]!.next.has(c)) {
+          f = this.nodes[f]!.fail;
+        }
+        const target = this.nodes[f]!.next.get(c);
+        const fail = target !== undefined && target !== child ? target : 0;
+        this.nodes[child]!.fail = fail;
+        this.nodes[child]!.out.push(...this.nodes[fail]!.out);
+        queue.push(child);
+      }
+    }
+  }
+}
