@@ -37,6 +37,6 @@ export class RuleCache {
 }
 
 /** The matching rules that answer on a number (all of them when no number is given), order kept. */
-export function scopedTo(matches: readonly RuleRow[], channelId: string | null): RuleRow[] {
+export function scopedTo<R extends { channel_ids: string[] }>(matches: readonly R[], channelId: string | null): R[] {
   return matches.filter((r) => channelId === null || r.channel_ids.length === 0 || r.channel_ids.includes(channelId));
 }

@@ -14,24 +14,75 @@ export const REGEX_INPUT_MAX = 1000;
 
 // Scripts written without spaces between words: a keyword in them is a word wherever it occurs.
 const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
-// Letters that lower-casing and NFKD leave apart from their plain form.
+// Letters that lower-casing and NFKD leave apart from their plain form; the Arabic tatweel
+// (a stretching stroke) is dropped.
 const FOLD: Record<string, string> = { ı: 'i', ß: 'ss', ſ: 's', œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l', 'ـ': '' };
-const FOLDABLE = /[ıßſœæøđłـ]/g;
+
+/** One character's normalised form: letters and digits, '' (a mark: dropped) or ' ' (a separator). */
+function mapCharacter(ch: string): string {
+  if (/^\p{M}$/u.test(ch)) {
+    return '';
+  }
+  const folded = [...ch.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()].map((c) => FOLD[c] ?? c).join('');
+  if (folded === '') {
+    return '';
+  }
+  return /^[\p{L}\p{N}]+$/u.test(folded) ? folded : ' ';
+}
+
+// ASCII: one table lookup per character (the common case); other characters are mapped once and kept.
+const ASCII: string[] = Array.from({ length: 128 }, (_, c) => mapCharacter(String.fromCharCode(c)));
+const OTHER = new Map<number, string>();
+// Characters seen are few, but a flood of random ones must not grow the cache without bound.
+const OTHER_MAX = 100_000;
 
 /**
  * A text as rules compare it: compatibility forms unfolded (full-width, ligatures), accents and
  * other combining marks removed (Arabic vowel marks too), case folded without a locale (the
  * Turkish İ and ı both read as i), and every run of other characters than letters and digits
- * made one space.
+ * made one space. Character by character, so a message costs a table lookup per character.
  */
 export function normaliseForMatch(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(FOLDABLE, (c) => FOLD[c] ?? c)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  let out = '';
+  let space = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    let mapped: string;
+    if (code < 128) {
+      mapped = ASCII[code]!;
+    } else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) {
+        i += 1;
+      }
+      let known = OTHER.get(cp);
+      if (known === undefined) {
+        known = mapCharacter(String.fromCodePoint(cp));
+        if (OTHER.size >= OTHER_MAX) {
+          OTHER.clear();
+        }
+        OTHER.set(cp, known);
+      }
+      mapped = known;
+    }
+    if (mapped === ' ') {
+      space = out.length > 0;
+    } else if (mapped !== '') {
+      out += space ? ` ${mapped}` : mapped;
+      space = false;
+    }
+  }
+  return out;
+}
+
+/**
+ * A rule's regular expression, compared with normalised text and ignoring case as the other modes
+ * do. Unicode mode only when the pattern needs it (other than ASCII, \\p{...}, \\u{...}): with
+ * case folding it costs ten times as much per message, and normalised text is plain letters.
+ */
+export function compileRegex(pattern: string): RegExp {
+  const unicode = /[^\x00-\x7f]|\\[pPu]\{/.test(pattern);
+  return new RegExp(pattern, unicode ? 'iu' : 'i');
 }
 
 type Node = { next: Map<number, number>; fail: number; out: number[] };
@@ -46,10 +97,18 @@ export class CompiledRules<R extends MatchableRule> {
   private readonly exact = new Map<string, number[]>();
   private readonly regexes: Array<{ rule: number; re: RegExp }> = [];
 
+  /** Keywords that could not be compiled (a regular expression this engine refuses), by rule id: skipped, not fatal. */
+  readonly skipped: string[] = [];
+
   constructor(readonly rules: readonly R[]) {
     rules.forEach((rule, index) => {
       for (const keyword of rule.keywords) {
-        this.add(index, rule.mode, keyword);
+        try {
+          this.add(index, rule.mode, keyword);
+        } catch {
+          // Checked at save time; one that still fails (another engine version) must not stop every rule.
+          this.skipped.push(rule.id);
+        }
       }
     });
     this.link();
@@ -95,8 +154,7 @@ export class CompiledRules<R extends MatchableRule> {
 
   private add(rule: number, mode: MatchMode, keyword: string): void {
     if (mode === 'regex') {
-      // Compared with normalised text, so the pattern ignores case as the other modes do.
-      this.regexes.push({ rule, re: new RegExp(keyword, 'iu') });
+      this.regexes.push({ rule, re: compileRegex(keyword) });
       return;
     }
     const normalised = normaliseForMatch(keyword);

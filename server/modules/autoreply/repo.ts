@@ -107,6 +107,14 @@ export async function inboundContexts(conn: Db | Trx, conversationIds: readonly 
     .whereIn('v.id', [...new Set(conversationIds)]);
 }
 
+/**
+ * Locks the conversations a batch of answers goes to, in one order (by id) and before anything
+ * else, so two processes' batches and agents' replies never wait on each other in a cycle.
+ */
+export async function lockConversations(trx: Trx, ids: readonly string[]): Promise<void> {
+  await trx.raw('SELECT id FROM conversations WHERE id = ANY(?::uuid[]) ORDER BY id FOR UPDATE', [[...new Set(ids)]]);
+}
+
 /** Whether the contact wrote before this message, on any number (else it is their first message ever). */
 export async function wroteBefore(conn: Db | Trx, contactId: string, message: { id: string; createdAt: Date }): Promise<boolean> {
   const result = await conn.raw<{ rows: Array<{ found: boolean }> }>(

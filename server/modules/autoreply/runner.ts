@@ -1,30 +1,46 @@
 // The auto-replies of inbound messages, right after the webhook commits them (off the response
-// path, in arrival order, a few conversations at a time). For each message at most one answer,
-// the first that applies: the welcome (the contact's first message ever), the out-of-office
-// (outside business hours, once per closed period), then the highest-priority keyword rule on
-// that number (unless it answered this contact within its cooldown). Every answer takes the
-// agents' path (sendAutomated): the 24-hour window, the lexicon and the outbox apply.
+// path, in arrival order). For each message at most one answer, the first that applies: the
+// welcome (the contact's first message ever), the out-of-office (outside business hours, once per
+// closed period), then the highest-priority keyword rule on that number (unless it answered this
+// contact within its cooldown). Every answer takes the agents' path (queueAutomatedIn): the
+// 24-hour window, the lexicon and the outbox apply.
+//
+// Throughput: the answers of a batch are decided first (reads, lookups), then queued in one
+// transaction, each in a savepoint, so a burst costs one audit lock and one commit rather than
+// one per message (the audit chain serialises its writers).
 import { systemActor } from '../../lib/actor';
 import { SerialDrain } from '../../lib/serialDrain';
 import type { Db, Trx } from '../../db/knex';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
-import { sendAutomated, type AutomatedSource, type SendInput } from '../conversations/send';
+import { queueAutomatedIn, settleAutomated, type AutomatedOutcome, type AutomatedSource, type SendInput } from '../conversations/send';
 import type { InboundText } from '../lexicon';
 import { scopedTo, RuleCache } from './cache';
 import { formatOpening, isOpen, nextOpening } from './hours';
 import { defaultSettings, hoursOf } from './present';
-import { inboundContexts, lastAnswers, recordSend, settingsOf, wroteBefore, type InboundContext, type NewSend, type RuleRow, type SettingsRow } from './repo';
+import { inboundContexts, lastAnswers, lockConversations, recordSend, settingsOf, wroteBefore, type InboundContext, type NewSend, type RuleRow, type SettingsRow } from './repo';
 import type { Answer } from './schema';
 
-// Messages handled per batch, and conversations answered at once within one.
-const BATCH = 64;
+// Messages handled per batch (one transaction), and messages decided at once within one.
+const BATCH = 200;
 const CONCURRENCY = 8;
+// When an out-of-office has no next opening (every day a holiday for a year): one period, "forever".
+const NO_OPENING = new Date(8.64e15);
 
-/** Thrown inside a send's transaction to undo it: the once-only answer or the cooldown was already used. */
+/** Thrown inside a savepoint to undo an answer: the once-only answer or the cooldown was already used. */
 class AlreadyAnswered extends Error {}
 
-type Outcome = 'sent' | 'blocked' | 'skipped' | 'handoff' | 'failed';
+/** One possible answer to a message, and what records it (for cooldowns and once-only answers). */
+type Candidate = {
+  input: SendInput;
+  source: AutomatedSource;
+  record: Pick<NewSend, 'kind' | 'rule_id' | 'period_end'>;
+  /** Cooldown: checked under the conversation's lock, so two messages at once get one answer. */
+  cooldownSeconds: number | null;
+};
+
+/** The answers to try for a message, in order; the first that is not already given is sent. */
+type Plan = { context: InboundContext; candidates: Candidate[] };
 
 /** A text in the contact's language, else the number's default, else any. */
 function textFor(texts: Record<string, string>, language: string | null, fallback: string): string | null {
@@ -75,17 +91,24 @@ export class AutoReplies {
       const contexts = new Map((await inboundContexts(s.db, batch.map((m) => m.conversationId))).map((c) => [c.conversation_id, c]));
       const settings = new Map((await settingsOf(s.db, [...contexts.values()].map((c) => c.channel_id))).map((r) => [r.channel_id, r]));
       const rules = await this.rules.current();
+      const plans: Plan[] = [];
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(batch.slice(i, i + CONCURRENCY).map(async (m) => {
           const c = contexts.get(m.conversationId);
+          // Someone who opted out (STOP) gets no automatic answer.
           if (!c || c.opt_state === 'out') {
             return;
           }
-          await this.answer(s, m, c, settings.get(c.channel_id) ?? defaultSettings(c.channel_id), rules.match(m.text)).catch((err: unknown) => {
-            s.log.warn({ err: (err as Error).message, conversationId: m.conversationId }, 'auto-reply failed');
+          const plan = await this.plan(s, m, c, settings.get(c.channel_id) ?? defaultSettings(c.channel_id), rules.match(m.text)).catch((err: unknown) => {
+            s.log.warn({ err: (err as Error).message, conversationId: m.conversationId }, 'auto-reply: could not decide');
+            return null;
           });
+          if (plan && plan.candidates.length > 0) {
+            plans.push(plan);
+          }
         }));
       }
+      await this.queue(s, plans);
     } catch (err) {
       s.log.warn({ err: (err as Error).message, messages: batch.length }, 'auto-replies could not run');
     } finally {
@@ -93,74 +116,112 @@ export class AutoReplies {
     }
   }
 
-  private async answer(s: Services, m: InboundText, c: InboundContext, settings: SettingsRow, matches: RuleRow[]): Promise<Outcome> {
+  /** What could answer a message, in order: welcome, out-of-office, the rule (a lookup is run now). */
+  private async plan(s: Services, m: InboundText, c: InboundContext, settings: SettingsRow, matches: RuleRow[]): Promise<Plan> {
     const now = s.clock();
-    const language = c.language;
-    const send = (input: SendInput, source: AutomatedSource, record: Omit<NewSend, 'id' | 'contact_id' | 'channel_id' | 'conversation_id' | 'message_id'>, check?: (trx: Trx) => Promise<void>) =>
-      this.sendOnce(s, c, input, source, { ...record, sent_at: now }, check);
+    const candidates: Candidate[] = [];
+    const fixed = (text: string, kind: 'welcome' | 'out_of_office', periodEnd: Date | null): Candidate => ({
+      input: { type: 'text', text }, source: { kind, ruleId: null, mediaOwnerId: null }, record: { kind, rule_id: null, period_end: periodEnd }, cooldownSeconds: null,
+    });
     if (settings.welcome_enabled && !(await wroteBefore(s.db, c.contact_id, { id: m.messageId, createdAt: m.createdAt }))) {
-      const text = textFor(settings.welcome_texts, language, settings.default_language);
+      const text = textFor(settings.welcome_texts, c.language, settings.default_language);
       if (text) {
-        const outcome = await send({ type: 'text', text }, { kind: 'welcome', ruleId: null, mediaOwnerId: null }, { kind: 'welcome', rule_id: null, period_end: null });
-        if (outcome !== 'skipped') {
-          return outcome;
-        }
+        candidates.push(fixed(text, 'welcome', null));
       }
     }
     const hours = hoursOf(settings);
     if (settings.out_of_office_enabled && !isOpen(hours, now)) {
       const opening = nextOpening(hours, now);
-      const template = textFor(settings.out_of_office_texts, language, settings.default_language);
+      const template = textFor(settings.out_of_office_texts, c.language, settings.default_language);
       if (template) {
-        const lang = language ?? settings.default_language;
-        const text = template.replaceAll('{{next_opening}}', opening ? formatOpening(opening, settings.time_zone, lang) : '');
+        const when = opening ? formatOpening(opening, settings.time_zone, c.language ?? settings.default_language) : '';
         // The closed period is named by the opening that ends it: one message per contact in it.
-        const outcome = await send({ type: 'text', text }, { kind: 'out_of_office', ruleId: null, mediaOwnerId: null }, { kind: 'out_of_office', rule_id: null, period_end: opening ?? new Date(8.64e15) });
-        if (outcome !== 'skipped') {
-          return outcome;
-        }
+        candidates.push(fixed(template.replaceAll('{{next_opening}}', when), 'out_of_office', opening ?? NO_OPENING));
       }
     }
     const rule = scopedTo(matches, c.channel_id)[0];
-    if (!rule) {
-      return 'skipped';
-    }
-    // Checked again under the conversation's lock, so two messages at once get one answer.
-    const cooling = async (trx: Trx) => {
-      const last = (await lastAnswers(trx, c.contact_id, [rule.id])).get(rule.id);
-      if (last && now.getTime() - last.getTime() < rule.cooldown_seconds * 1000) {
-        throw new AlreadyAnswered();
+    if (rule) {
+      const candidate = await this.ruleAnswer(s, m, c, rule);
+      if (candidate) {
+        candidates.push(candidate);
       }
-    };
-    const source: AutomatedSource = { kind: rule.answer.kind === 'lookup' ? 'lookup' : 'rule', ruleId: rule.id, mediaOwnerId: rule.created_by };
+    }
+    return { context: c, candidates };
+  }
+
+  /** A rule's answer; a lookup that cannot answer hands the conversation to a human (left in the queue) and is audited. */
+  private async ruleAnswer(s: Services, m: InboundText, c: InboundContext, rule: RuleRow): Promise<Candidate | null> {
     const record = { kind: 'rule' as const, rule_id: rule.id, period_end: null };
+    const source: AutomatedSource = { kind: rule.answer.kind === 'lookup' ? 'lookup' : 'rule', ruleId: rule.id, mediaOwnerId: rule.created_by };
     if (rule.answer.kind !== 'lookup') {
-      return send(inputOf(rule.answer), source, record, cooling);
+      return { input: inputOf(rule.answer), source, record, cooldownSeconds: rule.cooldown_seconds };
+    }
+    // Within its cooldown the rule will not answer: no call is made.
+    const last = (await lastAnswers(s.db, c.contact_id, [rule.id])).get(rule.id);
+    if (last && s.clock().getTime() - last.getTime() < rule.cooldown_seconds * 1000) {
+      return null;
     }
     const found = await s.lookup(rule.answer.integrationId, { waId: c.wa_id, text: m.text, contactName: c.profile_name });
     if (!found.ok) {
-      // Left unassigned in the queue: routing and the agents take it from there.
       await s.audit.record(systemActor, { action: 'autoreply.handoff', subjectType: 'Conversation', subjectId: c.conversation_id, details: { reason: found.reason, ruleId: rule.id, integrationId: rule.answer.integrationId } });
-      return 'handoff';
+      return null;
     }
-    return send({ type: 'text', text: found.text }, source, record, cooling);
+    return { input: { type: 'text', text: found.text }, source, record, cooldownSeconds: rule.cooldown_seconds };
   }
 
-  private async sendOnce(s: Services, c: InboundContext, input: SendInput, source: AutomatedSource, record: Omit<NewSend, 'id' | 'contact_id' | 'channel_id' | 'conversation_id' | 'message_id'> & { sent_at: Date }, check?: (trx: Trx) => Promise<void>): Promise<Outcome> {
+  /** Queues the batch's answers in one transaction (a savepoint each), then records blocks and wakes the lanes. */
+  private async queue(s: Services, plans: Plan[]): Promise<void> {
+    if (plans.length === 0) {
+      return;
+    }
+    const now = s.clock();
+    const settled: Array<{ conversationId: string; input: SendInput; outcome: AutomatedOutcome }> = [];
+    await s.db.transaction(async (trx) => {
+      await lockConversations(trx, plans.map((p) => p.context.conversation_id));
+      for (const plan of plans) {
+        for (const candidate of plan.candidates) {
+          const outcome = await this.tryCandidate(trx, s, plan.context, candidate, now);
+          if (outcome === 'skipped') {
+            continue;
+          }
+          if (outcome !== 'failed') {
+            settled.push({ conversationId: plan.context.conversation_id, input: candidate.input, outcome });
+          }
+          break;
+        }
+      }
+    });
+    for (const { conversationId, input, outcome } of settled) {
+      await settleAutomated(s, conversationId, input, outcome).catch((err: unknown) => s.log.warn({ err: (err as Error).message, conversationId }, 'auto-reply: could not record'));
+    }
+  }
+
+  private async tryCandidate(trx: Trx, s: Services, c: InboundContext, candidate: Candidate, now: Date): Promise<AutomatedOutcome | 'skipped' | 'failed'> {
     try {
-      const result = await sendAutomated(s, c.conversation_id, input, source, async (trx, messageId) => {
-        await check?.(trx);
-        const row = { id: newId(), contact_id: c.contact_id, channel_id: c.channel_id, conversation_id: c.conversation_id, message_id: messageId, ...record };
-        if (!(await recordSend(trx, row))) {
+      return await trx.transaction(async (sp) => {
+        const outcome = await queueAutomatedIn(sp, s, c.conversation_id, candidate.input, candidate.source);
+        if ('blocked' in outcome) {
+          return outcome;
+        }
+        if (candidate.cooldownSeconds !== null && candidate.record.rule_id) {
+          const last = (await lastAnswers(sp, c.contact_id, [candidate.record.rule_id])).get(candidate.record.rule_id);
+          if (last && now.getTime() - last.getTime() < candidate.cooldownSeconds * 1000) {
+            throw new AlreadyAnswered();
+          }
+        }
+        const row = { id: newId(), contact_id: c.contact_id, channel_id: c.channel_id, conversation_id: c.conversation_id, message_id: outcome.id, sent_at: now, ...candidate.record };
+        if (!(await recordSend(sp, row))) {
           throw new AlreadyAnswered();
         }
+        return outcome;
       });
-      return 'sent' in result ? 'sent' : 'blocked';
     } catch (err) {
       if (err instanceof AlreadyAnswered) {
         return 'skipped';
       }
-      throw err;
+      // The answer cannot be sent (a template no longer approved, the number inactive...): logged, the next message tries again.
+      s.log.warn({ err: (err as Error).message, conversationId: c.conversation_id, kind: candidate.source.kind, ruleId: candidate.source.ruleId }, 'auto-reply not sent');
+      return 'failed';
     }
   }
 }

@@ -3,7 +3,7 @@
 // Two checks: nested quantifiers ("(a+)+", the classic shape), then the pattern run against
 // adversarial inputs in a VM context with a time bound (V8 interrupts a running regex there).
 import vm from 'node:vm';
-import { REGEX_INPUT_MAX } from './match';
+import { compileRegex, REGEX_INPUT_MAX } from './match';
 
 /** The longest pattern accepted. */
 export const REGEX_MAX_LENGTH = 500;
@@ -12,8 +12,8 @@ const PROBE_TIMEOUT_MS = 100;
 
 export type RegexVerdict = { ok: true } | { ok: false; reason: 'invalid' | 'too_long' | 'nested_quantifier' | 'too_slow'; message: string };
 
-const context = vm.createContext({ probes: [] as string[], pattern: '' });
-const probeScript = new vm.Script('{ const re = new RegExp(pattern, "iu"); for (const p of probes) { re.test(p); } }');
+const context = vm.createContext({ probes: [] as string[], pattern: '', flags: '' });
+const probeScript = new vm.Script('{ const re = new RegExp(pattern, flags); for (const p of probes) { re.test(p); } }');
 
 /** Whether a group holding a quantifier is itself quantified, e.g. (a+)+, (\w*)*, (a|b+){2,}. */
 function hasNestedQuantifier(pattern: string): boolean {
@@ -73,8 +73,11 @@ export function checkRegex(pattern: string): RegexVerdict {
   if (pattern.length > REGEX_MAX_LENGTH) {
     return { ok: false, reason: 'too_long', message: `at most ${REGEX_MAX_LENGTH} characters` };
   }
+  let flags: string;
   try {
+    // Valid in Unicode mode (the stricter syntax), whichever mode it then runs in.
     new RegExp(pattern, 'iu');
+    flags = compileRegex(pattern).flags;
   } catch (err) {
     return { ok: false, reason: 'invalid', message: (err as Error).message };
   }
@@ -82,6 +85,7 @@ export function checkRegex(pattern: string): RegexVerdict {
     return { ok: false, reason: 'nested_quantifier', message: 'a repeated group holds a repetition, which can take exponential time' };
   }
   context.pattern = pattern;
+  context.flags = flags;
   context.probes = probesFor(pattern);
   try {
     probeScript.runInContext(context, { timeout: PROBE_TIMEOUT_MS });

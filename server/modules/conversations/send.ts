@@ -306,34 +306,29 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
   return (await findMessage(s.db, result.id, result.createdAt))!;
 }
 
+/** What an automatic answer came to: queued (with its message), or blocked by the lexicon (nothing stored). */
+export type AutomatedOutcome = Outcome;
+
 /**
- * The outbound path for the appliance (auto-replies): the same checks, lexicon and outbox as an
- * agent's reply, authored 'bot' by the system actor, with no claim rule. `alsoIn` runs in the
- * same transaction after the message is queued (the caller's bookkeeping: cooldowns), so both
- * commit or neither. A lexicon block sends nothing and is recorded (hits, `lexicon.blocked`).
+ * The outbound path for the appliance (auto-replies), in the caller's transaction: the same
+ * checks, lexicon and outbox as an agent's reply, authored 'bot' by the system actor, with no
+ * claim rule. The caller commits many answers at once (one audit lock, one commit), then calls
+ * `settleAutomated` for each: a block is recorded, the sender lane woken.
  */
-export async function sendAutomated(
-  s: Services,
-  conversationId: string,
-  input: SendInput,
-  source: AutomatedSource,
-  alsoIn: (trx: Trx, messageId: string) => Promise<void> = async () => undefined,
-): Promise<{ sent: { id: string; createdAt: Date } } | { blocked: string[] }> {
-  const result = await s.db.transaction(async (trx): Promise<Outcome> => {
-    const c = await findConversation(trx, conversationId, { forUpdate: true });
-    if (!c) {
-      throw errors.notFound('Conversation');
-    }
-    const outcome = await queueIn(trx, s, c, input, { type: 'bot', actor: systemActor, source });
-    if (!('blocked' in outcome)) {
-      await alsoIn(trx, outcome.id);
-    }
-    return outcome;
-  });
-  if ('blocked' in result) {
-    const refused = await s.lexicon.refuse(systemActor, conversationId, result.blocked, blockedField(input));
-    return { blocked: (refused.details.terms as string[] | undefined) ?? [] };
+export async function queueAutomatedIn(trx: Trx, s: Services, conversationId: string, input: SendInput, source: AutomatedSource): Promise<AutomatedOutcome> {
+  // Locked, so two answers to one conversation (or an agent's reply) queue one after the other.
+  const c = await findConversation(trx, conversationId, { forUpdate: true });
+  if (!c) {
+    throw errors.notFound('Conversation');
   }
-  s.onOutboxQueued(result.channelId);
-  return { sent: { id: result.id, createdAt: result.createdAt } };
+  return queueIn(trx, s, c, input, { type: 'bot', actor: systemActor, source });
+}
+
+/** After commit: records a blocked answer (hits, `lexicon.blocked`, as the system) or wakes the number's lane. */
+export async function settleAutomated(s: Services, conversationId: string, input: SendInput, outcome: AutomatedOutcome): Promise<void> {
+  if ('blocked' in outcome) {
+    await s.lexicon.refuse(systemActor, conversationId, outcome.blocked, blockedField(input));
+    return;
+  }
+  s.onOutboxQueued(outcome.channelId);
 }
