@@ -85,14 +85,18 @@ export function compileRegex(pattern: string): RegExp {
   return new RegExp(pattern, unicode ? 'iu' : 'i');
 }
 
-type Node = { next: Map<number, number>; fail: number; out: number[] };
-
 /** One compiled keyword: the rule it belongs to and how it must sit in the text. */
 type Entry = { rule: number; length: number; word: boolean; openStart: boolean; openEnd: boolean };
 
 /** All rules of a version, compiled once; `match` answers the matching rules, highest priority first. */
 export class CompiledRules<R extends MatchableRule> {
-  private readonly nodes: Node[] = [{ next: new Map(), fail: 0, out: [] }];
+  // The automaton, one slot per state in parallel arrays (most states have one child and no
+  // output, so a Map or an array each would be garbage): the first child inline, others in a Map.
+  private readonly firstChar: number[] = [-1];
+  private readonly firstNext: number[] = [0];
+  private readonly moreNext: Array<Map<number, number> | undefined> = [undefined];
+  private readonly fail: number[] = [0];
+  private readonly out: Array<number[] | undefined> = [undefined];
   private readonly entries: Entry[] = [];
   private readonly exact = new Map<string, number[]>();
   private readonly regexes: Array<{ rule: number; re: RegExp }> = [];
@@ -124,11 +128,13 @@ export class CompiledRules<R extends MatchableRule> {
     let state = 0;
     for (let i = 0; i < normalised.length; i += 1) {
       const c = normalised.charCodeAt(i);
-      while (state !== 0 && !this.nodes[state]!.next.has(c)) {
-        state = this.nodes[state]!.fail;
+      let next = this.child(state, c);
+      while (next < 0 && state !== 0) {
+        state = this.fail[state]!;
+        next = this.child(state, c);
       }
-      state = this.nodes[state]!.next.get(c) ?? 0;
-      for (const e of this.nodes[state]!.out) {
+      state = next < 0 ? 0 : next;
+      for (const e of this.out[state] ?? []) {
         const entry = this.entries[e]!;
         if (!hit.has(entry.rule) && (!entry.word || this.isWord(normalised, i + 1 - entry.length, i + 1, entry))) {
           hit.add(entry.rule);
@@ -168,15 +174,29 @@ export class CompiledRules<R extends MatchableRule> {
     let state = 0;
     for (let i = 0; i < normalised.length; i += 1) {
       const c = normalised.charCodeAt(i);
-      let next = this.nodes[state]!.next.get(c);
-      if (next === undefined) {
-        next = this.nodes.length;
-        this.nodes.push({ next: new Map(), fail: 0, out: [] });
-        this.nodes[state]!.next.set(c, next);
+      let next = this.child(state, c);
+      if (next < 0) {
+        next = this.fail.length;
+        this.firstChar.push(-1);
+        this.firstNext.push(0);
+        this.moreNext.push(undefined);
+        this.fail.push(0);
+        this.out.push(undefined);
+        if (this.firstChar[state] === -1) {
+          this.firstChar[state] = c;
+          this.firstNext[state] = next;
+        } else {
+          let more = this.moreNext[state];
+          if (!more) {
+            more = new Map();
+            this.moreNext[state] = more;
+          }
+          more.set(c, next);
+        }
       }
       state = next;
     }
-    this.nodes[state]!.out.push(this.entries.length);
+    (this.out[state] ??= []).push(this.entries.length);
     const chars = [...normalised];
     this.entries.push({
       rule, length: normalised.length, word: mode === 'word',
@@ -184,23 +204,42 @@ export class CompiledRules<R extends MatchableRule> {
     });
   }
 
-  /** Failure links, breadth first; each node's outputs include those of its failure chain. */
-  private link(): void {
-    const queue: number[] = [];
-    for (const child of this.nodes[0]!.next.values()) {
-      queue.push(child);
+  /** The state reached from `state` on character `c`, or -1. */
+  private child(state: number, c: number): number {
+    if (this.firstChar[state] === c) {
+      return this.firstNext[state]!;
     }
+    return this.moreNext[state]?.get(c) ?? -1;
+  }
+
+  /** The children of a state, as [character, state] pairs. */
+  private children(state: number): Array<[number, number]> {
+    const first = this.firstChar[state]!;
+    const list: Array<[number, number]> = first === -1 ? [] : [[first, this.firstNext[state]!]];
+    for (const pair of this.moreNext[state] ?? []) {
+      list.push(pair);
+    }
+    return list;
+  }
+
+  /** Failure links, breadth first; each state's outputs include those of its failure chain. */
+  private link(): void {
+    const queue = this.children(0).map(([, child]) => child);
     for (let head = 0; head < queue.length; head += 1) {
-      const node = this.nodes[queue[head]!]!;
-      for (const [c, child] of node.next) {
-        let f = node.fail;
-        while (f !== 0 && !this.nodes[f]!.next.has(c)) {
-          f = this.nodes[f]!.fail;
+      const node = queue[head]!;
+      for (const [c, child] of this.children(node)) {
+        let f = this.fail[node]!;
+        let target = this.child(f, c);
+        while (target < 0 && f !== 0) {
+          f = this.fail[f]!;
+          target = this.child(f, c);
         }
-        const target = this.nodes[f]!.next.get(c);
-        const fail = target !== undefined && target !== child ? target : 0;
-        this.nodes[child]!.fail = fail;
-        this.nodes[child]!.out.push(...this.nodes[fail]!.out);
+        const fail = target >= 0 && target !== child ? target : 0;
+        this.fail[child] = fail;
+        const inherited = this.out[fail];
+        if (inherited) {
+          this.out[child] = [...(this.out[child] ?? []), ...inherited];
+        }
         queue.push(child);
       }
     }
