@@ -77,11 +77,11 @@ export function normaliseForMatch(text: string): string {
 
 /**
  * A rule's regular expression, compared with normalised text and ignoring case as the other modes
- * do. Unicode mode only when the pattern needs it (other than ASCII, \\p{...}, \\u{...}): with
+ * do. Unicode mode only when the pattern needs it (characters beyond printable ASCII, \p{…}, \u{…}): with
  * case folding it costs ten times as much per message, and normalised text is plain letters.
  */
 export function compileRegex(pattern: string): RegExp {
-  const unicode = /[^\x00-\x7f]|\\[pPu]\{/.test(pattern);
+  const unicode = /[^ -~]|\\[pPu]\{/.test(pattern);
   return new RegExp(pattern, unicode ? 'iu' : 'i');
 }
 

@@ -5,9 +5,10 @@
 // contact within its cooldown). Every answer takes the agents' path (queueAutomatedIn): the
 // 24-hour window, the lexicon and the outbox apply.
 //
-// Throughput: the answers of a batch are decided first (reads, lookups), then queued in one
-// transaction, each in a savepoint, so a burst costs one audit lock and one commit rather than
-// one per message (the audit chain serialises its writers).
+// Throughput: the answers of a batch are decided first (reads, lookups), then queued in a few
+// transactions side by side (each answer in a savepoint), whose audit entries are appended last:
+// the audit chain serialises its writers from their first append to their commit, so a burst
+// holds it once per transaction, briefly, rather than once per message for the whole send.
 import { systemActor } from '../../lib/actor';
 import { SerialDrain } from '../../lib/serialDrain';
 import type { Db, Trx } from '../../db/knex';
@@ -20,10 +21,12 @@ import { formatOpening, isOpen, nextOpening } from './hours';
 import { defaultSettings, hoursOf } from './present';
 import { inboundContexts, lastAnswers, lockConversations, recordSend, settingsOf, wroteBefore, type InboundContext, type NewSend, type RuleRow, type SettingsRow } from './repo';
 import type { Answer } from './schema';
+import type { AuditEntry } from '../audit/auditLog';
 
-// Messages handled per batch (one transaction), and messages decided at once within one.
+// Messages handled per batch, messages decided at once within one, and transactions side by side.
 const BATCH = 200;
 const CONCURRENCY = 8;
+const WRITERS = 4;
 // When an out-of-office has no next opening (every day a holiday for a year): one period, "forever".
 const NO_OPENING = new Date(8.64e15);
 
@@ -169,18 +172,27 @@ export class AutoReplies {
     return { input: { type: 'text', text: found.text }, source, record, cooldownSeconds: rule.cooldown_seconds };
   }
 
-  /** Queues the batch's answers in one transaction (a savepoint each), then records blocks and wakes the lanes. */
+  /**
+   * Queues the batch's answers: the plans split by conversation over a few transactions, each
+   * answer in a savepoint, the audit entries appended last; then records blocks and wakes the lanes.
+   */
   private async queue(s: Services, plans: Plan[]): Promise<void> {
     if (plans.length === 0) {
       return;
     }
     const now = s.clock();
     const settled: Array<{ conversationId: string; input: SendInput; outcome: AutomatedOutcome }> = [];
-    await s.db.transaction(async (trx) => {
-      await lockConversations(trx, plans.map((p) => p.context.conversation_id));
-      for (const plan of plans) {
+    // One conversation's messages stay in one transaction, in arrival order.
+    const groups: Plan[][] = Array.from({ length: Math.min(WRITERS, plans.length) }, () => []);
+    for (const plan of plans) {
+      groups[parseInt(plan.context.conversation_id.slice(-4), 16) % groups.length]!.push(plan);
+    }
+    await Promise.all(groups.map((group) => s.db.transaction(async (trx) => {
+      const audit: AuditEntry[] = [];
+      await lockConversations(trx, group.map((p) => p.context.conversation_id));
+      for (const plan of group) {
         for (const candidate of plan.candidates) {
-          const outcome = await this.tryCandidate(trx, s, plan.context, candidate, now);
+          const outcome = await this.tryCandidate(trx, s, plan.context, candidate, now, audit);
           if (outcome === 'skipped') {
             continue;
           }
@@ -190,24 +202,27 @@ export class AutoReplies {
           break;
         }
       }
-    });
+      await s.audit.appendIn(trx, systemActor, audit);
+    }).catch((err: unknown) => s.log.warn({ err: (err as Error).message, answers: group.length }, 'auto-replies could not be queued'))));
     for (const { conversationId, input, outcome } of settled) {
       await settleAutomated(s, conversationId, input, outcome).catch((err: unknown) => s.log.warn({ err: (err as Error).message, conversationId }, 'auto-reply: could not record'));
     }
   }
 
-  private async tryCandidate(trx: Trx, s: Services, c: InboundContext, candidate: Candidate, now: Date): Promise<AutomatedOutcome | 'skipped' | 'failed'> {
+  private async tryCandidate(trx: Trx, s: Services, c: InboundContext, candidate: Candidate, now: Date, audit: AuditEntry[]): Promise<AutomatedOutcome | 'skipped' | 'failed'> {
+    const entries: AuditEntry[] = [];
     try {
-      return await trx.transaction(async (sp) => {
-        const outcome = await queueAutomatedIn(sp, s, c.conversation_id, candidate.input, candidate.source);
-        if ('blocked' in outcome) {
-          return outcome;
-        }
+      const outcome = await trx.transaction(async (sp) => {
+        // The conversation is locked (lockConversations): no other answer to it can slip in between.
         if (candidate.cooldownSeconds !== null && candidate.record.rule_id) {
           const last = (await lastAnswers(sp, c.contact_id, [candidate.record.rule_id])).get(candidate.record.rule_id);
           if (last && now.getTime() - last.getTime() < candidate.cooldownSeconds * 1000) {
             throw new AlreadyAnswered();
           }
+        }
+        const outcome = await queueAutomatedIn(sp, s, c.conversation_id, candidate.input, candidate.source, entries);
+        if ('blocked' in outcome) {
+          return outcome;
         }
         const row = { id: newId(), contact_id: c.contact_id, channel_id: c.channel_id, conversation_id: c.conversation_id, message_id: outcome.id, sent_at: now, ...candidate.record };
         if (!(await recordSend(sp, row))) {
@@ -215,6 +230,9 @@ export class AutoReplies {
         }
         return outcome;
       });
+      // Only an answer that stayed queued (its savepoint released) is audited.
+      audit.push(...entries);
+      return outcome;
     } catch (err) {
       if (err instanceof AlreadyAnswered) {
         return 'skipped';

@@ -15,6 +15,7 @@ import type { AppAbility } from '../authz/ability';
 import { asCasl } from './access';
 import { changeStatusIn } from './commands';
 import type { Screened } from '../lexicon';
+import type { AuditEntry } from '../audit/auditLog';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
@@ -212,7 +213,8 @@ function mustClaimFirst(ability: AppAbility, c: ConversationRow): boolean {
 /** Who a message is from: an agent (audited as them), or the appliance answering automatically. */
 type Author =
   | { type: 'agent'; actor: Actor & { id: string } }
-  | { type: 'bot'; actor: Actor; source: AutomatedSource };
+  /** `audit`: where the caller collects the audit entries, to append a batch's at once. */
+  | { type: 'bot'; actor: Actor; source: AutomatedSource; audit: AuditEntry[] };
 
 /** Why the appliance sends a message on its own (kept in the audit event, ids only). */
 export type AutomatedSource = {
@@ -275,8 +277,12 @@ async function queueIn(trx: Trx, s: Services, c: ConversationRow, input: SendInp
     await changeStatusIn(trx, s, author.actor, c.id, 'open');
   }
   await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
-  const source = author.type === 'bot' ? { source: author.source.kind, ruleId: author.source.ruleId } : {};
-  await s.audit.appendIn(trx, author.actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type, ...source } }]);
+  const sent = { action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } };
+  if (author.type === 'bot') {
+    author.audit.push({ ...sent, details: { ...sent.details, source: author.source.kind, ruleId: author.source.ruleId } });
+  } else {
+    await s.audit.appendIn(trx, author.actor, [sent]);
+  }
   await s.lexicon.recordFlags(trx, author.actor, screened, { id, createdAt, conversationId: c.id });
   return { id, createdAt, channelId: c.channel_id };
 }
@@ -312,16 +318,17 @@ export type AutomatedOutcome = Outcome;
 /**
  * The outbound path for the appliance (auto-replies), in the caller's transaction: the same
  * checks, lexicon and outbox as an agent's reply, authored 'bot' by the system actor, with no
- * claim rule. The caller commits many answers at once (one audit lock, one commit), then calls
- * `settleAutomated` for each: a block is recorded, the sender lane woken.
+ * claim rule. Its `message.sent` audit entry goes into `audit`, which the caller appends (as the
+ * system) before it commits: the audit chain serialises its writers from their first append to
+ * their commit, so a batch appends last, once. Then `settleAutomated` for each answer.
  */
-export async function queueAutomatedIn(trx: Trx, s: Services, conversationId: string, input: SendInput, source: AutomatedSource): Promise<AutomatedOutcome> {
+export async function queueAutomatedIn(trx: Trx, s: Services, conversationId: string, input: SendInput, source: AutomatedSource, audit: AuditEntry[]): Promise<AutomatedOutcome> {
   // Locked, so two answers to one conversation (or an agent's reply) queue one after the other.
   const c = await findConversation(trx, conversationId, { forUpdate: true });
   if (!c) {
     throw errors.notFound('Conversation');
   }
-  return queueIn(trx, s, c, input, { type: 'bot', actor: systemActor, source });
+  return queueIn(trx, s, c, input, { type: 'bot', actor: systemActor, source, audit });
 }
 
 /** After commit: records a blocked answer (hits, `lexicon.blocked`, as the system) or wakes the number's lane. */
