@@ -136,6 +136,20 @@ export async function lastAnswers(conn: Db | Trx, contactId: string, ruleIds: re
   return new Map(rows.map((r) => [r.rule_id, r.at]));
 }
 
+/** When each rule last answered each contact, for the (contact, rule) pairs of a batch: keys `contact:rule`. */
+export async function lastAnswersOf(conn: Db | Trx, pairs: ReadonlyArray<{ contactId: string; ruleId: string }>): Promise<Map<string, Date>> {
+  if (pairs.length === 0) {
+    return new Map();
+  }
+  const result = await conn.raw<{ rows: Array<{ contact_id: string; rule_id: string; at: Date }> }>(
+    `SELECT s.contact_id, s.rule_id, max(s.sent_at) AS at
+       FROM autoreply_sends s JOIN unnest(?::uuid[], ?::uuid[]) AS p(contact_id, rule_id) ON s.contact_id = p.contact_id AND s.rule_id = p.rule_id
+      GROUP BY s.contact_id, s.rule_id`,
+    [pairs.map((p) => p.contactId), pairs.map((p) => p.ruleId)],
+  );
+  return new Map(result.rows.map((r) => [`${r.contact_id}:${r.rule_id}`, r.at]));
+}
+
 /** Records an answer; false when a once-only answer was already given (the unique indexes). */
 export async function recordSend(trx: Trx, row: NewSend & { sent_at: Date }): Promise<boolean> {
   const inserted = await trx('autoreply_sends').insert(row).onConflict().ignore().returning('id');

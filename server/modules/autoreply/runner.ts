@@ -19,14 +19,14 @@ import type { InboundText } from '../lexicon';
 import { scopedTo, RuleCache } from './cache';
 import { formatOpening, isOpen, nextOpening } from './hours';
 import { defaultSettings, hoursOf } from './present';
-import { inboundContexts, lastAnswers, lockConversations, recordSend, settingsOf, wroteBefore, type InboundContext, type NewSend, type RuleRow, type SettingsRow } from './repo';
+import { inboundContexts, lastAnswers, lastAnswersOf, lockConversations, recordSend, settingsOf, wroteBefore, type InboundContext, type NewSend, type RuleRow, type SettingsRow } from './repo';
 import type { Answer } from './schema';
 import type { AuditEntry } from '../audit/auditLog';
 
 // Messages handled per batch, messages decided at once within one, and transactions side by side.
 const BATCH = 200;
 const CONCURRENCY = 8;
-const WRITERS = 4;
+const WRITERS = 6;
 // When an out-of-office has no next opening (every day a holiday for a year): one period, "forever".
 const NO_OPENING = new Date(8.64e15);
 
@@ -190,9 +190,12 @@ export class AutoReplies {
     await Promise.all(groups.map((group) => s.db.transaction(async (trx) => {
       const audit: AuditEntry[] = [];
       await lockConversations(trx, group.map((p) => p.context.conversation_id));
+      // The conversations are locked: these cannot change under us but by our own answers, noted as they go.
+      const pairs = group.flatMap((p) => p.candidates.filter((k) => k.record.rule_id).map((k) => ({ contactId: p.context.contact_id, ruleId: k.record.rule_id! })));
+      const answered = await lastAnswersOf(trx, pairs);
       for (const plan of group) {
         for (const candidate of plan.candidates) {
-          const outcome = await this.tryCandidate(trx, s, plan.context, candidate, now, audit);
+          const outcome = await this.tryCandidate(trx, s, plan.context, candidate, now, audit, answered);
           if (outcome === 'skipped') {
             continue;
           }
@@ -209,28 +212,36 @@ export class AutoReplies {
     }
   }
 
-  private async tryCandidate(trx: Trx, s: Services, c: InboundContext, candidate: Candidate, now: Date, audit: AuditEntry[]): Promise<AutomatedOutcome | 'skipped' | 'failed'> {
+  /**
+   * Queues one candidate. A once-only answer (welcome, out-of-office) runs in a savepoint, undone
+   * when its record finds it already given; a rule's answer needs none: its cooldown is checked
+   * first, and a refusal (template gone, number inactive...) comes before anything is written.
+   */
+  private async tryCandidate(trx: Trx, s: Services, c: InboundContext, candidate: Candidate, now: Date, audit: AuditEntry[], answered: Map<string, Date>): Promise<AutomatedOutcome | 'skipped' | 'failed'> {
     const entries: AuditEntry[] = [];
-    try {
-      const outcome = await trx.transaction(async (sp) => {
-        // The conversation is locked (lockConversations): no other answer to it can slip in between.
-        if (candidate.cooldownSeconds !== null && candidate.record.rule_id) {
-          const last = (await lastAnswers(sp, c.contact_id, [candidate.record.rule_id])).get(candidate.record.rule_id);
-          if (last && now.getTime() - last.getTime() < candidate.cooldownSeconds * 1000) {
-            throw new AlreadyAnswered();
-          }
-        }
-        const outcome = await queueAutomatedIn(sp, s, c.conversation_id, candidate.input, candidate.source, entries);
-        if ('blocked' in outcome) {
-          return outcome;
-        }
-        const row = { id: newId(), contact_id: c.contact_id, channel_id: c.channel_id, conversation_id: c.conversation_id, message_id: outcome.id, sent_at: now, ...candidate.record };
-        if (!(await recordSend(sp, row))) {
-          throw new AlreadyAnswered();
-        }
+    const ruleId = candidate.record.rule_id;
+    const key = `${c.contact_id}:${ruleId}`;
+    const last = ruleId ? answered.get(key) : undefined;
+    if (candidate.cooldownSeconds !== null && last && now.getTime() - last.getTime() < candidate.cooldownSeconds * 1000) {
+      return 'skipped';
+    }
+    const queue = async (conn: Trx): Promise<AutomatedOutcome> => {
+      const outcome = await queueAutomatedIn(conn, s, c.conversation_id, candidate.input, candidate.source, entries);
+      if ('blocked' in outcome) {
         return outcome;
-      });
-      // Only an answer that stayed queued (its savepoint released) is audited.
+      }
+      const row = { id: newId(), contact_id: c.contact_id, channel_id: c.channel_id, conversation_id: c.conversation_id, message_id: outcome.id, sent_at: now, ...candidate.record };
+      if (!(await recordSend(conn, row))) {
+        throw new AlreadyAnswered();
+      }
+      return outcome;
+    };
+    try {
+      const outcome = ruleId ? await queue(trx) : await trx.transaction(queue);
+      if (ruleId && !('blocked' in outcome)) {
+        answered.set(key, now);
+      }
+      // Only an answer that stayed queued is audited.
       audit.push(...entries);
       return outcome;
     } catch (err) {
@@ -238,8 +249,9 @@ export class AutoReplies {
         return 'skipped';
       }
       // The answer cannot be sent (a template no longer approved, the number inactive...): logged, the next message tries again.
-      s.log.warn({ err: (err as Error).message, conversationId: c.conversation_id, kind: candidate.source.kind, ruleId: candidate.source.ruleId }, 'auto-reply not sent');
+      s.log.warn({ err: (err as Error).message, conversationId: c.conversation_id, kind: candidate.source.kind, ruleId }, 'auto-reply not sent');
       return 'failed';
     }
   }
+
 }
