@@ -91,9 +91,9 @@ export class AutoReplies {
   private async handle(batch: InboundText[]): Promise<void> {
     const s = this.services();
     try {
-      const contexts = new Map((await inboundContexts(s.db, batch.map((m) => m.conversationId))).map((c) => [c.conversation_id, c]));
-      const settings = new Map((await settingsOf(s.db, [...contexts.values()].map((c) => c.channel_id))).map((r) => [r.channel_id, r]));
-      const rules = await this.rules.current();
+      const [found, rules] = await Promise.all([inboundContexts(s.db, batch.map((m) => m.conversationId)), this.rules.current()]);
+      const contexts = new Map(found.map((c) => [c.conversation_id, c]));
+      const settings = new Map((await settingsOf(s.db, found.map((c) => c.channel_id))).map((r) => [r.channel_id, r]));
       const plans: Plan[] = [];
       for (let i = 0; i < batch.length; i += CONCURRENCY) {
         await Promise.all(batch.slice(i, i + CONCURRENCY).map(async (m) => {
@@ -231,6 +231,7 @@ export class AutoReplies {
         return outcome;
       }
       const row = { id: newId(), contact_id: c.contact_id, channel_id: c.channel_id, conversation_id: c.conversation_id, message_id: outcome.id, sent_at: now, ...candidate.record };
+      // Only once-only answers can find theirs already recorded (unique indexes); they run in a savepoint.
       if (!(await recordSend(conn, row))) {
         throw new AlreadyAnswered();
       }
