@@ -38,6 +38,8 @@ import { startSandbox } from './sandboxRuntime';
 import { Lexicon } from './modules/lexicon/screen';
 import { seedDefaultLexicon } from './modules/lexicon/defaults';
 import { IntegrationHttp } from './modules/integrations/caller';
+import { AutoReplies } from './modules/autoreply/runner';
+import { runLookup } from './modules/integrations';
 
 export type Runtime = {
   services: Services;
@@ -148,6 +150,8 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
     publish: (notices) => publisher.publish(notices),
     lexicon: new Lexicon(db, audit, log),
     integrations: new IntegrationHttp(config.integrationsAllowLoopback, metrics),
+    autoReplies: new AutoReplies(db, () => services),
+    lookup: (integrationId, vars) => runLookup(services, integrationId, vars),
   };
 
   if (config.migrateOnBoot) {
@@ -259,6 +263,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       await sandbox?.close();
       await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
       await services.lexicon.flush();
+      await services.autoReplies.flush();
       await audit.flush().catch(() => undefined);
       await publisher.flush();
       await listener.stop();

@@ -11,6 +11,8 @@ import type { MediaStore } from './modules/media/store';
 import type { LiveNotice } from './modules/inbox/liveNotices';
 import type { Lexicon } from './modules/lexicon/screen';
 import type { IntegrationHttp } from './modules/integrations/caller';
+import type { AutoReplies } from './modules/autoreply/runner';
+import type { LookupRunner } from './modules/autoreply/lookup';
 
 /** What commands and routes are given: built once per process, passed explicitly. */
 export type Services = {
@@ -43,4 +45,8 @@ export type Services = {
   onOutboxQueued: (channelId: string) => void;
   /** Where bot lookups may call (https to public hosts; loopback only when allowed) and their connection pools. */
   integrations: IntegrationHttp;
+  /** Auto-replies: compiled keyword rules and the answers to inbound messages (after commit). */
+  autoReplies: AutoReplies;
+  /** Runs a rule's integration lookup (the integrations module's runner; none by default). */
+  lookup: LookupRunner;
 };

@@ -9,6 +9,8 @@ import { AuditPage } from './pages/AuditPage';
 import { ChannelsPage } from './pages/ChannelsPage';
 import { HomePage, NotAllowedPage } from './pages/HomePage';
 import { InboxPage } from './pages/InboxPage';
+import { AutoRepliesPage } from './pages/AutoRepliesPage';
+import { BusinessHoursPage } from './pages/BusinessHoursPage';
 import { LexiconPage } from './pages/LexiconPage';
 import { LegalHoldsPage } from './pages/LegalHoldsPage';
 import { CostsPage } from './pages/CostsPage';
@@ -62,6 +64,10 @@ function pageFor(route: RouteName): ReactNode {
       return <AuditPage />;
     case 'lexicon':
       return <LexiconPage />;
+    case 'auto-replies':
+      return <AutoRepliesPage />;
+    case 'business-hours':
+      return <BusinessHoursPage />;
     case 'retention':
       return <RetentionPage />;
     case 'legal-holds':

@@ -41,7 +41,8 @@ export type UiAction =
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro' | 'Cost' | 'RateCard';
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro' | 'Cost' | 'RateCard'
+  | 'AutoReplyRule' | 'BusinessHours';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -83,6 +84,8 @@ export const PAGES = [
   { route: 'roles', subject: 'Role', button: 'nav.roles' },
   { route: 'audit', subject: 'AuditEvent', button: 'nav.audit' },
   { route: 'lexicon', subject: 'Lexicon', button: 'nav.lexicon' },
+  { route: 'auto-replies', subject: 'AutoReplyRule', button: 'nav.autoReplies' },
+  { route: 'business-hours', subject: 'BusinessHours', button: 'nav.businessHours' },
   { route: 'retention', subject: 'RetentionPolicy', button: 'nav.retention' },
   { route: 'legal-holds', subject: 'LegalHold', button: 'nav.legalHolds' },
   { route: 'review', subject: 'ConversationReview', button: 'nav.review' },

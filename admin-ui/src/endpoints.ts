@@ -37,6 +37,10 @@ import type {
   LexiconImportReport,
   LexiconTerm,
   LexiconTestResult,
+  AutoReplyRule,
+  AutoReplyTest,
+  AutoReplyStats,
+  BusinessHoursSettings,
   OutgoingMessage,
   Page,
   Readable,
@@ -256,6 +260,17 @@ export const templatesApi = {
 };
 
 export type LexiconTermQuery = { q?: string; locale?: string; offset?: number };
+
+export const autoReplyApi = {
+  list: () => api.get<{ items: AutoReplyRule[] }>('/autoreply/rules'),
+  create: (input: ApiBody<'/api/v1/autoreply/rules', 'post'>) => api.post<{ rule: AutoReplyRule }>('/autoreply/rules', input),
+  update: (ruleId: string, patch: ApiBody<'/api/v1/autoreply/rules/{id}', 'patch'>) => api.patch<{ rule: AutoReplyRule }>(`/autoreply/rules/${id(ruleId)}`, patch),
+  remove: (ruleId: string) => api.del<undefined>(`/autoreply/rules/${id(ruleId)}`),
+  test: (text: string, channelId?: string) => api.post<AutoReplyTest>('/autoreply/test', channelId ? { text, channelId } : { text }),
+  stats: () => api.get<AutoReplyStats>('/autoreply/stats'),
+  hours: (channelId: string) => api.get<{ settings: BusinessHoursSettings }>(`/autoreply/hours/${id(channelId)}`),
+  saveHours: (channelId: string, input: ApiBody<'/api/v1/autoreply/hours/{channelId}', 'put'>) => api.put<{ settings: BusinessHoursSettings }>(`/autoreply/hours/${id(channelId)}`, input),
+};
 
 export const lexiconApi = {
   list: (query: LexiconTermQuery) => api.get<{ items: LexiconTerm[]; total: number }>(`/lexicon/terms${queryString({ ...query, limit: PAGE_SIZE })}`),

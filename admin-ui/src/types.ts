@@ -72,6 +72,11 @@ export type LexiconTerm = ApiResponse<'/api/v1/lexicon/terms', 'get'>['items'][n
 export type LexiconAction = LexiconTerm['action'];
 /** What the "test a message" box answers: the normalised text and the terms found. */
 export type LexiconTestResult = ApiResponse<'/api/v1/lexicon/test', 'post'>;
+/** An auto-reply rule, the tester's verdict, a number's business hours, the bot's share of resolutions. */
+export type AutoReplyRule = ApiResponse<'/api/v1/autoreply/rules', 'get'>['items'][number];
+export type AutoReplyTest = ApiResponse<'/api/v1/autoreply/test', 'post'>;
+export type BusinessHoursSettings = ApiResponse<'/api/v1/autoreply/hours/{channelId}', 'get'>['settings'];
+export type AutoReplyStats = ApiResponse<'/api/v1/autoreply/stats', 'get'>;
 /** An import's report: how many were added, and each rejected row with its line and reason. */
 export type LexiconImportReport = ApiResponse<'/api/v1/lexicon/terms/import', 'post'>;
 export type LexiconRejectReason = LexiconImportReport['rejected'][number]['reason'];

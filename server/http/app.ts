@@ -15,6 +15,7 @@ import { registerOutboxRoutes } from '../modules/outbox/routes';
 import { registerTemplateRoutes } from '../modules/templates/routes';
 import { registerConversationRoutes } from '../modules/conversations/routes';
 import { registerMediaRoutes } from '../modules/media/routes';
+import { registerAutoReplyRoutes } from '../modules/autoreply/routes';
 import { registerLexiconRoutes } from '../modules/lexicon/routes';
 import { registerEventRoutes } from '../modules/inbox/routes';
 import { registerHoldRoutes } from '../modules/holds/routes';
@@ -96,6 +97,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerConversationRoutes(api, s);
     registerMediaRoutes(api, s);
     registerLexiconRoutes(api, s);
+    registerAutoReplyRoutes(api, s);
     registerRetentionRoutes(api, s);
     registerHoldRoutes(api, s);
     registerReviewRoutes(api, s);

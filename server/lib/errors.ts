@@ -30,6 +30,7 @@ export type ErrorId =
   | 'whatsapp_unavailable'
   | 'blocked_by_policy'
   | 'lexicon_blocked'
+  | 'unsafe_regex'
   | 'builtin_role_readonly'
   | 'role_in_use'
   | 'retention_policy_locked'
@@ -193,6 +194,9 @@ export const errors = {
     }),
   mediaMissing: () => new AppError(410, 'media_missing', 'The file is no longer in the media store.'),
   /** The outbound lexicon blocks the message: the agent is told which terms, to rephrase it. */
+  /** An auto-reply rule's regular expression is invalid or could take too long on a crafted message (ReDoS). */
+  unsafeRegex: (path: string, reason: string, message: string) =>
+    new AppError(400, 'unsafe_regex', `This regular expression cannot be used: ${message}.`, { reason, fields: [{ path, message, code: reason }] }),
   lexiconBlocked: (terms: string[], path = 'body.text') =>
     new AppError(422, 'lexicon_blocked', `This message cannot be sent: it contains ${terms.map((t) => `"${t}"`).join(', ')}, which the compliance lexicon blocks.`, {
       terms,

@@ -17,6 +17,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['roles', 'Role'],
   ['audit', 'AuditEvent'],
   ['lexicon', 'Lexicon'],
+  ['auto-replies', 'AutoReplyRule'],
+  ['business-hours', 'BusinessHours'],
   ['retention', 'RetentionPolicy'],
   ['legal-holds', 'LegalHold'],
   ['review', 'ConversationReview'],

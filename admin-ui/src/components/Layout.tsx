@@ -22,6 +22,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   roles: 'nav.roles',
   audit: 'nav.audit',
   lexicon: 'nav.lexicon',
+  'auto-replies': 'nav.autoReplies',
+  'business-hours': 'nav.businessHours',
   retention: 'nav.retention',
   'legal-holds': 'nav.legalHolds',
   review: 'nav.review',

@@ -542,6 +542,642 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/autoreply/hours/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A number's business hours, out-of-office and welcome messages
+         * @description Requires BusinessHours:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings (defaults when never saved), and whether it is open now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            settings: {
+                                /** Format: uuid */
+                                channelId: string;
+                                defaultLanguage: string;
+                                holidays: string[];
+                                nextOpening: string | null;
+                                openNow: boolean;
+                                outOfOffice: {
+                                    enabled: boolean;
+                                    texts: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                timeZone: string;
+                                weekly: {
+                                    close: string;
+                                    day: number;
+                                    open: string;
+                                }[];
+                                welcome: {
+                                    enabled: boolean;
+                                    texts: {
+                                        [key: string]: string;
+                                    };
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Set a number's business hours, out-of-office and welcome messages
+         * @description Requires BusinessHours:update.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        defaultLanguage: string;
+                        holidays: string[];
+                        outOfOffice: {
+                            enabled: boolean;
+                            texts: {
+                                [key: string]: string;
+                            };
+                        };
+                        timeZone: string;
+                        weekly: {
+                            close: string | "24:00";
+                            day: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+                            open: string;
+                        }[];
+                        welcome: {
+                            enabled: boolean;
+                            texts: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            settings: {
+                                /** Format: uuid */
+                                channelId: string;
+                                defaultLanguage: string;
+                                holidays: string[];
+                                nextOpening: string | null;
+                                openNow: boolean;
+                                outOfOffice: {
+                                    enabled: boolean;
+                                    texts: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                timeZone: string;
+                                weekly: {
+                                    close: string;
+                                    day: number;
+                                    open: string;
+                                }[];
+                                welcome: {
+                                    enabled: boolean;
+                                    texts: {
+                                        [key: string]: string;
+                                    };
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/autoreply/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List auto-reply rules, highest priority first
+         * @description Requires AutoReplyRule:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                answer: {
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    text: string;
+                                } | {
+                                    caption?: string;
+                                    /** @enum {string} */
+                                    kind: "media";
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "template";
+                                    /** @default [] */
+                                    parameters: string[];
+                                    /** Format: uuid */
+                                    templateId: string;
+                                } | {
+                                    buttons: string[];
+                                    /** @enum {string} */
+                                    kind: "interactive";
+                                    text: string;
+                                } | {
+                                    /** Format: uuid */
+                                    integrationId: string;
+                                    /** @enum {string} */
+                                    kind: "lookup";
+                                };
+                                channelIds: string[];
+                                cooldownSeconds: number;
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                keywords: string[];
+                                /** @enum {string} */
+                                mode: "contains" | "word" | "exact" | "regex";
+                                name: string;
+                                priority: number;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an auto-reply rule (regular expressions are checked for safety)
+         * @description Requires AutoReplyRule:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        answer: {
+                            /** @enum {string} */
+                            kind: "text";
+                            text: string;
+                        } | {
+                            caption?: string;
+                            /** @enum {string} */
+                            kind: "media";
+                            /** Format: uuid */
+                            mediaId: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "template";
+                            /** @default [] */
+                            parameters?: string[];
+                            /** Format: uuid */
+                            templateId: string;
+                        } | {
+                            buttons: string[];
+                            /** @enum {string} */
+                            kind: "interactive";
+                            text: string;
+                        } | {
+                            /** Format: uuid */
+                            integrationId: string;
+                            /** @enum {string} */
+                            kind: "lookup";
+                        };
+                        /** @default [] */
+                        channelIds?: string[];
+                        /** @default 3600 */
+                        cooldownSeconds?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        keywords: string[];
+                        /** @enum {string} */
+                        mode: "contains" | "word" | "exact" | "regex";
+                        name: string;
+                        /** @default 0 */
+                        priority?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Added */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rule: {
+                                answer: {
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    text: string;
+                                } | {
+                                    caption?: string;
+                                    /** @enum {string} */
+                                    kind: "media";
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "template";
+                                    /** @default [] */
+                                    parameters: string[];
+                                    /** Format: uuid */
+                                    templateId: string;
+                                } | {
+                                    buttons: string[];
+                                    /** @enum {string} */
+                                    kind: "interactive";
+                                    text: string;
+                                } | {
+                                    /** Format: uuid */
+                                    integrationId: string;
+                                    /** @enum {string} */
+                                    kind: "lookup";
+                                };
+                                channelIds: string[];
+                                cooldownSeconds: number;
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                keywords: string[];
+                                /** @enum {string} */
+                                mode: "contains" | "word" | "exact" | "regex";
+                                name: string;
+                                priority: number;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid, or an unsafe regular expression (unsafe_regex) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/autoreply/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an auto-reply rule
+         * @description Requires AutoReplyRule:delete.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an auto-reply rule
+         * @description Requires AutoReplyRule:update.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        answer?: {
+                            /** @enum {string} */
+                            kind: "text";
+                            text: string;
+                        } | {
+                            caption?: string;
+                            /** @enum {string} */
+                            kind: "media";
+                            /** Format: uuid */
+                            mediaId: string;
+                        } | {
+                            /** @enum {string} */
+                            kind: "template";
+                            /** @default [] */
+                            parameters?: string[];
+                            /** Format: uuid */
+                            templateId: string;
+                        } | {
+                            buttons: string[];
+                            /** @enum {string} */
+                            kind: "interactive";
+                            text: string;
+                        } | {
+                            /** Format: uuid */
+                            integrationId: string;
+                            /** @enum {string} */
+                            kind: "lookup";
+                        };
+                        channelIds?: string[];
+                        cooldownSeconds?: number;
+                        enabled?: boolean;
+                        keywords?: string[];
+                        /** @enum {string} */
+                        mode?: "contains" | "word" | "exact" | "regex";
+                        name?: string;
+                        priority?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rule: {
+                                answer: {
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    text: string;
+                                } | {
+                                    caption?: string;
+                                    /** @enum {string} */
+                                    kind: "media";
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "template";
+                                    /** @default [] */
+                                    parameters: string[];
+                                    /** Format: uuid */
+                                    templateId: string;
+                                } | {
+                                    buttons: string[];
+                                    /** @enum {string} */
+                                    kind: "interactive";
+                                    text: string;
+                                } | {
+                                    /** Format: uuid */
+                                    integrationId: string;
+                                    /** @enum {string} */
+                                    kind: "lookup";
+                                };
+                                channelIds: string[];
+                                cooldownSeconds: number;
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                keywords: string[];
+                                /** @enum {string} */
+                                mode: "contains" | "word" | "exact" | "regex";
+                                name: string;
+                                priority: number;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/autoreply/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Share of conversations resolved without a human over the last days
+         * @description Requires AutoReplyRule:read.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Resolved conversations, and those only the bot answered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: number;
+                            resolved: number;
+                            resolvedByBot: number;
+                            share: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/autoreply/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a message: which rule would answer it (nothing is sent or stored)
+         * @description Requires AutoReplyRule:read.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        channelId?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The rule that fires, and every rule that matches */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fires: {
+                                answer: {
+                                    /** @enum {string} */
+                                    kind: "text";
+                                    text: string;
+                                } | {
+                                    caption?: string;
+                                    /** @enum {string} */
+                                    kind: "media";
+                                    /** Format: uuid */
+                                    mediaId: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "template";
+                                    /** @default [] */
+                                    parameters: string[];
+                                    /** Format: uuid */
+                                    templateId: string;
+                                } | {
+                                    buttons: string[];
+                                    /** @enum {string} */
+                                    kind: "interactive";
+                                    text: string;
+                                } | {
+                                    /** Format: uuid */
+                                    integrationId: string;
+                                    /** @enum {string} */
+                                    kind: "lookup";
+                                };
+                                channelIds: string[];
+                                cooldownSeconds: number;
+                                createdAt: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                keywords: string[];
+                                /** @enum {string} */
+                                mode: "contains" | "word" | "exact" | "regex";
+                                name: string;
+                                priority: number;
+                                updatedAt: string;
+                            } | null;
+                            matches: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                priority: number;
+                            }[];
+                            normalized: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-responses": {
         parameters: {
             query?: never;

@@ -1,9 +1,9 @@
 import type { Trx } from '../../db/knex';
-import type { Actor } from '../../lib/actor';
+import { systemActor, type Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
-import { mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
+import { interactiveButtons, mediaMessage, reactionMessage, templateMessage, textMessage, type TemplateComponent } from '../../whatsapp/messages';
 import { findUsableMedia, type MediaRow } from '../media';
 import { enqueueOutbox, OUTBOX_PRIORITY } from '../outbox';
 import { WINDOW_MS } from './present';
@@ -15,12 +15,15 @@ import type { AppAbility } from '../authz/ability';
 import { asCasl } from './access';
 import { changeStatusIn } from './commands';
 import type { Screened } from '../lexicon';
+import type { AuditEntry } from '../audit/auditLog';
 
 export type SendInput =
   | { type: 'text'; text: string; replyToMessageId?: string }
   | { type: 'media'; mediaId: string; caption?: string; replyToMessageId?: string }
   | { type: 'template'; templateId: string; parameters: string[]; headerParameter?: string; headerMediaId?: string; buttonParameters?: Array<{ index: number; text: string }> }
-  | { type: 'reaction'; messageId: string; emoji: string };
+  | { type: 'reaction'; messageId: string; emoji: string }
+  /** Reply buttons (up to 3) under a text: sent by auto-replies. */
+  | { type: 'interactive'; body: string; buttons: Array<{ id: string; title: string }> };
 
 /** Marks where the sender must put the Meta media id it gets by uploading our stored media. */
 export const MEDIA_PLACEHOLDER = '@media:';
@@ -31,7 +34,7 @@ const mediaKindOf = (mime: string): 'image' | 'video' | 'audio' | 'document' | '
 type Composed = { payload: Record<string, unknown>; type: string; text: string | null; content: Record<string, unknown>; mediaId: string | null; contextWamid: string | null; preview: string };
 
 /** Who sends, and from which WABA: what a media id or template must belong to. */
-type Sender = { userId: string; wabaId: string };
+type Sender = { userId: string | null; wabaId: string };
 
 
 async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: Sender): Promise<Composed> {
@@ -85,6 +88,10 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: S
       const target = await replyWamid(input.messageId);
       const payload = reactionMessage(to, target!, input.emoji);
       return { payload, type: 'reaction', text: null, content: { emoji: input.emoji, message_id: target }, mediaId: null, contextWamid: target, preview: input.emoji || '[reaction removed]' };
+    }
+    case 'interactive': {
+      const payload = interactiveButtons(to, input.body, input.buttons);
+      return { payload, type: 'interactive', text: input.body, content: { body: input.body, buttons: input.buttons }, mediaId: null, contextWamid: null, preview: input.body.slice(0, 120) };
     }
   }
 }
@@ -185,6 +192,9 @@ export function bodyTextOf(components: unknown, parameters: string[]): string | 
 
 /** What the lexicon reads of a message: its text or caption, and every value put into a template. */
 function lexiconTextsOf(input: SendInput, composed: Composed): Array<string | null | undefined> {
+  if (input.type === 'interactive') {
+    return [composed.text, ...input.buttons.map((b) => b.title)];
+  }
   if (input.type !== 'template') {
     return [composed.text];
   }
@@ -200,13 +210,90 @@ function mustClaimFirst(ability: AppAbility, c: ConversationRow): boolean {
   return c.assignee_id === null && ability.can('claim', asCasl(c)) && !ability.can('assign', asCasl(c));
 }
 
+/** Who a message is from: an agent (audited as them), or the appliance answering automatically. */
+type Author =
+  | { type: 'agent'; actor: Actor & { id: string } }
+  /** `audit`: where the caller collects the audit entries, to append a batch's at once. */
+  | { type: 'bot'; actor: Actor; source: AutomatedSource; audit: AuditEntry[] };
+
+/** Why the appliance sends a message on its own (kept in the audit event, ids only). */
+export type AutomatedSource = {
+  kind: 'welcome' | 'out_of_office' | 'rule' | 'lookup';
+  ruleId: string | null;
+  /** Whose uploaded files the message may carry (the rule's author), if anyone's. */
+  mediaOwnerId: string | null;
+};
+
+type Outcome = { blocked: Screened } | { id: string; createdAt: Date; channelId: string };
+
 /**
- * The outbound path for an agent: checks (queue, channel state, 24-hour window or template,
- * lexicon), then the message row, its outbox row, the conversation (a resolved one reopens) and
- * the audit events in one transaction. The sender lane picks it up after commit.
+ * The transactional core of every send, on a conversation locked by the caller: checks (contact,
+ * channel state, 24-hour window or template, lexicon), then the message row, its outbox row, the
+ * conversation (a resolved one reopens) and the audit events. A lexicon block stores nothing.
+ */
+async function queueIn(trx: Trx, s: Services, c: ConversationRow, input: SendInput, author: Author): Promise<Outcome> {
+  if (c.restricted_at) {
+    throw errors.contactRestricted();
+  }
+  const channel = await s.channels.get(c.channel_id);
+  if (!channel || channel.status !== 'active') {
+    throw errors.channelUnavailable(channel?.status === 'token_invalid' ? 'token_invalid' : 'inactive');
+  }
+  const windowOpen = c.last_inbound_at !== null && Date.now() - c.last_inbound_at.getTime() < WINDOW_MS;
+  if (!windowOpen && input.type !== 'template') {
+    throw errors.windowClosed();
+  }
+  const mediaOwner = author.type === 'agent' ? author.actor.id : author.source.mediaOwnerId;
+  const composed = await compose(trx, c, input, { userId: mediaOwner, wabaId: channel.wabaId });
+  // The compliance lexicon, before anything reaches the outbox: a block stores nothing.
+  const screened = await s.lexicon.screen(trx, lexiconTextsOf(input, composed));
+  if (screened.verdict === 'block') {
+    return { blocked: screened };
+  }
+  const id = newId();
+  const createdAt = new Date();
+  const authorId = author.type === 'agent' ? author.actor.id : null;
+  await insertOutgoingMessage(trx, {
+    id, created_at: createdAt, conversation_id: c.id, channel_id: c.channel_id, contact_id: c.contact_id, direction: 'out',
+    type: composed.type, text: composed.text, content: JSON.stringify(composed.content), media_id: composed.mediaId,
+    context_wamid: composed.contextWamid, author_type: author.type, author_id: authorId, status: 'queued',
+    status_times: JSON.stringify({ queued: createdAt.toISOString() }),
+  });
+  // A reply (priority 0), an agent's or an automatic one; outside the customer's window it counts towards the tier.
+  const windowClosesAt = c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + WINDOW_MS) : null;
+  await enqueueOutbox(trx, {
+    id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload),
+    priority: OUTBOX_PRIORITY.reply, window_closes_at: windowClosesAt,
+  });
+  const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out', last_message_author_id: authorId };
+  // An automatic answer is not the team's first response: that time measures people.
+  if (!c.first_response_at && author.type === 'agent') {
+    patch.first_response_at = createdAt;
+  }
+  await updateConversation(trx, c.id, patch);
+  if (c.status === 'resolved' && author.type === 'agent') {
+    // Writing to the customer again reopens the conversation (a pending one stays pending:
+    // it is still waiting on the customer). The customer's own message already reopened it for a bot.
+    await changeStatusIn(trx, s, author.actor, c.id, 'open');
+  }
+  await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
+  const sent = { action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } };
+  if (author.type === 'bot') {
+    author.audit.push({ ...sent, details: { ...sent.details, source: author.source.kind, ruleId: author.source.ruleId } });
+  } else {
+    await s.audit.appendIn(trx, author.actor, [sent]);
+  }
+  await s.lexicon.recordFlags(trx, author.actor, screened, { id, createdAt, conversationId: c.id });
+  return { id, createdAt, channelId: c.channel_id };
+}
+
+const blockedField = (input: SendInput) => (input.type === 'template' ? 'body.parameters' : input.type === 'media' ? 'body.caption' : 'body.text');
+
+/**
+ * The outbound path for an agent: the queue rule (claim first), then the common checks and
+ * writes in one transaction. The sender lane picks it up after commit.
  */
 export async function sendFromAgent(s: Services, actor: Actor & { id: string }, ability: AppAbility, conversationId: string, input: SendInput) {
-  type Outcome = { blocked: Screened } | { id: string; createdAt: Date; channelId: string };
   const result = await s.db.transaction(async (trx): Promise<Outcome> => {
     // Locked, so a claim or a status change cannot slip between the checks and the update.
     const c = await findConversation(trx, conversationId, { forUpdate: true });
@@ -216,56 +303,39 @@ export async function sendFromAgent(s: Services, actor: Actor & { id: string }, 
     if (mustClaimFirst(ability, c)) {
       throw errors.claimRequired(c.id);
     }
-    if (c.restricted_at) {
-      throw errors.contactRestricted();
-    }
-    const channel = await s.channels.get(c.channel_id);
-    if (!channel || channel.status !== 'active') {
-      throw errors.channelUnavailable(channel?.status === 'token_invalid' ? 'token_invalid' : 'inactive');
-    }
-    const windowOpen = c.last_inbound_at !== null && Date.now() - c.last_inbound_at.getTime() < WINDOW_MS;
-    if (!windowOpen && input.type !== 'template') {
-      throw errors.windowClosed();
-    }
-    const composed = await compose(trx, c, input, { userId: actor.id, wabaId: channel.wabaId });
-    // The compliance lexicon, before anything reaches the outbox: a block stores nothing.
-    const screened = await s.lexicon.screen(trx, lexiconTextsOf(input, composed));
-    if (screened.verdict === 'block') {
-      return { blocked: screened };
-    }
-    const id = newId();
-    const createdAt = new Date();
-    await insertOutgoingMessage(trx, {
-      id, created_at: createdAt, conversation_id: c.id, channel_id: c.channel_id, contact_id: c.contact_id, direction: 'out',
-      type: composed.type, text: composed.text, content: JSON.stringify(composed.content), media_id: composed.mediaId,
-      context_wamid: composed.contextWamid, author_type: 'agent', author_id: actor.id, status: 'queued',
-      status_times: JSON.stringify({ queued: createdAt.toISOString() }),
-    });
-    // An agent's reply (priority 0); outside the customer's window it counts towards the tier.
-    const windowClosesAt = c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + WINDOW_MS) : null;
-    await enqueueOutbox(trx, {
-      id: newId(), message_id: id, message_created_at: createdAt, channel_id: c.channel_id, to_wa_id: c.wa_id, payload: JSON.stringify(composed.payload),
-      priority: OUTBOX_PRIORITY.reply, window_closes_at: windowClosesAt,
-    });
-    const patch: Record<string, unknown> = { last_message_at: createdAt, last_message_preview: composed.preview, last_message_direction: 'out', last_message_author_id: actor.id };
-    if (!c.first_response_at) {
-      patch.first_response_at = createdAt;
-    }
-    await updateConversation(trx, c.id, patch);
-    if (c.status === 'resolved') {
-      // Writing to the customer again reopens the conversation (a pending one stays pending:
-      // it is still waiting on the customer).
-      await changeStatusIn(trx, s, actor, c.id, 'open');
-    }
-    await publishNotice(trx, { type: 'message.created', conversationId: c.id, messageId: id, createdAt });
-    await s.audit.appendIn(trx, actor, [{ action: 'message.sent', subjectType: 'Conversation', subjectId: c.id, details: { messageId: id, type: composed.type } }]);
-    await s.lexicon.recordFlags(trx, actor, screened, { id, createdAt, conversationId: c.id });
-    return { id, createdAt, channelId: c.channel_id };
+    return queueIn(trx, s, c, input, { type: 'agent', actor });
   });
   if ('blocked' in result) {
-    const field = input.type === 'template' ? 'body.parameters' : input.type === 'media' ? 'body.caption' : 'body.text';
-    throw await s.lexicon.refuse(actor, conversationId, result.blocked, field);
+    throw await s.lexicon.refuse(actor, conversationId, result.blocked, blockedField(input));
   }
   s.onOutboxQueued(result.channelId);
   return (await findMessage(s.db, result.id, result.createdAt))!;
+}
+
+/** What an automatic answer came to: queued (with its message), or blocked by the lexicon (nothing stored). */
+export type AutomatedOutcome = Outcome;
+
+/**
+ * The outbound path for the appliance (auto-replies), in the caller's transaction: the same
+ * checks, lexicon and outbox as an agent's reply, authored 'bot' by the system actor, with no
+ * claim rule. Its `message.sent` audit entry goes into `audit`, which the caller appends (as the
+ * system) before it commits: the audit chain serialises its writers from their first append to
+ * their commit, so a batch appends last, once. Then `settleAutomated` for each answer.
+ */
+export async function queueAutomatedIn(trx: Trx, s: Services, conversationId: string, input: SendInput, source: AutomatedSource, audit: AuditEntry[]): Promise<AutomatedOutcome> {
+  // Locked, so two answers to one conversation (or an agent's reply) queue one after the other.
+  const c = await findConversation(trx, conversationId, { forUpdate: true });
+  if (!c) {
+    throw errors.notFound('Conversation');
+  }
+  return queueIn(trx, s, c, input, { type: 'bot', actor: systemActor, source, audit });
+}
+
+/** After commit: records a blocked answer (hits, `lexicon.blocked`, as the system) or wakes the number's lane. */
+export async function settleAutomated(s: Services, conversationId: string, input: SendInput, outcome: AutomatedOutcome): Promise<void> {
+  if ('blocked' in outcome) {
+    await s.lexicon.refuse(systemActor, conversationId, outcome.blocked, blockedField(input));
+    return;
+  }
+  s.onOutboxQueued(outcome.channelId);
 }

@@ -70,10 +70,11 @@ export class Lexicon {
   }
 
   /**
-   * Records a blocked message (its blocking terms' hits and a `lexicon.blocked` audit event) in a
+   * Records a blocked message (its blocking terms' hits, authored by the user, or nobody for the
+   * appliance's automatic answers and a `lexicon.blocked` audit event) in a
    * transaction of its own, the send's having stored nothing, and answers the error naming the terms.
    */
-  async refuse(actor: Actor & { id: string }, conversationId: string, screened: Screened, field: string): Promise<AppError> {
+  async refuse(actor: Actor, conversationId: string, screened: Screened, field: string): Promise<AppError> {
     const blocking = distinctTerms(screened.matches.filter((m) => m.action === 'block'));
     await this.db.transaction(async (trx) => {
       await insertHits(trx, hitsOf(blocking, 'out', 'block', { conversationId, messageId: null, messageCreatedAt: null, authorId: actor.id }));
@@ -86,7 +87,7 @@ export class Lexicon {
   }
 
   /** Stores the hits of a flagged outbound message, audits them and alerts supervisors, in the send's transaction. */
-  async recordFlags(trx: Trx, actor: Actor & { id: string }, screened: Screened, message: { id: string; createdAt: Date; conversationId: string }): Promise<void> {
+  async recordFlags(trx: Trx, actor: Actor, screened: Screened, message: { id: string; createdAt: Date; conversationId: string }): Promise<void> {
     if (screened.verdict !== 'flag') {
       return;
     }

@@ -78,12 +78,12 @@ export async function conversationOfMedia(db: Db, mediaId: string): Promise<stri
  * Stored media a sender may attach in a conversation: their own upload, or a file already in that
  * conversation (forwarding it again). Anything else, someone else's upload included, is unknown.
  */
-export async function findUsableMedia(db: Db | Trx, mediaId: string, conversationId: string, userId: string): Promise<MediaRow | undefined> {
+export async function findUsableMedia(db: Db | Trx, mediaId: string, conversationId: string, userId: string | null): Promise<MediaRow | undefined> {
   const media = await findMedia(db, mediaId);
   if (!media || media.state !== 'stored') {
     return undefined;
   }
-  if (media.direction === 'out' && media.uploaded_by === userId) {
+  if (media.direction === 'out' && userId !== null && media.uploaded_by === userId) {
     return media;
   }
   const inConversation = await db('messages').where({ media_id: mediaId, conversation_id: conversationId }).first('id');

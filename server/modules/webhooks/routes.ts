@@ -120,6 +120,8 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     // STOP / ARRÊT: awaited, so the opt-out is durable when Meta hears 200. A failure is logged,
     // not answered 5xx: the retry would find the messages stored and not look at them again.
     await optOutOnKeywords(s, outcome.texts).catch((err: unknown) => s.log.error({ err }, 'opt-out keywords: could not record'));
+    // Auto-replies after commit and the opt-out (a STOP gets no answer), off the response path.
+    s.autoReplies.onInbound(outcome.texts);
     ctx.status = 200;
     ctx.body = { ok: true };
   }
