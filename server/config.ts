@@ -74,6 +74,11 @@ const envSchema = z.object({
   GRAPH_ALLOWED_HOSTS: z.string().optional(),
   MEDIA_ALLOWED_HOSTS: z.string().default(DEFAULT_MEDIA_HOSTS),
   WEBHOOK_INFLIGHT_MAX_MB: positiveInt(64),
+  // Routing (agent availability and reassignment).
+  AVAILABILITY_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(90),
+  REASSIGN_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  FIRST_RESPONSE_TARGET_SECONDS: positiveInt(120),
+  ROUTING_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(10),
 });
 
 /** Where an S3-compatible media store is and how to reach it. */
@@ -131,6 +136,14 @@ export type Config = Readonly<{
   webhookInflightMaxBytes: number;
   /** When the audit chain's head is signed into an anchor (node-cron expression; hourly by default). */
   auditAnchorCron: string;
+  /** An agent whose panel has not beaten for this long goes offline. */
+  availabilityHeartbeatTimeoutSeconds: number;
+  /** How long an offline agent's open conversations stay theirs before going back to the queue. */
+  reassignGraceSeconds: number;
+  /** How long a customer may wait for an answer before the conversation is offered to another agent. */
+  firstResponseTargetSeconds: number;
+  /** How often each process sweeps availability, reassignment and the queue (decimals allowed, for tests). */
+  routingSweepSeconds: number;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -193,6 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphAllowedOrigins: graphOrigins.values,
     mediaAllowedHosts: mediaHosts.values,
     webhookInflightMaxBytes: e.WEBHOOK_INFLIGHT_MAX_MB * 1024 * 1024,
+    availabilityHeartbeatTimeoutSeconds: e.AVAILABILITY_HEARTBEAT_TIMEOUT_SECONDS,
+    reassignGraceSeconds: e.REASSIGN_GRACE_SECONDS,
+    firstResponseTargetSeconds: e.FIRST_RESPONSE_TARGET_SECONDS,
+    routingSweepSeconds: e.ROUTING_SWEEP_SECONDS,
   };
 }
 

@@ -40,4 +40,6 @@ export type Services = {
   lexicon: Lexicon;
   /** Wakes the sender lane of a channel when new outbox rows are committed. */
   onOutboxQueued: (channelId: string) => void;
+  /** After a commit that may let the router assign something: a new or reopened conversation, freed capacity. */
+  onRoutingNeeded: () => void;
 };

@@ -25,6 +25,7 @@ import { registerGdprRoutes } from '../modules/gdpr/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
 import { registerSegmentRoutes } from '../modules/segments/routes';
 import { registerImportRoutes } from '../modules/imports/routes';
+import { registerRoutingRoutes } from '../modules/routing/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -99,6 +100,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerContactRoutes(api, s);
     registerGdprRoutes(api, s);
     registerSegmentRoutes(api, s);
+    registerRoutingRoutes(api, s);
     registerImportRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);

@@ -13,7 +13,7 @@ export const EVENTS_CHANNEL = 'sb_events';
 
 /** What changed, for the panels to refetch: never the data itself (each panel may see different fields). */
 export type LiveNotice = {
-  type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated' | 'lexicon.flagged';
+  type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated' | 'lexicon.flagged' | 'routing.overdue';
   conversationId: string;
   messageId?: string;
   createdAt?: Date | string;
