@@ -7,7 +7,7 @@ const TEAMS = ['t0000000-0000-7000-8000-00000000000a', 't0000000-0000-7000-8000-
 const noPolicies: Policies = { channel: new Map(), team: new Map() };
 
 let seq = 0;
-function waiting(over: Partial<Waiting> = {}): Waiting & { reason: Reason } {
+function waiting(over: Partial<Waiting & { reason: Reason }> = {}): Waiting & { reason: Reason } {
   seq += 1;
   return {
     id: `w${String(seq).padStart(6, '0')}`, channelId: CHANNEL, teamId: null, assigneeId: null, language: null, labels: [], attributes: {}, text: null,

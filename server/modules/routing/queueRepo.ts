@@ -11,6 +11,8 @@ const ROUTING_LOCK = 0x5b_0120;
 export const DEFAULT_CAPACITY = 6;
 
 const OPEN_STATUSES = `status <> 'resolved'`;
+// Skills rules name labels by name; contacts carry label ids.
+const LABEL_NAMES = `ARRAY(SELECT l.name FROM labels l WHERE l.id = ANY(ct.label_ids))`;
 
 /** Waits for, then holds until commit, the routing lock. */
 export async function lockRouting(trx: Trx): Promise<void> {
@@ -54,7 +56,7 @@ export async function loadQueue(db: Db | Trx, limit: number, withText: boolean):
     : 'NULL::text';
   const result = await db.raw<{ rows: QueueRow[] }>(
     `SELECT v.id, v.channel_id, v.team_id, v.assignee_id, v.routing_pending, v.assigned_at IS NULL AND v.assignee_id IS NULL AS new_conversation,
-            ct.language, ct.labels, ct.attributes, ${text} AS text
+            ct.language, ${LABEL_NAMES} AS labels, ct.attributes, ${text} AS text
        FROM conversations v JOIN contacts ct ON ct.id = v.contact_id
       WHERE v.status = 'open'
         AND (v.routing_pending OR (v.assignee_id IS NULL
@@ -157,7 +159,7 @@ export async function unassignHeld(trx: Trx, held: ReadonlyArray<{ id: string; a
     return [];
   }
   const result = await trx.raw<{ rows: Array<{ id: string }> }>(
-    `UPDATE conversations v SET assignee_id = NULL, assigned_at = NULL, updated_at = now()
+    `UPDATE conversations v SET assignee_id = NULL, assigned_at = now(), updated_at = now()
        FROM unnest(?::uuid[], ?::uuid[]) AS d(id, from_id)
       WHERE v.id = d.id AND v.assignee_id = d.from_id
       RETURNING v.id`,
@@ -173,7 +175,7 @@ export async function unassignHeld(trx: Trx, held: ReadonlyArray<{ id: string; a
 export async function overdueConversations(db: Db | Trx, targetSeconds: number, limit: number): Promise<Array<Waiting & { reason: Reason }>> {
   const result = await db.raw<{ rows: QueueRow[] }>(
     `SELECT v.id, v.channel_id, v.team_id, v.assignee_id, false AS routing_pending, false AS new_conversation,
-            ct.language, ct.labels, ct.attributes, NULL::text AS text
+            ct.language, ${LABEL_NAMES} AS labels, ct.attributes, NULL::text AS text
        FROM conversations v JOIN contacts ct ON ct.id = v.contact_id
       WHERE v.status = 'open' AND v.assignee_id IS NOT NULL AND NOT v.routing_pending
         AND v.last_message_direction = 'in'
