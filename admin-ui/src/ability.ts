@@ -34,6 +34,7 @@ export type UiAction =
   | 'resume'
   | 'consent'
   | 'merge'
+  | 'capacity'
   | 'erase'
   | 'reapplyLedger';
 
@@ -41,7 +42,8 @@ export type UiAction =
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport';
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport'
+  | 'Availability' | 'RoutingPolicy';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -92,6 +94,8 @@ export const PAGES = [
   { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
   { route: 'segments', subject: 'Segment', button: 'nav.segments' },
   { route: 'contact-imports', subject: 'ContactImport', button: 'nav.imports' },
+  { route: 'availability', subject: 'Availability', button: 'nav.availability' },
+  { route: 'routing', subject: 'RoutingPolicy', button: 'nav.routing' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];
