@@ -24,6 +24,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['contacts', 'Contact'],
   ['contact-fields', 'Label'],
   ['gdpr', 'GdprRequest'],
+  ['availability', 'Availability'],
+  ['routing', 'RoutingPolicy'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.
