@@ -237,6 +237,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const worker = runsWorker ? await startWorker(services, databaseUrl) : null;
   await sender?.start();
   routingSweeper.start();
+  void router.warm().catch((err: Error) => log.warn({ err: err.message }, 'routing: could not warm up'));
   if (config.role === 'worker') {
     // Probes still need somewhere to land: a worker serves only the system endpoints.
     built = createApp(services, readiness, { api: false });

@@ -89,13 +89,13 @@ export function routeOf(w: Waiting, policies: Policies): Route {
 /** Last turns per scope: who got a conversation when, in each routing scope (round robin's memory). */
 export type Turns = Map<string, Map<string, number>>;
 
-const lastTurn = (turns: Turns, scope: string, id: string) => turns.get(scope)?.get(id) ?? -1;
-
 /**
  * Picks among agents with free capacity: round robin takes whoever got one least recently in
  * the scope; load balance whoever has the most free capacity, ties to whoever waited longest.
  */
 export function chooseAgent(candidates: readonly Agent[], choice: AgentChoice, turns: Turns, scope: string): Agent | null {
+  const scoped = turns.get(scope);
+  const lastOf = (id: string) => scoped?.get(id) ?? -1;
   let best: Agent | null = null;
   for (const a of candidates) {
     if (a.open >= a.capacity) {
@@ -111,8 +111,8 @@ export function chooseAgent(candidates: readonly Agent[], choice: AgentChoice, t
       best = freeA > freeB ? a : best;
       continue;
     }
-    const ta = lastTurn(turns, scope, a.id);
-    const tb = lastTurn(turns, scope, best.id);
+    const ta = lastOf(a.id);
+    const tb = lastOf(best.id);
     if (ta < tb || (ta === tb && a.id < best.id)) {
       best = a;
     }
@@ -155,6 +155,9 @@ export type PlanInput = {
 export function plan(input: PlanInput): Decision[] {
   let turn = input.firstTurn;
   const decisions: Decision[] = [];
+  // Who may work a conversation depends on its number and team only (the router's CASL verdicts
+  // are per agent, number and team): worked out once per pair, not once per conversation.
+  const eligibleBy = new Map<string, Agent[]>();
   for (const w of input.queue) {
     const route = routeOf(w, input.policies);
     const base = { conversationId: w.id, fromAssigneeId: w.assigneeId, teamId: route.teamId, policy: route.policy, scope: route.scope };
@@ -162,11 +165,15 @@ export function plan(input: PlanInput): Decision[] {
       decisions.push({ ...base, assigneeId: null, reason: w.reason, turn: null });
       continue;
     }
+    const key = `${w.channelId}|${route.teamId ?? ''}`;
+    let eligible = eligibleBy.get(key);
+    if (!eligible) {
+      eligible = input.agents.filter((a) => (route.teamId === null || a.teamIds.includes(route.teamId)) && input.mayWork(a, w, route.teamId));
+      eligibleBy.set(key, eligible);
+    }
     const excluded = input.exclude?.(w) ?? null;
-    const candidates = input.agents.filter(
-      (a) => a.id !== excluded && a.open < a.capacity && (route.teamId === null || a.teamIds.includes(route.teamId)) && input.mayWork(a, w, route.teamId),
-    );
-    const owner = route.sticky && w.assigneeId ? candidates.find((a) => a.id === w.assigneeId) : undefined;
+    const candidates = excluded === null ? eligible : eligible.filter((a) => a.id !== excluded);
+    const owner = route.sticky && w.assigneeId ? candidates.find((a) => a.id === w.assigneeId && a.open < a.capacity) : undefined;
     const chosen = owner ?? chooseAgent(candidates, route.choice, input.turns, route.scope);
     if (!chosen) {
       decisions.push({ ...base, assigneeId: null, reason: w.reason, turn: null });

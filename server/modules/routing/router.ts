@@ -1,4 +1,4 @@
-import type { Trx } from '../../db/knex';
+import type { Db, Trx } from '../../db/knex';
 import { systemActor } from '../../lib/actor';
 import { SerialDrain } from '../../lib/serialDrain';
 import type { Services } from '../../services';
@@ -47,8 +47,9 @@ const changed = (d: Decision) => d.assigneeId !== d.fromAssigneeId || d.assignee
  */
 export class Router {
   private readonly drain = new SerialDrain<true>(() => this.run(), Number.MAX_SAFE_INTEGER);
-  private checkers = new Map<string, Checker>();
+  private readonly checkers = new Map<string, { key: string; check: Checker }>();
   private checkersLoadedAt = 0;
+  private refreshing: Promise<void> | null = null;
 
   constructor(private readonly s: Services) {}
 
@@ -111,7 +112,7 @@ export class Router {
       const key = `${a.id}|${w.channelId}|${teamId ?? ''}`;
       let v = verdicts.get(key);
       if (v === undefined) {
-        const check = this.checkers.get(a.id);
+        const check = this.checkers.get(a.id)?.check;
         v = check !== undefined && check({ id: w.id, channel_id: w.channelId, status: 'open', team_id: teamId });
         verdicts.set(key, v);
       }
@@ -120,21 +121,39 @@ export class Router {
     return plan({ queue, agents, policies, turns, mayWork, exclude, firstTurn: lastTurn });
   }
 
+  /**
+   * The agents' CASL checkers: new agents' built in the pass; everyone's re-read every few seconds
+   * in the background (off the routing lock), rebuilding only those whose roles or teams changed:
+   * building 500 abilities costs about a second on a busy machine, far too long to route behind.
+   */
   private async loadCheckers(trx: Trx, agents: readonly Agent[]): Promise<void> {
-    const stale = Date.now() - this.checkersLoadedAt > RULES_TTL_MS;
     const missing = agents.filter((a) => !this.checkers.has(a.id)).map((a) => a.id);
-    if (!stale && missing.length === 0) {
-      return;
+    if (missing.length > 0) {
+      await this.refreshCheckers(trx, missing);
     }
-    const ids = stale ? agents.map((a) => a.id) : missing;
-    const users = await activeUsersWithRules(trx, ids);
-    if (stale) {
-      this.checkers = new Map();
+    if (Date.now() - this.checkersLoadedAt > RULES_TTL_MS && !this.refreshing) {
       this.checkersLoadedAt = Date.now();
+      this.refreshing = this.refreshCheckers(this.s.db, [...this.checkers.keys()])
+        .catch((err: unknown) => this.s.log.warn({ err: (err as Error).message }, 'routing: could not re-read agents’ roles'))
+        .finally(() => {
+          this.refreshing = null;
+        });
     }
-    for (const u of users) {
-      this.checkers.set(u.id, workChecker(u));
+  }
+
+  private async refreshCheckers(db: Db | Trx, ids: readonly string[]): Promise<void> {
+    for (const u of await activeUsersWithRules(db, ids)) {
+      const key = JSON.stringify([u.rules, u.team_ids, u.email]);
+      if (this.checkers.get(u.id)?.key !== key) {
+        this.checkers.set(u.id, { key, check: workChecker(u) });
+      }
     }
+  }
+
+  /** Builds the online agents' checkers ahead of the first conversation (at start). */
+  async warm(): Promise<void> {
+    await this.refreshCheckers(this.s.db, (await onlineAgents(this.s.db)).map((a) => a.id));
+    this.checkersLoadedAt = Date.now();
   }
 
   /**
