@@ -63,7 +63,7 @@ describe('routing: availability, capacity, policies and the router', function ()
       ['availability.changed', sup.id, 'away'],
       ['availability.capacity_changed', sup.id, 2],
     ]);
-    expect(events[1]!.details.override).to.equal(true);
+    expect(events[1]!.details).to.include({ override: true, from: 'online' });
     const auditor = await app.userWithRoles(['auditor']);
     expect((await auditor.client.get('/api/v1/availability')).status).to.equal(403);
   });

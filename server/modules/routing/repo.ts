@@ -45,20 +45,20 @@ export async function findAvailability(db: Db | Trx, userId: string): Promise<Av
   return (await selectAvailability(db).where('u.id', userId).first()) as AvailabilityRow | undefined;
 }
 
-/** Sets an agent's state (locking their row); the state it had before. */
+/** Sets an agent's state (locking their row first); the state it had before. */
 export async function writeState(trx: Trx, userId: string, state: AvailabilityState, setBy: string | null): Promise<AvailabilityState> {
-  const result = await trx.raw<{ rows: Array<{ before: AvailabilityState | null }> }>(
-    `WITH old AS (SELECT state FROM agent_availability WHERE user_id = ? FOR UPDATE)
-     INSERT INTO agent_availability AS a (user_id, state, set_by, changed_at, last_heartbeat_at)
+  // Read and lock before writing: a CTE's FOR UPDATE would not see the row the upsert changes.
+  const before = (await trx('agent_availability').select('state').where({ user_id: userId }).forUpdate().first()) as { state: AvailabilityState } | undefined;
+  await trx.raw(
+    `INSERT INTO agent_availability AS a (user_id, state, set_by, changed_at, last_heartbeat_at)
      VALUES (?, ?, ?, now(), CASE WHEN ? = 'online' THEN now() END)
      ON CONFLICT (user_id) DO UPDATE
        SET state = EXCLUDED.state, set_by = EXCLUDED.set_by,
            changed_at = CASE WHEN a.state = EXCLUDED.state THEN a.changed_at ELSE now() END,
-           last_heartbeat_at = CASE WHEN EXCLUDED.state = 'online' THEN now() ELSE a.last_heartbeat_at END
-     RETURNING (SELECT state FROM old) AS before`,
-    [userId, userId, state, setBy, state],
+           last_heartbeat_at = CASE WHEN EXCLUDED.state = 'online' THEN now() ELSE a.last_heartbeat_at END`,
+    [userId, state, setBy, state],
   );
-  return result.rows[0]?.before ?? 'offline';
+  return before?.state ?? 'offline';
 }
 
 /** Sets an agent's own capacity (null: the team default); the capacity they had before. */
