@@ -359,4 +359,7 @@ export const routingApi = {
   save: (scopeType: 'channel' | 'team', scopeId: string, input: ApiBody<'/api/v1/routing/policies/{scopeType}/{scopeId}', 'put'>) =>
     api.put<ApiResponse<'/api/v1/routing/policies/{scopeType}/{scopeId}', 'put'>>(`/routing/policies/${scopeType}/${id(scopeId)}`, input),
   remove: (scopeType: 'channel' | 'team', scopeId: string) => api.del<undefined>(`/routing/policies/${scopeType}/${id(scopeId)}`),
+  /** A conversation's assignment changes (audit events), oldest first. */
+  assignments: (conversationId: string) =>
+    api.get<ApiResponse<'/api/v1/conversations/{id}/assignments', 'get'>>(`/conversations/${id(conversationId)}/assignments`),
 };

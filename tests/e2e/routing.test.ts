@@ -87,6 +87,10 @@ describe('end to end in Chromium: routing a customer to the right agent, and on 
       ['routing.unassigned', 'agent_offline', alice.id],
       ['routing.assigned', 'queued', bruno.id],
     ]);
+    // The conversation tells who held it and why.
+    await brunoPage.click('#assignment-history summary');
+    await brunoPage.locator('#assignment-history li[data-reason="agent_offline"]').waitFor({ timeout: 10_000 });
+    expect(await brunoPage.locator('#assignment-history li').count()).to.equal(3);
     await brunoPage.screenshot({ path: 'test-results/e2e-routing.png' }).catch(() => undefined);
   });
 

@@ -207,6 +207,13 @@ describe('routing: availability, capacity, policies and the router', function ()
       ['routing.assigned', 'queued'],
     ]);
     expect(events[1]!.details.fromAssigneeId).to.equal(a.id);
+    // The conversation shows its assignment changes to whoever may read it; to others it does not exist.
+    const shown = await b.client.get(`/api/v1/conversations/${id}/assignments`);
+    expect(shown.status).to.equal(200);
+    expect(shown.body.items.map((e: { action: string }) => e.action)).to.deep.equal(['routing.assigned', 'routing.unassigned', 'routing.assigned']);
+    expect(shown.body.names[`User:${a.id}`]).to.be.a('string');
+    expect(Object.keys(shown.body.names).every((k) => k.startsWith('User:') || k.startsWith('Team:'))).to.equal(true);
+    expect((await a.client.get(`/api/v1/conversations/${id}/assignments`)).status).to.equal(404);
 
     // b signs out of their only session: offline (by the system), and the conversation waits.
     expect((await b.client.post('/api/v1/auth/logout')).status).to.equal(204);

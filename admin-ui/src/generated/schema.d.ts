@@ -2320,6 +2320,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who held the conversation, who or what changed it, and why (oldest first)
+         * @description Requires Conversation:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Assignment changes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorEmail: string | null;
+                                actorId: string | null;
+                                actorName: string | null;
+                                actorType: string;
+                                at: string;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                hash: string;
+                                ip: string | null;
+                                requestId: string | null;
+                                seq: number;
+                                subjectId: string | null;
+                                subjectType: string | null;
+                            }[];
+                            /** @description names of the users and teams the events refer to, keyed "Type:id", looked up now */
+                            names: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/claim": {
         parameters: {
             query?: never;

@@ -189,6 +189,8 @@ export const en = {
   'routing.reason.signed_out': 'signed out',
   'routing.reason.manual': 'by hand',
   'routing.overdueNotice': 'A customer has waited past the first-response target.',
+  'routing.history': 'Assignment history',
+  'routing.historyEmpty': 'No assignment yet.',
   'audit.family.availability': 'Availability',
   'audit.family.routing': 'Routing',
   'audit.subjectType.RoutingPolicy': 'Routing policy',

@@ -188,6 +188,8 @@ export const fr: Messages = {
   'routing.reason.signed_out': 'déconnecté',
   'routing.reason.manual': 'à la main',
   'routing.overdueNotice': 'Un client attend au-delà du délai de première réponse.',
+  'routing.history': 'Historique des attributions',
+  'routing.historyEmpty': 'Aucune attribution pour le moment.',
   'audit.family.availability': 'Disponibilité',
   'audit.family.routing': 'Routage',
   'audit.subjectType.RoutingPolicy': 'Règle de routage',

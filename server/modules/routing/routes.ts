@@ -3,12 +3,19 @@ import { access, type RouteTable } from '../../http/route';
 import type { Services } from '../../services';
 import { assertCanRow } from '../authz/guard';
 import { whereAccessible } from '../authz/sql';
+import { conversationHistory } from '../audit';
+import { loadConversation } from '../conversations';
 import { removePolicy, savePolicy, setAvailability, setCapacity } from './commands';
 import { presentAvailability, presentPolicy } from './present';
 import { AVAILABILITY_FIELDS, beat, findAvailability, listAvailability, listPolicies, type AvailabilityRow } from './repo';
 import {
-  availabilityListResponse, availabilityResponse, capacityBody, policyBody, policyListResponse, policyParams, policyResponse, stateBody, userParams,
+  assignmentHistoryResponse, availabilityListResponse, availabilityResponse, capacityBody, conversationParams, policyBody, policyListResponse, policyParams, policyResponse, stateBody, userParams,
 } from './schema';
+
+/** The audit actions that change who holds a conversation: what its assignment history shows. */
+const ASSIGNMENT_ACTIONS = new Set(['conversation.assigned', 'conversation.transferred', 'conversation.claimed', 'routing.assigned', 'routing.unassigned']);
+// A conversation's events read at most (its assignment changes are a small part of them).
+const HISTORY_LIMIT = 1000;
 
 /** The row CASL checks an availability action against: the agent it is about (userId), as `id` for refusals. */
 const asRow = (r: AvailabilityRow | undefined) => (r ? { id: r.user_id, userId: r.user_id } : undefined);
@@ -47,6 +54,17 @@ export function registerRoutingRoutes(t: RouteTable, s: Services): void {
       assertCanRow(ability, 'update', 'Availability', { id: user.id, userId: user.id });
       await beat(s.db, user.id);
       ctx.status = 204;
+    },
+  });
+  t.add({
+    method: 'get', path: '/conversations/:id/assignments', tag: 'routing', summary: 'Who held the conversation, who or what changed it, and why (oldest first)',
+    access: access.can('read', 'Conversation'), params: conversationParams, responses: { 200: { description: 'Assignment changes', schema: assignmentHistoryResponse } },
+    handler: async (ctx, { params }) => {
+      await loadConversation(s, authOf(ctx).ability, params.id);
+      const history = await conversationHistory(s.db, params.id, { limit: HISTORY_LIMIT });
+      // Users' and teams' names only: the panel names the customer as it already shows them (masked or not).
+      const names = Object.fromEntries(Object.entries(history.names).filter(([key]) => key.startsWith('User:') || key.startsWith('Team:')));
+      ctx.body = { items: history.items.filter((e) => ASSIGNMENT_ACTIONS.has(e.action)), names };
     },
   });
   t.add({

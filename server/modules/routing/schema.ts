@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventSchema } from '../audit';
 
 export const userParams = z.strictObject({ userId: z.uuid() });
 export const stateSchema = z.enum(['online', 'away', 'offline']);
@@ -58,3 +59,9 @@ export const policySchema = z.object({
 });
 export const policyListResponse = z.object({ items: z.array(policySchema) });
 export const policyResponse = z.object({ policy: policySchema });
+
+export const conversationParams = z.strictObject({ id: z.uuid() });
+export const assignmentHistoryResponse = z.object({
+  items: z.array(eventSchema),
+  names: z.record(z.string(), z.string()).describe('names of the users and teams the events refer to, keyed "Type:id", looked up now'),
+});
