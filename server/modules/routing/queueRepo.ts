@@ -26,12 +26,20 @@ export async function lockRouting(trx: Trx): Promise<void> {
  * the router does not count against its previous agent.
  */
 export async function onlineAgents(db: Db | Trx): Promise<Agent[]> {
+  // One grouped count over the partial index rather than one count per agent, and one grouped
+  // read of team memberships: two scans whatever the number of agents.
   const result = await db.raw<{ rows: Array<{ id: string; capacity: number; open: number; team_ids: string[] }> }>(
-    `SELECT a.user_id AS id,
-            COALESCE(a.capacity, (SELECT min(t.default_capacity) FROM user_teams ut JOIN teams t ON t.id = ut.team_id WHERE ut.user_id = a.user_id), ?)::int AS capacity,
-            (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.user_id AND c.${OPEN_STATUSES} AND NOT c.routing_pending)::int AS open,
-            COALESCE((SELECT array_agg(ut.team_id::text) FROM user_teams ut WHERE ut.user_id = a.user_id), '{}') AS team_ids
+    `WITH held AS (
+       SELECT c.assignee_id, count(*)::int AS n FROM conversations c
+        WHERE c.assignee_id IS NOT NULL AND c.${OPEN_STATUSES} AND NOT c.routing_pending GROUP BY c.assignee_id
+     ), teams_of AS (
+       SELECT ut.user_id, array_agg(ut.team_id::text) AS team_ids, min(t.default_capacity) AS team_capacity
+         FROM user_teams ut JOIN teams t ON t.id = ut.team_id GROUP BY ut.user_id
+     )
+     SELECT a.user_id AS id, COALESCE(a.capacity, tm.team_capacity, ?)::int AS capacity, COALESCE(h.n, 0) AS open, COALESCE(tm.team_ids, '{}') AS team_ids
        FROM agent_availability a JOIN users u ON u.id = a.user_id
+       LEFT JOIN held h ON h.assignee_id = a.user_id
+       LEFT JOIN teams_of tm ON tm.user_id = a.user_id
       WHERE a.state = 'online' AND u.status = 'active'
       ORDER BY a.user_id`,
     [DEFAULT_CAPACITY],
