@@ -75,6 +75,11 @@ const envSchema = z.object({
   MEDIA_ALLOWED_HOSTS: z.string().default(DEFAULT_MEDIA_HOSTS),
   WEBHOOK_INFLIGHT_MAX_MB: positiveInt(64),
   INTEGRATIONS_ALLOW_LOOPBACK: bool.optional(),
+  // Routing (agent availability and reassignment).
+  AVAILABILITY_HEARTBEAT_TIMEOUT_SECONDS: positiveInt(90),
+  REASSIGN_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  FIRST_RESPONSE_TARGET_SECONDS: positiveInt(120),
+  ROUTING_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(10),
 });
 
 /** Where an S3-compatible media store is and how to reach it. */
@@ -134,6 +139,14 @@ export type Config = Readonly<{
   auditAnchorCron: string;
   /** Integrations (bot lookups) may call http(s)://localhost, 127.0.0.1 and [::1]: tests and the sandbox, never production. */
   integrationsAllowLoopback: boolean;
+  /** An agent whose panel has not beaten for this long goes offline. */
+  availabilityHeartbeatTimeoutSeconds: number;
+  /** How long an offline agent's open conversations stay theirs before going back to the queue. */
+  reassignGraceSeconds: number;
+  /** How long a customer may wait for an answer before the conversation is offered to another agent. */
+  firstResponseTargetSeconds: number;
+  /** How often each process sweeps availability, reassignment and the queue (decimals allowed, for tests). */
+  routingSweepSeconds: number;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -202,6 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookInflightMaxBytes: e.WEBHOOK_INFLIGHT_MAX_MB * 1024 * 1024,
     // On by default where the sandbox starts by itself (zero-config evaluation), so a local mock API can be tried.
     integrationsAllowLoopback: e.INTEGRATIONS_ALLOW_LOOPBACK ?? (!e.DATABASE_URL && e.NODE_ENV !== 'production'),
+    availabilityHeartbeatTimeoutSeconds: e.AVAILABILITY_HEARTBEAT_TIMEOUT_SECONDS,
+    reassignGraceSeconds: e.REASSIGN_GRACE_SECONDS,
+    firstResponseTargetSeconds: e.FIRST_RESPONSE_TARGET_SECONDS,
+    routingSweepSeconds: e.ROUTING_SWEEP_SECONDS,
   };
 }
 

@@ -40,6 +40,7 @@ import { seedDefaultLexicon } from './modules/lexicon/defaults';
 import { IntegrationHttp } from './modules/integrations/caller';
 import { AutoReplies } from './modules/autoreply/runner';
 import { runLookup } from './modules/integrations';
+import { Router, RoutingSweeper } from './modules/routing';
 
 export type Runtime = {
   services: Services;
@@ -140,11 +141,12 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const media = await createMediaStore(config);
   // Late-bound: the downloader and the sender need the services they are part of.
   const publisher = new EventPublisher(db, log);
-  const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void };
+  const hooks = { mediaPending: (_ids: string[]) => undefined as void, outboxQueued: (_id: string) => undefined as void, routingNeeded: () => undefined as void };
   const services: Services = {
     config, db, log, clock: options.clock ?? systemClock, metrics, audit, sessions, masterKey, channels, media, egress,
     onMediaPending: (ids) => hooks.mediaPending(ids),
     onOutboxQueued: (id) => hooks.outboxQueued(id),
+    onRoutingNeeded: () => hooks.routingNeeded(),
     readReceipts: (channelId, wamid) => void sendReadReceipt(services, channelId, wamid),
     onTemplatesChanged: (wabaId) => void syncWabaTemplates(services, wabaId),
     publish: (notices) => publisher.publish(notices),
@@ -177,6 +179,10 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   const sender = runsWorker ? new Sender(services) : null;
   const downloader = runsWeb ? new MediaDownloader(services) : null;
   const live = runsWeb ? new LiveEvents(services, log) : null;
+  // Every process routes (web right after an inbound commit) and sweeps; the routing lock makes it exact.
+  const router = new Router(services);
+  const routingSweeper = new RoutingSweeper(services, router);
+  hooks.routingNeeded = () => router.kick();
   hooks.mediaPending = (ids) => downloader?.enqueue(ids);
   hooks.outboxQueued = (channelId) => {
     sender?.wake(channelId);
@@ -236,6 +242,8 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
   downloader?.start();
   const worker = runsWorker ? await startWorker(services, databaseUrl) : null;
   await sender?.start();
+  routingSweeper.start();
+  void router.warm().catch((err: Error) => log.warn({ err: err.message }, 'routing: could not warm up'));
   if (config.role === 'worker') {
     // Probes still need somewhere to land: a worker serves only the system endpoints.
     built = createApp(services, readiness, { api: false });
@@ -260,6 +268,7 @@ export async function startRuntime(config: Config, log: Logger = createLogger(co
       }
       clearTimeout(deadline);
       await sender?.stop();
+      await routingSweeper.stop();
       await sandbox?.close();
       await worker?.stop().catch((err: Error) => log.warn({ err: err.message }, 'worker stop failed'));
       await services.lexicon.flush();

@@ -49,4 +49,6 @@ export type Services = {
   autoReplies: AutoReplies;
   /** Runs a rule's integration lookup (the integrations module's runner; none by default). */
   lookup: LookupRunner;
+  /** After a commit that may let the router assign something: a new or reopened conversation, freed capacity. */
+  onRoutingNeeded: () => void;
 };

@@ -31,6 +31,8 @@ import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
 import { UsersPage } from './pages/UsersPage';
+import { AvailabilityPage } from './pages/AvailabilityPage';
+import { RoutingPage } from './pages/RoutingPage';
 import { navigate, navigateToLogin, useRoute } from './router';
 import type { RouteName } from './router';
 
@@ -94,6 +96,10 @@ function pageFor(route: RouteName): ReactNode {
       return <MacrosPage />;
     case 'costs':
       return <CostsPage />;
+    case 'availability':
+      return <AvailabilityPage />;
+    case 'routing':
+      return <RoutingPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

@@ -34,6 +34,7 @@ export type UiAction =
   | 'resume'
   | 'consent'
   | 'merge'
+  | 'capacity'
   | 'erase'
   | 'reapplyLedger';
 
@@ -42,7 +43,7 @@ export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
   | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro' | 'Cost' | 'RateCard'
-  | 'AutoReplyRule' | 'BusinessHours';
+  | 'AutoReplyRule' | 'BusinessHours' | 'Availability' | 'RoutingPolicy';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -99,6 +100,8 @@ export const PAGES = [
   { route: 'canned', subject: 'CannedResponse', button: 'nav.canned' },
   { route: 'macros', subject: 'Macro', button: 'nav.macros' },
   { route: 'costs', subject: 'Cost', button: 'nav.costs' },
+  { route: 'availability', subject: 'Availability', button: 'nav.availability' },
+  { route: 'routing', subject: 'RoutingPolicy', button: 'nav.routing' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

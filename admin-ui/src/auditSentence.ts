@@ -74,6 +74,12 @@ function varsOf(event: AuditEvent, names: AuditNames, tr: Translate): Record<str
     caseRef: str(d.caseRef) ?? '',
     messages: totalOf(d.messages),
     media: totalOf(d.media),
+    // Routing and availability: states, policies and reasons named in the reader's language.
+    state: str(d.to) ? tr(`availability.state.${String(d.to)}`) ?? String(d.to) : '',
+    capacity: num(d.to) ?? tr('availability.teamDefault') ?? '',
+    policy: str(d.policy) ? tr(`routing.kind.${String(d.policy)}`) ?? String(d.policy) : str(d.kind) ? tr(`routing.kind.${String(d.kind)}`) ?? String(d.kind) : '',
+    why: str(d.reason) ? tr(`routing.reason.${String(d.reason)}`) ?? String(d.reason) : tr('routing.reason.manual') ?? '',
+    from: d.fromAssigneeId ? nameOf(names, 'User', d.fromAssigneeId) ?? String(d.fromAssigneeId) : nobody,
   };
 }
 

@@ -139,7 +139,7 @@ export type TeamInput = ApiBody<'/api/v1/teams', 'post'>;
 export const teamsApi = {
   list: () => api.get<{ items: Team[] }>('/teams'),
   create: (input: TeamInput) => api.post<{ team: Team }>('/teams', input),
-  update: (teamId: string, input: TeamInput) =>
+  update: (teamId: string, input: ApiBody<'/api/v1/teams/{id}', 'patch'>) =>
     api.patch<{ team: Team }>(`/teams/${id(teamId)}`, input),
   remove: (teamId: string) => api.del<undefined>(`/teams/${id(teamId)}`),
 };
@@ -375,4 +375,25 @@ export const importsApi = {
   start: (importId: string, options: ContactImportOptions, dryRun: boolean) => api.post<{ import: ContactImport }>(`/imports/${id(importId)}/start`, { options, dryRun }),
   rows: (importId: string) => api.get<{ items: ImportDecision[] }>(`/imports/${id(importId)}/rows${queryString({ limit: 100 })}`),
   reportUrl: (importId: string, only: 'rejected' | 'all') => `/api/v1/imports/${id(importId)}/report.csv${queryString({ only })}`,
+};
+
+/** Agents' availability (online, away, offline) and capacity; the panel's heartbeat. */
+export const availabilityApi = {
+  list: () => api.get<ApiResponse<'/api/v1/availability', 'get'>>('/availability'),
+  setState: (userId: string, state: 'online' | 'away' | 'offline') =>
+    api.put<ApiResponse<'/api/v1/availability/{userId}/state', 'put'>>(`/availability/${id(userId)}/state`, { state }),
+  setCapacity: (userId: string, capacity: number | null) =>
+    api.put<ApiResponse<'/api/v1/availability/{userId}/capacity', 'put'>>(`/availability/${id(userId)}/capacity`, { capacity }),
+  heartbeat: () => api.post<undefined>('/availability/heartbeat', {}),
+};
+
+/** Routing policies of numbers and teams. */
+export const routingApi = {
+  list: () => api.get<ApiResponse<'/api/v1/routing/policies', 'get'>>('/routing/policies'),
+  save: (scopeType: 'channel' | 'team', scopeId: string, input: ApiBody<'/api/v1/routing/policies/{scopeType}/{scopeId}', 'put'>) =>
+    api.put<ApiResponse<'/api/v1/routing/policies/{scopeType}/{scopeId}', 'put'>>(`/routing/policies/${scopeType}/${id(scopeId)}`, input),
+  remove: (scopeType: 'channel' | 'team', scopeId: string) => api.del<undefined>(`/routing/policies/${scopeType}/${id(scopeId)}`),
+  /** A conversation's assignment changes (audit events), oldest first. */
+  assignments: (conversationId: string) =>
+    api.get<ApiResponse<'/api/v1/conversations/{id}/assignments', 'get'>>(`/conversations/${id(conversationId)}/assignments`),
 };

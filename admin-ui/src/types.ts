@@ -156,3 +156,8 @@ export type GdprRequest = ApiResponse<'/api/v1/gdpr/requests', 'get'>['items'][n
 export type GdprRequestInput = ApiBody<'/api/v1/gdpr/requests', 'post'>;
 export type GdprContactChoice = ApiResponse<'/api/v1/gdpr/contacts', 'get'>['items'][number];
 export type GdprReapplyResult = ApiResponse<'/api/v1/gdpr/ledger/reapply', 'post'>;
+
+/** Routing (issue 12): an agent's availability and a number's or team's routing policy. */
+export type Availability = ApiResponse<'/api/v1/availability', 'get'>['items'][number];
+export type RoutingPolicy = ApiResponse<'/api/v1/routing/policies', 'get'>['items'][number];
+export type RoutingPolicyInput = ApiBody<'/api/v1/routing/policies/{scopeType}/{scopeId}', 'put'>;

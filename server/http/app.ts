@@ -30,6 +30,7 @@ import { registerIntegrationRoutes } from '../modules/integrations/routes';
 import { registerCannedRoutes } from '../modules/canned/routes';
 import { registerMacroRoutes } from '../modules/macros/routes';
 import { registerCostRoutes } from '../modules/costs/routes';
+import { registerRoutingRoutes } from '../modules/routing/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -107,6 +108,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerSegmentRoutes(api, s);
     registerCannedRoutes(api, s);
     registerMacroRoutes(api, s);
+    registerRoutingRoutes(api, s);
     registerImportRoutes(api, s);
     registerIntegrationRoutes(api, s);
     registerCostRoutes(api, s);

@@ -30,6 +30,8 @@ const PAGES: Array<[route: string, subject: string]> = [
   ['canned', 'CannedResponse'],
   ['macros', 'Macro'],
   ['costs', 'Cost'],
+  ['availability', 'Availability'],
+  ['routing', 'RoutingPolicy'],
 ];
 
 // Buttons every signed-in user has (sign-out, own password); they govern no permission.

@@ -65,7 +65,8 @@ describe('the unassigned counter: a count endpoint, live counts, and per-user al
   it('counts from the partial index of waiting conversations, not from the whole table', async () => {
     const db = app.runtime.services.db;
     const statements: Array<{ sql: string; bindings: unknown[] }> = [];
-    const onQuery = (q: { sql: string; bindings: unknown[] }) => statements.push(q);
+    // Only the count's statements: the routing sweeper may query the same pool meanwhile.
+    const onQuery = (q: { sql: string; bindings: unknown[] }) => (q.sql.includes('FILTER (WHERE') ? statements.push(q) : undefined);
     db.on('query', onQuery);
     try {
       const counts = await countUnassignedFor(db, [{ sql: 'v.channel_id = ?', bindings: [channel.id] }, { sql: 'TRUE', bindings: [] }]);

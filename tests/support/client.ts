@@ -49,6 +49,9 @@ export class ApiClient {
   delete(path: string) {
     return this.request('DELETE', path);
   }
+  put(path: string, body: unknown) {
+    return this.request('PUT', path, body);
+  }
 
   /** Signs in; throws unless it succeeded. */
   async login(email: string, password: string): Promise<this> {

@@ -12,6 +12,7 @@ import { useNewCustomerAlerts } from '../alerts';
 import { useUnassignedCount, useUnassignedFeed } from '../unassigned';
 import { Can } from './Can';
 import { LexiconAlertBadge } from './lexicon/LexiconAlertBadge';
+import { StatusSwitch } from './StatusSwitch';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
   inbox: 'nav.inbox',
@@ -37,6 +38,8 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   canned: 'nav.canned',
   macros: 'nav.macros',
   costs: 'nav.costs',
+  availability: 'nav.availability',
+  routing: 'nav.routing',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */
@@ -101,6 +104,7 @@ export function Header({ user, nav, minimal }: HeaderProps) {
         <LanguageSelect />
         {user && (
           <>
+            {!minimal && <StatusSwitch user={user} />}
             <span className="current-user" title={user.email}>
               <span className="visually-hidden">{t('header.signedInAs')} </span>
               {user.name || user.email}

@@ -1178,6 +1178,222 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Agents with their state, open conversations and capacity
+         * @description Requires Availability:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Agents */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                capacity: number | null;
+                                changedAt: string | null;
+                                effectiveCapacity: number;
+                                lastHeartbeatAt: string | null;
+                                name: string;
+                                open: number;
+                                /** Format: uuid */
+                                setBy: string | null;
+                                /** @enum {string} */
+                                state: "online" | "away" | "offline";
+                                /** Format: uuid */
+                                userId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/availability/{userId}/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an agent’s capacity (null: the team default, else 6)
+         * @description Requires Availability:capacity.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        capacity: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            availability: {
+                                capacity: number | null;
+                                changedAt: string | null;
+                                effectiveCapacity: number;
+                                lastHeartbeatAt: string | null;
+                                name: string;
+                                open: number;
+                                /** Format: uuid */
+                                setBy: string | null;
+                                /** @enum {string} */
+                                state: "online" | "away" | "offline";
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/availability/{userId}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an agent’s state (their own, or a supervisor’s override)
+         * @description Requires Availability:update.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "online" | "away" | "offline";
+                    };
+                };
+            };
+            responses: {
+                /** @description Set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            availability: {
+                                capacity: number | null;
+                                changedAt: string | null;
+                                effectiveCapacity: number;
+                                lastHeartbeatAt: string | null;
+                                name: string;
+                                open: number;
+                                /** Format: uuid */
+                                setBy: string | null;
+                                /** @enum {string} */
+                                state: "online" | "away" | "offline";
+                                /** Format: uuid */
+                                userId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/availability/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The panel is still open (keeps an online agent online)
+         * @description Requires Availability:update.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Noted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-responses": {
         parameters: {
             query?: never;
@@ -2922,6 +3138,69 @@ export interface paths {
                                 id: string;
                                 name: string;
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who held the conversation, who or what changed it, and why (oldest first)
+         * @description Requires Conversation:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Assignment changes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorEmail: string | null;
+                                actorId: string | null;
+                                actorName: string | null;
+                                actorType: string;
+                                at: string;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                hash: string;
+                                ip: string | null;
+                                requestId: string | null;
+                                seq: number;
+                                subjectId: string | null;
+                                subjectType: string | null;
+                            }[];
+                            /** @description names of the users and teams the events refer to, keyed "Type:id", looked up now */
+                            names: {
+                                [key: string]: string;
+                            };
                         };
                     };
                 };
@@ -8448,6 +8727,192 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/routing/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Routing policies of numbers and teams
+         * @description Requires RoutingPolicy:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Policies */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                fallback: "round_robin" | "load_balance";
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "round_robin" | "load_balance" | "skills" | "sticky" | "manual";
+                                rules: {
+                                    attribute?: string;
+                                    /** @enum {string} */
+                                    choice: "round_robin" | "load_balance";
+                                    field: string;
+                                    /** Format: uuid */
+                                    teamId: string;
+                                    value: string;
+                                }[];
+                                /** Format: uuid */
+                                scopeId: string;
+                                /** @enum {string} */
+                                scopeType: "channel" | "team";
+                                /** Format: uuid */
+                                teamId: string | null;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/policies/{scopeType}/{scopeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the routing policy of a number or a team
+         * @description Requires RoutingPolicy:update.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    scopeId: string;
+                    scopeType: "channel" | "team";
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default round_robin
+                         * @enum {string}
+                         */
+                        fallback?: "round_robin" | "load_balance";
+                        /** @enum {string} */
+                        kind: "round_robin" | "load_balance" | "skills" | "sticky" | "manual";
+                        /** @default [] */
+                        rules?: {
+                            attribute?: string;
+                            /**
+                             * @default round_robin
+                             * @enum {string}
+                             */
+                            choice?: "round_robin" | "load_balance";
+                            /** @enum {string} */
+                            field: "number" | "language" | "label" | "keyword" | "attribute";
+                            /** Format: uuid */
+                            teamId: string;
+                            value: string;
+                        }[];
+                        /**
+                         * Format: uuid
+                         * @default null
+                         */
+                        teamId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policy: {
+                                /** @enum {string} */
+                                fallback: "round_robin" | "load_balance";
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "round_robin" | "load_balance" | "skills" | "sticky" | "manual";
+                                rules: {
+                                    attribute?: string;
+                                    /** @enum {string} */
+                                    choice: "round_robin" | "load_balance";
+                                    field: string;
+                                    /** Format: uuid */
+                                    teamId: string;
+                                    value: string;
+                                }[];
+                                /** Format: uuid */
+                                scopeId: string;
+                                /** @enum {string} */
+                                scopeType: "channel" | "team";
+                                /** Format: uuid */
+                                teamId: string | null;
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove the routing policy of a number or a team (defaults apply)
+         * @description Requires RoutingPolicy:update.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    scopeId: string;
+                    scopeType: "channel" | "team";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox": {
         parameters: {
             query?: never;
@@ -9223,6 +9688,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                defaultCapacity: number | null;
                                 description: string;
                                 /** Format: uuid */
                                 id: string;
@@ -9264,6 +9730,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             team: {
+                                defaultCapacity: number | null;
                                 description: string;
                                 /** Format: uuid */
                                 id: string;
@@ -9333,6 +9800,7 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        defaultCapacity?: number | null;
                         description?: string;
                         name?: string;
                     };
@@ -9347,6 +9815,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             team: {
+                                defaultCapacity: number | null;
                                 description: string;
                                 /** Format: uuid */
                                 id: string;

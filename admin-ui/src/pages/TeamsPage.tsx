@@ -92,13 +92,15 @@ function TeamForm({ team, onClose, onSaved }: { team: TeamView | null; onClose: 
   const { t } = useI18n();
   const [name, setName] = useState(team?.name ?? '');
   const [description, setDescription] = useState(team?.description ?? '');
+  const [capacity, setCapacity] = useState(team?.defaultCapacity === undefined || team.defaultCapacity === null ? '' : String(team.defaultCapacity));
   const action = useAction();
-  const errors = useFormErrors(action.error, { name: t('teams.name'), description: t('teams.description') });
+  const errors = useFormErrors(action.error, { name: t('teams.name'), description: t('teams.description'), defaultCapacity: t('teams.defaultCapacity') });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const input = { name: name.trim(), description: description.trim() };
-    const result = await action.run(() => (team ? teamsApi.update(team.id, input) : teamsApi.create(input)));
+    const defaultCapacity = capacity.trim() === '' ? null : Number(capacity);
+    const result = await action.run(() => (team ? teamsApi.update(team.id, { ...input, defaultCapacity }) : teamsApi.create(input)));
     if (result) {
       onSaved(result.team);
     }
@@ -117,6 +119,13 @@ function TeamForm({ team, onClose, onSaved }: { team: TeamView | null; onClose: 
             <textarea id="team-description" name="description" rows={3} aria-describedby={describedBy} aria-invalid={invalid} value={description} onChange={(event) => setDescription(event.target.value)} />
           )}
         </FormField>
+        {team && (
+          <FormField id="team-capacity" label={t('teams.defaultCapacity')} hint={t('teams.defaultCapacityHelp')} error={errors.field('defaultCapacity')}>
+            {(describedBy, invalid) => (
+              <input id="team-capacity" name="defaultCapacity" type="number" min={0} max={500} step={1} inputMode="numeric" aria-describedby={describedBy} aria-invalid={invalid} value={capacity} onChange={(event) => setCapacity(event.target.value)} />
+            )}
+          </FormField>
+        )}
         <ErrorAlert error={action.error} form={errors} />
         <FormActions
           onCancel={onClose}

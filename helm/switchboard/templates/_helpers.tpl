@@ -176,6 +176,14 @@ overrides the chart's variables of the same name.
   value: {{ .Values.config.mediaAllowedHosts | quote }}
 - name: WEBHOOK_INFLIGHT_MAX_MB
   value: {{ .Values.config.webhookInflightMaxMb | quote }}
+- name: AVAILABILITY_HEARTBEAT_TIMEOUT_SECONDS
+  value: {{ .Values.config.availabilityHeartbeatTimeoutSeconds | quote }}
+- name: REASSIGN_GRACE_SECONDS
+  value: {{ .Values.config.reassignGraceSeconds | quote }}
+- name: FIRST_RESPONSE_TARGET_SECONDS
+  value: {{ .Values.config.firstResponseTargetSeconds | quote }}
+- name: ROUTING_SWEEP_SECONDS
+  value: {{ .Values.config.routingSweepSeconds | quote }}
 - name: AUDIT_ANCHOR_CRON
   value: {{ .Values.config.auditAnchorCron | quote }}
 {{- /* The migration Job migrates before pods start; without it, pods migrate at boot. */}}

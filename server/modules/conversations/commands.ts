@@ -19,7 +19,7 @@ export async function assignConversation(
   to: { assigneeId: string | null; teamId?: string },
   action: 'conversation.assigned' | 'conversation.transferred',
 ): Promise<ConversationRow> {
-  return s.db.transaction(async (trx) => {
+  const row = await s.db.transaction(async (trx) => {
     const before = await findConversation(trx, id);
     if (!before) {
       throw errors.notFound('Conversation');
@@ -30,7 +30,8 @@ export async function assignConversation(
     if (to.assigneeId) {
       await assertEligibleAssignee(trx, { ...before, team_id: to.teamId ?? before.team_id }, to.assigneeId);
     }
-    const patch: Record<string, unknown> = { assignee_id: to.assigneeId };
+    // assigned_at restarts the first-response clock for the new holder (routing's offers).
+    const patch: Record<string, unknown> = { assignee_id: to.assigneeId, assigned_at: new Date() };
     if (to.teamId) {
       patch.team_id = to.teamId;
     }
@@ -41,6 +42,9 @@ export async function assignConversation(
     await notifyUpdated(trx, id);
     return (await findConversation(trx, id))!;
   });
+  // Unassigned, or moved to another team: the router may place it now.
+  s.onRoutingNeeded();
+  return row;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'resolved';
@@ -60,10 +64,13 @@ export async function changeStatusIn(trx: Trx, s: Services, actor: Actor, id: st
 
 /** Resolves, reopens or sets a conversation pending (waiting on the customer); audited, pushed live. */
 export async function setConversationStatus(s: Services, actor: Actor, id: string, status: ConversationStatus): Promise<ConversationRow> {
-  return s.db.transaction(async (trx) => {
+  const row = await s.db.transaction(async (trx) => {
     await changeStatusIn(trx, s, actor, id, status);
     return (await findConversation(trx, id))!;
   });
+  // A resolved conversation frees its agent's capacity for whoever waits.
+  s.onRoutingNeeded();
+  return row;
 }
 
 /**

@@ -4,3 +4,5 @@ export { presentConversation, presentMessages, type PresentedMessage } from './p
 export { conversationSchema, decodeCursor, encodeCursor, messagesQuery, messageSchema } from './schema';
 export { CONVERSATION_FIELDS, conversationOfMessage, countUnassignedFor, findConversations, findMessage, findConversation, findMessages, listMessages, messageOfMedia, selectConversations, messagesByWamid, whereCustomerMatches, type ConversationRow, type MessageRow } from './repo';
 export { MEDIA_PLACEHOLDER } from './send';
+export { workChecker } from './assignees';
+export { activeUsersWithRules, type CandidateRow } from './assigneeRepo';

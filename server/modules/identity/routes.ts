@@ -6,6 +6,7 @@ import { whereAccessible } from '../authz/sql';
 import { assertCanRow } from '../authz/guard';
 import { grantorOf } from '../authz/grants';
 import { login, logout } from './login';
+import { offlineIfSignedOut } from '../routing';
 import { changePreferences, readPreferences } from './preferences';
 import { presentMe, presentUser } from './present';
 import {
@@ -32,6 +33,8 @@ export function registerAuthRoutes(t: RouteTable, s: Services): void {
     handler: async (ctx) => {
       const auth = authOf(ctx);
       await logout(s, actorOf(ctx), { sessionId: auth.sessionId, userId: auth.user.id });
+      // Their last session closed: an agent goes offline now (the sweeper would, within seconds).
+      await offlineIfSignedOut(s, auth.user.id);
       setSessionCookie(ctx, null);
       ctx.status = 204;
     },

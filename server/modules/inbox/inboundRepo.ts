@@ -30,7 +30,8 @@ export type InboundResult = { conversationId: string; messageId: string; duplica
  * Stores a batch of inbound messages in one statement (atomic on its own, one round trip, one
  * commit): upsert the contacts, claim the wamids (a repeat stops everything after it for that
  * message), upsert the conversations (reopening resolved ones, counting every new message),
- * record pending media and insert the messages. Several messages of one customer collapse to
+ * record pending media and insert the messages. New and reopened conversations are marked for the
+ * router (routing_pending). Several messages of one customer collapse to
  * one contact and one conversation row, so no row is touched twice; rows are inserted in key
  * order so concurrent batches (other web processes) lock in one order.
  */
@@ -63,13 +64,15 @@ const INSERT_BATCH = `
       FROM input JOIN claimed USING (wamid) JOIN contact ON contact.wa_id = input.wa_id
   ), conversation AS (
     INSERT INTO conversations AS v (id, contact_id, channel_id, status, first_inbound_at, last_inbound_at,
-                                    last_message_at, last_message_preview, last_message_direction, unread_count)
+                                    last_message_at, last_message_preview, last_message_direction, unread_count, routing_pending)
     SELECT (array_agg(conversation_id ORDER BY ord))[1], known_contact_id, channel_id, 'open', min(sent_at), max(sent_at),
-           max(sent_at), (array_agg(preview ORDER BY sent_at DESC, ord DESC))[1], 'in', count(*)
+           max(sent_at), (array_agg(preview ORDER BY sent_at DESC, ord DESC))[1], 'in', count(*), true
       FROM fresh GROUP BY wa_id, known_contact_id, channel_id ORDER BY wa_id, channel_id
     ON CONFLICT (contact_id, channel_id) DO UPDATE
       SET status = CASE WHEN v.status = 'resolved' OR v.status = 'pending' THEN 'open' ELSE v.status END,
           resolved_at = CASE WHEN v.status = 'resolved' THEN NULL ELSE v.resolved_at END,
+          -- A returning customer (resolved, now writing again) is routed afresh (sticky owner or not).
+          routing_pending = v.routing_pending OR v.status = 'resolved',
           first_inbound_at = COALESCE(v.first_inbound_at, EXCLUDED.first_inbound_at),
           last_inbound_at = GREATEST(v.last_inbound_at, EXCLUDED.last_inbound_at),
           last_message_preview = CASE WHEN v.last_message_at IS NULL OR EXCLUDED.last_message_at >= v.last_message_at
@@ -96,7 +99,7 @@ const INSERT_BATCH = `
   SELECT wamid, id AS message_id, conversation_id FROM message`;
 
 // The statement's name on each connection; a new text needs a new name.
-const STATEMENT = 'sb_ingest_inbound_batch_v4';
+const STATEMENT = 'sb_ingest_inbound_batch_v5';
 
 function toRecord(r: InboundRow, ord: number): Record<string, unknown> {
   return {

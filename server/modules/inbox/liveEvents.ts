@@ -97,7 +97,7 @@ export class LiveEvents {
     const isBudget = (n: ReceivedAnyNotice): n is BudgetNotice => n.type === 'costs.budget_threshold';
     const notices = all.filter((n): n is ReceivedNotice => !isBudget(n));
     const conversations = new Map((await findConversations(this.s.db, notices.map((n) => n.conversationId))).map((c) => [c.id, c]));
-    const wanted = notices.filter((n) => n.type !== 'conversation.updated' && n.type !== 'lexicon.flagged' && n.messageId && conversations.has(n.conversationId));
+    const wanted = notices.filter((n) => n.type !== 'conversation.updated' && n.type !== 'lexicon.flagged' && n.type !== 'routing.overdue' && n.messageId && conversations.has(n.conversationId));
     const times = wanted.every((n) => n.createdAt) ? wanted.map((n) => new Date(n.createdAt!)) : [];
     const messages = new Map((await findMessages(this.s.db, wanted.map((n) => n.messageId!), times)).map((m) => [m.id, m]));
 
@@ -121,6 +121,10 @@ export class LiveEvents {
       }
       if (notice.type === 'lexicon.flagged') {
         this.alertLexiconReaders(readers, notice, conversation);
+        continue;
+      }
+      if (notice.type === 'routing.overdue') {
+        this.alertSupervisors(readers, conversation);
         continue;
       }
       const rendered = await this.render(notice, conversation, notice.messageId ? messages.get(notice.messageId) : undefined);
@@ -176,6 +180,17 @@ export class LiveEvents {
     const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
     for (const reader of readers) {
       if (reader.client.auth.ability.can('read', 'LexiconHit') && reader.client.auth.ability.can('read', subject)) {
+        reader.out += frame;
+      }
+    }
+  }
+
+  /** A customer waits past the first-response target: ids only, to those who may reassign it (supervisors). */
+  private alertSupervisors(readers: Array<{ client: Client; out: string }>, conversation: ConversationRow): void {
+    const frame = `event: routing.overdue\ndata: ${JSON.stringify({ conversationId: conversation.id, assigneeId: conversation.assignee_id })}\n\n`;
+    const subject = asSubject('Conversation', { id: conversation.id, assigneeId: conversation.assignee_id, teamId: conversation.team_id, channelId: conversation.channel_id, status: conversation.status });
+    for (const reader of readers) {
+      if (reader.client.auth.ability.can('assign', subject)) {
         reader.out += frame;
       }
     }

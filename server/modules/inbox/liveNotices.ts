@@ -16,7 +16,7 @@ export type LiveNotice = ConversationNotice | BudgetNotice;
 
 /** A change in a conversation: its readers refetch it. */
 export type ConversationNotice = {
-  type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated' | 'lexicon.flagged';
+  type: 'message.created' | 'message.status' | 'message.updated' | 'conversation.updated' | 'lexicon.flagged' | 'routing.overdue';
   conversationId: string;
   messageId?: string;
   createdAt?: Date | string;

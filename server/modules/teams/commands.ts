@@ -27,6 +27,12 @@ export async function editTeam(s: Services, actor: Actor, id: string, patch: Upd
     await updateTeam(trx, id, patch).catch(nameTaken);
     await s.audit.appendIn(trx, actor, [{ action: 'team.updated', subjectType: 'Team', subjectId: id, details: { fields: Object.keys(patch) } }]);
     return (await findTeam(trx, id))!;
+  }).then((team) => {
+    // A raised default capacity may let the router place waiting conversations.
+    if (patch.defaultCapacity !== undefined) {
+      s.onRoutingNeeded();
+    }
+    return team;
   });
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Db, Trx } from '../../db/knex';
 import type { FieldMap } from '../authz/sql';
 
-export type Team = { id: string; name: string; description: string; memberCount: number; createdAt: Date };
+export type Team = { id: string; name: string; description: string; memberCount: number; defaultCapacity: number | null; createdAt: Date };
 
 export const TEAM_FIELDS: FieldMap = { id: { column: 'teams.id' }, name: { column: 'teams.name' } };
 
@@ -12,12 +12,13 @@ function selectTeams(db: Db | Trx): Knex.QueryBuilder {
     'teams.name',
     'teams.description',
     'teams.created_at',
+    'teams.default_capacity',
     db.raw('(SELECT count(*) FROM user_teams ut WHERE ut.team_id = teams.id)::int AS member_count'),
   );
 }
 
-type TeamRow = { id: string; name: string; description: string; created_at: Date; member_count: number };
-const toTeam = (r: TeamRow): Team => ({ id: r.id, name: r.name, description: r.description, memberCount: r.member_count, createdAt: r.created_at });
+type TeamRow = { id: string; name: string; description: string; created_at: Date; member_count: number; default_capacity: number | null };
+const toTeam = (r: TeamRow): Team => ({ id: r.id, name: r.name, description: r.description, memberCount: r.member_count, defaultCapacity: r.default_capacity, createdAt: r.created_at });
 
 export async function listTeams(db: Db, narrow: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<Team[]> {
   return ((await narrow(selectTeams(db).orderByRaw('lower(teams.name)'))) as TeamRow[]).map(toTeam);
@@ -32,8 +33,9 @@ export async function insertTeam(trx: Trx, t: { id: string; name: string; descri
   await trx('teams').insert(t);
 }
 
-export async function updateTeam(trx: Trx, id: string, patch: { name?: string; description?: string }): Promise<void> {
-  await trx('teams').where({ id }).update({ ...patch, updated_at: trx.fn.now() });
+export async function updateTeam(trx: Trx, id: string, patch: { name?: string; description?: string; defaultCapacity?: number | null }): Promise<void> {
+  const { defaultCapacity, ...rest } = patch;
+  await trx('teams').where({ id }).update({ ...rest, ...(defaultCapacity !== undefined ? { default_capacity: defaultCapacity } : {}), updated_at: trx.fn.now() });
 }
 
 /** Deletes a team; returns the ids of its former members (whose sessions must refresh). */

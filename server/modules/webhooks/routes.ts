@@ -109,6 +109,10 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
     s.metrics.webhookEvents.inc({ kind: 'status' }, outcome.statuses);
     s.metrics.webhookEvents.inc({ kind: 'parked_status' }, outcome.parked);
     s.publish(outcome.notices);
+    // New and reopened conversations are marked routing_pending by the commit: route them now.
+    if (outcome.stored > 0) {
+      s.onRoutingNeeded();
+    }
     for (const wabaId of new Set(outcome.templateWabas)) {
       s.onTemplatesChanged(wabaId);
     }

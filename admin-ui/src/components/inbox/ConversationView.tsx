@@ -11,6 +11,7 @@ import type { ConversationSummary, Message } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
 import { AssignDialog, TransferDialog } from './AssignDialogs';
+import { AssignmentHistory } from './AssignmentHistory';
 import { Composer } from './Composer';
 import { BackButton, ConversationHeader, type StatusAction } from './ConversationHeader';
 import { previewOf } from './labels';
@@ -327,6 +328,7 @@ export function ConversationView({ conversationId, initial, focusOnOpen, onConve
           onStatus: (kind) => void statusAction(kind),
         }}
       />
+      <AssignmentHistory conversationId={conversation.id} assigneeId={conversation.assignee?.id ?? null} customer={contactName(conversation)} />
       <ErrorAlert error={header.error} />
       <ErrorAlert error={reacting.error} />
       <MacroMenu conversation={conversation} onDone={(next) => (next ? update(next) : onBack())} />
