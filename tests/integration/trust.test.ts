@@ -73,7 +73,7 @@ describe('trust: sessions without 401s, withheld fields, own account, unique rol
       const seen = (await reader.client.get('/api/v1/teams')).body.items as Array<Record<string, unknown>>;
       expect(seen.find((t) => t.id === team.body.team.id)).to.deep.equal({ id: team.body.team.id, name: 'Quiet desk' });
       const full = (await admin.get('/api/v1/teams')).body.items as Array<Record<string, unknown>>;
-      expect(full.find((t) => t.id === team.body.team.id)).to.deep.equal({ id: team.body.team.id, name: 'Quiet desk', description: 'Night shift', memberCount: 0 });
+      expect(full.find((t) => t.id === team.body.team.id)).to.deep.equal({ id: team.body.team.id, name: 'Quiet desk', description: 'Night shift', memberCount: 0, defaultCapacity: null });
     });
   });
 
