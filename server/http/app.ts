@@ -25,6 +25,7 @@ import { registerGdprRoutes } from '../modules/gdpr/routes';
 import { registerRetentionRoutes } from '../modules/retention/routes';
 import { registerSegmentRoutes } from '../modules/segments/routes';
 import { registerImportRoutes } from '../modules/imports/routes';
+import { registerBroadcastRoutes } from '../modules/broadcasts/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -100,6 +101,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerGdprRoutes(api, s);
     registerSegmentRoutes(api, s);
     registerImportRoutes(api, s);
+    registerBroadcastRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

@@ -7,6 +7,7 @@ import { messagePartitions } from './messagePartitions';
 import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
 import { contactImport } from './contactImport';
+import { broadcastRun, broadcastTick } from './broadcastRun';
 import type { JobDefinition } from './types';
 import { PGBOSS_SCHEMA } from '../db/jobQueue';
 
@@ -14,6 +15,8 @@ import { PGBOSS_SCHEMA } from '../db/jobQueue';
 export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge, messagePartitions, auditAnchor, retention, contactImport];
 // E-discovery: bundles written on request, expired bundles deleted hourly.
 JOBS.push(discoveryExport, discoveryExportsExpire);
+// Broadcasts: a run per broadcast (with its follow-ups), and a tick that starts due ones and revives stalled ones.
+JOBS.push(broadcastRun, broadcastTick);
 export { PGBOSS_SCHEMA };
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };

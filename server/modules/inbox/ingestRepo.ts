@@ -14,6 +14,11 @@ export type StatusRow = {
   channelId?: string;
 };
 
+const opaqueOf = (raw: unknown): string | null => {
+  const value = typeof raw === 'object' && raw !== null ? (raw as { biz_opaque_callback_data?: unknown }).biz_opaque_callback_data : undefined;
+  return typeof value === 'string' ? value : null;
+};
+
 /**
  * Applies a delivery status monotonically (read never goes back to delivered) and records
  * the time of each state. A status for a wamid not yet known is parked and applied when it is.
@@ -52,7 +57,9 @@ export async function applyStatus(db: Db | Trx, s: StatusRow): Promise<{ applied
   await db.raw(
     `INSERT INTO pending_statuses (wamid, status, at, payload) VALUES (?, ?, ?, ?)
      ON CONFLICT (wamid, status) DO NOTHING`,
-    [s.wamid, s.status, s.at, JSON.stringify({ error: s.error ?? null, pricing: s.pricing ?? null })],
+    // The opaque data (biz_opaque_callback_data) names a broadcast's recipient even when the
+    // send's wamid was never recorded (a crash): broadcasts reconcile such sends through it.
+    [s.wamid, s.status, s.at, JSON.stringify({ error: s.error ?? null, pricing: s.pricing ?? null, opaque: opaqueOf(s.payload) })],
   );
   return { applied: false };
 }

@@ -1,2 +1,3 @@
 // What other modules may use of the outbox module.
 export { enqueueOutbox, PRIORITY as OUTBOX_PRIORITY } from './repo';
+export { enqueueBroadcastRows, holdBroadcastRows, releaseBroadcastRows, withdrawBroadcastRows, type BroadcastOutboxRow } from './broadcastRepo';
