@@ -21,6 +21,7 @@ import { RetentionPage } from './pages/RetentionPage';
 import { ReviewPage } from './pages/ReviewPage';
 import { SegmentsPage } from './pages/SegmentsPage';
 import { ImportsPage } from './pages/ImportsPage';
+import { BroadcastsPage } from './pages/BroadcastsPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -76,6 +77,8 @@ function pageFor(route: RouteName): ReactNode {
       return <SegmentsPage />;
     case 'contact-imports':
       return <ImportsPage />;
+    case 'broadcasts':
+      return <BroadcastsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

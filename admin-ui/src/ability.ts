@@ -35,13 +35,14 @@ export type UiAction =
   | 'consent'
   | 'merge'
   | 'erase'
-  | 'reapplyLedger';
+  | 'reapplyLedger'
+  | 'control';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport';
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Broadcast';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
 export type UiRow = ForcedSubject<Exclude<UiSubject, 'all'>>;
@@ -92,6 +93,7 @@ export const PAGES = [
   { route: 'contact-fields', subject: 'Label', button: 'nav.contactFields' },
   { route: 'segments', subject: 'Segment', button: 'nav.segments' },
   { route: 'contact-imports', subject: 'ContactImport', button: 'nav.imports' },
+  { route: 'broadcasts', subject: 'Broadcast', button: 'nav.broadcasts' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -185,7 +185,7 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
     const segmentId = await segmentOf(admin, labelId);
     const created = await admin.post('/api/v1/broadcasts', { name: 'Held', templateId: noticeId, segmentId, channelIds: [channelId], mapping: noticeMapping });
     const id = created.body.broadcast.id;
-    await eventually('rows held for the tier', async () => (await db()('outbox').where({ broadcast_id: id, state: 'queued', held_reason: 'tier' })).length > 0);
+    await eventually('rows held for the tier', async () => (await db()('outbox').where({ broadcast_id: id, state: 'queued', held_reason: 'tier' })).length > 0, 60_000);
 
     const paused = await admin.post(`/api/v1/broadcasts/${id}/pause`, {});
     expect(paused.status, JSON.stringify(paused.body)).to.equal(200);

@@ -31,6 +31,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   gdpr: 'nav.gdpr',
   segments: 'nav.segments',
   'contact-imports': 'nav.imports',
+  broadcasts: 'nav.broadcasts',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -69,14 +69,17 @@ export type Orphan = { outbox_id: string; message_id: string; message_created_at
  */
 export async function orphanedSends(db: Db | Trx, broadcastId: string, claimedBeforeSeconds: number): Promise<Orphan[]> {
   const result = await db.raw<{ rows: Orphan[] }>(
-    `SELECT DISTINCT ON (o.id) o.id AS outbox_id, o.message_id, o.message_created_at, p.wamid
-       FROM broadcast_recipients r
+    // From the parked statuses (few) to the recipients they name, never the other way round.
+    `WITH named AS (SELECT p.wamid, p.received_at, substr(p.payload->>'opaque', length(:prefix) + 1)::uuid AS recipient_id
+                      FROM pending_statuses p WHERE p.payload->>'opaque' ~ ('^' || :prefix || '[0-9a-f-]{36}$'))
+     SELECT DISTINCT ON (o.id) o.id AS outbox_id, o.message_id, o.message_created_at, n.wamid
+       FROM named n
+       JOIN broadcast_recipients r ON r.id = n.recipient_id
        JOIN outbox o ON o.id = r.outbox_id
-       JOIN pending_statuses p ON p.payload->>'opaque' = ? || r.id::text
-      WHERE r.broadcast_id = ? AND r.state = 'queued'
-        AND ((o.state = 'sending' AND o.claimed_at < now() - make_interval(secs => ?)) OR (o.state = 'failed' AND o.last_error->>'code' = 'interrupted'))
-      ORDER BY o.id, p.received_at`,
-    [OPAQUE_PREFIX, broadcastId, claimedBeforeSeconds],
+      WHERE r.broadcast_id = :broadcastId AND r.state = 'queued'
+        AND ((o.state = 'sending' AND o.claimed_at < now() - make_interval(secs => :seconds)) OR (o.state = 'failed' AND o.last_error->>'code' = 'interrupted'))
+      ORDER BY o.id, n.received_at`,
+    { prefix: OPAQUE_PREFIX, broadcastId, seconds: claimedBeforeSeconds },
   );
   return result.rows;
 }
