@@ -53,9 +53,9 @@ describe('end to end in Chromium: a template broadcast from a CSV import to comp
     await page.click('[data-button="nav.broadcasts"]');
     await page.click('[data-button="broadcasts.new"]');
     await page.fill('#broadcast-name', 'Spring hello');
-    await page.waitForSelector('#broadcast-channels option');
+    await page.waitForSelector('#broadcast-channels option', { state: 'attached' });
     await page.selectOption('#broadcast-channels', [channelId]);
-    await page.waitForSelector('#broadcast-template option:has-text("welcome_back")');
+    await page.waitForSelector('#broadcast-template option:has-text("welcome_back")', { state: 'attached' });
     await page.selectOption('#broadcast-template', { label: (await page.locator('#broadcast-template option', { hasText: 'welcome_back' }).textContent())! });
     await page.selectOption('#broadcast-segment', { label: 'Spring customers' });
     await page.waitForSelector('[data-variable="body:1"]');
