@@ -72,10 +72,12 @@ export function valueFor(m: VariableMapping, r: RecipientData, phoneShown: (waId
   } else {
     value = src.field === 'name' ? r.name : src.field === 'phone' ? phoneShown(r.waId) : src.field === 'country' ? r.country : r.language;
   }
-  // WhatsApp refuses empty parameters and newlines or tabs in them (132000), and cuts nothing for us.
-  const clean = (value ?? '').replace(/[\n\t]+/g, ' ').replace(/ {4,}/g, '   ').trim().slice(0, PARAMETER_MAX);
-  return clean === '' ? m.fallback : clean;
+  const clean = sanitize(value ?? '');
+  return clean === '' ? sanitize(m.fallback) : clean;
 }
+
+/** WhatsApp refuses empty parameters, newlines, tabs and more than 4 spaces in a row in them (132000), and cuts nothing for us. */
+const sanitize = (text: string) => text.replace(/[\r\n\t]+/g, ' ').replace(/ {4,}/g, '   ').trim().slice(0, PARAMETER_MAX);
 
 const fill = (text: string | null, values: Map<number, string>): string | null =>
   text === null ? null : text.replace(/\{\{\s*(\d+)\s*\}\}/g, (whole, n: string) => values.get(Number(n)) ?? whole);

@@ -13,7 +13,7 @@ import {
   allHandedOver, broadcastsToRun, findBroadcast, hasRecipients, markQueued, materialiseAudience, nextPending, broadcastsToSettle, hasRowsInHand, setBroadcastStatus, takeRunTurn,
   type BroadcastRow, type PendingRecipient,
 } from './repo';
-import { adoptWamid, conversationsFor, insertBroadcastMessages, OPAQUE_PREFIX, orphanedSends, type BroadcastMessage } from './sendRepo';
+import { adoptWamid, conversationsFor, insertBroadcastMessages, OPAQUE_PREFIX, orphanedSends, strandedWamids, type BroadcastMessage } from './sendRepo';
 import { findBroadcastTemplate, type BroadcastTemplate } from './templateRepo';
 
 /** Recipients enqueued per transaction: big enough to keep a fast lane fed, small enough to keep locks short. */
@@ -56,7 +56,7 @@ export async function runBroadcast(s: Services, broadcastId: string): Promise<'d
       break;
     }
   }
-  await reconcileOrphans(s, broadcastId);
+  await reconcileOrphans(s);
   if (await finishIfDone(s, broadcastId)) {
     return 'done';
   }
@@ -135,16 +135,24 @@ function compose(b: BroadcastRow, template: BroadcastTemplate, r: PendingRecipie
  * Sends Meta accepted while their process crashed before recording it: a status webhook naming
  * the recipient proves the acceptance, so the message takes that wamid and its statuses, and is
  * never sent again. (Sends with no such webhook stay as the sender's crash reconciliation left
- * them: failed as 'interrupted', not re-sent blindly.)
+ * them: failed as 'interrupted', not re-sent blindly.) Statuses stranded in the parking by a
+ * crash between a send's commit and its second look are applied too.
  */
-async function reconcileOrphans(s: Services, broadcastId: string): Promise<void> {
-  for (const orphan of await orphanedSends(s.db, broadcastId, ORPHAN_AFTER_S)) {
+export async function reconcileOrphans(s: Services): Promise<void> {
+  for (const orphan of await orphanedSends(s.db, ORPHAN_AFTER_S)) {
     await s.db.transaction(async (trx) => {
       await adoptWamid(trx, orphan);
-      for (const status of await takePendingStatuses(trx, orphan.wamid)) {
-        await applyStatus(trx, status);
-      }
+      await applyParked(trx, orphan.wamid);
     });
+  }
+  for (const wamid of await strandedWamids(s.db)) {
+    await s.db.transaction((trx) => applyParked(trx, wamid));
+  }
+}
+
+async function applyParked(trx: Trx, wamid: string): Promise<void> {
+  for (const status of await takePendingStatuses(trx, wamid)) {
+    await applyStatus(trx, status);
   }
 }
 
@@ -174,6 +182,8 @@ async function finishIfDone(s: Services, broadcastId: string): Promise<boolean> 
   if (!(await allHandedOver(s.db, broadcastId))) {
     return false;
   }
+  // The last sends may have been settled as interrupted since the pass above: look once more.
+  await reconcileOrphans(s);
   return s.db.transaction(async (trx) => {
     const b = await findBroadcast(trx, broadcastId, true);
     if (!b || b.status !== 'running' || !(await allHandedOver(trx, broadcastId))) {
@@ -190,6 +200,7 @@ async function finishIfDone(s: Services, broadcastId: string): Promise<boolean> 
  * to start, or running with no run lately (its chain of follow-ups died with its worker), and the hold re-applied on paused broadcasts' rows that a retry put back in line.
  */
 export async function broadcastTick(s: Services): Promise<void> {
+  await reconcileOrphans(s);
   for (const id of await broadcastsToRun(s.db, QUIET_S)) {
     await s.db.transaction((trx) => sendJobIn(trx, BROADCAST_JOB, { broadcastId: id }));
   }

@@ -60,28 +60,45 @@ export async function markMessagesCancelled(trx: Trx, messages: Array<{ message_
   );
 }
 
+// From the parked statuses (few) to the recipients they name, never the other way round.
+const NAMED = `named AS (SELECT p.wamid, p.received_at, substr(p.payload->>'opaque', length(:prefix) + 1)::uuid AS recipient_id
+                           FROM pending_statuses p WHERE p.payload->>'opaque' ~ ('^' || :prefix || '[0-9a-f-]{36}$'))`;
+
 export type Orphan = { outbox_id: string; message_id: string; message_created_at: Date; wamid: string };
 
 /**
  * Sends whose result the sender never recorded (the process died between Meta's answer and the
  * commit), found through a status webhook that echoes the recipient: still 'sending' long after
- * their claim, or failed as 'interrupted' by the sender's crash reconciliation.
+ * their claim, or failed as 'interrupted' by the sender's crash reconciliation. Whatever the
+ * broadcast's state: Meta's statuses may come after it completed.
  */
-export async function orphanedSends(db: Db | Trx, broadcastId: string, claimedBeforeSeconds: number): Promise<Orphan[]> {
+export async function orphanedSends(db: Db | Trx, claimedBeforeSeconds: number): Promise<Orphan[]> {
   const result = await db.raw<{ rows: Orphan[] }>(
-    // From the parked statuses (few) to the recipients they name, never the other way round.
-    `WITH named AS (SELECT p.wamid, p.received_at, substr(p.payload->>'opaque', length(:prefix) + 1)::uuid AS recipient_id
-                      FROM pending_statuses p WHERE p.payload->>'opaque' ~ ('^' || :prefix || '[0-9a-f-]{36}$'))
+    `WITH ${NAMED}
      SELECT DISTINCT ON (o.id) o.id AS outbox_id, o.message_id, o.message_created_at, n.wamid
        FROM named n
        JOIN broadcast_recipients r ON r.id = n.recipient_id
        JOIN outbox o ON o.id = r.outbox_id
-      WHERE r.broadcast_id = :broadcastId AND r.state = 'queued'
+      WHERE r.state = 'queued'
         AND ((o.state = 'sending' AND o.claimed_at < now() - make_interval(secs => :seconds)) OR (o.state = 'failed' AND o.last_error->>'code' = 'interrupted'))
       ORDER BY o.id, n.received_at`,
-    { prefix: OPAQUE_PREFIX, broadcastId, seconds: claimedBeforeSeconds },
+    { prefix: OPAQUE_PREFIX, seconds: claimedBeforeSeconds },
   );
   return result.rows;
+}
+
+/**
+ * Broadcast statuses parked although their wamid is known: they came while the send's record was
+ * being committed and its process died before looking again for them (the sender's second look).
+ */
+export async function strandedWamids(db: Db | Trx): Promise<string[]> {
+  const result = await db.raw<{ rows: Array<{ wamid: string }> }>(
+    `WITH ${NAMED}
+     SELECT DISTINCT n.wamid FROM named n JOIN message_wamids w ON w.wamid = n.wamid
+      WHERE n.received_at < now() - interval '5 seconds'`,
+    { prefix: OPAQUE_PREFIX },
+  );
+  return result.rows.map((r) => r.wamid);
 }
 
 /** Records an orphaned send as Meta reported it: accepted under `wamid` (its parked statuses are applied next). */
