@@ -13,7 +13,7 @@ const INJECTED = 25;
 const FIRST = 34_611_000_000;
 
 describe('broadcast load: 10,000 recipients with failure injection', function () {
-  this.timeout(300_000);
+  this.timeout(720_000);
   let app: TestApp;
   let admin: ApiClient;
   let peer: Awaited<ReturnType<typeof startSandboxPeer>>;
@@ -57,7 +57,7 @@ describe('broadcast load: 10,000 recipients with failure injection', function ()
     });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id = created.body.broadcast.id;
-    const done = await broadcastWhen(admin, id, 'every recipient final', (b) => b.status === 'completed' && b.progress.delivered + b.progress.failed === RECIPIENTS, 240_000);
+    const done = await broadcastWhen(admin, id, 'every recipient final', (b) => b.status === 'completed' && b.progress.delivered + b.progress.failed === RECIPIENTS, 600_000);
 
     const p = done.progress;
     expect(p).to.deep.include({ total: RECIPIENTS + 100, pending: 0, queued: 0, sent: 0, read: 0, cancelled: 0, delivered: RECIPIENTS - INJECTED, failed: INJECTED });
