@@ -27,6 +27,7 @@ import { CannedPage } from './pages/CannedPage';
 import { MacrosPage } from './pages/MacrosPage';
 import { ImportsPage } from './pages/ImportsPage';
 import { IntegrationsPage } from './pages/IntegrationsPage';
+import { BroadcastsPage } from './pages/BroadcastsPage';
 import { RolesPage } from './pages/RolesPage';
 import { TeamsPage } from './pages/TeamsPage';
 import { TemplatesPage } from './pages/TemplatesPage';
@@ -100,6 +101,8 @@ function pageFor(route: RouteName): ReactNode {
       return <AvailabilityPage />;
     case 'routing':
       return <RoutingPage />;
+    case 'broadcasts':
+      return <BroadcastsPage />;
     case 'password':
       return <PasswordPage forced={false} />;
     default:

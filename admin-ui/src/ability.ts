@@ -36,13 +36,14 @@ export type UiAction =
   | 'merge'
   | 'capacity'
   | 'erase'
-  | 'reapplyLedger';
+  | 'reapplyLedger'
+  | 'control';
 
 /** Subjects the admin UI checks. `all` is CASL's wildcard. */
 export type UiSubject =
   | 'all' | 'User' | 'Team' | 'Role' | 'AuditEvent' | 'Channel' | 'Conversation' | 'Message' | 'Template' | 'Sandbox'
   | 'Lexicon' | 'LexiconHit' | 'RetentionPolicy' | 'LegalHold' | 'ConversationReview' | 'Discovery' | 'DiscoveryExport' | 'GdprRequest'
-  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro' | 'Cost' | 'RateCard'
+  | 'Contact' | 'ContactNote' | 'Label' | 'ContactAttribute' | 'Setting' | 'Segment' | 'ContactImport' | 'Integration' | 'CannedResponse' | 'Macro' | 'Cost' | 'RateCard' | 'Broadcast'
   | 'AutoReplyRule' | 'BusinessHours' | 'Availability' | 'RoutingPolicy';
 
 /** One row, made with CASL's `subject('User', row)`, so conditions are checked against its fields. */
@@ -102,6 +103,7 @@ export const PAGES = [
   { route: 'costs', subject: 'Cost', button: 'nav.costs' },
   { route: 'availability', subject: 'Availability', button: 'nav.availability' },
   { route: 'routing', subject: 'RoutingPolicy', button: 'nav.routing' },
+  { route: 'broadcasts', subject: 'Broadcast', button: 'nav.broadcasts' },
 ] as const satisfies readonly { route: RouteName; subject: UiSubject; button: string }[];
 
 export type PageRoute = (typeof PAGES)[number]['route'];

@@ -5,6 +5,12 @@ import type {
   ApiQuery,
   ApiResponse,
   AuditVerifyResult,
+  Broadcast,
+  BroadcastDraft,
+  BroadcastEstimate,
+  BroadcastInput,
+  BroadcastPreview,
+  BroadcastVariable,
   CatalogueAction,
   Channel,
   ChannelTestResult,
@@ -363,6 +369,16 @@ export const segmentsApi = {
   remove: (segmentId: string) => api.del<undefined>(`/segments/${id(segmentId)}`),
   exportUrl: (segmentId: string) => `/api/v1/segments/${id(segmentId)}/export.csv`,
   exportFilterUrl: (filter: SegmentFilter) => `/api/v1/segments/export.csv${queryString({ filter: JSON.stringify(filter) })}`,
+};
+
+export const broadcastsApi = {
+  list: () => api.get<{ items: Broadcast[] }>('/broadcasts'),
+  get: (broadcastId: string) => api.get<{ broadcast: Broadcast }>(`/broadcasts/${id(broadcastId)}`),
+  variables: (templateId: string) => api.get<{ variables: BroadcastVariable[] }>(`/broadcasts/template-variables${queryString({ templateId })}`),
+  estimate: (draft: BroadcastDraft) => api.post<BroadcastEstimate>('/broadcasts/estimate', draft),
+  preview: (draft: BroadcastDraft) => api.post<BroadcastPreview>('/broadcasts/preview', draft),
+  create: (input: BroadcastInput) => api.post<{ broadcast: Broadcast }>('/broadcasts', input),
+  move: (broadcastId: string, move: 'pause' | 'resume' | 'cancel') => api.post<{ broadcast: Broadcast }>(`/broadcasts/${id(broadcastId)}/${move}`),
 };
 
 export const importsApi = {

@@ -1,7 +1,7 @@
 /** A tiny hash router: `#/users` -> 'users'. Hash routes need no server-side fallback. */
 import { useSyncExternalStore } from 'react';
 
-export const ROUTES = ['login', 'password', 'inbox', 'channels', 'templates', 'users', 'teams', 'roles', 'audit', 'lexicon', 'retention', 'legal-holds', 'review', 'discovery', 'gdpr', 'contacts', 'contact-fields', 'segments', 'contact-imports', 'integrations', 'canned', 'macros', 'costs', 'auto-replies', 'business-hours', 'availability', 'routing', 'home'] as const;
+export const ROUTES = ['login', 'password', 'inbox', 'channels', 'templates', 'users', 'teams', 'roles', 'audit', 'lexicon', 'retention', 'legal-holds', 'review', 'discovery', 'gdpr', 'contacts', 'contact-fields', 'segments', 'contact-imports', 'integrations', 'canned', 'macros', 'costs', 'auto-replies', 'business-hours', 'availability', 'routing', 'broadcasts', 'home'] as const;
 export type RouteName = (typeof ROUTES)[number];
 
 function isRoute(value: string): value is RouteName {

@@ -28,10 +28,10 @@ function inTransaction(trx: Trx): Executor {
 
 /**
  * Enqueues a job in the caller's transaction: it exists if and only if the transaction commits
- * (STYLE.md, "Data access"). The queue must exist (server/jobs/install.ts creates one per job).
+ * (STYLE.md, "Data access"); `startAfter` delays it. The queue must exist (server/jobs/install.ts creates one per job).
  */
-export async function sendJobIn(trx: Trx, name: string, data: object): Promise<string> {
-  const id = await sender.send(name, data, { db: inTransaction(trx) });
+export async function sendJobIn(trx: Trx, name: string, data: object, options: Pick<PgBoss.SendOptions, 'startAfter'> = {}): Promise<string> {
+  const id = await sender.send(name, data, { ...options, db: inTransaction(trx) });
   if (!id) {
     throw new Error(`pg-boss queue ${name} is missing: run the migrations as the owner role`);
   }

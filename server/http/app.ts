@@ -31,6 +31,7 @@ import { registerCannedRoutes } from '../modules/canned/routes';
 import { registerMacroRoutes } from '../modules/macros/routes';
 import { registerCostRoutes } from '../modules/costs/routes';
 import { registerRoutingRoutes } from '../modules/routing/routes';
+import { registerBroadcastRoutes } from '../modules/broadcasts/routes';
 import type { LiveEvents } from '../modules/inbox/liveEvents';
 import { registerWebhookRoutes, WEBHOOK_PATH } from '../modules/webhooks/routes';
 import type { Services } from '../services';
@@ -112,6 +113,7 @@ export function createApp(s: Services, readiness: Readiness, opts: AppOptions = 
     registerImportRoutes(api, s);
     registerIntegrationRoutes(api, s);
     registerCostRoutes(api, s);
+    registerBroadcastRoutes(api, s);
     if (opts.live) {
       registerEventRoutes(system, opts.live);
     }

@@ -8,6 +8,7 @@ import { retention } from './retention';
 import { sessionsPurge } from './sessionsPurge';
 import { contactImport } from './contactImport';
 import { costsSweep } from './costsSweep';
+import { broadcastRun, broadcastTick } from './broadcastRun';
 import type { JobDefinition } from './types';
 import { PGBOSS_SCHEMA } from '../db/jobQueue';
 
@@ -17,6 +18,8 @@ export const JOBS: Array<JobDefinition<Record<string, never>>> = [sessionsPurge,
 JOBS.push(discoveryExport, discoveryExportsExpire);
 // Costs: messages whose pricing the webhooks could not cost at once.
 JOBS.push(costsSweep);
+// Broadcasts: a run per broadcast (with its follow-ups), and a tick that starts due ones and revives stalled ones.
+JOBS.push(broadcastRun, broadcastTick);
 export { PGBOSS_SCHEMA };
 
 export type Worker = { boss: PgBoss; stop: () => Promise<void> };

@@ -40,6 +40,7 @@ const NAV_LABELS: Record<PageRoute, MessageKey> = {
   costs: 'nav.costs',
   availability: 'nav.availability',
   routing: 'nav.routing',
+  broadcasts: 'nav.broadcasts',
 };
 
 /** The language picker (`#lang-select`), shown in every header. */

@@ -1394,6 +1394,872 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List broadcasts with their progress
+         * @description Requires Broadcast:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The broadcasts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mapping: {
+                                    /** @enum {string} */
+                                    component: "header" | "body" | "button";
+                                    /** @default  */
+                                    fallback: string;
+                                    index: number;
+                                    source: {
+                                        /** @enum {string} */
+                                        field: "name" | "phone" | "country" | "language";
+                                        /** @enum {string} */
+                                        kind: "field";
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "attribute";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        text: string;
+                                    };
+                                }[];
+                                name: string;
+                                progress: {
+                                    cancelled: number;
+                                    delivered: number;
+                                    excluded: {
+                                        no_marketing_opt_in: number;
+                                        opted_out: number;
+                                        restricted: number;
+                                    };
+                                    failed: number;
+                                    failedByCode: {
+                                        code: string;
+                                        count: number;
+                                    }[];
+                                    pending: number;
+                                    queued: number;
+                                    read: number;
+                                    sent: number;
+                                    total: number;
+                                };
+                                scheduledAt: string | null;
+                                /** Format: uuid */
+                                segmentId: string;
+                                segmentName: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                                /** Format: uuid */
+                                templateId: string;
+                                templateName: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a broadcast: now, or at scheduledAt
+         * @description Requires Broadcast:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        channelIds: string[];
+                        mapping: {
+                            /** @enum {string} */
+                            component: "header" | "body" | "button";
+                            /** @default  */
+                            fallback?: string;
+                            index: number;
+                            source: {
+                                /** @enum {string} */
+                                field: "name" | "phone" | "country" | "language";
+                                /** @enum {string} */
+                                kind: "field";
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "attribute";
+                            } | {
+                                /** @enum {string} */
+                                kind: "text";
+                                text: string;
+                            };
+                        }[];
+                        name: string;
+                        /** Format: date-time */
+                        scheduledAt?: string;
+                        /** Format: uuid */
+                        segmentId: string;
+                        /** Format: uuid */
+                        templateId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            broadcast: {
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mapping: {
+                                    /** @enum {string} */
+                                    component: "header" | "body" | "button";
+                                    /** @default  */
+                                    fallback: string;
+                                    index: number;
+                                    source: {
+                                        /** @enum {string} */
+                                        field: "name" | "phone" | "country" | "language";
+                                        /** @enum {string} */
+                                        kind: "field";
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "attribute";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        text: string;
+                                    };
+                                }[];
+                                name: string;
+                                progress: {
+                                    cancelled: number;
+                                    delivered: number;
+                                    excluded: {
+                                        no_marketing_opt_in: number;
+                                        opted_out: number;
+                                        restricted: number;
+                                    };
+                                    failed: number;
+                                    failedByCode: {
+                                        code: string;
+                                        count: number;
+                                    }[];
+                                    pending: number;
+                                    queued: number;
+                                    read: number;
+                                    sent: number;
+                                    total: number;
+                                };
+                                scheduledAt: string | null;
+                                /** Format: uuid */
+                                segmentId: string;
+                                segmentName: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                                /** Format: uuid */
+                                templateId: string;
+                                templateName: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A broadcast and its live progress
+         * @description Requires Broadcast:read.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The broadcast */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            broadcast: {
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mapping: {
+                                    /** @enum {string} */
+                                    component: "header" | "body" | "button";
+                                    /** @default  */
+                                    fallback: string;
+                                    index: number;
+                                    source: {
+                                        /** @enum {string} */
+                                        field: "name" | "phone" | "country" | "language";
+                                        /** @enum {string} */
+                                        kind: "field";
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "attribute";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        text: string;
+                                    };
+                                }[];
+                                name: string;
+                                progress: {
+                                    cancelled: number;
+                                    delivered: number;
+                                    excluded: {
+                                        no_marketing_opt_in: number;
+                                        opted_out: number;
+                                        restricted: number;
+                                    };
+                                    failed: number;
+                                    failedByCode: {
+                                        code: string;
+                                        count: number;
+                                    }[];
+                                    pending: number;
+                                    queued: number;
+                                    read: number;
+                                    sent: number;
+                                    total: number;
+                                };
+                                scheduledAt: string | null;
+                                /** Format: uuid */
+                                segmentId: string;
+                                segmentName: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                                /** Format: uuid */
+                                templateId: string;
+                                templateName: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a broadcast
+         * @description Requires Broadcast:control.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            broadcast: {
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mapping: {
+                                    /** @enum {string} */
+                                    component: "header" | "body" | "button";
+                                    /** @default  */
+                                    fallback: string;
+                                    index: number;
+                                    source: {
+                                        /** @enum {string} */
+                                        field: "name" | "phone" | "country" | "language";
+                                        /** @enum {string} */
+                                        kind: "field";
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "attribute";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        text: string;
+                                    };
+                                }[];
+                                name: string;
+                                progress: {
+                                    cancelled: number;
+                                    delivered: number;
+                                    excluded: {
+                                        no_marketing_opt_in: number;
+                                        opted_out: number;
+                                        restricted: number;
+                                    };
+                                    failed: number;
+                                    failedByCode: {
+                                        code: string;
+                                        count: number;
+                                    }[];
+                                    pending: number;
+                                    queued: number;
+                                    read: number;
+                                    sent: number;
+                                    total: number;
+                                };
+                                scheduledAt: string | null;
+                                /** Format: uuid */
+                                segmentId: string;
+                                segmentName: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                                /** Format: uuid */
+                                templateId: string;
+                                templateName: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a broadcast
+         * @description Requires Broadcast:control.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            broadcast: {
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mapping: {
+                                    /** @enum {string} */
+                                    component: "header" | "body" | "button";
+                                    /** @default  */
+                                    fallback: string;
+                                    index: number;
+                                    source: {
+                                        /** @enum {string} */
+                                        field: "name" | "phone" | "country" | "language";
+                                        /** @enum {string} */
+                                        kind: "field";
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "attribute";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        text: string;
+                                    };
+                                }[];
+                                name: string;
+                                progress: {
+                                    cancelled: number;
+                                    delivered: number;
+                                    excluded: {
+                                        no_marketing_opt_in: number;
+                                        opted_out: number;
+                                        restricted: number;
+                                    };
+                                    failed: number;
+                                    failedByCode: {
+                                        code: string;
+                                        count: number;
+                                    }[];
+                                    pending: number;
+                                    queued: number;
+                                    read: number;
+                                    sent: number;
+                                    total: number;
+                                };
+                                scheduledAt: string | null;
+                                /** Format: uuid */
+                                segmentId: string;
+                                segmentName: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                                /** Format: uuid */
+                                templateId: string;
+                                templateName: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a broadcast
+         * @description Requires Broadcast:control.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            broadcast: {
+                                channelIds: string[];
+                                createdAt: string;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                mapping: {
+                                    /** @enum {string} */
+                                    component: "header" | "body" | "button";
+                                    /** @default  */
+                                    fallback: string;
+                                    index: number;
+                                    source: {
+                                        /** @enum {string} */
+                                        field: "name" | "phone" | "country" | "language";
+                                        /** @enum {string} */
+                                        kind: "field";
+                                    } | {
+                                        key: string;
+                                        /** @enum {string} */
+                                        kind: "attribute";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "text";
+                                        text: string;
+                                    };
+                                }[];
+                                name: string;
+                                progress: {
+                                    cancelled: number;
+                                    delivered: number;
+                                    excluded: {
+                                        no_marketing_opt_in: number;
+                                        opted_out: number;
+                                        restricted: number;
+                                    };
+                                    failed: number;
+                                    failedByCode: {
+                                        code: string;
+                                        count: number;
+                                    }[];
+                                    pending: number;
+                                    queued: number;
+                                    read: number;
+                                    sent: number;
+                                    total: number;
+                                };
+                                scheduledAt: string | null;
+                                /** Format: uuid */
+                                segmentId: string;
+                                segmentName: string | null;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "scheduled" | "running" | "paused" | "completed" | "cancelled";
+                                /** Format: uuid */
+                                templateId: string;
+                                templateName: string | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cost per country and category, exclusions and tier impact of a draft
+         * @description Requires Broadcast:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        channelIds: string[];
+                        mapping: {
+                            /** @enum {string} */
+                            component: "header" | "body" | "button";
+                            /** @default  */
+                            fallback?: string;
+                            index: number;
+                            source: {
+                                /** @enum {string} */
+                                field: "name" | "phone" | "country" | "language";
+                                /** @enum {string} */
+                                kind: "field";
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "attribute";
+                            } | {
+                                /** @enum {string} */
+                                kind: "text";
+                                text: string;
+                            };
+                        }[];
+                        /** Format: uuid */
+                        segmentId: string;
+                        /** Format: uuid */
+                        templateId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The estimate */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audience: number;
+                            category: string;
+                            cost: {
+                                currency: string | null;
+                                effectiveFrom: string | null;
+                                lines: {
+                                    amount: number | null;
+                                    category: string;
+                                    count: number;
+                                    country: string | null;
+                                    unitPrice: number | null;
+                                }[];
+                                /** Format: uuid */
+                                rateCardId: string | null;
+                                total: number;
+                                unpriced: number;
+                            };
+                            excluded: {
+                                no_marketing_opt_in: number;
+                                opted_out: number;
+                                restricted: number;
+                            };
+                            recipients: number;
+                            tier: {
+                                availableNow: number | null;
+                                days: number;
+                                limitPer24h: number | null;
+                                numbers: {
+                                    /** Format: uuid */
+                                    channelId: string;
+                                    limit: number | null;
+                                    tier: string | null;
+                                    used: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The template as three contacts of the segment would receive it
+         * @description Requires Broadcast:create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        channelIds: string[];
+                        mapping: {
+                            /** @enum {string} */
+                            component: "header" | "body" | "button";
+                            /** @default  */
+                            fallback?: string;
+                            index: number;
+                            source: {
+                                /** @enum {string} */
+                                field: "name" | "phone" | "country" | "language";
+                                /** @enum {string} */
+                                kind: "field";
+                            } | {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "attribute";
+                            } | {
+                                /** @enum {string} */
+                                kind: "text";
+                                text: string;
+                            };
+                        }[];
+                        /** Format: uuid */
+                        segmentId: string;
+                        /** Format: uuid */
+                        templateId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The samples */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            samples: {
+                                /** Format: uuid */
+                                contactId: string;
+                                name: string | null;
+                                rendered: {
+                                    body: string | null;
+                                    buttons: string[];
+                                    footer: string | null;
+                                    header: string | null;
+                                };
+                            }[];
+                            variables: {
+                                /** @enum {string} */
+                                component: "header" | "body" | "button";
+                                index: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/template-variables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A template's variables, each needing a source in a broadcast
+         * @description Requires Broadcast:create.
+         */
+        get: {
+            parameters: {
+                query: {
+                    templateId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The variables */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            variables: {
+                                /** @enum {string} */
+                                component: "header" | "body" | "button";
+                                index: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/canned-responses": {
         parameters: {
             query?: never;

@@ -9,9 +9,10 @@ import { markFailed, markSentBatch, type OutboxRow } from './repo';
  * webhook of the message): the outbox row's id. A status parked under an unknown wamid then
  * still names the row it belongs to.
  */
-const OPAQUE_PREFIX = 'sb-outbox:';
+/** The sender's tag of a send (biz_opaque_callback_data): this prefix and the outbox row id. */
+export const OUTBOX_TAG_PREFIX = 'sb-outbox:';
 
-export const opaqueOf = (outboxId: string): string => `${OPAQUE_PREFIX}${outboxId}`;
+export const opaqueOf = (outboxId: string): string => `${OUTBOX_TAG_PREFIX}${outboxId}`;
 
 /** The payload as sent: tagged with its outbox row, unless the payload carries a tag of its own. */
 export function tagged(payload: Record<string, unknown>, outboxId: string): Record<string, unknown> {
