@@ -80,6 +80,8 @@ const envSchema = z.object({
   REASSIGN_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   FIRST_RESPONSE_TARGET_SECONDS: positiveInt(120),
   ROUTING_SWEEP_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  // Above the Graph call timeout (15 s), so a slow call still in flight is never taken for a crashed one.
+  OUTBOX_INFLIGHT_STALE_SECONDS: z.coerce.number().int().min(20).max(3600).default(120),
 });
 
 /** Where an S3-compatible media store is and how to reach it. */
@@ -147,6 +149,8 @@ export type Config = Readonly<{
   firstResponseTargetSeconds: number;
   /** How often each process sweeps availability, reassignment and the queue (decimals allowed, for tests). */
   routingSweepSeconds: number;
+  /** A send still 'sending' after this long was interrupted by a crash: it is settled from its statuses, never re-sent. */
+  outboxInflightStaleSeconds: number;
 }>;
 
 /** Raised at boot with one line per bad setting. */
@@ -219,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reassignGraceSeconds: e.REASSIGN_GRACE_SECONDS,
     firstResponseTargetSeconds: e.FIRST_RESPONSE_TARGET_SECONDS,
     routingSweepSeconds: e.ROUTING_SWEEP_SECONDS,
+    outboxInflightStaleSeconds: e.OUTBOX_INFLIGHT_STALE_SECONDS,
   };
 }
 

@@ -44,6 +44,8 @@ describe('broadcast crash: the worker is killed mid-broadcast and another takes 
       SWITCHBOARD_MASTER_KEY: masterKey, SWITCHBOARD_ROLE: 'worker', SWITCHBOARD_SANDBOX: 'false', SWITCHBOARD_MIGRATE_ON_BOOT: 'false',
       SWITCHBOARD_DATA_DIR: path.join(projectRoot, '.data', 'test-apps', `worker-${name}-${process.pid}`), GRAPH_ALLOWED_HOSTS: peer.origin,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      // The killed worker's sends in flight are settled by the survivor after this (default 120 s).
+      OUTBOX_INFLIGHT_STALE_SECONDS: '20',
     });
     workers.push(worker);
     return worker;

@@ -19,8 +19,8 @@ export const OUTBOX_CHANNEL = 'sb_outbox';
 
 const MAX_ATTEMPTS = 6;
 const POLL_MS = 1000;
-// A row still 'sending' after this was interrupted (crash); it is reconciled, never re-sent blindly.
-const IN_FLIGHT_STALE_MS = 120_000;
+// The sweep (due rows of idle lanes, interrupted sends) runs at least this often.
+const SWEEP_MS = 30_000;
 
 /**
  * Cross-process safety: one worker process holds a lane at a time through a lease row
@@ -80,7 +80,7 @@ export class Sender {
     this.sweep = setInterval(() => {
       void this.reconcileInterrupted().catch(() => undefined);
       void channelsWithDueRows(this.s.db).then((ids) => ids.forEach((id) => this.wake(id)), () => undefined);
-    }, 30_000);
+    }, Math.min(SWEEP_MS, (this.s.config.outboxInflightStaleSeconds * 1000) / 2));
     this.sweep.unref();
   }
 
@@ -329,7 +329,8 @@ export class Sender {
 
   /** Rows in flight at a crash: recorded from their statuses when Meta accepted them, else failed for an agent to check; never re-sent. */
   private async reconcileInterrupted(): Promise<void> {
-    const stale = await staleInFlight(this.s.db, new Date(Date.now() - IN_FLIGHT_STALE_MS));
+    // A row still 'sending' after this was interrupted (a crash); it is reconciled, never re-sent blindly.
+    const stale = await staleInFlight(this.s.db, new Date(Date.now() - this.s.config.outboxInflightStaleSeconds * 1000));
     if (stale.length > 0) {
       const settled = await settleInterrupted(this.s.db, this.s.publish, stale);
       this.s.log.warn(settled, 'interrupted sends settled');
