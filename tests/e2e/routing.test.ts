@@ -4,7 +4,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { ensureUiBuilt, launchChromium, signIn } from '../support/ui';
 
-describe('end to end in Chromium: routing a customer to the right agent, and on when they go offline', function () {
+describe('end to end in Chromium: routing a customer to the right agent, the keyword auto-reply, and on when they go offline', function () {
   this.timeout(180_000);
   let app: TestApp;
   let browser: Browser;
@@ -31,7 +31,7 @@ describe('end to end in Chromium: routing a customer to the right agent, and on 
     return page;
   }
 
-  it('a billing question goes to the billing agent with the most room; when she goes offline, to the other one', async () => {
+  it('a billing question goes to the billing agent with the most room and gets the keyword auto-reply; when she goes offline, it goes to the other one', async () => {
     const db = app.runtime.services.db;
     const admin = await app.adminClient();
     const team = (await admin.post('/api/v1/teams', { name: 'Billing' })).body.team as { id: string };
@@ -47,6 +47,11 @@ describe('end to end in Chromium: routing a customer to the right agent, and on 
     expect(policy.status, JSON.stringify(policy.body)).to.equal(200);
     expect((await admin.put(`/api/v1/availability/${alice.id}/capacity`, { capacity: 6 })).status).to.equal(200);
     expect((await admin.put(`/api/v1/availability/${bruno.id}/capacity`, { capacity: 2 })).status).to.equal(200);
+    // A keyword rule answers billing questions at once, while the agent reads.
+    const rule = await admin.post('/api/v1/autoreply/rules', {
+      name: 'Billing', mode: 'word', keywords: ['facture'], cooldownSeconds: 3600, channelIds: [], answer: { kind: 'text', text: 'Nous vérifions votre facture.' },
+    });
+    expect(rule.status, JSON.stringify(rule.body)).to.equal(201);
 
     const alicePage = await agentOnline(alice.email);
     const brunoPage = await agentOnline(bruno.email);
@@ -68,6 +73,11 @@ describe('end to end in Chromium: routing a customer to the right agent, and on 
     await inAlice.click();
     await alicePage.locator('#conversation-assignee', { hasText: 'Alice Billing' }).waitFor({ timeout: 10_000 });
     const conversationId = await inAlice.getAttribute('data-conversation-id');
+    // The keyword got the auto-reply: in Alice's conversation, and back in the simulator.
+    await alicePage.getByText('Nous vérifions votre facture.').first().waitFor({ timeout: 15_000 });
+    await customer.getByText('Nous vérifions votre facture.').first().waitFor({ timeout: 15_000 });
+    const answered = await db('messages').where({ conversation_id: conversationId, direction: 'out' }).select('author_type', 'text');
+    expect(answered).to.deep.equal([{ author_type: 'bot', text: 'Nous vérifions votre facture.' }]);
     const owner = (await db('conversations').where({ id: conversationId }).first('assignee_id')) as { assignee_id: string };
     expect(owner.assignee_id).to.equal(alice.id);
 
