@@ -1,4 +1,5 @@
-import type { Db, Trx } from '../../db/knex';
+import type { Db } from '../../db/knex';
+import { VersionedCache } from '../../lib/versionedCache';
 import { CompiledRules } from './match';
 import { enabledRules, rulesVersion, type RuleRow } from './repo';
 
@@ -6,33 +7,9 @@ import { enabledRules, rulesVersion, type RuleRow } from './repo';
  * The compiled rules of this process, recompiled only when the rules' version moved (any
  * process's change), as the lexicon's cache does: a check costs one indexed read.
  */
-export class RuleCache {
-  private compiled: { version: number; rules: CompiledRules<RuleRow> } | null = null;
-  private compiling: { version: number; done: Promise<CompiledRules<RuleRow>> } | null = null;
-
-  constructor(private readonly db: Db) {}
-
-  async current(conn: Db | Trx = this.db): Promise<CompiledRules<RuleRow>> {
-    const version = await rulesVersion(conn);
-    if (this.compiled?.version === version) {
-      return this.compiled.rules;
-    }
-    if (this.compiling?.version !== version) {
-      const done = enabledRules(conn).then((rows) => {
-        const rules = new CompiledRules(rows);
-        if (!this.compiled || this.compiled.version < version) {
-          this.compiled = { version, rules };
-        }
-        return rules;
-      });
-      this.compiling = { version, done };
-      done.finally(() => {
-        if (this.compiling?.done === done) {
-          this.compiling = null;
-        }
-      }).catch(() => undefined);
-    }
-    return this.compiling.done;
+export class RuleCache extends VersionedCache<CompiledRules<RuleRow>> {
+  constructor(db: Db) {
+    super(db, rulesVersion, async (conn) => new CompiledRules(await enabledRules(conn)));
   }
 }
 
