@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
 import { SseClient } from '../support/sse';
+import { lockRouting } from '../../server/modules/routing/queueRepo';
 import { addChannel, inbound, postWebhook, type TestChannel } from '../support/whatsapp';
 
 type Db = TestApp['runtime']['services']['db'];
@@ -166,6 +167,31 @@ describe('routing: availability, capacity, policies and the router', function ()
     const saved = await db('audit_events').where({ action: 'routing.policy_saved' }).whereRaw(`details->>'scopeId' = ?`, [channel.id]);
     expect(saved).to.have.length(2);
     expect((await admin.delete(`/api/v1/routing/policies/channel/${channel.id}`)).status).to.equal(204);
+  });
+
+  it('a person’s assignment made while the router waits to look at the new conversation stands', async () => {
+    // Both flaky Chromium and fan-out tests hit this: the router, kicked by the inbound commit,
+    // read the conversation still marked pending after an admin had assigned it, and handed it
+    // back to the queue because its new (offline) holder was unavailable.
+    const channel = await addChannel(admin);
+    const agent = await app.userWithRoles(['agent']);
+    const holder = await db.transaction();
+    try {
+      await lockRouting(holder);
+      const id = await newCustomer(app, channel);
+      await eventually('the router to wait for the lock', async () =>
+        (await db.raw(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows.length > 0);
+      expect((await admin.post(`/api/v1/conversations/${id}/assign`, { assigneeId: agent.id })).status).to.equal(200);
+      await holder.commit();
+      // Lock waiters are served in order: once this gets the lock, the router's pass is done.
+      await db.transaction(async (trx) => lockRouting(trx));
+      expect(await assigneeOf(db, id)).to.equal(agent.id);
+      expect(await routingEvents(db, id)).to.deep.equal([]);
+    } finally {
+      if (!holder.isCompleted()) {
+        await holder.rollback();
+      }
+    }
   });
 
   it('sticky owner: a returning customer goes back to their previous agent', async () => {

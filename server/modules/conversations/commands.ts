@@ -30,8 +30,10 @@ export async function assignConversation(
     if (to.assigneeId) {
       await assertEligibleAssignee(trx, { ...before, team_id: to.teamId ?? before.team_id }, to.assigneeId);
     }
-    // assigned_at restarts the first-response clock for the new holder (routing's offers).
-    const patch: Record<string, unknown> = { assignee_id: to.assigneeId, assigned_at: new Date() };
+    // assigned_at restarts the first-response clock for the new holder (routing's offers). A
+    // person's decision settles the router's pending look: a pass already under way must not
+    // undo it (an unassigned conversation waits in the queue anyway).
+    const patch: Record<string, unknown> = { assignee_id: to.assigneeId, assigned_at: new Date(), routing_pending: false };
     if (to.teamId) {
       patch.team_id = to.teamId;
     }

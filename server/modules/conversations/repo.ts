@@ -156,9 +156,10 @@ export async function updateConversation(trx: Db | Trx, id: string, patch: Recor
   await trx('conversations').where({ id }).update({ ...patch, updated_at: new Date() });
 }
 
-/** Assigns the conversation to the user only if nobody has it; whether it did. */
+/** Assigns the conversation to the user only if nobody has it (settling the router's pending look); whether it did. */
 export async function claimIfUnassigned(trx: Trx, id: string, userId: string): Promise<boolean> {
-  const changed = await trx('conversations').where({ id }).whereNull('assignee_id').update({ assignee_id: userId, assigned_at: new Date(), updated_at: new Date() });
+  const changed = await trx('conversations').where({ id }).whereNull('assignee_id')
+    .update({ assignee_id: userId, assigned_at: new Date(), routing_pending: false, updated_at: new Date() });
   return changed === 1;
 }
 
