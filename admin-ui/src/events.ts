@@ -23,11 +23,13 @@ export type ServerEvent =
   | { type: 'lexicon.flagged'; conversationId: string; messageId: string | null; hitIds: string[] }
   /** The month's spend passed a budget threshold: sent to those who may read spend. */
   | { type: 'costs.budget_threshold'; month: string; thresholdPercent: number }
+  /** A customer has waited past the first-response target: sent to those who may assign the conversation (supervisors). */
+  | { type: 'routing.overdue'; conversationId: string; assigneeId: string | null }
   | { type: 'reconnected' };
 
 type Listener = (event: ServerEvent) => void;
 
-export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count', 'lexicon.flagged', 'costs.budget_threshold'] as const;
+export const EVENT_TYPES = ['message.created', 'message.updated', 'message.status', 'conversation.updated', 'unassigned.count', 'lexicon.flagged', 'costs.budget_threshold', 'routing.overdue'] as const;
 type EventType = (typeof EVENT_TYPES)[number];
 
 const listeners = new Set<Listener>();
@@ -91,6 +93,10 @@ export function toServerEvent(type: string, payload: unknown): ServerEvent | nul
     case 'costs.budget_threshold':
       return typeof payload.month === 'string' && typeof payload.thresholdPercent === 'number'
         ? { type: 'costs.budget_threshold', month: payload.month, thresholdPercent: payload.thresholdPercent }
+        : null;
+    case 'routing.overdue':
+      return typeof payload.conversationId === 'string'
+        ? { type: 'routing.overdue', conversationId: payload.conversationId, assigneeId: typeof payload.assigneeId === 'string' ? payload.assigneeId : null }
         : null;
     default:
       return null;

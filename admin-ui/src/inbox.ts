@@ -162,6 +162,8 @@ export function withMessage(conversation: ConversationSummary, message: Message,
         ? new Date(time(message.createdAt) + WINDOW_MS).toISOString()
         : conversation.windowExpiresAt,
     unreadCount: inbound && countUnread ? conversation.unreadCount + 1 : conversation.unreadCount,
+    // The customer waits from their latest message until someone answers.
+    waitingSince: !newer ? conversation.waitingSince : inbound ? message.createdAt : null,
   };
 }
 

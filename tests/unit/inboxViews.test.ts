@@ -22,6 +22,7 @@ function conversation(id: string, assigneeId: string | null, at = '2026-12-01T10
     lastMessageAuthor: null,
     windowExpiresAt: null,
     unreadCount: 0,
+    waitingSince: at,
   };
 }
 

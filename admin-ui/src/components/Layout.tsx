@@ -11,7 +11,7 @@ import { sandboxApi } from '../endpoints';
 import { useNewCustomerAlerts } from '../alerts';
 import { useUnassignedCount, useUnassignedFeed } from '../unassigned';
 import { Can } from './Can';
-import { LexiconAlertBadge } from './lexicon/LexiconAlertBadge';
+import { LiveAlertBadge } from './LiveAlertBadge';
 import { StatusSwitch } from './StatusSwitch';
 
 const NAV_LABELS: Record<PageRoute, MessageKey> = {
@@ -182,6 +182,8 @@ function UnassignedBadge() {
 function Sidebar({ open }: { open: boolean }) {
   const { t } = useI18n();
   const route = useRoute();
+  const { ability } = useSession();
+  const readsConversations = ability.can('read', 'Conversation');
   return (
     <nav id="sidebar" className={open ? 'sidebar open' : 'sidebar'} aria-label={t('nav.label')}>
       <ul>
@@ -195,7 +197,20 @@ function Sidebar({ open }: { open: boolean }) {
               >
                 {t(NAV_LABELS[page.route])}
                 {page.route === 'inbox' && <UnassignedBadge />}
-                {page.route === 'lexicon' && <LexiconAlertBadge />}
+                {page.route === 'lexicon' && (
+                  <LiveAlertBadge
+                    id="lexicon-alerts" route="lexicon" event="lexicon.flagged" label="lexicon.alerts"
+                    listens={readsConversations && ability.can('read', 'LexiconHit')}
+                    keyOf={(e) => (e.type === 'lexicon.flagged' ? `${e.conversationId}:${e.messageId ?? e.hitIds.join(',')}` : e.conversationId)}
+                  />
+                )}
+                {page.route === 'availability' && (
+                  <LiveAlertBadge
+                    id="overdue-alerts" route="availability" event="routing.overdue" label="availability.overdueAlerts"
+                    listens={readsConversations && ability.can('assign', 'Conversation')}
+                    keyOf={(e) => e.conversationId}
+                  />
+                )}
               </a>
             </li>
           </Can>

@@ -3735,6 +3735,8 @@ export interface paths {
                     channelId?: string;
                     cursor?: string;
                     limit?: number;
+                    /** @description Only open conversations whose customer has waited for an answer past the first-response target (FIRST_RESPONSE_TARGET_SECONDS) */
+                    overdue?: "true" | "false";
                     q?: string;
                     status?: "open" | "pending" | "resolved";
                     view?: "mine" | "unassigned" | "all";
@@ -3785,6 +3787,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             }[];
@@ -3864,6 +3868,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -3951,6 +3957,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -4144,6 +4152,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -4230,6 +4240,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             } | null;
@@ -4541,6 +4553,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -4658,6 +4672,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -4736,6 +4752,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -4823,6 +4841,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };
@@ -8975,6 +8995,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             }[];
@@ -9061,6 +9083,8 @@ export interface paths {
                                 status: "open" | "pending" | "resolved";
                                 teamId: string | null;
                                 unreadCount: number;
+                                /** @description While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null */
+                                waitingSince: string | null;
                                 /** @description End of the 24-hour customer-service window; null or past means closed */
                                 windowExpiresAt: string | null;
                             };

@@ -7,6 +7,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { FormActions } from '../components/FormActions';
 import { FormField } from '../components/FormField';
 import { ListPage, RowAction } from '../components/ListPage';
+import { OverdueConversations } from '../components/routing/OverdueConversations';
 import { availabilityApi } from '../endpoints';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
@@ -96,6 +97,7 @@ export function AvailabilityPage() {
       error={list.error ?? change.error}
       empty={t('availability.empty')}
     >
+      <OverdueConversations />
       {editing && (
         <CapacityForm
           row={editing}

@@ -24,6 +24,7 @@ export function presentConversation(c: ConversationRow, showPhone: boolean) {
     lastMessageAuthor: c.last_message_direction === 'out' && c.last_message_author_id ? { id: c.last_message_author_id, name: c.last_message_author_name } : null,
     windowExpiresAt: c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + WINDOW_MS).toISOString() : null,
     unreadCount: c.unread_count,
+    waitingSince: c.last_message_direction === 'in' ? (c.last_inbound_at?.toISOString() ?? null) : null,
   };
 }
 

@@ -59,6 +59,8 @@ export type ConversationFilter = {
   channelId?: string;
   status?: 'open' | 'pending' | 'resolved';
   q?: string;
+  /** Only open conversations whose customer has waited for an answer at least this long. */
+  waitingOverSeconds?: number;
   /** Whether `q`'s digits may match the contact's number: not for viewers who see it masked. */
   phoneSearch?: boolean;
   cursor?: { at: Date; id: string };
@@ -85,6 +87,9 @@ export async function listConversations(
   }
   if (f.q) {
     whereCustomerMatches(q, f.q, f.phoneSearch !== false);
+  }
+  if (f.waitingOverSeconds !== undefined) {
+    q.where('v.status', 'open').where('v.last_message_direction', 'in').whereRaw('v.last_inbound_at <= now() - make_interval(secs => ?)', [f.waitingOverSeconds]);
   }
   if (f.cursor) {
     q.whereRaw('(v.last_message_at, v.id) < (?, ?)', [f.cursor.at, f.cursor.id]);

@@ -33,7 +33,10 @@ export function registerConversationRoutes(t: RouteTable, s: Services): void {
       const auth = authOf(ctx);
       const rows = await listConversations(
         s.db,
-        { ...query, userId: auth.user.id, cursor: decodeCursor(query.cursor), phoneSearch: phoneShown(ctx) },
+        {
+          ...query, userId: auth.user.id, cursor: decodeCursor(query.cursor), phoneSearch: phoneShown(ctx),
+          waitingOverSeconds: query.overdue ? s.config.firstResponseTargetSeconds : undefined,
+        },
         (q) => whereAccessible(q, auth.ability, 'read', 'Conversation', CONVERSATION_FIELDS),
       );
       const last = rows[rows.length - 1];

@@ -8,6 +8,8 @@ export const listQuery = z.strictObject({
   channelId: z.uuid().optional(),
   status: z.enum(['open', 'pending', 'resolved']).optional(),
   q: z.string().trim().max(100).optional(),
+  overdue: z.enum(['true', 'false']).optional().transform((v) => v === 'true')
+    .describe('Only open conversations whose customer has waited for an answer past the first-response target (FIRST_RESPONSE_TARGET_SECONDS)'),
   cursor: cursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -70,6 +72,7 @@ export const conversationSchema = z.object({
   lastMessageAuthor: z.object({ id: z.string(), name: z.string().nullable() }).nullable().describe('Who wrote the last message, when it is an outbound one written by a user'),
   windowExpiresAt: z.string().nullable().describe("End of the 24-hour customer-service window; null or past means closed"),
   unreadCount: z.number().int(),
+  waitingSince: z.string().nullable().describe('While the last message is the customer’s: when they wrote it (how long they have waited for an answer); otherwise null'),
 });
 export const conversationResponse = z.object({ conversation: conversationSchema });
 export const conversationsResponse = z.object({ items: z.array(conversationSchema), nextCursor: z.string().nullable() });
