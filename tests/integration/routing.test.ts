@@ -292,6 +292,18 @@ describe('routing: heartbeats and the first-response target', function () {
       const events = await routingEvents(db, id);
       expect(events[events.length - 1]!.details).to.include({ reason: 'first_response_overdue', fromAssigneeId: a.id, toAssigneeId: b.id });
       await sse.waitFor('routing.overdue', (data: { conversationId: string }) => data.conversationId === id);
+
+      // The supervisor's list of customers waiting past the target has it, with since when; an
+      // agent's (conversations they may read) has only their own; an answer takes it off.
+      const overdue = async (client: ApiClient) => (await client.get('/api/v1/conversations?overdue=true')).body.items as Array<{ id: string; waitingSince: string | null }>;
+      const listed = (await overdue(sup.client)).find((c) => c.id === id);
+      expect(listed, 'listed for the supervisor').to.not.equal(undefined);
+      const since = Date.parse(listed!.waitingSince!);
+      expect(Date.now() - since).to.be.at.least(1000);
+      expect((await overdue(a.client)).map((c) => c.id)).to.not.include(id);
+      expect((await b.client.post(`/api/v1/conversations/${id}/messages`, { type: 'text', text: 'Here to help' })).status).to.equal(201);
+      expect((await overdue(sup.client)).map((c) => c.id)).to.not.include(id);
+      expect((await sup.client.get('/api/v1/conversations?overdue=maybe')).body.error.id).to.equal('validation_failed');
     } finally {
       clearInterval(beating);
       sse.close();
