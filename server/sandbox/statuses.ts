@@ -29,8 +29,11 @@ export function pricingFor(record: MessageRecord, windowWasOpen: boolean): { bil
 
 /** Emits the status webhooks that follow a send, and the read receipts of the simulated customer. */
 export class StatusEmitter {
-  /** Changes waiting for their number's batched delivery (statusBatch), by phone number id. */
-  private readonly batches = new Map<string, Array<{ field: string; value: unknown }>>();
+  /**
+   * Changes waiting for their batched delivery (statusBatch). Meta delivers to an app's webhook,
+   * one entry per WABA: the numbers of one WABA signed by one app share a delivery.
+   */
+  private readonly batches = new Map<string, { wabaId: string; appSecret: string; changes: Array<{ field: string; value: unknown }> }>();
 
   constructor(private readonly core: Core) {}
 
@@ -38,36 +41,36 @@ export class StatusEmitter {
   private deliver(number: NumberState, value: unknown): void {
     const batch = this.core.opts.statusBatch;
     if (!batch) {
-      this.post(number, [{ field: 'messages', value }]);
+      this.post(number.cfg.wabaId, number.cfg.appSecret, [{ field: 'messages', value }]);
       return;
     }
-    const id = number.cfg.phoneNumberId;
-    let pending = this.batches.get(id);
+    const key = `${number.cfg.wabaId}|${number.cfg.appSecret}`;
+    let pending = this.batches.get(key);
     if (!pending) {
-      pending = [];
-      this.batches.set(id, pending);
-      this.core.scheduler.after(batch.windowMs, () => this.flush(number));
+      pending = { wabaId: number.cfg.wabaId, appSecret: number.cfg.appSecret, changes: [] };
+      this.batches.set(key, pending);
+      this.core.scheduler.after(batch.windowMs, () => this.flush(key));
     }
-    pending.push({ field: 'messages', value });
-    if (pending.length >= batch.maxChanges) {
-      this.flush(number);
-    }
-  }
-
-  private flush(number: NumberState): void {
-    const pending = this.batches.get(number.cfg.phoneNumberId);
-    this.batches.delete(number.cfg.phoneNumberId);
-    if (pending && pending.length > 0) {
-      this.post(number, pending);
+    pending.changes.push({ field: 'messages', value });
+    if (pending.changes.length >= batch.maxChanges) {
+      this.flush(key);
     }
   }
 
-  private post(number: NumberState, changes: Array<{ field: string; value: unknown }>): void {
+  private flush(key: string): void {
+    const pending = this.batches.get(key);
+    this.batches.delete(key);
+    if (pending && pending.changes.length > 0) {
+      this.post(pending.wabaId, pending.appSecret, pending.changes);
+    }
+  }
+
+  private post(wabaId: string, appSecret: string, changes: Array<{ field: string; value: unknown }>): void {
     const stats = this.core.state.counters.statusDeliveries;
     stats.posts += 1;
     stats.changes += changes.length;
     stats.maxChangesPerPost = Math.max(stats.maxChangesPerPost, changes.length);
-    this.core.webhooks.send(envelope(number.cfg.wabaId, changes), number.cfg.appSecret, `status:${changes.length}`);
+    this.core.webhooks.send(envelope(wabaId, changes), appSecret, `status:${changes.length}`);
   }
 
   /**

@@ -60,8 +60,9 @@ export type SandboxOptions = {
   defaultGraphVersion?: string;
   /**
    * Under load Meta batches status changes into one delivery (up to 1,000 changes). With this
-   * set, statuses of one number wait up to `windowMs` and go as one POST of up to `maxChanges`
-   * changes; unset, each status is its own POST.
+   * set, statuses wait up to `windowMs` and go as one POST of up to `maxChanges` changes, shared
+   * by the numbers of one WABA signed by one app (one entry, a change per status, each naming
+   * its number); unset, each status is its own POST.
    */
   statusBatch?: { windowMs: number; maxChanges?: number };
   /** Templates present from the start; every WABA also gets an APPROVED `hello_world` (en_US). */

@@ -33,4 +33,28 @@ describe('sandbox: batched status deliveries', function () {
     expect(bed.receiver.received.length).to.be.below(80);
     expect(bed.sandbox.stats().statusDeliveries).to.deep.equal({ posts: bed.receiver.received.length, changes: 80, maxChangesPerPost: Math.max(...perPost) });
   });
+
+  it('shares a delivery among the numbers of one WABA signed by one app, never across apps', async () => {
+    bed.receiver.received.length = 0;
+    const [shop, support, boutique] = [TEST_NUMBERS[0]!, TEST_NUMBERS[1]!, TEST_NUMBERS[2]!];
+    for (const [i, number] of [shop, support, boutique, shop, support, boutique].entries()) {
+      const res = await bed.graph('POST', `/${number.phoneNumberId}/messages`, {
+        token: number.accessToken,
+        json: { messaging_product: 'whatsapp', to: `3369876${String(i).padStart(4, '0')}`, type: 'template', template: { name: 'hello_world', language: { code: 'en_US' } } },
+      });
+      expect(res.status, res.raw).to.equal(200);
+    }
+    await bed.receiver.waitFor((received) => changesOf(received).length >= 12, 20_000);
+    const numbersOf = (post: (typeof bed.receiver.received)[number]) =>
+      new Set(post.json.entry.flatMap((e) => e.changes.map((c) => (c.value.metadata as { phone_number_id: string }).phone_number_id)));
+    const posts = bed.receiver.received.map((post) => ({ wabas: post.json.entry.map((e) => e.id), numbers: numbersOf(post) }));
+    // Shop and its support line (one WABA, one app) arrive together; the boutique's app gets its own.
+    expect(posts.some((p) => p.numbers.has(shop.phoneNumberId) && p.numbers.has(support.phoneNumberId))).to.equal(true);
+    for (const p of posts) {
+      expect(p.wabas).to.have.length(1);
+      if (p.numbers.has(boutique.phoneNumberId)) {
+        expect([...p.numbers]).to.deep.equal([boutique.phoneNumberId]);
+      }
+    }
+  });
 });
