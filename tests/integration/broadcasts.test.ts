@@ -167,6 +167,9 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
     expect(messages.map((m: { direction: string; author_type: string }) => `${m.direction}:${m.author_type}`)).to.deep.equal(['out:broadcast', 'in:customer']);
     const inbox = await admin.get(`/api/v1/conversations/${before.id}`);
     expect(inbox.status).to.equal(200);
+    // Its spend is named by the broadcast (the sandbox's statuses carry Meta's pricing).
+    const spend = await admin.get('/api/v1/costs/spend');
+    expect(spend.body.byBroadcast.find((l: { key: string }) => l.key === id)).to.deep.include({ label: 'Spring', messages: 2, currency: 'EUR', amount: 0.2 });
 
     // Audited by id and name only: no phone numbers or names of customers.
     const events = await db()('audit_events').where({ subject_id: id }).orderBy('seq');

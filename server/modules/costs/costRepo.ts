@@ -102,6 +102,12 @@ export async function channelNames(db: Db | Trx, ids: string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.id, `${r.name} (${r.display_number})`]));
 }
 
+/** Broadcasts' names by id (the spend by broadcast names them). */
+export async function broadcastNames(db: Db | Trx, ids: string[]): Promise<Map<string, string>> {
+  const rows: Array<{ id: string; name: string }> = ids.length === 0 ? [] : await db('broadcasts').whereIn('id', ids).select('id', 'name');
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /**
  * Sent messages of the last `hours` with pricing but no cost: those whose pricing came in a status
  * parked before their wamid was known (the sender applies it later), or whose costing failed.

@@ -54,7 +54,7 @@ export const spendQuery = z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-
 const spendLine = z.object({
   /** The number's, category's, country's or broadcast's id ('' when Meta gave none). */
   key: z.string(),
-  /** The number's name, for numbers; the key otherwise (names of broadcasts are resolved by the panel). */
+  /** The number's name and display number, or the broadcast's name; the key otherwise. */
   label: z.string(),
   /** Null for messages no card could price. */
   currency: z.string().nullable(),

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/knex';
 import { currentSettings } from '../settings';
-import { budgetAlertsOf, channelNames, spendBy, spentIn } from './costRepo';
+import { broadcastNames, budgetAlertsOf, channelNames, spendBy, spentIn } from './costRepo';
 import { monthRange } from './costing';
 import { presentBudgetAlert, presentSpendLine } from './present';
 import type { SpendReport } from './schema';
@@ -14,7 +14,8 @@ export async function spendReport(db: Db, month: string): Promise<SpendReport> {
   const [byChannel, byCategory, byCountry, byBroadcast] = await Promise.all([
     spendBy(db, 'channel', from, to), spendBy(db, 'category', from, to), spendBy(db, 'country', from, to), spendBy(db, 'broadcast', from, to),
   ]);
-  const names = await channelNames(db, byChannel.flatMap((r) => (r.key ? [r.key] : [])));
+  const keys = (rows: typeof byChannel) => rows.flatMap((r) => (r.key ? [r.key] : []));
+  const [names, broadcasts] = await Promise.all([channelNames(db, keys(byChannel)), broadcastNames(db, keys(byBroadcast))]);
   const totals = new Map<string | null, { currency: string | null; amount: number; messages: number; unpriced: number; free: number }>();
   for (const line of byChannel.map((r) => presentSpendLine(r))) {
     const t = totals.get(line.currency) ?? { currency: line.currency, amount: 0, messages: 0, unpriced: 0, free: 0 };
@@ -33,7 +34,7 @@ export async function spendReport(db: Db, month: string): Promise<SpendReport> {
     byNumber: byChannel.map((r) => presentSpendLine(r, names)),
     byCategory: byCategory.map((r) => presentSpendLine(r)),
     byCountry: byCountry.map((r) => presentSpendLine(r)),
-    byBroadcast: byBroadcast.map((r) => presentSpendLine(r)),
+    byBroadcast: byBroadcast.map((r) => presentSpendLine(r, broadcasts)),
     budget: b ? { amount: b.amount, currency: b.currency, alertPercent: settings.budgetAlertPercent, spent, percentUsed: Math.round((spent / b.amount) * 1000) / 10 } : null,
     alerts: (await budgetAlertsOf(db, `${month}-01`)).map(presentBudgetAlert),
   };
