@@ -119,3 +119,61 @@ describe('end to end in Chromium: routing a customer to the right agent, the key
     await context.close();
   });
 });
+
+describe('end to end in Chromium: a supervisor is alerted of a customer waiting past the first-response target', function () {
+  this.timeout(180_000);
+  let app: TestApp;
+  let browser: Browser;
+
+  before(async () => {
+    ensureUiBuilt();
+    // A one-second target and a quick sweeper: the alert comes within the test, waited for.
+    app = await startTestApp({ SWITCHBOARD_ROLE: 'all', SWITCHBOARD_SANDBOX: 'true', FIRST_RESPONSE_TARGET_SECONDS: '1', ROUTING_SWEEP_SECONDS: '0.3' });
+    await app.adminClient();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('the Availability entry shows the alert; the page lists the customer with their agent, live; an answer clears it; an agent sees no list', async () => {
+    const db = app.runtime.services.db;
+    const agent = await app.userWithRoles(['agent']);
+    await db('users').where({ id: agent.id }).update({ name: 'Chloé Desk' });
+    expect((await agent.client.put(`/api/v1/availability/${agent.id}/state`, { state: 'online' })).status).to.equal(200);
+    const sup = await app.userWithRoles(['supervisor']);
+    const page = await signIn(await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage(), app.url, sup.email, TEST_PASSWORD);
+    await page.click('[data-button="nav.inbox"]');
+    await page.waitForSelector('#inbox-view');
+
+    const sandbox = app.runtime.sandbox!.sandbox;
+    const phoneNumberId = ((await db('channels').first('phone_number_id')) as { phone_number_id: string }).phone_number_id;
+    await sandbox.customerSends({ phoneNumberId, from: '33600000777', profileName: 'Marc Attente', message: { type: 'text', body: 'Allô ? Personne ?' } });
+    const conversation = await eventually('assigned to the agent', async () =>
+      (await db('conversations as v').join('contacts as c', 'c.id', 'v.contact_id').where('c.wa_id', '33600000777').whereNotNull('v.assignee_id').first('v.id')) as { id: string } | undefined);
+
+    // Nobody else can take it: the router alerts supervisors, and the menu says so.
+    const badge = page.locator('#overdue-alerts');
+    await badge.waitFor({ timeout: 15_000 });
+    expect(await badge.getAttribute('data-count')).to.equal('1');
+    await page.click('[data-button="nav.availability"]');
+    const row = page.locator(`#overdue-table tr[data-conversation-id="${conversation.id}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).to.contain('Marc Attente').and.to.contain('Chloé Desk');
+    expect(await page.locator('#overdue-alerts').count()).to.equal(0);
+    expect(await row.locator('[data-button="availability.openOverdue"]').getAttribute('href')).to.equal(`#/inbox/${conversation.id}`);
+
+    // The agent answers: the customer no longer waits, and the list says so without a reload.
+    expect((await agent.client.post(`/api/v1/conversations/${conversation.id}/messages`, { type: 'text', text: 'Bonjour, je suis là.' })).status).to.equal(201);
+    await page.locator('#overdue-empty').waitFor({ timeout: 15_000 });
+
+    // An agent may not assign: no list on their Availability page.
+    const agentPage = await signIn(await (await browser.newContext()).newPage(), app.url, agent.email, TEST_PASSWORD);
+    await agentPage.goto(`${app.url}/#/availability`);
+    await agentPage.locator('#availability-table').waitFor();
+    expect(await agentPage.locator('#overdue').count()).to.equal(0);
+    await page.context().close();
+    await agentPage.context().close();
+  });
+});
