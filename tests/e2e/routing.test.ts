@@ -158,7 +158,7 @@ describe('end to end in Chromium: a supervisor is alerted of a customer waiting 
     await badge.waitFor({ timeout: 15_000 });
     expect(await badge.getAttribute('data-count')).to.equal('1');
     await page.click('[data-button="nav.availability"]');
-    const row = page.locator(`#overdue-table tr[data-conversation-id="${conversation.id}"]`);
+    const row = page.locator(`#overdue-list li[data-conversation-id="${conversation.id}"]`);
     await row.waitFor();
     expect(await row.textContent()).to.contain('Marc Attente').and.to.contain('Chloé Desk');
     expect(await page.locator('#overdue-alerts').count()).to.equal(0);

@@ -81,35 +81,25 @@ export function OverdueConversations() {
       <ErrorAlert error={action.error} />
       {items !== null && items.length === 0 && <p id="overdue-empty">{t('availability.overdueNone')}</p>}
       {items !== null && items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table" id="overdue-table" aria-labelledby="overdue-title">
-            <thead>
-              <tr>
-                <th scope="col">{t('availability.customer')}</th>
-                <th scope="col">{t('availability.heldBy')}</th>
-                <th scope="col">{t('availability.waiting')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id} data-conversation-id={c.id}>
-                  <td>
-                    <a href={hrefWithArg('inbox', c.id)} data-button="availability.openOverdue">{contactName(c)}</a>
-                    <span className="muted"> {formatWaId(c.contact.waId)}</span>
-                  </td>
-                  <td data-assignee={c.assignee?.id ?? ''}>{c.assignee?.name ?? t('availability.nobody')}</td>
-                  <td>
-                    {c.waitingSince && (
-                      <time dateTime={c.waitingSince} title={fmt.dateTime(c.waitingSince)}>
-                        {t('availability.waitedFor', { minutes: minutes(c.waitingSince), since: fmt.timeOrDay(c.waitingSince) })}
-                      </time>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // A list rather than a table: each customer stays whole on a phone.
+        <ul className="plain-list overdue-list" id="overdue-list">
+          {items.map((c) => (
+            <li key={c.id} data-conversation-id={c.id} data-assignee={c.assignee?.id ?? ''}>
+              <a href={hrefWithArg('inbox', c.id)} data-button="availability.openOverdue">{contactName(c)}</a>{' '}
+              <span className="muted">{formatWaId(c.contact.waId)}</span>
+              <br />
+              <span>{c.assignee ? t('availability.assignedTo', { name: c.assignee.name ?? '' }) : t('availability.notAssigned')}</span>
+              {c.waitingSince && (
+                <>
+                  {' · '}
+                  <time dateTime={c.waitingSince} title={fmt.dateTime(c.waitingSince)}>
+                    {t('availability.waitedFor', { minutes: minutes(c.waitingSince), since: fmt.timeOrDay(c.waitingSince) })}
+                  </time>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
