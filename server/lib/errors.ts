@@ -179,9 +179,9 @@ export const errors = {
   windowClosed: () => new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.'),
   unknownMedia: (path: string) =>
     new AppError(400, 'unknown_media', 'Unknown file: upload it first.', { fields: [{ path, message: 'not your upload nor a file of this conversation' }] }),
-  unknownTemplate: () =>
+  unknownTemplate: (path = 'body.templateId') =>
     new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", {
-      fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }],
+      fields: [{ path, message: 'not an approved template of this number' }],
     }),
   /**
    * A conversation waiting in the queue: whoever takes work from it claims it before replying.

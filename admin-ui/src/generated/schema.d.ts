@@ -872,7 +872,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid, or an unsafe regular expression (unsafe_regex) */
+                /** @description Invalid (validation_failed), an unsafe regular expression (unsafe_regex), a file not yours (unknown_media), an unapproved template (unknown_template) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1030,6 +1030,13 @@ export interface paths {
                             };
                         };
                     };
+                };
+                /** @description As when adding: the answer and numbers the rule ends with are checked */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };

@@ -14,6 +14,8 @@ export type RuleRow = {
   cooldown_seconds: number;
   answer: Answer;
   created_by: string | null;
+  /** Who last wrote the answer: a file answer is sent as their upload (null: the creator). */
+  answer_by: string | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -72,6 +74,13 @@ export async function findRule(conn: Db | Trx, id: string): Promise<RuleRow | un
 
 export async function insertRule(trx: Trx, row: Omit<RuleRow, 'created_at' | 'updated_at' | 'answer'> & { answer: string }): Promise<void> {
   await trx('autoreply_rules').insert(row);
+}
+
+/** The template a rule's answer names: its account, status and components, to check it can be sent. */
+export type AnswerTemplate = { id: string; waba_id: string; name: string; status: string; components: unknown };
+
+export async function findAnswerTemplate(conn: Db | Trx, id: string): Promise<AnswerTemplate | undefined> {
+  return (await conn('templates').where({ id }).first('id', 'waba_id', 'name', 'status', 'components')) as AnswerTemplate | undefined;
 }
 
 export async function updateRule(trx: Trx, id: string, patch: Record<string, unknown>): Promise<void> {

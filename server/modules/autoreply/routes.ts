@@ -32,25 +32,19 @@ export function registerAutoReplyRoutes(t: RouteTable, s: Services): void {
   });
   t.add({
     method: 'post', path: '/autoreply/rules', tag: 'autoreply', summary: 'Add an auto-reply rule (regular expressions are checked for safety)', access: access.can('create', 'AutoReplyRule'),
-    body: createRuleBody, responses: { 201: { description: 'Added', schema: ruleResponse }, 400: { description: 'Invalid, or an unsafe regular expression (unsafe_regex)' } },
+    body: createRuleBody, responses: { 201: { description: 'Added', schema: ruleResponse }, 400: { description: 'Invalid (validation_failed), an unsafe regular expression (unsafe_regex), a file not yours (unknown_media), an unapproved template (unknown_template)' } },
     handler: async (ctx, { body }) => {
-      for (const id of body.channelIds) {
-        await knownChannel(id);
-      }
       ctx.status = 201;
       ctx.body = { rule: presentRule(await createRule(s, signedIn(ctx), body)) };
     },
   });
   t.add({
     method: 'patch', path: '/autoreply/rules/:id', tag: 'autoreply', summary: 'Change an auto-reply rule', access: access.can('update', 'AutoReplyRule'),
-    params: idParams, body: updateRuleBody, responses: { 200: { description: 'Changed', schema: ruleResponse } },
+    params: idParams, body: updateRuleBody, responses: { 200: { description: 'Changed', schema: ruleResponse }, 400: { description: 'As when adding: the answer and numbers the rule ends with are checked' } },
     handler: async (ctx, { params, body }) => {
       const rule = await findRule(s.db, params.id);
       assertCanRow(authOf(ctx).ability, 'update', 'AutoReplyRule', ruleSubject(rule));
-      for (const id of body.channelIds ?? []) {
-        await knownChannel(id);
-      }
-      ctx.body = { rule: presentRule(await changeRule(s, actorOf(ctx), rule!, body)) };
+      ctx.body = { rule: presentRule(await changeRule(s, signedIn(ctx), rule!, body)) };
     },
   });
   t.add({
