@@ -112,6 +112,9 @@ describe('auto-reply answers: files, templates and lookups checked at save, and 
     const created = await admin.post('/api/v1/autoreply/rules', rule({ name: 'Menu', keywords: ['menu'], channelIds: [channelId], answer: { kind: 'media', mediaId, caption: 'Our menu' } }));
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.rule.answer).to.deep.equal({ kind: 'media', mediaId, caption: 'Our menu' });
+    // The list names the file the rule answers with.
+    const listed = (await admin.get('/api/v1/autoreply/rules')).body.items.find((r: { id: string }) => r.id === created.body.rule.id);
+    expect(listed.answerName).to.equal('menu.png');
     const waId = nextCustomer();
     await customerWrites(waId, 'Le menu svp');
     const sent = await firstAnswer(waId);
@@ -123,6 +126,7 @@ describe('auto-reply answers: files, templates and lookups checked at save, and 
     const templateId = await approvedTemplate(admin, channelId, { name: 'rule_opening', category: 'UTILITY', body: { text: 'Hi {{1}}, we open at 9.', examples: ['Robin'] } });
     const created = await admin.post('/api/v1/autoreply/rules', rule({ name: 'Opening', keywords: ['ouverture'], channelIds: [channelId], answer: { kind: 'template', templateId, parameters: ['there'] } }));
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.rule.answerName).to.equal('rule_opening');
     const waId = nextCustomer();
     await customerWrites(waId, 'heure d’ouverture ?');
     const sent = await firstAnswer(waId);
@@ -162,5 +166,6 @@ describe('auto-reply answers: files, templates and lookups checked at save, and 
     const created = await admin.post('/api/v1/autoreply/rules', rule({ name: 'Order lookup', keywords: ['suivi'], answer: { kind: 'lookup', integrationId } }));
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     expect(created.body.rule.answer).to.deep.equal({ kind: 'lookup', integrationId });
+    expect(created.body.rule.answerName).to.equal('Orders for rules');
   });
 });

@@ -743,6 +743,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;
@@ -856,6 +858,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;
@@ -1015,6 +1019,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;
@@ -1154,6 +1160,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;

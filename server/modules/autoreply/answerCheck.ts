@@ -10,7 +10,8 @@ import { templateVariables } from '../templates/variables';
 import { findAnswerTemplate } from './repo';
 import type { Answer } from './schema';
 
-const invalid = (path: string, message: string, sentence: string) => errors.validation(sentence, { fields: [{ path, message }] });
+// `code` lets the panel word each refusal in the user's language (fieldErrors.code.<code>).
+const invalid = (path: string, code: string, message: string, sentence: string) => errors.validation(sentence, { fields: [{ path, message, code }] });
 
 /**
  * Why the runner cannot send this template (it fills the body's variables only), or null.
@@ -35,7 +36,7 @@ async function checkChannels(trx: Trx, channelIds: readonly string[]) {
   const found = await Promise.all(channelIds.map((id) => findChannel(trx, id)));
   const missing = found.findIndex((c) => c === undefined);
   if (missing >= 0) {
-    throw invalid(`body.channelIds.${missing}`, 'unknown number', 'The rule names a number that does not exist.');
+    throw invalid(`body.channelIds.${missing}`, 'unknown_number', 'unknown number', 'The rule names a number that does not exist.');
   }
   return found.map((c) => c!);
 }
@@ -65,25 +66,25 @@ export async function checkAnswer(trx: Trx, answer: Answer, channelIds: readonly
       }
       const refusal = templateRefusal(template.components);
       if (refusal) {
-        throw invalid('body.answer.templateId', refusal, `This template cannot be an automatic answer: ${refusal}.`);
+        throw invalid('body.answer.templateId', 'template_not_automatic', refusal, `This template cannot be an automatic answer: ${refusal}.`);
       }
       const wanted = templateVariables(template.components).bodyVariables;
       if (answer.parameters.length !== wanted) {
-        throw invalid('body.answer.parameters', `${wanted} value(s) expected`, `The template's text has ${wanted} variable(s): give one value for each.`);
+        throw invalid('body.answer.parameters', 'parameters_count', `${wanted} value(s) expected`, `The template's text has ${wanted} variable(s): give one value for each.`);
       }
       // A template belongs to one WhatsApp Business Account: only its numbers can send it.
       if (channels.length === 0) {
-        throw invalid('body.channelIds', 'required for a template answer', "A template answer needs the rule's numbers: pick those of the template's account.");
+        throw invalid('body.channelIds', 'numbers_required', 'required for a template answer', "A template answer needs the rule's numbers: pick those of the template's account.");
       }
       const other = channels.findIndex((c) => c.waba_id !== template.waba_id);
       if (other >= 0) {
-        throw invalid(`body.channelIds.${other}`, "not a number of the template's account", "This number cannot send the template: it belongs to another WhatsApp Business Account.");
+        throw invalid(`body.channelIds.${other}`, 'other_account', "not a number of the template's account", "This number cannot send the template: it belongs to another WhatsApp Business Account.");
       }
       return;
     }
     case 'lookup': {
       if (!(await findIntegration(trx, answer.integrationId))) {
-        throw invalid('body.answer.integrationId', 'unknown integration', 'The integration does not exist.');
+        throw invalid('body.answer.integrationId', 'unknown_integration', 'unknown integration', 'The integration does not exist.');
       }
       return;
     }

@@ -83,6 +83,23 @@ export async function findAnswerTemplate(conn: Db | Trx, id: string): Promise<An
   return (await conn('templates').where({ id }).first('id', 'waba_id', 'name', 'status', 'components')) as AnswerTemplate | undefined;
 }
 
+/**
+ * The names of what rules' answers refer to, by id: a file's name, a template's name, an
+ * integration's name (read when listing, never copied into the rule).
+ */
+export async function answerNames(conn: Db | Trx, answers: readonly Answer[]): Promise<Map<string, string>> {
+  const ids = (kind: Answer['kind'], pick: (a: Answer) => string | undefined) => [...new Set(answers.filter((a) => a.kind === kind).map(pick).filter((v): v is string => v !== undefined))];
+  const media = ids('media', (a) => (a.kind === 'media' ? a.mediaId : undefined));
+  const templates = ids('template', (a) => (a.kind === 'template' ? a.templateId : undefined));
+  const integrations = ids('lookup', (a) => (a.kind === 'lookup' ? a.integrationId : undefined));
+  const rows = (await Promise.all([
+    media.length ? conn('media').whereIn('id', media).whereNotNull('filename').select('id', 'filename as name') : [],
+    templates.length ? conn('templates').whereIn('id', templates).select('id', 'name') : [],
+    integrations.length ? conn('integrations').whereIn('id', integrations).select('id', 'name') : [],
+  ])) as Array<Array<{ id: string; name: string }>>;
+  return new Map(rows.flat().map((r) => [r.id, r.name]));
+}
+
 export async function updateRule(trx: Trx, id: string, patch: Record<string, unknown>): Promise<void> {
   await trx('autoreply_rules').where({ id }).update({ ...patch, updated_at: new Date() });
 }
