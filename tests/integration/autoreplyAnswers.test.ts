@@ -92,6 +92,9 @@ describe('auto-reply answers: files, templates and lookups checked at save, and 
       expectRefused(await admin.post('/api/v1/autoreply/rules', rule({ name: 'Refused', keywords: ['refused'], ...body })), id, path);
     }
     expect(await db()('autoreply_rules').where({ name: 'Refused' })).to.have.length(0);
+    // Each refusal of a reference carries a code the panel words in the user's language.
+    const wrongCount = await admin.post('/api/v1/autoreply/rules', rule({ name: 'Refused', keywords: ['refused'], channelIds: [channelId], answer: template({ parameters: [] }) }));
+    expect(wrongCount.body.error.details.fields[0]).to.deep.include({ path: 'body.answer.parameters', code: 'parameters_count' });
 
     // On a change, the answer and numbers the rule ends with are checked: dropping a template rule's numbers is refused.
     const created = await admin.post('/api/v1/autoreply/rules', rule({ name: 'Greeting', keywords: ['greeting'], channelIds: [channelId], answer: template() }));

@@ -5,7 +5,7 @@ import type { Services } from '../../services';
 import { isDeepStrictEqual } from 'node:util';
 import { checkAnswer } from './answerCheck';
 import { checkRegex } from './safeRegex';
-import { bumpRulesVersion, deleteRule, findRule, findSettings, insertRule, updateRule, upsertSettings, type RuleRow, type SettingsRow } from './repo';
+import { bumpRulesVersion, deleteRule, findRule, findSettings, insertRule, lockRule, updateRule, upsertSettings, type RuleRow, type SettingsRow } from './repo';
 import type { CreateRuleInput, SettingsInput, UpdateRuleInput } from './schema';
 import { normaliseForMatch, type MatchMode } from './match';
 
@@ -48,23 +48,25 @@ export async function createRule(s: Services, actor: Actor & { id: string }, inp
  * with are checked. An answer sent back unchanged (the panel sends the whole form) is not
  * rewritten: its file stays its uploader's, so another admin may rename the rule.
  */
-export async function changeRule(s: Services, actor: Actor & { id: string }, rule: RuleRow, input: UpdateRuleInput): Promise<RuleRow> {
-  checkKeywords(input.mode ?? rule.mode, input.keywords ?? rule.keywords);
-  const answerWritten = input.answer !== undefined && !isDeepStrictEqual(input.answer, rule.answer);
-  const patch: Record<string, unknown> = {};
-  const set = (column: string, value: unknown) => value !== undefined && (patch[column] = value);
-  set('name', input.name);
-  set('enabled', input.enabled);
-  set('priority', input.priority);
-  set('mode', input.mode);
-  set('keywords', input.keywords);
-  set('channel_ids', input.channelIds);
-  set('cooldown_seconds', input.cooldownSeconds);
-  if (answerWritten) {
-    set('answer', JSON.stringify(input.answer));
-    set('answer_by', actor.id);
-  }
+export async function changeRule(s: Services, actor: Actor & { id: string }, loaded: RuleRow, input: UpdateRuleInput): Promise<RuleRow> {
+  checkKeywords(input.mode ?? loaded.mode, input.keywords ?? loaded.keywords);
   return s.db.transaction(async (trx) => {
+    // Locked: two admins saving at once each check the answer the other left, not a stale one.
+    const rule = (await lockRule(trx, loaded.id)) ?? loaded;
+    const answerWritten = input.answer !== undefined && !isDeepStrictEqual(input.answer, rule.answer);
+    const patch: Record<string, unknown> = {};
+    const set = (column: string, value: unknown) => value !== undefined && (patch[column] = value);
+    set('name', input.name);
+    set('enabled', input.enabled);
+    set('priority', input.priority);
+    set('mode', input.mode);
+    set('keywords', input.keywords);
+    set('channel_ids', input.channelIds);
+    set('cooldown_seconds', input.cooldownSeconds);
+    if (answerWritten) {
+      set('answer', JSON.stringify(input.answer));
+      set('answer_by', actor.id);
+    }
     const sender = answerWritten ? actor.id : (rule.answer_by ?? rule.created_by);
     await checkAnswer(trx, input.answer ?? rule.answer, input.channelIds ?? rule.channel_ids, sender);
     await updateRule(trx, rule.id, patch);

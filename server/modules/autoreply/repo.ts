@@ -72,6 +72,11 @@ export async function findRule(conn: Db | Trx, id: string): Promise<RuleRow | un
   return (await conn('autoreply_rules').where({ id }).first()) as RuleRow | undefined;
 }
 
+/** The rule, locked until the transaction ends (a change reads and writes it under the lock). */
+export async function lockRule(trx: Trx, id: string): Promise<RuleRow | undefined> {
+  return (await trx('autoreply_rules').where({ id }).forUpdate().first()) as RuleRow | undefined;
+}
+
 export async function insertRule(trx: Trx, row: Omit<RuleRow, 'created_at' | 'updated_at' | 'answer'> & { answer: string }): Promise<void> {
   await trx('autoreply_rules').insert(row);
 }
