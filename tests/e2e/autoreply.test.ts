@@ -137,6 +137,9 @@ describe('end to end in Chromium: auto-reply rules with the tester, and business
   it('on a 390 px phone in French, an admin makes a rule answering with a file uploaded in the dialog and one with an approved template, scoped to the number; a customer gets each', async () => {
     const api = await app.adminClient();
     const channel = (await api.get('/api/v1/channels')).body.items[0] as { id: string };
+    // Open at all hours, no out-of-office (the test above set one): the rules answer.
+    const open = { timeZone: 'UTC', weekly: [], holidays: [], defaultLanguage: 'fr', outOfOffice: { enabled: false, texts: {} }, welcome: { enabled: false, texts: {} } };
+    expect((await api.request('PUT', `/api/v1/autoreply/hours/${channel.id}`, open)).status).to.equal(200);
     const templateId = await approvedTemplate(api, channel.id, { name: 'horaires_magasin', category: 'UTILITY', body: { text: 'Bonjour {{1}}, nous ouvrons à 9 h.', examples: ['Lucie'] } });
     const headed = await approvedTemplate(api, channel.id, { name: 'commande_entete', category: 'UTILITY', header: { format: 'TEXT', text: 'Commande {{1}}', example: '#7' }, body: { text: 'Elle part aujourd’hui.' } });
     const admin = await app.userWithRoles(['admin']);
