@@ -839,6 +839,7 @@ export const en = {
   'fieldErrors.code.numbers_required': 'Tick the numbers that send this template.',
   'fieldErrors.code.other_account': 'This number belongs to another WhatsApp Business Account than the template.',
   'fieldErrors.code.unknown_integration': 'This integration does not exist.',
+  'fieldErrors.code.template_unapproved': 'This template does not exist or is not approved.',
   'hours.title': 'Business hours',
   'hours.intro': 'Per number: when it is open, its holidays, the out-of-office message sent outside those hours (once per closed period) and the welcome message for new contacts.',
   'hours.number': 'Number',

@@ -838,6 +838,7 @@ export const fr: Messages = {
   'fieldErrors.code.numbers_required': 'Cochez les numéros qui envoient ce modèle.',
   'fieldErrors.code.other_account': 'Ce numéro appartient à un autre compte WhatsApp Business que le modèle.',
   'fieldErrors.code.unknown_integration': 'Cette intégration n’existe pas.',
+  'fieldErrors.code.template_unapproved': 'Ce modèle n’existe pas ou n’est pas approuvé.',
   'hours.title': 'Horaires d’ouverture',
   'hours.intro': 'Par numéro : quand il est ouvert, ses jours fériés, le message d’absence envoyé en dehors de ces horaires (une fois par période de fermeture) et le message de bienvenue des nouveaux contacts.',
   'hours.number': 'Numéro',

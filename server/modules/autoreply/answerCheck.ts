@@ -62,7 +62,7 @@ export async function checkAnswer(trx: Trx, answer: Answer, channelIds: readonly
     case 'template': {
       const template = await findAnswerTemplate(trx, answer.templateId);
       if (!template || template.status !== 'APPROVED') {
-        throw errors.unknownTemplate('body.answer.templateId');
+        throw errors.unknownTemplate('body.answer.templateId', 'template_unapproved');
       }
       const refusal = templateRefusal(template.components);
       if (refusal) {
