@@ -199,6 +199,16 @@ describe('end to end in Chromium: auto-reply rules with the tester, and business
     expect(await page.inputValue('#autoreply-caption')).to.equal('Notre carte');
     expect(await page.isChecked(`input[name="autoreply-channel"][value="${channel.id}"]`)).to.equal(true);
     await page.click('#autoreply-rule-dialog [data-ui="dialog.cancel"]');
+    // The server's refusal shows beside its field: a template answer without its number.
+    await templateRow.locator('[data-ui="list.rowMenu"]').click();
+    await templateRow.locator('[data-button="autoreply.edit"]').click();
+    await page.waitForSelector('#autoreply-rule-dialog');
+    expect(await page.inputValue('#autoreply-kind')).to.equal('template');
+    await page.uncheck(`input[name="autoreply-channel"][value="${channel.id}"]`);
+    await page.click('[data-button="autoreply.submitEdit"]');
+    await page.locator('#autoreply-numbers-error').waitFor();
+    expect(await page.textContent('#autoreply-numbers-error')).to.equal('Cochez les numéros qui envoient ce modèle.');
+    await page.click('#autoreply-rule-dialog [data-ui="dialog.cancel"]');
 
     // A customer's keyword messages get each answer in the sandbox.
     await sandbox.customerSends({ phoneNumberId, from: '33600000902', profileName: 'Lucie', message: { type: 'text', body: 'La carte svp' } });
