@@ -179,9 +179,10 @@ export const errors = {
   windowClosed: () => new AppError(409, 'window_closed', 'The 24-hour window is closed: send an approved template.'),
   unknownMedia: (path: string) =>
     new AppError(400, 'unknown_media', 'Unknown file: upload it first.', { fields: [{ path, message: 'not your upload nor a file of this conversation' }] }),
-  unknownTemplate: () =>
+  /** `code` words the field's refusal for another form than the inbox's (the panel's fieldErrors.code.<code>). */
+  unknownTemplate: (path = 'body.templateId', code?: string) =>
     new AppError(400, 'unknown_template', "Unknown or unapproved template for this conversation's number.", {
-      fields: [{ path: 'body.templateId', message: 'not an approved template of this number' }],
+      fields: [{ path, message: 'not an approved template of this number', ...(code ? { code } : {}) }],
     }),
   /**
    * A conversation waiting in the queue: whoever takes work from it claims it before replying.

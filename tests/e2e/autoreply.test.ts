@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
+import { approvedTemplate } from '../support/broadcasts';
 import { eventually } from '../support/eventually';
+import { TINY_PNG } from '../support/media';
 import { ensureUiBuilt, launchChromium } from '../support/ui';
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
@@ -15,7 +17,7 @@ describe('end to end in Chromium: auto-reply rules with the tester, and business
 
   before(async () => {
     ensureUiBuilt();
-    app = await startTestApp({ SWITCHBOARD_ROLE: 'all', SWITCHBOARD_SANDBOX: 'true' });
+    app = await startTestApp({ SWITCHBOARD_ROLE: 'all', SWITCHBOARD_SANDBOX: 'true', SANDBOX_TEMPLATE_REVIEW_MS: '100' });
     const admin = await app.adminClient();
     sandbox = app.runtime.sandbox!.sandbox;
     phoneNumberId = (await admin.get('/api/v1/channels')).body.items[0].phoneNumberId;
@@ -26,8 +28,8 @@ describe('end to end in Chromium: auto-reply rules with the tester, and business
     await app?.stop();
   });
 
-  async function signIn(email: string, viewport?: { width: number; height: number }): Promise<Page> {
-    const page = await (await browser.newContext(viewport ? { viewport } : {})).newPage();
+  async function signIn(email: string, viewport?: { width: number; height: number }, locale?: string): Promise<Page> {
+    const page = await (await browser.newContext({ ...(viewport ? { viewport } : {}), ...(locale ? { locale } : {}) })).newPage();
     await page.goto(app.url);
     await page.fill('#login-email', email);
     await page.fill('#login-password', TEST_PASSWORD);
@@ -48,6 +50,7 @@ describe('end to end in Chromium: auto-reply rules with the tester, and business
     await page.selectOption('#autoreply-mode', 'word');
     await page.fill('#autoreply-keywords', 'livraison\ncolis');
     await page.fill('#autoreply-priority', '10');
+    await page.selectOption('#autoreply-kind', 'interactive');
     await page.fill('#autoreply-text', 'Votre colis arrive sous 48 h.');
     await page.fill('#autoreply-buttons', 'Suivi, Retour');
     await page.click('[data-button="autoreply.submitCreate"]');
@@ -129,5 +132,95 @@ describe('end to end in Chromium: auto-reply rules with the tester, and business
     expect(await phone.locator('[data-button="autoreply.create"]').count()).to.equal(0);
     expect(await phone.locator('[data-button="autoreply.test"]').count()).to.equal(1);
     await phone.context().close();
+  });
+
+  it('on a 390 px phone in French, an admin makes a rule answering with a file uploaded in the dialog and one with an approved template, scoped to the number; a customer gets each', async () => {
+    const api = await app.adminClient();
+    const channel = (await api.get('/api/v1/channels')).body.items[0] as { id: string };
+    // Open at all hours, no out-of-office (the test above set one): the rules answer.
+    const open = { timeZone: 'UTC', weekly: [], holidays: [], defaultLanguage: 'fr', outOfOffice: { enabled: false, texts: {} }, welcome: { enabled: false, texts: {} } };
+    expect((await api.request('PUT', `/api/v1/autoreply/hours/${channel.id}`, open)).status).to.equal(200);
+    const templateId = await approvedTemplate(api, channel.id, { name: 'horaires_magasin', category: 'UTILITY', body: { text: 'Bonjour {{1}}, nous ouvrons à 9 h.', examples: ['Lucie'] } });
+    const headed = await approvedTemplate(api, channel.id, { name: 'commande_entete', category: 'UTILITY', header: { format: 'TEXT', text: 'Commande {{1}}', example: '#7' }, body: { text: 'Elle part aujourd’hui.' } });
+    const admin = await app.userWithRoles(['admin']);
+    const page = await signIn(admin.email, { width: 390, height: 844 }, 'fr-FR');
+    await page.goto(`${app.url}/#/auto-replies`);
+    await page.waitForSelector('#autoreply-table');
+    const sideways = () => page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).innerWidth);
+
+    // A file: uploaded as soon as it is chosen, its name shown, then saved with the rule.
+    await page.click('[data-button="autoreply.create"]');
+    await page.waitForSelector('#autoreply-rule-dialog');
+    await page.fill('#autoreply-name', 'Carte');
+    await page.fill('#autoreply-keywords', 'carte');
+    await page.check(`input[name="autoreply-channel"][value="${channel.id}"]`);
+    await page.selectOption('#autoreply-kind', 'media');
+    await page.setInputFiles('#autoreply-file', { name: 'carte.png', mimeType: 'image/png', buffer: TINY_PNG });
+    expect(await page.textContent('#autoreply-file-ready')).to.contain('carte.png');
+    await page.fill('#autoreply-caption', 'Notre carte');
+    expect(await sideways(), 'the dialog with a file').to.be.at.most(0);
+    await page.screenshot({ path: 'test-results/e2e-autoreply-file-phone.png', fullPage: true }).catch(() => undefined);
+    await page.click('[data-button="autoreply.submitCreate"]');
+    await page.locator('#autoreply-rule-dialog').waitFor({ state: 'detached' });
+    const fileRow = page.locator('#autoreply-table tr[data-name="Carte"]');
+    await fileRow.waitFor();
+    expect(await fileRow.textContent()).to.contain('Fichier').and.to.contain('carte.png');
+
+    // A template: from the rule's number, those the runner cannot fill greyed out, one value per variable, previewed.
+    await page.click('[data-button="autoreply.create"]');
+    await page.waitForSelector('#autoreply-rule-dialog');
+    await page.fill('#autoreply-name', 'Horaires');
+    await page.fill('#autoreply-keywords', 'horaires');
+    await page.selectOption('#autoreply-kind', 'template');
+    expect(await page.textContent('#autoreply-template-number-hint')).to.contain('Cochez d’abord les numéros');
+    await page.check(`input[name="autoreply-channel"][value="${channel.id}"]`);
+    await page.locator(`#autoreply-template option[value="${templateId}"]`).waitFor({ state: 'attached' });
+    expect(await page.locator(`#autoreply-template option[value="${headed}"]`).isDisabled()).to.equal(true);
+    expect(await page.locator(`#autoreply-template option[value="${headed}"]`).textContent()).to.contain('son en-tête a une variable');
+    await page.selectOption('#autoreply-template', templateId);
+    await page.fill('#autoreply-param-1', 'cher client');
+    expect(await page.textContent('#autoreply-template-preview')).to.equal('Bonjour cher client, nous ouvrons à 9 h.');
+    expect(await sideways(), 'the dialog with a template').to.be.at.most(0);
+    await page.screenshot({ path: 'test-results/e2e-autoreply-template-phone.png', fullPage: true }).catch(() => undefined);
+    await page.click('[data-button="autoreply.submitCreate"]');
+    await page.locator('#autoreply-rule-dialog').waitFor({ state: 'detached' });
+    const templateRow = page.locator('#autoreply-table tr[data-name="Horaires"]');
+    await templateRow.waitFor();
+    expect(await templateRow.textContent()).to.contain('Modèle').and.to.contain('horaires_magasin');
+    expect(await sideways(), 'the list').to.be.at.most(0);
+
+    // Editing shows the current answer in its kind.
+    // At phone width the row's actions are in its menu.
+    await fileRow.locator('[data-ui="list.rowMenu"]').click();
+    await fileRow.locator('[data-button="autoreply.edit"]').click();
+    await page.waitForSelector('#autoreply-rule-dialog');
+    expect(await page.inputValue('#autoreply-kind')).to.equal('media');
+    expect(await page.textContent('#autoreply-file-ready')).to.contain('carte.png');
+    expect(await page.inputValue('#autoreply-caption')).to.equal('Notre carte');
+    expect(await page.isChecked(`input[name="autoreply-channel"][value="${channel.id}"]`)).to.equal(true);
+    await page.click('#autoreply-rule-dialog [data-ui="dialog.cancel"]');
+    // The server's refusal shows beside its field: a template answer without its number.
+    await templateRow.locator('[data-ui="list.rowMenu"]').click();
+    await templateRow.locator('[data-button="autoreply.edit"]').click();
+    await page.waitForSelector('#autoreply-rule-dialog');
+    expect(await page.inputValue('#autoreply-kind')).to.equal('template');
+    await page.uncheck(`input[name="autoreply-channel"][value="${channel.id}"]`);
+    await page.click('[data-button="autoreply.submitEdit"]');
+    await page.locator('#autoreply-numbers-error').waitFor();
+    expect(await page.textContent('#autoreply-numbers-error')).to.equal('Cochez les numéros qui envoient ce modèle.');
+    await page.click('#autoreply-rule-dialog [data-ui="dialog.cancel"]');
+
+    // A customer's keyword messages get each answer in the sandbox.
+    await sandbox.customerSends({ phoneNumberId, from: '33600000902', profileName: 'Lucie', message: { type: 'text', body: 'La carte svp' } });
+    const file = await eventually('the file in the sandbox', async () => sandbox.conversation(phoneNumberId, '33600000902').find((m) => m.direction === 'out'));
+    expect(file.type).to.equal('image');
+    expect((file.body as { caption?: string }).caption).to.equal('Notre carte');
+    await sandbox.customerSends({ phoneNumberId, from: '33600000903', profileName: 'Paul', message: { type: 'text', body: 'Vos horaires ?' } });
+    const sent = await eventually('the template in the sandbox', async () => sandbox.conversation(phoneNumberId, '33600000903').find((m) => m.direction === 'out'));
+    expect(sent.type).to.equal('template');
+    const body = sent.body as { name: string; components: Array<{ type: string; parameters: Array<{ text: string }> }> };
+    expect(body.name).to.equal('horaires_magasin');
+    expect(body.components.find((c) => c.type === 'body')!.parameters.map((p) => p.text)).to.deep.equal(['cher client']);
+    await page.context().close();
   });
 });

@@ -214,7 +214,12 @@ describe('auto-replies through the real webhook: keyword rules, business hours, 
   });
 
   it('answers from an integration lookup, or hands the conversation to a human (unassigned, audited with the reason)', async () => {
-    const integrationId = '0190a000-0000-7000-8000-000000000001';
+    // A configured integration (rules must name one that exists); its calls are answered here.
+    const integration = await admin.post('/api/v1/integrations', {
+      name: 'Order status', url: 'https://orders.example.com/status', method: 'GET', headers: [], bodyTemplate: null, responseTemplate: 'Order {{status}}', enabled: true, timeoutMs: 2000,
+    });
+    expect(integration.status, JSON.stringify(integration.body)).to.equal(201);
+    const integrationId = integration.body.integration.id as string;
     const seen: unknown[] = [];
     const s = app.runtime.services;
     const original = s.lookup;

@@ -743,6 +743,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;
@@ -856,6 +858,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;
@@ -872,7 +876,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid, or an unsafe regular expression (unsafe_regex) */
+                /** @description Invalid (validation_failed), an unsafe regular expression (unsafe_regex), a file not yours (unknown_media), an unapproved template (unknown_template) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1015,6 +1019,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;
@@ -1030,6 +1036,13 @@ export interface paths {
                             };
                         };
                     };
+                };
+                /** @description As when adding: the answer and numbers the rule ends with are checked */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -1147,6 +1160,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "lookup";
                                 };
+                                /** @description The name of the answer's file, template or integration (null for a text, or when it is gone) */
+                                answerName: string | null;
                                 channelIds: string[];
                                 cooldownSeconds: number;
                                 createdAt: string;

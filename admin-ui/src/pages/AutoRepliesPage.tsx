@@ -1,95 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Can } from '../components/Can';
-import { Dialog } from '../components/Dialog';
+import { answerSummary } from '../components/autoreply/answerDraft';
+import { RuleDialog } from '../components/autoreply/RuleForm';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { FormActions } from '../components/FormActions';
-import { FormField } from '../components/FormField';
 import { ListPage, RowAction } from '../components/ListPage';
 import { autoReplyApi } from '../endpoints';
-import { fieldError } from '../errors';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
 import type { AutoReplyRule, AutoReplyStats, AutoReplyTest } from '../types';
 
-type Mode = AutoReplyRule['mode'];
-const MODES: Mode[] = ['contains', 'word', 'exact', 'regex'];
-
-/** What a rule answers, in a few words for the list. */
-function answerSummary(rule: AutoReplyRule): string {
-  const a = rule.answer;
-  return a.kind === 'text' || a.kind === 'interactive' ? a.text : a.kind;
-}
-
-/**
- * Adds a rule, or changes one (`rule`), answering with a text or a text with reply buttons. A
- * rule answering otherwise (a file, a template, a lookup: set through the API) keeps its answer
- * unless a text is typed here.
- */
-function RuleDialog({ rule, onClose, onSaved }: { rule: AutoReplyRule | null; onClose: () => void; onSaved: () => void }) {
+/** What a rule answers, for the list: the kind, then its text or the name of its file, template or integration. */
+function AnswerCell({ rule }: { rule: AutoReplyRule }) {
   const { t } = useI18n();
-  const typed = rule && (rule.answer.kind === 'text' || rule.answer.kind === 'interactive') ? rule.answer : null;
-  const [name, setName] = useState(rule?.name ?? '');
-  const [mode, setMode] = useState<Mode>(rule?.mode ?? 'word');
-  const [keywords, setKeywords] = useState(rule?.keywords.join('\n') ?? '');
-  const [priority, setPriority] = useState(rule?.priority ?? 0);
-  const [cooldown, setCooldown] = useState(Math.round((rule?.cooldownSeconds ?? 3600) / 60));
-  const [text, setText] = useState(typed?.text ?? '');
-  const [buttons, setButtons] = useState(typed?.kind === 'interactive' ? typed.buttons.join(', ') : '');
-  const saving = useAction();
-
-  async function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const list = keywords.split('\n').map((k) => k.trim()).filter(Boolean);
-    const titles = buttons.split(',').map((b) => b.trim()).filter(Boolean);
-    const answer = titles.length > 0 ? { kind: 'interactive' as const, text, buttons: titles } : { kind: 'text' as const, text };
-    const fields = { name, mode, keywords: list, priority, cooldownSeconds: cooldown * 60 };
-    const saved = rule
-      ? await saving.run(() => autoReplyApi.update(rule.id, text.trim() === '' && !typed ? fields : { ...fields, answer }))
-      : await saving.run(() => autoReplyApi.create({ ...fields, answer }));
-    if (saved) {
-      onSaved();
-    }
-  }
-
+  const { kind, summary } = answerSummary(rule);
   return (
-    <Dialog title={rule ? t('autoreply.editTitle') : t('autoreply.addTitle')} onClose={onClose} id="autoreply-rule-dialog">
-      <form onSubmit={(event) => void submit(event)}>
-        <FormField id="autoreply-name" label={t('autoreply.name')} error={fieldError(saving.error, 'name')}>
-          {(describedBy, invalid) => <input id="autoreply-name" name="name" required maxLength={120} aria-describedby={describedBy} aria-invalid={invalid} value={name} onChange={(event) => setName(event.target.value)} />}
-        </FormField>
-        <div className="field-row">
-          <FormField id="autoreply-mode" label={t('autoreply.mode')}>
-            {(describedBy) => (
-              <select id="autoreply-mode" name="mode" aria-describedby={describedBy} value={mode} onChange={(event) => setMode(MODES.find((m) => m === event.target.value) ?? 'word')}>
-                {MODES.map((m) => <option key={m} value={m}>{t(`autoreply.mode.${m}`)}</option>)}
-              </select>
-            )}
-          </FormField>
-          <FormField id="autoreply-priority" label={t('autoreply.priority')}>
-            {(describedBy) => <input id="autoreply-priority" name="priority" type="number" min={-1000} max={1000} aria-describedby={describedBy} value={priority} onChange={(event) => setPriority(Number(event.target.value))} />}
-          </FormField>
-          <FormField id="autoreply-cooldown" label={t('autoreply.cooldown')}>
-            {(describedBy) => <input id="autoreply-cooldown" name="cooldown" type="number" min={0} max={43200} aria-describedby={describedBy} value={cooldown} onChange={(event) => setCooldown(Number(event.target.value))} />}
-          </FormField>
-        </div>
-        <FormField id="autoreply-keywords" label={t('autoreply.keywords')} hint={t('autoreply.keywordsHint')} error={fieldError(saving.error, 'keywords')}>
-          {(describedBy, invalid) => <textarea id="autoreply-keywords" name="keywords" rows={3} required aria-describedby={describedBy} aria-invalid={invalid} value={keywords} onChange={(event) => setKeywords(event.target.value)} />}
-        </FormField>
-        <FormField id="autoreply-text" label={t('autoreply.answer')} error={fieldError(saving.error, 'answer')}>
-          {(describedBy, invalid) => <textarea id="autoreply-text" name="text" rows={3} required={!rule || typed !== null} maxLength={1024} aria-describedby={describedBy} aria-invalid={invalid} value={text} onChange={(event) => setText(event.target.value)} />}
-        </FormField>
-        <FormField id="autoreply-buttons" label={t('autoreply.buttons')} hint={t('autoreply.buttonsHint')}>
-          {(describedBy) => <input id="autoreply-buttons" name="buttons" aria-describedby={describedBy} value={buttons} onChange={(event) => setButtons(event.target.value)} />}
-        </FormField>
-        <ErrorAlert error={saving.error} />
-        {rule ? (
-          <FormActions onCancel={onClose} disabled={saving.busy} can={['update', 'AutoReplyRule']} button="autoreply.submitEdit" label={t('common.save')} />
-        ) : (
-          <FormActions onCancel={onClose} disabled={saving.busy} can={['create', 'AutoReplyRule']} button="autoreply.submitCreate" label={t('autoreply.add')} />
-        )}
-      </form>
-    </Dialog>
+    <span data-answer-kind={kind}>
+      <span className="badge">{t(`autoreply.kind.${kind}`)}</span> {summary || <span className="muted">{t('autoreply.answerGone')}</span>}
+    </span>
   );
 }
 
@@ -179,7 +107,7 @@ export function AutoRepliesPage() {
           { key: 'priority', header: t('autoreply.priority'), numeric: true, cell: (r) => r.priority },
           { key: 'mode', header: t('autoreply.mode'), cell: (r) => t(`autoreply.mode.${r.mode}`) },
           { key: 'keywords', header: t('autoreply.keywords'), cell: (r) => <code>{r.keywords.join(' · ')}</code> },
-          { key: 'answer', header: t('autoreply.answer'), cell: (r) => answerSummary(r) },
+          { key: 'answer', header: t('autoreply.answer'), cell: (r) => <AnswerCell rule={r} /> },
           { key: 'enabled', header: t('autoreply.state'), cell: (r) => (r.enabled ? t('autoreply.on') : t('autoreply.off')) },
         ]}
         rows={items}

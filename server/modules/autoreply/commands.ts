@@ -2,8 +2,10 @@ import type { Actor } from '../../lib/actor';
 import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
+import { isDeepStrictEqual } from 'node:util';
+import { checkAnswer } from './answerCheck';
 import { checkRegex } from './safeRegex';
-import { bumpRulesVersion, deleteRule, findRule, findSettings, insertRule, updateRule, upsertSettings, type RuleRow, type SettingsRow } from './repo';
+import { bumpRulesVersion, deleteRule, findRule, findSettings, insertRule, lockRule, updateRule, upsertSettings, type RuleRow, type SettingsRow } from './repo';
 import type { CreateRuleInput, SettingsInput, UpdateRuleInput } from './schema';
 import { normaliseForMatch, type MatchMode } from './match';
 
@@ -22,14 +24,15 @@ function checkKeywords(mode: MatchMode, keywords: readonly string[]): void {
   });
 }
 
-/** Adds a rule; audited (ids and the rule's own settings, nothing of any customer). */
+/** Adds a rule, its answer's references checked first; audited (ids and the rule's own settings, nothing of any customer). */
 export async function createRule(s: Services, actor: Actor & { id: string }, input: CreateRuleInput): Promise<RuleRow> {
   checkKeywords(input.mode, input.keywords);
   return s.db.transaction(async (trx) => {
+    await checkAnswer(trx, input.answer, input.channelIds, actor.id);
     const id = newId();
     await insertRule(trx, {
       id, name: input.name, enabled: input.enabled, priority: input.priority, mode: input.mode, keywords: input.keywords, channel_ids: input.channelIds,
-      cooldown_seconds: input.cooldownSeconds, answer: JSON.stringify(input.answer), created_by: actor.id,
+      cooldown_seconds: input.cooldownSeconds, answer: JSON.stringify(input.answer), created_by: actor.id, answer_by: actor.id,
     });
     await bumpRulesVersion(trx);
     await s.audit.appendIn(trx, actor, [{
@@ -40,20 +43,32 @@ export async function createRule(s: Services, actor: Actor & { id: string }, inp
   });
 }
 
-/** Changes a rule; audited with the names of the fields changed. */
-export async function changeRule(s: Services, actor: Actor, rule: RuleRow, input: UpdateRuleInput): Promise<RuleRow> {
-  checkKeywords(input.mode ?? rule.mode, input.keywords ?? rule.keywords);
-  const patch: Record<string, unknown> = {};
-  const set = (column: string, value: unknown) => value !== undefined && (patch[column] = value);
-  set('name', input.name);
-  set('enabled', input.enabled);
-  set('priority', input.priority);
-  set('mode', input.mode);
-  set('keywords', input.keywords);
-  set('channel_ids', input.channelIds);
-  set('cooldown_seconds', input.cooldownSeconds);
-  set('answer', input.answer === undefined ? undefined : JSON.stringify(input.answer));
+/**
+ * Changes a rule; audited with the names of the fields changed. The answer and numbers it ends
+ * with are checked. An answer sent back unchanged (the panel sends the whole form) is not
+ * rewritten: its file stays its uploader's, so another admin may rename the rule.
+ */
+export async function changeRule(s: Services, actor: Actor & { id: string }, loaded: RuleRow, input: UpdateRuleInput): Promise<RuleRow> {
+  checkKeywords(input.mode ?? loaded.mode, input.keywords ?? loaded.keywords);
   return s.db.transaction(async (trx) => {
+    // Locked: two admins saving at once each check the answer the other left, not a stale one.
+    const rule = (await lockRule(trx, loaded.id)) ?? loaded;
+    const answerWritten = input.answer !== undefined && !isDeepStrictEqual(input.answer, rule.answer);
+    const patch: Record<string, unknown> = {};
+    const set = (column: string, value: unknown) => value !== undefined && (patch[column] = value);
+    set('name', input.name);
+    set('enabled', input.enabled);
+    set('priority', input.priority);
+    set('mode', input.mode);
+    set('keywords', input.keywords);
+    set('channel_ids', input.channelIds);
+    set('cooldown_seconds', input.cooldownSeconds);
+    if (answerWritten) {
+      set('answer', JSON.stringify(input.answer));
+      set('answer_by', actor.id);
+    }
+    const sender = answerWritten ? actor.id : (rule.answer_by ?? rule.created_by);
+    await checkAnswer(trx, input.answer ?? rule.answer, input.channelIds ?? rule.channel_ids, sender);
     await updateRule(trx, rule.id, patch);
     await bumpRulesVersion(trx);
     await s.audit.appendIn(trx, actor, [{ action: 'autoreply.rule_updated', subjectType: 'AutoReplyRule', subjectId: rule.id, details: { name: input.name ?? rule.name, fields: Object.keys(input) } }]);

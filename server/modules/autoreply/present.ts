@@ -1,11 +1,19 @@
 import { isOpen, nextOpening } from './hours';
 import type { RuleRow, SettingsRow } from './repo';
+import type { Answer } from './schema';
 
-/** A rule as the API answers it. */
-export function presentRule(r: RuleRow) {
+/** The id an answer refers to (its file, template or integration), if any. */
+export function answerReference(a: Answer): string | null {
+  return a.kind === 'media' ? a.mediaId : a.kind === 'template' ? a.templateId : a.kind === 'lookup' ? a.integrationId : null;
+}
+
+/** A rule as the API answers it; `names` (repo answerNames) names what its answer refers to. */
+export function presentRule(r: RuleRow, names: ReadonlyMap<string, string> = new Map()) {
+  const reference = answerReference(r.answer);
   return {
     id: r.id, name: r.name, enabled: r.enabled, priority: r.priority, mode: r.mode, keywords: r.keywords, channelIds: r.channel_ids,
-    cooldownSeconds: r.cooldown_seconds, answer: r.answer, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+    cooldownSeconds: r.cooldown_seconds, answer: r.answer, answerName: reference === null ? null : (names.get(reference) ?? null),
+    createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
 }
 

@@ -14,6 +14,8 @@ export type RuleRow = {
   cooldown_seconds: number;
   answer: Answer;
   created_by: string | null;
+  /** Who last wrote the answer: a file answer is sent as their upload (null: the creator). */
+  answer_by: string | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -70,8 +72,37 @@ export async function findRule(conn: Db | Trx, id: string): Promise<RuleRow | un
   return (await conn('autoreply_rules').where({ id }).first()) as RuleRow | undefined;
 }
 
+/** The rule, locked until the transaction ends (a change reads and writes it under the lock). */
+export async function lockRule(trx: Trx, id: string): Promise<RuleRow | undefined> {
+  return (await trx('autoreply_rules').where({ id }).forUpdate().first()) as RuleRow | undefined;
+}
+
 export async function insertRule(trx: Trx, row: Omit<RuleRow, 'created_at' | 'updated_at' | 'answer'> & { answer: string }): Promise<void> {
   await trx('autoreply_rules').insert(row);
+}
+
+/** The template a rule's answer names: its account, status and components, to check it can be sent. */
+export type AnswerTemplate = { id: string; waba_id: string; name: string; status: string; components: unknown };
+
+export async function findAnswerTemplate(conn: Db | Trx, id: string): Promise<AnswerTemplate | undefined> {
+  return (await conn('templates').where({ id }).first('id', 'waba_id', 'name', 'status', 'components')) as AnswerTemplate | undefined;
+}
+
+/**
+ * The names of what rules' answers refer to, by id: a file's name, a template's name, an
+ * integration's name (read when listing, never copied into the rule).
+ */
+export async function answerNames(conn: Db | Trx, answers: readonly Answer[]): Promise<Map<string, string>> {
+  const ids = (kind: Answer['kind'], pick: (a: Answer) => string | undefined) => [...new Set(answers.filter((a) => a.kind === kind).map(pick).filter((v): v is string => v !== undefined))];
+  const media = ids('media', (a) => (a.kind === 'media' ? a.mediaId : undefined));
+  const templates = ids('template', (a) => (a.kind === 'template' ? a.templateId : undefined));
+  const integrations = ids('lookup', (a) => (a.kind === 'lookup' ? a.integrationId : undefined));
+  const rows = (await Promise.all([
+    media.length ? conn('media').whereIn('id', media).whereNotNull('filename').select('id', 'filename as name') : [],
+    templates.length ? conn('templates').whereIn('id', templates).select('id', 'name') : [],
+    integrations.length ? conn('integrations').whereIn('id', integrations).select('id', 'name') : [],
+  ])) as Array<Array<{ id: string; name: string }>>;
+  return new Map(rows.flat().map((r) => [r.id, r.name]));
 }
 
 export async function updateRule(trx: Trx, id: string, patch: Record<string, unknown>): Promise<void> {

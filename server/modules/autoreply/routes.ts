@@ -7,7 +7,7 @@ import { scopedTo } from './cache';
 import { changeRule, createRule, removeRule, saveSettings } from './commands';
 import { normaliseForMatch } from './match';
 import { defaultSettings, presentRule, presentSettings } from './present';
-import { findRule, findSettings, listRules, resolutionShare, type RuleRow } from './repo';
+import { answerNames, findRule, findSettings, listRules, resolutionShare, type RuleRow } from './repo';
 import {
   channelParams, createRuleBody, idParams, ruleListResponse, ruleResponse, settingsBody, settingsResponse, statsQuery, statsResponse, testBody, testResponse, updateRuleBody,
 } from './schema';
@@ -23,34 +23,31 @@ export function registerAutoReplyRoutes(t: RouteTable, s: Services): void {
       throw errors.notFound('Channel');
     }
   };
+  const presentOne = async (r: RuleRow) => presentRule(r, await answerNames(s.db, [r.answer]));
   t.add({
     method: 'get', path: '/autoreply/rules', tag: 'autoreply', summary: 'List auto-reply rules, highest priority first', access: access.can('read', 'AutoReplyRule'),
     responses: { 200: { description: 'The rules', schema: ruleListResponse } },
     handler: async (ctx) => {
-      ctx.body = { items: (await listRules(s.db)).map(presentRule) };
+      const rules = await listRules(s.db);
+      const names = await answerNames(s.db, rules.map((r) => r.answer));
+      ctx.body = { items: rules.map((r) => presentRule(r, names)) };
     },
   });
   t.add({
     method: 'post', path: '/autoreply/rules', tag: 'autoreply', summary: 'Add an auto-reply rule (regular expressions are checked for safety)', access: access.can('create', 'AutoReplyRule'),
-    body: createRuleBody, responses: { 201: { description: 'Added', schema: ruleResponse }, 400: { description: 'Invalid, or an unsafe regular expression (unsafe_regex)' } },
+    body: createRuleBody, responses: { 201: { description: 'Added', schema: ruleResponse }, 400: { description: 'Invalid (validation_failed), an unsafe regular expression (unsafe_regex), a file not yours (unknown_media), an unapproved template (unknown_template)' } },
     handler: async (ctx, { body }) => {
-      for (const id of body.channelIds) {
-        await knownChannel(id);
-      }
       ctx.status = 201;
-      ctx.body = { rule: presentRule(await createRule(s, signedIn(ctx), body)) };
+      ctx.body = { rule: await presentOne(await createRule(s, signedIn(ctx), body)) };
     },
   });
   t.add({
     method: 'patch', path: '/autoreply/rules/:id', tag: 'autoreply', summary: 'Change an auto-reply rule', access: access.can('update', 'AutoReplyRule'),
-    params: idParams, body: updateRuleBody, responses: { 200: { description: 'Changed', schema: ruleResponse } },
+    params: idParams, body: updateRuleBody, responses: { 200: { description: 'Changed', schema: ruleResponse }, 400: { description: 'As when adding: the answer and numbers the rule ends with are checked' } },
     handler: async (ctx, { params, body }) => {
       const rule = await findRule(s.db, params.id);
       assertCanRow(authOf(ctx).ability, 'update', 'AutoReplyRule', ruleSubject(rule));
-      for (const id of body.channelIds ?? []) {
-        await knownChannel(id);
-      }
-      ctx.body = { rule: presentRule(await changeRule(s, actorOf(ctx), rule!, body)) };
+      ctx.body = { rule: await presentOne(await changeRule(s, signedIn(ctx), rule!, body)) };
     },
   });
   t.add({
@@ -70,7 +67,7 @@ export function registerAutoReplyRoutes(t: RouteTable, s: Services): void {
       const matches = scopedTo((await s.autoReplies.rules.current()).match(body.text), body.channelId ?? null);
       ctx.body = {
         normalized: normaliseForMatch(body.text),
-        fires: matches[0] ? presentRule(matches[0]) : null,
+        fires: matches[0] ? await presentOne(matches[0]) : null,
         matches: matches.map((r) => ({ id: r.id, name: r.name, priority: r.priority })),
       };
     },

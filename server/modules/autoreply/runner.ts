@@ -155,7 +155,8 @@ export class AutoReplies {
   /** A rule's answer; a lookup that cannot answer hands the conversation to a human (left in the queue) and is audited. */
   private async ruleAnswer(s: Services, m: InboundText, c: InboundContext, rule: RuleRow): Promise<Candidate | null> {
     const record = { kind: 'rule' as const, rule_id: rule.id, period_end: null };
-    const source: AutomatedSource = { kind: rule.answer.kind === 'lookup' ? 'lookup' : 'rule', ruleId: rule.id, mediaOwnerId: rule.created_by };
+    // A file answer is sent as the upload of whoever last wrote the answer (the inbox's rule: a sender attaches their own files).
+    const source: AutomatedSource = { kind: rule.answer.kind === 'lookup' ? 'lookup' : 'rule', ruleId: rule.id, mediaOwnerId: rule.answer_by ?? rule.created_by };
     if (rule.answer.kind !== 'lookup') {
       return { input: inputOf(rule.answer), source, record, cooldownSeconds: rule.cooldown_seconds };
     }

@@ -64,6 +64,7 @@ export const statsQuery = z.strictObject({ days: z.coerce.number().int().min(1).
 export const ruleSchema = z.object({
   id: z.uuid(), name: z.string(), enabled: z.boolean(), priority: z.number(), mode: z.enum(['contains', 'word', 'exact', 'regex']),
   keywords: z.array(z.string()), channelIds: z.array(z.uuid()), cooldownSeconds: z.number(), answer: answerSchema,
+  answerName: z.string().nullable().describe("The name of the answer's file, template or integration (null for a text, or when it is gone)"),
   createdAt: z.string(), updatedAt: z.string(),
 });
 export const ruleListResponse = z.object({ items: z.array(ruleSchema) });

@@ -2,3 +2,4 @@
 export { runLookup } from './lookup';
 export type { LookupResult } from './caller';
 export type { LookupVars } from './templates';
+export { findIntegration } from './repo';
