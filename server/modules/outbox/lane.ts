@@ -28,8 +28,10 @@ export class LaneLimits {
   spamHoldUntil = 0;
 
   constructor(readonly mps: number) {
-    // A tenth of a second of burst: calls leave evenly instead of in one-second waves.
-    this.bucket = new TokenBucket(mps, Math.max(1, Math.ceil(mps / 10)));
+    // A quarter of a second of burst: calls leave evenly rather than in one-second waves, yet a
+    // stall of the process (a large webhook parsed, a slow claim) is caught up on afterwards
+    // instead of lost, and the number keeps its rate. Meta counts its rate over a second.
+    this.bucket = new TokenBucket(mps, Math.max(1, Math.ceil(mps / 4)));
     this.rate = new AdaptiveRate(mps, Math.max(1, mps / 20));
   }
 

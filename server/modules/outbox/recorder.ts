@@ -73,6 +73,7 @@ type Waiting = Accepted & { done: (recorded: boolean) => void };
 export class SendRecorder {
   private queue: Waiting[] = [];
   private draining: Promise<void> | null = null;
+  private writing = 0;
 
   constructor(
     private readonly db: Db,
@@ -86,6 +87,16 @@ export class SendRecorder {
       this.queue.push({ row, wamid, done });
       this.kick();
     });
+  }
+
+  /** Answers not recorded yet: queued, or in the batch being written. */
+  get backlog(): number {
+    return this.queue.length + this.writing;
+  }
+
+  /** Resolves once the batch being written now (if any) is done. */
+  async nextBatch(): Promise<void> {
+    await (this.draining ?? new Promise<void>((resolve) => setImmediate(resolve)));
   }
 
   /** Resolves once everything queued so far is recorded (or given up on). */
@@ -110,7 +121,13 @@ export class SendRecorder {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      await this.write(this.queue.splice(0, MAX_BATCH));
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.writing = batch.length;
+      try {
+        await this.write(batch);
+      } finally {
+        this.writing = 0;
+      }
     }
   }
 

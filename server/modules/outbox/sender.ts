@@ -18,6 +18,9 @@ import { claimDue, channelsWithDueRows, markFailed, markRetry, PRIORITY, release
 export const OUTBOX_CHANNEL = 'sb_outbox';
 
 const MAX_ATTEMPTS = 6;
+// Accepted answers not yet recorded, per call the lane may keep in flight: room for a few slow
+// batch writes before the lane waits for the recorder.
+const UNRECORDED_PER_CALL = 8;
 const POLL_MS = 1000;
 // The sweep (due rows of idle lanes, interrupted sends) runs at least this often.
 const SWEEP_MS = 30_000;
@@ -216,8 +219,9 @@ export class Sender {
   }
 
   private async sendBatch(lane: Lane, creds: ChannelCredentials, rows: OutboxRow[], inFlight: Set<Promise<void>>): Promise<void> {
-    // Calls in flight hold no connection: their answers are recorded in batches by the lane's
-    // recorder, so the lane's shape alone bounds them (answers waiting to be recorded included).
+    // The lane's shape bounds its calls to Meta in flight. Their answers are recorded in batches
+    // by the lane's recorder, apart: a slow write (a busy database) must not hold calls back,
+    // or the lane falls below its rate. Answers waiting to be recorded are bounded on their own.
     const maxInFlight = laneShape(creds.lane, creds.throughputMps).inFlight;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -241,6 +245,9 @@ export class Sender {
       while (inFlight.size >= maxInFlight) {
         await Promise.race(inFlight);
       }
+      while (lane.recorder.backlog >= maxInFlight * UNRECORDED_PER_CALL) {
+        await lane.recorder.nextBatch();
+      }
       const p = this.sendOne(lane, row).finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
@@ -262,10 +269,9 @@ export class Sender {
       return;
     }
     this.s.metrics.outboxToAccepted.observe((Date.now() - row.created_at.getTime()) / 1000);
-    // Accepted: from here on the row is never re-sent, recorded or not (see SendRecorder).
-    if (await lane.recorder.record(row, wamid)) {
-      this.s.metrics.outboundMessages.inc({ result: 'sent' });
-    }
+    // Accepted: from here on the row is never re-sent, recorded or not (see SendRecorder). The
+    // call is done; its recording goes on in the recorder's next batch.
+    void lane.recorder.record(row, wamid).then((recorded) => recorded && this.s.metrics.outboundMessages.inc({ result: 'sent' }));
   }
 
   private async handleFailure(lane: Lane, row: OutboxRow, err: unknown): Promise<void> {

@@ -15,10 +15,6 @@ serveChild(async () => {
   }
   const config = loadConfig(JSON.parse(raw) as Record<string, string>);
   const runtime = await startRuntime(config, createLogger(config.logLevel));
-  if (config.role === 'worker') {
-    // A worker serves no API (only its probes): the parent drives it through the database.
-    return { url: '', stop: runtime.stop };
-  }
   if (!runtime.url) {
     await runtime.stop();
     throw new Error('the runtime started without a web role');
