@@ -21,6 +21,8 @@ const MAX_ATTEMPTS = 6;
 // Accepted answers not yet recorded, per call the lane may keep in flight: room for a few slow
 // batch writes before the lane waits for the recorder.
 const UNRECORDED_PER_CALL = 8;
+// The same for the recorder the shared lanes have in common.
+const SHARED_UNRECORDED_MAX = 4000;
 const POLL_MS = 1000;
 // The sweep (due rows of idle lanes, interrupted sends) runs at least this often.
 const SWEEP_MS = 30_000;
@@ -64,6 +66,12 @@ type Lane = {
  */
 export class Sender {
   private lanes = new Map<string, Lane>();
+  /**
+   * Shared lanes record their answers together: one batch write for the answers of every shared
+   * number rather than one per number (twenty numbers each writing small batches cost twenty
+   * times the statements). A dedicated lane has a recorder of its own, so it never waits behind others.
+   */
+  private readonly sharedRecorder: SendRecorder;
   private stopped = false;
   private sweep: NodeJS.Timeout | null = null;
   private readonly worker: string;
@@ -73,6 +81,7 @@ export class Sender {
     workerId = `${os.hostname()}:${process.pid}`,
   ) {
     this.worker = workerId;
+    this.sharedRecorder = new SendRecorder(s.db, s.publish, s.log);
   }
 
   async start(): Promise<void> {
@@ -113,7 +122,7 @@ export class Sender {
       limits: new LaneLimits(creds.throughputMps),
       client: clientFor(creds, undefined, pool ?? undefined),
       pool,
-      recorder: new SendRecorder(this.s.db, this.s.publish, this.s.log),
+      recorder: creds.lane === 'dedicated' ? new SendRecorder(this.s.db, this.s.publish, this.s.log) : this.sharedRecorder,
       credsKey: credsKey(creds),
       wake: () => wakeUp(),
       running: Promise.resolve(),
@@ -245,7 +254,7 @@ export class Sender {
       while (inFlight.size >= maxInFlight) {
         await Promise.race(inFlight);
       }
-      while (lane.recorder.backlog >= maxInFlight * UNRECORDED_PER_CALL) {
+      while (lane.recorder.backlog >= (lane.recorder === this.sharedRecorder ? SHARED_UNRECORDED_MAX : maxInFlight * UNRECORDED_PER_CALL)) {
         await lane.recorder.nextBatch();
       }
       const p = this.sendOne(lane, row).finally(() => inFlight.delete(p));
