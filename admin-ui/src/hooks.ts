@@ -41,6 +41,34 @@ export function useAction(): Action {
   return { busy, error, setError, run };
 }
 
+/**
+ * A page's list, read when the page opens: its rows, whether the first read is done, the read's
+ * action (busy flag, error) and a way to read it again.
+ */
+export function useListLoad<T>(fetch: () => Promise<{ items: T[] }>) {
+  const [items, setItems] = useState<T[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const list = useAction();
+  const { run } = list;
+  // The latest fetch, without reading the list again each time the page renders a new closure.
+  const fetchRef = useRef(fetch);
+  fetchRef.current = fetch;
+
+  const load = useCallback(async () => {
+    const page = await run(() => fetchRef.current());
+    if (page) {
+      setItems(page.items);
+      setLoaded(true);
+    }
+  }, [run]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return { items, setItems, loaded, list, load };
+}
+
 /** Toggles a value in a list of ids (checkbox groups). */
 export function toggle(list: string[], value: string, on: boolean): string[] {
   const without = list.filter((item) => item !== value);

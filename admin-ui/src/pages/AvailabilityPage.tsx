@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { rowSubject } from '../ability';
 import { Can } from '../components/Can';
@@ -9,7 +9,7 @@ import { FormField } from '../components/FormField';
 import { ListPage, RowAction } from '../components/ListPage';
 import { OverdueConversations } from '../components/routing/OverdueConversations';
 import { availabilityApi } from '../endpoints';
-import { useAction } from '../hooks';
+import { useAction, useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useFormErrors } from '../useFormErrors';
 import type { Availability } from '../types';
@@ -20,24 +20,9 @@ export type AgentState = (typeof STATES)[number];
 /** `#/availability`: who is online, their load against their capacity; supervisors override states and set capacities. */
 export function AvailabilityPage() {
   const { t } = useI18n();
-  const [items, setItems] = useState<Availability[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [editing, setEditing] = useState<Availability | null>(null);
-  const list = useAction();
   const change = useAction();
-  const { run: runList } = list;
-
-  const load = useCallback(async () => {
-    const page = await runList(() => availabilityApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [runList]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, loaded, list } = useListLoad<Availability>(() => availabilityApi.list());
 
   const replace = (row: Availability) => setItems((previous) => previous.map((item) => (item.userId === row.userId ? row : item)));
 

@@ -4,7 +4,7 @@ import { BroadcastForm } from '../components/BroadcastForm';
 import { ListPage, RowAction } from '../components/ListPage';
 import { broadcastsApi } from '../endpoints';
 import { useFormats } from '../format';
-import { useAction } from '../hooks';
+import { useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import type { Broadcast } from '../types';
 
@@ -16,24 +16,9 @@ const moving = (b: Broadcast) => b.status === 'running' || b.status === 'schedul
 export function BroadcastsPage() {
   const { t } = useI18n();
   const f = useFormats();
-  const [items, setItems] = useState<Broadcast[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [creating, setCreating] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
-  const list = useAction();
-  const { run: runList } = list;
-
-  const load = useCallback(async () => {
-    const page = await runList(() => broadcastsApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [runList]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, loaded, list, load } = useListLoad<Broadcast>(() => broadcastsApi.list());
   const anyMoving = items.some(moving);
   useEffect(() => {
     if (!anyMoving) {

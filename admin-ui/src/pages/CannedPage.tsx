@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { rowSubject } from '../ability';
 import { useSession } from '../auth';
@@ -8,7 +8,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { FormActions } from '../components/FormActions';
 import { FormField } from '../components/FormField';
 import { ListPage, RowAction } from '../components/ListPage';
-import { useAction } from '../hooks';
+import { useAction, useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useFormErrors } from '../useFormErrors';
 
@@ -20,23 +20,8 @@ const ordered = (items: CannedResponse[]) => [...items].sort((a, b) => Number(a.
 /** `#/canned`: the user's own canned responses and the shared ones, typed as `/shortcut` in the inbox composer. */
 export function CannedPage() {
   const { t } = useI18n();
-  const [items, setItems] = useState<CannedResponse[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<Open>(null);
-  const list = useAction();
-  const { run: runList } = list;
-
-  const load = useCallback(async () => {
-    const page = await runList(() => cannedApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [runList]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, loaded, list } = useListLoad<CannedResponse>(() => cannedApi.list());
 
   return (
     <ListPage<CannedResponse>

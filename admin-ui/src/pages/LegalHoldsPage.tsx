@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -9,7 +9,7 @@ import { ListPage, RowAction } from '../components/ListPage';
 import { holdsApi } from '../endpoints';
 import { fieldError } from '../errors';
 import { useFormats } from '../format';
-import { useAction } from '../hooks';
+import { useAction, useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import type { LegalHold } from '../types';
 
@@ -17,24 +17,9 @@ import type { LegalHold } from '../types';
 export function LegalHoldsPage() {
   const { t } = useI18n();
   const f = useFormats();
-  const [items, setItems] = useState<LegalHold[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [creating, setCreating] = useState(false);
   const [releasing, setReleasing] = useState<LegalHold | null>(null);
-  const list = useAction();
-  const { run: runList } = list;
-
-  const load = useCallback(async () => {
-    const page = await runList(() => holdsApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [runList]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, loaded, list } = useListLoad<LegalHold>(() => holdsApi.list());
 
   const replace = (hold: LegalHold) => setItems((previous) => [hold, ...previous.filter((h) => h.id !== hold.id)]);
 

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { macrosApi, type Macro } from '../cannedApi';
 import { ListPage, RowAction } from '../components/ListPage';
 import { MacroForm } from '../components/macros/MacroForm';
 import { describeStep, useMacroOptions } from '../components/macros/useMacroOptions';
-import { useAction } from '../hooks';
+import { useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 
 type Open = { kind: 'create' } | { kind: 'edit'; macro: Macro } | null;
@@ -12,23 +12,8 @@ type Open = { kind: 'create' } | { kind: 'edit'; macro: Macro } | null;
 export function MacrosPage() {
   const { t } = useI18n();
   const options = useMacroOptions();
-  const [items, setItems] = useState<Macro[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<Open>(null);
-  const list = useAction();
-  const { run: runList } = list;
-
-  const load = useCallback(async () => {
-    const page = await runList(() => macrosApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [runList]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, loaded, list, load } = useListLoad<Macro>(() => macrosApi.list());
 
   return (
     <ListPage<Macro>

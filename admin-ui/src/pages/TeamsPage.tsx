@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -6,7 +6,7 @@ import { FormActions } from '../components/FormActions';
 import { FormField } from '../components/FormField';
 import { ListPage, RowAction } from '../components/ListPage';
 import { teamsApi } from '../endpoints';
-import { useAction } from '../hooks';
+import { useAction, useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useFormErrors } from '../useFormErrors';
 import type { Readable, Team } from '../types';
@@ -19,23 +19,8 @@ type Open = { kind: 'create' } | { kind: 'edit'; team: TeamView } | null;
 /** `#/teams`: list, create, edit and delete teams. */
 export function TeamsPage() {
   const { t } = useI18n();
-  const [items, setItems] = useState<TeamView[]>([]);
-  const [loaded, setLoaded] = useState(false);
   const [open, setOpen] = useState<Open>(null);
-  const list = useAction();
-  const { run: runList } = list;
-
-  const load = useCallback(async () => {
-    const page = await runList(() => teamsApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [runList]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { items, setItems, loaded, list } = useListLoad<TeamView>(() => teamsApi.list());
 
   return (
     <ListPage<TeamView>

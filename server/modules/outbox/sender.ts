@@ -49,6 +49,8 @@ type Lane = {
   client: CloudApiClient;
   pool: Agent | null;
   recorder: SendRecorder;
+  /** Accepted answers waiting in the recorder beyond which the lane waits before its next call. */
+  unrecordedMax: number;
   credsKey: string;
   wake: () => void;
   running: Promise<void>;
@@ -122,7 +124,8 @@ export class Sender {
       limits: new LaneLimits(creds.throughputMps),
       client: clientFor(creds, undefined, pool ?? undefined),
       pool,
-      recorder: creds.lane === 'dedicated' ? new SendRecorder(this.s.db, this.s.publish, this.s.log) : this.sharedRecorder,
+      recorder: pool ? new SendRecorder(this.s.db, this.s.publish, this.s.log) : this.sharedRecorder,
+      unrecordedMax: pool ? shape.inFlight * UNRECORDED_PER_CALL : SHARED_UNRECORDED_MAX,
       credsKey: credsKey(creds),
       wake: () => wakeUp(),
       running: Promise.resolve(),
@@ -254,7 +257,7 @@ export class Sender {
       while (inFlight.size >= maxInFlight) {
         await Promise.race(inFlight);
       }
-      while (lane.recorder.backlog >= (lane.recorder === this.sharedRecorder ? SHARED_UNRECORDED_MAX : maxInFlight * UNRECORDED_PER_CALL)) {
+      while (lane.recorder.backlog >= lane.unrecordedMax) {
         await lane.recorder.nextBatch();
       }
       const p = this.sendOne(lane, row).finally(() => inFlight.delete(p));
