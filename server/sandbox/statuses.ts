@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { Core } from './core';
 import { statusError } from './errors';
-import { unixSeconds } from './ids';
+import { randomHex, unixSeconds } from './ids';
 import type { ConversationState, MessageRecord, NumberState } from './state';
 import { envelope } from './webhooks';
 
@@ -165,7 +164,7 @@ export class StatusEmitter {
     const now = Date.now();
     let billing = conv.billing.get(category);
     if (!billing || billing.expiresAt <= now) {
-      billing = { id: randomBytes(16).toString('hex'), expiresAt: now + WINDOW_MS };
+      billing = { id: randomHex(16), expiresAt: now + WINDOW_MS };
       conv.billing.set(category, billing);
     }
     return {
