@@ -238,9 +238,16 @@ async function run(): Promise<BenchResult> {
 
     progress(`${load.multiNumbers} numbers: ${load.multiRate} msg/s each for ${load.multiSeconds} s`);
     const multiQueued: Queued[] = [];
+    // Where the machine went: the app's CPU and this process's (the sandbox standing in for Meta,
+    // and the load), per message, over the phase.
+    const appCpuBefore = await app.cpuSeconds();
+    const benchCpuBefore = process.cpuUsage();
     await offer(db, multiLanes, load.multiRate, load.multiSeconds, multiQueued);
     const many = await drain(sandbox, multiQueued);
     const manyRate = rateOf(many.acceptedAt);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const perMessageMs = (seconds: number) => round((seconds * 1000) / Math.max(1, many.acceptedAt.length), 3);
+    const cpuPerMessageMs = { app: perMessageMs((await app.cpuSeconds()) - appCpuBefore), sandboxAndLoad: perMessageMs((benchCpu.user + benchCpu.system) / 1e6) };
 
     progress(`baseline: a bare HTTP client loop for ${load.baselineSeconds} s`);
     const before = sandbox.stats().violations;
@@ -261,7 +268,7 @@ async function run(): Promise<BenchResult> {
         violations,
         p99Ms: ms(p99),
         dedicated: { queued: queued.length, offeredSeconds: round(offeredSeconds, 2), missing: one.missing, p50Ms: ms(percentile(one.latencies, 50)), p99Ms: ms(p99), maxMs: ms(one.latencies[one.latencies.length - 1] ?? 0), p99By5s: one.p99By5s },
-        multi: { numbers: load.multiNumbers, queued: multiQueued.length, missing: many.missing, totalRate: round(manyRate), p99Ms: ms(percentile(many.latencies, 99)) },
+        multi: { numbers: load.multiNumbers, queued: multiQueued.length, missing: many.missing, totalRate: round(manyRate), p99Ms: ms(percentile(many.latencies, 99)), cpuPerMessageMs },
         baseline: bareResult,
         sandboxViolationsByCode: stats.violations,
         statusWebhooks: { ...stats.statusDeliveries, webhookPosts: stats.webhooks, how: 'status changes of the numbers of one WABA and app batched per 100 ms, up to 1,000 changes per POST' },
