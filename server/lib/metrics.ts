@@ -36,7 +36,7 @@ export function createMetrics(probes: MetricProbes = {}) {
     }),
     webhookEvents: new client.Counter({
       name: 'switchboard_webhook_events_total',
-      help: 'Webhook events by kind (message, duplicate, status, parked_status, template_status, quality)',
+      help: 'Webhook events by kind (message, duplicate, status, parked_status, template_status, quality; foreign_number: left out, of a number no channel runs)',
       labelNames: ['kind'] as const,
       registers: [registry],
     }),

@@ -46,6 +46,26 @@ describe('webhooks: verification, signatures, every message type, statuses', () 
     expect(await postWebhook(app.url, channel.appSecret, payload)).to.equal(403);
   });
 
+  it("stores a delivery's changes for our numbers and leaves out those of a number of the same app that no channel runs", async () => {
+    // Meta batches an app's numbers into one delivery; one we do not run must not hold ours up.
+    const stranger: TestChannel = { ...channel, phoneNumberId: '109999999999999', displayNumber: '+1 555 999 9999' };
+    const ours = inbound(channel, '15550003333', { type: 'text', text: { body: 'ours' } });
+    const theirs = inbound(stranger, '15550004444', { type: 'text', text: { body: 'theirs' } });
+    const mixed = { ...ours, entry: [{ ...ours.entry[0]!, changes: [...ours.entry[0]!.changes, ...theirs.entry[0]!.changes] }] };
+    expect(await postWebhook(app.url, channel.appSecret, mixed)).to.equal(200);
+    const idOf = (payload: typeof ours) => (payload.entry[0]!.changes[0]!.value as any).messages[0].id as string;
+    expect(await messagesOf(idOf(ours))).to.have.length(1);
+    expect(await messagesOf(idOf(theirs))).to.have.length(0);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).to.match(/switchboard_webhook_events_total\{kind="foreign_number"\} 1/);
+    // Naming only numbers no channel runs, it is refused, so Meta brings it back once one is added.
+    expect(await postWebhook(app.url, channel.appSecret, theirs)).to.equal(403);
+    expect(await messagesOf(idOf(theirs))).to.have.length(0);
+    // A number a channel runs under another app's secret still refuses the whole delivery.
+    const spoofed = { ...ours, entry: [{ ...ours.entry[0]!, changes: [...inbound(channel, '15550003334', { type: 'text', text: { body: 'x' } }).entry[0]!.changes, ...inbound(other, '15550003335', { type: 'text', text: { body: 'y' } }).entry[0]!.changes, ...theirs.entry[0]!.changes] }] };
+    expect(await postWebhook(app.url, channel.appSecret, spoofed)).to.equal(403);
+  });
+
   const examples: Array<[string, Record<string, unknown>, string | null]> = [
     ['text', { type: 'text', text: { body: 'Bonjour, où est ma commande ? 🚚' } }, 'Bonjour, où est ma commande ? 🚚'],
     ['image', { type: 'image', image: { caption: 'the receipt', mime_type: 'image/jpeg', sha256: 'abc', id: '1001' } }, 'the receipt'],

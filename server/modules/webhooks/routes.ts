@@ -80,12 +80,29 @@ export function registerWebhookRoutes(t: RouteTable, s: Services): void {
       s.metrics.webhookRequests.inc({ outcome: 'malformed' });
       throw errors.validation(err instanceof ParseError || err instanceof SyntaxError ? err.message : 'Not a WhatsApp webhook.');
     }
-    const signedBy = (await s.channels.all()).filter((c) => c.appSecret === secret);
+    const channels = await s.channels.all();
+    const signedBy = channels.filter((c) => c.appSecret === secret);
     const refuse = () => {
       s.metrics.webhookRequests.inc({ outcome: 'unknown_number' });
       return errors.unknownNumber();
     };
-    // Every number named in the payload must belong to the app whose secret signed it.
+    // Meta delivers the changes of all of an app's numbers together. A number of the app that no
+    // channel here runs (another system's, or one not added yet) has its changes left out, and
+    // the rest is stored: refusing the delivery would have Meta retry it for days, holding up
+    // our own numbers' messages and statuses with it. A delivery naming only such numbers is
+    // refused (403), so Meta brings it back if the number is added meanwhile.
+    const foreign = new Set(parsed.phoneNumberIds.filter((id) => !channels.some((c) => c.phoneNumberId === id)));
+    if (foreign.size > 0) {
+      if (foreign.size === parsed.phoneNumberIds.length) {
+        throw refuse();
+      }
+      const before = parsed.events.length;
+      parsed = { ...parsed, phoneNumberIds: parsed.phoneNumberIds.filter((id) => !foreign.has(id)), events: parsed.events.filter((e) => !('phoneNumberId' in e) || !foreign.has(e.phoneNumberId)) };
+      s.metrics.webhookEvents.inc({ kind: 'foreign_number' }, before - parsed.events.length);
+      s.log.warn({ numbers: [...foreign], events: before - parsed.events.length }, 'webhook: changes of numbers no channel runs were left out');
+    }
+    // Every number named in the payload that a channel here runs must belong to the app whose
+    // secret signed it: otherwise the whole delivery is refused.
     const byPhone = new Map<string, ChannelCredentials>();
     for (const id of parsed.phoneNumberIds) {
       const channel = signedBy.find((c) => c.phoneNumberId === id);
