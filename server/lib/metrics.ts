@@ -42,7 +42,7 @@ export function createMetrics(probes: MetricProbes = {}) {
     }),
     outboundMessages: new client.Counter({
       name: 'switchboard_outbound_messages_total',
-      help: 'Outbox sends by result (sent, retry, failed)',
+      help: 'Outbox sends by result (sent, retry, failed; unknown: no answer, left for the sweep to settle from statuses)',
       labelNames: ['result'] as const,
       registers: [registry],
     }),

@@ -48,7 +48,7 @@ export const controlSchemas = {
     to: z.string().optional(),
     code: z.number().int().positive(),
     times: z.number().int().positive().max(1_000_000).optional(),
-    via: z.enum(['response', 'webhook']).optional(),
+    via: z.enum(['response', 'webhook', 'lost']).optional(),
   }),
   verify: z.object({ verifyToken: z.string().min(1) }),
   throughput: z.object({ phoneNumberId: z.string().min(1), mps: z.number().positive().max(1000) }),

@@ -14,7 +14,7 @@ import {
 } from './graphAccount';
 import { downloadMedia, mediaFor, presentMedia, uploadMedia } from './graphMedia';
 import { answerError, graphHandler, mayUseNumber, readParams, wabasOfToken } from './http';
-import { postMessages } from './messages';
+import { AnswerLost, postMessages } from './messages';
 import type { StatusEmitter } from './statuses';
 import { startUpload, uploadChunk, uploadStatus } from './uploads';
 
@@ -37,7 +37,17 @@ export function graphRouter(core: Core, statuses: StatusEmitter, prefix: string)
     if (!mayUseNumber(wabas, number)) {
       throw unknownObject(ctx.params.id!, 'post');
     }
-    return postMessages(core, statuses, number.cfg.phoneNumberId, await readParams(ctx));
+    try {
+      return postMessages(core, statuses, number.cfg.phoneNumberId, await readParams(ctx));
+    } catch (err) {
+      if (err instanceof AnswerLost) {
+        // Accepted, and the caller never hears of it.
+        ctx.req.socket.destroy();
+        ctx.respond = false;
+        return undefined;
+      }
+      throw err;
+    }
   }));
 
   router.post('/graph/:version/:id/media', g(async (ctx) => uploadMedia(core, ctx, ctx.params.id!, wabasOfToken(core, ctx))));

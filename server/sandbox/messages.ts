@@ -17,6 +17,13 @@ export const UNDELIVERABLE_PREFIX = '999';
 const OBJECT_PARAMS = ['context', 'text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'template', 'reaction', 'typing_indicator'];
 
 /** `POST /{phone-number-id}/messages`: a send or a mark-as-read, after the token was checked. */
+/** Thrown once a send is accepted whose answer is to be lost (FailureRule `via: 'lost'`): the route cuts the connection. */
+export class AnswerLost extends Error {
+  constructor() {
+    super('the answer to an accepted send is lost (injected)');
+  }
+}
+
 export function postMessages(core: Core, statuses: StatusEmitter, phoneNumberId: string, params: Obj): Obj {
   const number = numberOrThrow(core, phoneNumberId);
   const body = decodeJsonParams(params, OBJECT_PARAMS);
@@ -38,7 +45,8 @@ export function postMessages(core: Core, statuses: StatusEmitter, phoneNumberId:
   }
   let failure: { code: number; details?: string } | undefined;
   const injected = takeFailure(core, phoneNumberId, send.waId);
-  if (injected) {
+  const answerLost = injected?.via === 'lost';
+  if (injected && !answerLost) {
     // A bare 5xx is answered the way Meta answers its own hiccups: 131000, HTTP 500.
     const code = injected.code === 500 ? 131000 : injected.code;
     const via = injected.via ?? (ASYNC_CODES.has(code) ? 'webhook' : 'response');
@@ -81,6 +89,9 @@ export function postMessages(core: Core, statuses: StatusEmitter, phoneNumberId:
   counters.sent += 1;
   counters.byType[send.type] = (counters.byType[send.type] ?? 0) + 1;
   statuses.afterAccept(number, conv, record, failure);
+  if (answerLost) {
+    throw new AnswerLost();
+  }
   return {
     messaging_product: 'whatsapp',
     contacts: [{ input: send.to, wa_id: send.waId }],

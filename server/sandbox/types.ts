@@ -114,8 +114,12 @@ export type FailureRule = {
   /** A Meta error code, or 500 for a bare 5xx (answered as 131000). */
   code: number;
   times?: number;
-  /** Override how the failure is reported; by default 131026/131049/131050 come as `failed` statuses. */
-  via?: 'response' | 'webhook';
+  /**
+   * Override how the failure is reported; by default 131026/131049/131050 come as `failed` statuses.
+   * `lost`: the message is accepted and its statuses follow, but the answer never arrives (the
+   * connection is cut before it), as when a call times out; `code` is then not used.
+   */
+  via?: 'response' | 'webhook' | 'lost';
 };
 
 export type QualityChange = {

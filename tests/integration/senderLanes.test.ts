@@ -122,6 +122,29 @@ describe('sender lanes: priority, cross-process limits, tier accounting, pause a
     expect(throughputViolations() - before).to.equal(0);
   });
 
+  it("never sends again a message whose answer was lost (a timeout): it stays 'sending' and is settled from its statuses", async () => {
+    const to = String((recipient += 1));
+    // Meta accepts the message and its statuses follow, but the connection is cut before the answer.
+    sandbox.injectFailure({ phoneNumberId, to, code: 1, via: 'lost' });
+    const { id } = await enqueue(OUTBOX_PRIORITY.reply, { to });
+    startSender('lost-a');
+    const accepted = await eventually('accepted by the sandbox', async () => sandbox.conversation(phoneNumberId, to)[0]);
+    // Past the 2 s a retry would have waited: still one message, and the row still in flight.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(sandbox.conversation(phoneNumberId, to)).to.have.length(1);
+    const [row] = (await db()('outbox').where({ id }).select('state', 'attempts')) as Array<{ state: string; attempts: number }>;
+    expect(row).to.deep.equal({ state: 'sending', attempts: 1 });
+    // Its statuses came back tagged with the row, and wait under the wamid no one recorded yet.
+    await eventually('statuses parked', async () => (await db()('pending_statuses').where({ wamid: accepted.wamid })).length > 0);
+    // The sweep (here: the next sender's start, once the row counts as stale) records it with Meta's wamid.
+    await Promise.all(senders.splice(0).map((s) => s.stop()));
+    await db()('outbox').where({ id }).update({ claimed_at: new Date(Date.now() - 3_600_000) });
+    startSender('lost-b');
+    await eventually('recorded from its statuses', async () => (await rowsOf([id]))[0]?.state === 'sent');
+    expect((await db()('message_wamids').where({ wamid: accepted.wamid })).length).to.equal(1);
+    expect(sandbox.conversation(phoneNumberId, to)).to.have.length(1);
+  });
+
   it('holds sends beyond the messaging-limit tier (not failed), counts only recipients outside their window, and shows it on the lane', async () => {
     await setChannel({ throughput_mps: 80, messaging_tier: 'TIER_50' });
     sandbox.setThroughput(phoneNumberId, 80);

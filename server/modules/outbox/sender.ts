@@ -301,6 +301,14 @@ export class Sender {
       // Meta's own view of the pair rate: 4^n seconds on the n-th retry, for this recipient only.
       lane.limits.pairs.block(row.to_wa_id, now + (backoffHintMs(code, row.attempts) ?? 0));
     }
+    if (e?.outcomeUnknown) {
+      // No answer (a timeout, a cut connection): Meta may have accepted it, and sending it again
+      // could reach the customer twice. The row stays 'sending', as after a crash: the sweep
+      // records it from its status webhooks (tagged with the row) or fails it for an agent to check.
+      this.s.metrics.outboundMessages.inc({ result: 'unknown' });
+      this.s.log.warn({ outboxId: row.id, err: error.title }, 'send outcome unknown; left for the sweep to settle from its statuses');
+      return;
+    }
     if (code === GRAPH_CODES.spamRate && row.priority !== PRIORITY.reply) {
       // Spam rate limit: broadcasts stop for a long while; replies to customers go on.
       lane.limits.spamHoldUntil = now + SPAM_HOLD_MS;
