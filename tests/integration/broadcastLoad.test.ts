@@ -70,7 +70,7 @@ describe('broadcast load: 10,000 recipients with failure injection', function ()
       expect(peer.sandbox.stats().webhooks.abandoned).to.be.greaterThan(0);
     }
     expect(p.failedByCode).to.deep.equal([{ code: '131026', count: INJECTED }]);
-    expect(p.excluded).to.deep.equal({ opted_out: 40, no_marketing_opt_in: 60, restricted: 0 });
+    expect(p.excluded).to.deep.equal({ opted_out: 40, no_marketing_opt_in: 60, restricted: 0, lexicon_blocked: 0 });
 
     // Exactly one recipient row and one message per contact, and the sandbox accepted one message each.
     const rows = (await db('broadcast_recipients').where({ broadcast_id: id, state: 'queued' }).countDistinct({ n: 'contact_id' }).count({ all: '*' }).first())!;

@@ -146,7 +146,7 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
     const id = created.body.broadcast.id;
     const done = await broadcastWhen(admin, id, 'the broadcast read by both', (b) => b.status === 'completed' && b.progress.read === 2);
     expect(done.progress).to.deep.include({ total: 4, pending: 0, queued: 0, failed: 0, cancelled: 0 });
-    expect(done.progress.excluded).to.deep.equal({ opted_out: 1, no_marketing_opt_in: 1, restricted: 0 });
+    expect(done.progress.excluded).to.deep.equal({ opted_out: 1, no_marketing_opt_in: 1, restricted: 0, lexicon_blocked: 0 });
 
     const received = sandbox.conversation(phoneNumberId, people[0]!.waId);
     expect(JSON.stringify(received)).to.contain('Lyon').and.to.contain('Ann');
@@ -179,6 +179,34 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
       expect(text).not.to.contain(p.waId);
     }
     expect(text).not.to.contain('Ann');
+  });
+
+  it("screens each recipient's message with the lexicon: a contact's own values that it blocks leave them out, flagged ones are sent and flagged", async () => {
+    expect((await admin.post('/api/v1/lexicon/terms', { term: 'snakeoilville', action: 'block', locale: 'en' })).status).to.equal(201);
+    expect((await admin.post('/api/v1/lexicon/terms', { term: 'quibbleton', action: 'flag', locale: 'en' })).status).to.equal(201);
+    const people = [
+      { waId: waId(), name: 'Clean', country: 'FR', attributes: { city: 'Lyon' } },
+      { waId: waId(), name: 'Blocked', country: 'FR', attributes: { city: 'Snakeoilville' } },
+      { waId: waId(), name: 'Flagged', country: 'FR', attributes: { city: 'Quibbleton' } },
+    ];
+    const { labelId } = await seedContacts(db(), people);
+    const segmentId = await segmentOf(admin, labelId);
+    const created = await admin.post('/api/v1/broadcasts', { name: 'Screened', templateId: promoId, segmentId, channelIds: [channelId], mapping: promoMapping });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const id = created.body.broadcast.id;
+    const done = await broadcastWhen(admin, id, 'the broadcast sent to the two it may reach', (b) => b.status === 'completed');
+    expect(done.progress.excluded).to.deep.equal({ opted_out: 0, no_marketing_opt_in: 0, restricted: 0, lexicon_blocked: 1 });
+    expect(done.progress).to.deep.include({ total: 3, pending: 0, queued: 0, failed: 0 });
+    expect(sandbox.conversation(phoneNumberId, people[1]!.waId)).to.deep.equal([]);
+    expect(JSON.stringify(sandbox.conversation(phoneNumberId, people[2]!.waId))).to.contain('Quibbleton');
+    const flagged = await db()('lexicon_hits').join('lexicon_terms', 'lexicon_terms.id', 'lexicon_hits.term_id').where('lexicon_terms.normalized', 'quibbleton').select('lexicon_hits.direction', 'lexicon_hits.message_id');
+    expect(flagged).to.have.length(1);
+    expect(flagged[0].direction).to.equal('out');
+    expect(flagged[0].message_id).to.be.a('string');
+    const events = await db()('audit_events').where({ subject_id: id, action: 'broadcast.recipients_blocked' });
+    expect(events).to.have.length(1);
+    expect(events[0].details).to.deep.include({ recipients: 1, terms: ['snakeoilville'] });
+    expect(JSON.stringify(events[0].details)).not.to.contain(people[1]!.waId);
   });
 
   it('pauses (queued messages held), resumes, and cancels what is not sent yet, counting every recipient once', async () => {

@@ -13,7 +13,7 @@ const POLL_MS = 2000;
 export function ProgressBar({ broadcast }: { broadcast: Broadcast }) {
   const { t } = useI18n();
   const p = broadcast.progress;
-  const included = p.total - p.excluded.opted_out - p.excluded.no_marketing_opt_in - p.excluded.restricted;
+  const included = p.total - p.excluded.opted_out - p.excluded.no_marketing_opt_in - p.excluded.restricted - p.excluded.lexicon_blocked;
   const done = p.sent + p.delivered + p.read + p.failed + p.cancelled;
   return (
     <div className="broadcast-progress">
@@ -62,10 +62,10 @@ export function BroadcastDetail({ id, onClose, onChanged }: { id: string; onClos
   }
 
   const p = b?.progress;
-  type Counter = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled' | 'optedOut' | 'noOptIn' | 'restricted';
+  type Counter = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled' | 'optedOut' | 'noOptIn' | 'restricted' | 'lexiconBlocked';
   const counters: Array<[Counter, number]> = p
     ? [['queued', p.pending + p.queued], ['sent', p.sent], ['delivered', p.delivered], ['read', p.read], ['failed', p.failed], ['cancelled', p.cancelled],
-      ['optedOut', p.excluded.opted_out], ['noOptIn', p.excluded.no_marketing_opt_in], ['restricted', p.excluded.restricted]]
+      ['optedOut', p.excluded.opted_out], ['noOptIn', p.excluded.no_marketing_opt_in], ['restricted', p.excluded.restricted], ['lexiconBlocked', p.excluded.lexicon_blocked]]
     : [];
   return (
     <Dialog title={b ? b.name : t('common.loading')} onClose={onClose} id="broadcast-detail" wide>

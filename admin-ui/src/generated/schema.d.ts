@@ -1470,6 +1470,7 @@ export interface paths {
                                     cancelled: number;
                                     delivered: number;
                                     excluded: {
+                                        lexicon_blocked: number;
                                         no_marketing_opt_in: number;
                                         opted_out: number;
                                         restricted: number;
@@ -1590,6 +1591,7 @@ export interface paths {
                                     cancelled: number;
                                     delivered: number;
                                     excluded: {
+                                        lexicon_blocked: number;
                                         no_marketing_opt_in: number;
                                         opted_out: number;
                                         restricted: number;
@@ -1690,6 +1692,7 @@ export interface paths {
                                     cancelled: number;
                                     delivered: number;
                                     excluded: {
+                                        lexicon_blocked: number;
                                         no_marketing_opt_in: number;
                                         opted_out: number;
                                         restricted: number;
@@ -1794,6 +1797,7 @@ export interface paths {
                                     cancelled: number;
                                     delivered: number;
                                     excluded: {
+                                        lexicon_blocked: number;
                                         no_marketing_opt_in: number;
                                         opted_out: number;
                                         restricted: number;
@@ -1896,6 +1900,7 @@ export interface paths {
                                     cancelled: number;
                                     delivered: number;
                                     excluded: {
+                                        lexicon_blocked: number;
                                         no_marketing_opt_in: number;
                                         opted_out: number;
                                         restricted: number;
@@ -1998,6 +2003,7 @@ export interface paths {
                                     cancelled: number;
                                     delivered: number;
                                     excluded: {
+                                        lexicon_blocked: number;
                                         no_marketing_opt_in: number;
                                         opted_out: number;
                                         restricted: number;

@@ -11,7 +11,7 @@ export function presentProgress(rows: ProgressRow[]) {
   const p = {
     total: 0, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, cancelled: 0,
     failedByCode: [] as Array<{ code: string; count: number }>,
-    excluded: { opted_out: 0, no_marketing_opt_in: 0, restricted: 0 },
+    excluded: { opted_out: 0, no_marketing_opt_in: 0, restricted: 0, lexicon_blocked: 0 },
   };
   const codes = new Map<string, number>();
   for (const r of rows) {

@@ -152,6 +152,11 @@ export type PendingRecipient = {
   last_inbound_at: Date | null;
 };
 
+/** Leaves pending recipients out of the broadcast, with the reason (the lexicon blocked their message). */
+export async function excludeRecipients(trx: Trx, ids: string[], reason: 'lexicon_blocked'): Promise<void> {
+  await trx('broadcast_recipients').whereIn('id', ids).andWhere({ state: 'pending' }).update({ state: 'excluded', excluded_reason: reason });
+}
+
 /** The next pending recipients of a broadcast, locked for this chunk (another worker skips them). */
 export async function nextPending(trx: Trx, broadcastId: string, limit: number): Promise<PendingRecipient[]> {
   return (await trx('broadcast_recipients as r')

@@ -10,7 +10,7 @@ import { findSegment } from '../segments';
 import { BROADCAST_JOB, withdrawQueued } from './commands';
 import { renderFor } from './mapping';
 import {
-  allHandedOver, broadcastsToRun, findBroadcast, hasRecipients, markQueued, materialiseAudience, nextPending, broadcastsToSettle, hasRowsInHand, setBroadcastStatus, takeRunTurn,
+  allHandedOver, broadcastsToRun, excludeRecipients, findBroadcast, hasRecipients, markQueued, materialiseAudience, nextPending, broadcastsToSettle, hasRowsInHand, setBroadcastStatus, takeRunTurn,
   type BroadcastRow, type PendingRecipient,
 } from './repo';
 import { adoptWamid, conversationsFor, insertBroadcastMessages, orphanedSends, strandedWamids, type BroadcastMessage } from './sendRepo';
@@ -47,7 +47,7 @@ export async function runBroadcast(s: Services, broadcastId: string): Promise<'d
   }
   const template = (await findBroadcastTemplate(s.db, started.template_id))!;
   for (;;) {
-    const outcome = await s.db.transaction((trx) => enqueueChunk(trx, broadcastId, template));
+    const outcome = await s.db.transaction((trx) => enqueueChunk(s, trx, broadcastId, template));
     if (outcome === 'stopped') {
       return 'idle';
     }
@@ -86,8 +86,14 @@ async function start(s: Services, trx: Trx, broadcastId: string): Promise<Broadc
   return b;
 }
 
-/** One chunk in one transaction; the numbers to wake, or 'stopped' when the broadcast is no longer running. */
-async function enqueueChunk(trx: Trx, broadcastId: string, template: BroadcastTemplate): Promise<string[] | 'stopped'> {
+/**
+ * One chunk in one transaction; the numbers to wake, or 'stopped' when the broadcast is no longer
+ * running. Each recipient's message is screened by the compliance lexicon as composed: the
+ * template and fixed values were screened when the broadcast was saved, but a contact's own
+ * values (name, attributes) are known only here. A blocked one is left out (excluded,
+ * lexicon_blocked; one audit event per chunk, naming the terms); a flagged one is sent and flagged.
+ */
+async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, template: BroadcastTemplate): Promise<string[] | 'stopped'> {
   const b = await findBroadcast(trx, broadcastId, true);
   if (!b || b.status !== 'running') {
     return 'stopped';
@@ -97,7 +103,24 @@ async function enqueueChunk(trx: Trx, broadcastId: string, template: BroadcastTe
     return [];
   }
   const now = new Date();
-  const composed = pending.map((r) => compose(b, template, r));
+  const all = pending.map((r) => compose(b, template, r));
+  const verdicts = await s.lexicon.screenEach(trx, all.map((c) => [c.text, ...c.parameters]));
+  const screenedAll = all.map((c, i) => ({ c, screened: verdicts[i]! }));
+  const blocked = screenedAll.filter((x) => x.screened.verdict === 'block');
+  if (blocked.length > 0) {
+    await excludeRecipients(trx, blocked.map((x) => x.c.r.id), 'lexicon_blocked');
+    const terms = new Map(blocked.flatMap((x) => x.screened.matches.filter((m) => m.action === 'block').map((m) => [m.termId, m.term] as const)));
+    await s.audit.appendIn(trx, systemActor, [{
+      action: 'broadcast.recipients_blocked', subjectType: 'Broadcast', subjectId: broadcastId,
+      details: { name: b.name, recipients: blocked.length, termIds: [...terms.keys()], terms: [...terms.values()] },
+    }]);
+  }
+  const kept = screenedAll.filter((x) => x.screened.verdict !== 'block');
+  const composed = kept.map((x) => x.c);
+  if (composed.length === 0) {
+    // The whole chunk left out: on to the next (an empty answer would mean the end).
+    return enqueueChunk(s, trx, broadcastId, template);
+  }
   const conversations = await conversationsFor(trx, composed.map((c) => ({ id: newId(), contact_id: c.r.contact_id, channel_id: c.r.channel_id, preview: (c.text ?? `[${template.name}]`).slice(0, 120) })));
   const messages: BroadcastMessage[] = [];
   const outbox: BroadcastOutboxRow[] = [];
@@ -118,6 +141,9 @@ async function enqueueChunk(trx: Trx, broadcastId: string, template: BroadcastTe
   await insertBroadcastMessages(trx, messages);
   await enqueueBroadcastRows(trx, broadcastId, outbox, false);
   await markQueued(trx, queued);
+  for (const [i, x] of kept.entries()) {
+    await s.lexicon.recordFlags(trx, systemActor, x.screened, { id: messages[i]!.id, createdAt: now, conversationId: messages[i]!.conversation_id });
+  }
   return [...new Set(outbox.map((o) => o.channel_id))];
 }
 

@@ -66,7 +66,8 @@ export const progressSchema = z.object({
   failed: z.number(),
   failedByCode: z.array(z.object({ code: z.string(), count: z.number() })),
   cancelled: z.number(),
-  excluded: z.object({ opted_out: z.number(), no_marketing_opt_in: z.number(), restricted: z.number() }),
+  // lexicon_blocked: known only as each recipient's message is composed (their own values).
+  excluded: z.object({ opted_out: z.number(), no_marketing_opt_in: z.number(), restricted: z.number(), lexicon_blocked: z.number() }),
 });
 export const broadcastSchema = z.object({
   id: z.uuid(),

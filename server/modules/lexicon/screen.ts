@@ -60,13 +60,17 @@ export class Lexicon {
 
   /** Checks the texts an outbound message carries (body, caption, template values), in the send's transaction. */
   async screen(trx: Trx, texts: ReadonlyArray<string | null | undefined>): Promise<Screened> {
-    const present = texts.filter((t): t is string => typeof t === 'string' && t.length > 0);
-    if (present.length === 0) {
-      return { verdict: null, matches: [] };
-    }
-    const lexicon = await this.cache.current(trx);
-    const matches = present.flatMap((t) => lexicon.scan(t));
-    return { verdict: verdictOf(matches), matches };
+    return (await this.screenEach(trx, [texts]))[0]!;
+  }
+
+  /** `screen` for many messages at once (a broadcast's chunk): the lexicon is looked up once. */
+  async screenEach(trx: Trx, messages: ReadonlyArray<ReadonlyArray<string | null | undefined>>): Promise<Screened[]> {
+    const present = messages.map((texts) => texts.filter((t): t is string => typeof t === 'string' && t.length > 0));
+    const lexicon = present.some((texts) => texts.length > 0) ? await this.cache.current(trx) : null;
+    return present.map((texts) => {
+      const matches = lexicon ? texts.flatMap((t) => lexicon.scan(t)) : [];
+      return { verdict: verdictOf(matches), matches };
+    });
   }
 
   /**
