@@ -9,6 +9,7 @@ import { runBroadcast } from '../../server/modules/broadcasts';
 import { OUTBOX_TAG_PREFIX } from '../../server/modules/outbox';
 import { startTestApp, type TestApp } from '../support/app';
 import { approvedTemplate, broadcastWhen, seedContacts, segmentOf } from '../support/broadcasts';
+import { postSample, TINY_PNG, uploadMedia } from '../support/media';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
 
@@ -207,6 +208,53 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
     expect(events).to.have.length(1);
     expect(events[0].details).to.deep.include({ recipients: 1, terms: ['snakeoilville'] });
     expect(JSON.stringify(events[0].details)).not.to.contain(people[1]!.waId);
+  });
+
+  it('sends a template with an image header: the creator\'s upload, checked, previewed, and handed to WhatsApp once per number', async () => {
+    const sample = await postSample(app.url, admin, channelId);
+    expect(sample.status, JSON.stringify(sample.body)).to.equal(200);
+    const templateId = await approvedTemplate(admin, channelId, {
+      name: 'lookbook', category: 'MARKETING', header: { format: 'IMAGE', exampleHandle: sample.body.handle },
+      body: { text: 'Hello {{1}}, the new lookbook is out.', examples: ['Robin'] },
+    });
+    const people = Array.from({ length: 5 }, (_, i) => ({ waId: waId(), name: `Reader ${i}`, country: 'FR' }));
+    const { labelId } = await seedContacts(db(), people);
+    const segmentId = await segmentOf(admin, labelId);
+    const draft = { templateId, segmentId, channelIds: [channelId], mapping: noticeMapping };
+
+    const missing = await admin.post('/api/v1/broadcasts/preview', draft);
+    expect(missing.status).to.equal(400);
+    expect(missing.body.error.details.fields[0].path).to.equal('body.headerMediaId');
+    const pdf = await uploadMedia(app.url, admin, Buffer.from('%PDF-1.4\n'), 'application/pdf', 'flyer.pdf');
+    const wrongKind = await admin.post('/api/v1/broadcasts/preview', { ...draft, headerMediaId: pdf });
+    expect(wrongKind.status).to.equal(400);
+    expect(wrongKind.body.error.message).to.match(/application\/pdf/);
+    // Someone else's upload is not the creator's to send.
+    const { client: supervisor } = await app.userWithRoles(['supervisor']);
+    const theirs = await uploadMedia(app.url, supervisor, TINY_PNG, 'image/png', 'theirs.png');
+    const notMine = await admin.post('/api/v1/broadcasts/preview', { ...draft, headerMediaId: theirs });
+    expect(notMine.status).to.equal(400);
+    expect(notMine.body.error.id).to.equal('unknown_media');
+    // A template whose header is text takes no file.
+    const noFile = await admin.post('/api/v1/broadcasts/preview', { templateId: noticeId, segmentId, channelIds: [channelId], mapping: noticeMapping, headerMediaId: pdf });
+    expect(noFile.status).to.equal(400);
+    expect(noFile.body.error.details.fields[0].path).to.equal('body.headerMediaId');
+
+    const png = await uploadMedia(app.url, admin, TINY_PNG, 'image/png', 'lookbook.png');
+    const preview = await admin.post('/api/v1/broadcasts/preview', { ...draft, headerMediaId: png });
+    expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
+    expect(preview.body.samples[0].rendered.header).to.equal('[image: lookbook.png]');
+    const uploadsBefore = sandbox.stats().media.uploaded;
+    const created = await admin.post('/api/v1/broadcasts', { ...draft, name: 'Lookbook', headerMediaId: png });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.broadcast.headerMediaId).to.equal(png);
+    const done = await broadcastWhen(admin, created.body.broadcast.id, 'the lookbook sent to all', (b) => b.status === 'completed' && b.progress.sent + b.progress.delivered + b.progress.read === 5);
+    expect(done.progress.failed).to.equal(0);
+    // One upload for the five, and each recipient got WhatsApp's media id with the picture behind it.
+    expect(sandbox.stats().media.uploaded - uploadsBefore).to.equal(1);
+    const headers = people.map((p) => ((sandbox.conversation(phoneNumberId, p.waId)[0]!.body as any).components as any[]).find((c) => c.type === 'header'));
+    expect(new Set(headers.map((h) => h.parameters[0].image.id)).size).to.equal(1);
+    expect(headers[0].parameters[0].image.id).not.to.match(/^@media:/);
   });
 
   it('pauses (queued messages held), resumes, and cancels what is not sent yet, counting every recipient once', async () => {

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
 import { clientFor } from '../../server/modules/channels/credentials';
-import { postSample, TINY_PNG } from '../support/media';
+import { postSample, TINY_PNG, uploadMedia } from '../support/media';
 
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
@@ -93,13 +93,7 @@ describe('sending templates with header, body and button variables (and authenti
     expect(components[2]).to.deep.include({ sub_type: 'url', index: '1' });
   });
 
-  async function upload(bytes: Buffer, type: string, filename: string): Promise<string> {
-    const form = new FormData();
-    form.set('file', new Blob([bytes], { type }), filename);
-    const res = await fetch(`${app.url}/api/v1/media`, { method: 'POST', headers: { cookie: admin.cookieHeader()!, 'x-csrf-token': admin.csrfToken! }, body: form });
-    expect(res.status).to.equal(201);
-    return ((await res.json()) as { media: { id: string } }).media.id;
-  }
+  const upload = (bytes: Buffer, type: string, filename: string) => uploadMedia(app.url, admin, bytes, type, filename);
 
   it('sends an image header from an uploaded file, which the sender hands to WhatsApp first', async () => {
     // WhatsApp's review needs a sample of the header first.

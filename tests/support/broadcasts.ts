@@ -48,7 +48,7 @@ export async function approvedTemplate(admin: ApiClient, channelId: string, body
 
 export type Progress = {
   total: number; pending: number; queued: number; sent: number; delivered: number; read: number; failed: number; cancelled: number;
-  failedByCode: Array<{ code: string; count: number }>; excluded: { opted_out: number; no_marketing_opt_in: number; restricted: number };
+  failedByCode: Array<{ code: string; count: number }>; excluded: { opted_out: number; no_marketing_opt_in: number; restricted: number; lexicon_blocked: number };
 };
 
 /**

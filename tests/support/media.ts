@@ -33,3 +33,14 @@ export async function postSample(
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
+
+/** Uploads a file to /api/v1/media as `client` (what the composer or a broadcast then sends); its media id. */
+export async function uploadMedia(baseUrl: string, client: ApiClient, bytes: Uint8Array, type: string, filename: string): Promise<string> {
+  const form = new FormData();
+  form.set('file', new Blob([new Uint8Array(bytes)], { type }), filename);
+  const res = await fetch(`${baseUrl}/api/v1/media`, { method: 'POST', headers: { cookie: client.cookieHeader()!, 'x-csrf-token': client.csrfToken! }, body: form });
+  if (res.status !== 201) {
+    throw new Error(`POST /api/v1/media answered ${res.status}`);
+  }
+  return ((await res.json()) as { media: { id: string } }).media.id;
+}

@@ -4,11 +4,12 @@ import { broadcastsApi, channelsApi, segmentsApi, templatesApi } from '../endpoi
 import { fieldError } from '../errors';
 import { useAction } from '../hooks';
 import { useI18n } from '../i18n';
-import type { Broadcast, BroadcastEstimate, BroadcastMapping, BroadcastPreview, BroadcastVariable, Segment, SegmentOptions, Template } from '../types';
+import type { Broadcast, BroadcastEstimate, BroadcastMapping, BroadcastPreview, BroadcastVariable, Segment, SegmentOptions, Template, UploadedMedia } from '../types';
 import { Can } from './Can';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { FormField } from './FormField';
+import { HeaderFileField, mediaHeaderFormat } from './HeaderFileField';
 
 type Variable = BroadcastMapping[number];
 type Source = Variable['source'];
@@ -42,6 +43,7 @@ export function BroadcastForm({ onClose, onCreated }: { onClose: () => void; onC
   const [segmentId, setSegmentId] = useState('');
   const [variables, setVariables] = useState<BroadcastVariable[]>([]);
   const [mapping, setMapping] = useState<BroadcastMapping>([]);
+  const [headerFile, setHeaderFile] = useState<UploadedMedia | null>(null);
   const [later, setLater] = useState(false);
   const [at, setAt] = useState('');
   const [estimate, setEstimate] = useState<BroadcastEstimate | null>(null);
@@ -65,7 +67,9 @@ export function BroadcastForm({ onClose, onCreated }: { onClose: () => void; onC
       void run(async () => setTemplates((await templatesApi.list(firstChannel)).items.filter((x) => x.status === 'APPROVED')));
     }
   }, [firstChannel, run]);
+  const mediaFormat = mediaHeaderFormat(templates.find((x) => x.id === templateId)?.header);
   useEffect(() => {
+    setHeaderFile(null);
     if (templateId) {
       void run(async () => {
         const vars = (await broadcastsApi.variables(templateId)).variables;
@@ -75,8 +79,9 @@ export function BroadcastForm({ onClose, onCreated }: { onClose: () => void; onC
     }
   }, [templateId, run]);
 
-  const draft = { templateId, segmentId, channelIds, mapping };
-  const ready = templateId !== '' && segmentId !== '' && channelIds.length > 0;
+  const draft = { templateId, segmentId, channelIds, mapping, ...(headerFile ? { headerMediaId: headerFile.id } : {}) };
+  // A media header's file goes with every message: asked for before anything is estimated.
+  const ready = templateId !== '' && segmentId !== '' && channelIds.length > 0 && (mediaFormat === null || headerFile !== null);
   // Anything changed makes the estimate and preview stale: they must be asked again before sending.
   const key = JSON.stringify(draft);
   useEffect(() => {
@@ -133,6 +138,7 @@ export function BroadcastForm({ onClose, onCreated }: { onClose: () => void; onC
             )}
           </FormField>
         </div>
+        {mediaFormat && <HeaderFileField id="broadcast-header-file" format={mediaFormat} file={headerFile} onChange={setHeaderFile} />}
         {variables.length > 0 && (
           <fieldset className="broadcast-mapping">
             <legend>{t('broadcasts.mapping')}</legend>

@@ -1443,6 +1443,8 @@ export interface paths {
                                 createdBy: string | null;
                                 finishedAt: string | null;
                                 /** Format: uuid */
+                                headerMediaId: string | null;
+                                /** Format: uuid */
                                 id: string;
                                 mapping: {
                                     /** @enum {string} */
@@ -1518,6 +1520,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         channelIds: string[];
+                        /** Format: uuid */
+                        headerMediaId?: string;
                         mapping: {
                             /** @enum {string} */
                             component: "header" | "body" | "button";
@@ -1563,6 +1567,8 @@ export interface paths {
                                 /** Format: uuid */
                                 createdBy: string | null;
                                 finishedAt: string | null;
+                                /** Format: uuid */
+                                headerMediaId: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 mapping: {
@@ -1664,6 +1670,8 @@ export interface paths {
                                 /** Format: uuid */
                                 createdBy: string | null;
                                 finishedAt: string | null;
+                                /** Format: uuid */
+                                headerMediaId: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 mapping: {
@@ -1770,6 +1778,8 @@ export interface paths {
                                 createdBy: string | null;
                                 finishedAt: string | null;
                                 /** Format: uuid */
+                                headerMediaId: string | null;
+                                /** Format: uuid */
                                 id: string;
                                 mapping: {
                                     /** @enum {string} */
@@ -1872,6 +1882,8 @@ export interface paths {
                                 /** Format: uuid */
                                 createdBy: string | null;
                                 finishedAt: string | null;
+                                /** Format: uuid */
+                                headerMediaId: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 mapping: {
@@ -1976,6 +1988,8 @@ export interface paths {
                                 createdBy: string | null;
                                 finishedAt: string | null;
                                 /** Format: uuid */
+                                headerMediaId: string | null;
+                                /** Format: uuid */
                                 id: string;
                                 mapping: {
                                     /** @enum {string} */
@@ -2065,6 +2079,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         channelIds: string[];
+                        /** Format: uuid */
+                        headerMediaId?: string;
                         mapping: {
                             /** @enum {string} */
                             component: "header" | "body" | "button";
@@ -2171,6 +2187,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         channelIds: string[];
+                        /** Format: uuid */
+                        headerMediaId?: string;
                         mapping: {
                             /** @enum {string} */
                             component: "header" | "body" | "button";

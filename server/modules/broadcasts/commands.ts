@@ -5,7 +5,10 @@ import { errors } from '../../lib/errors';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { holdBroadcastRows, releaseBroadcastRows, withdrawBroadcastRows } from '../outbox';
+import { templateHeaderMedia, type HeaderMedia } from '../conversations';
+import { findOwnUpload } from '../media';
 import { findSegment, type SegmentRow } from '../segments';
+import { templateVariables } from '../templates/variables';
 import { checkMapping, renderFor } from './mapping';
 import { cancelPending, cancelQueued, findBroadcast, insertBroadcast, setBroadcastStatus, type BroadcastRow, type BroadcastStatus } from './repo';
 import type { CreateBroadcastInput, DraftInput } from './schema';
@@ -15,15 +18,16 @@ import { findBroadcastTemplate, type BroadcastTemplate } from './templateRepo';
 /** The pg-boss queue of the job that starts and feeds a broadcast (server/jobs/broadcastRun.ts). */
 export const BROADCAST_JOB = 'broadcast-run';
 
-export type Draft = { template: BroadcastTemplate; segment: SegmentRow; channelIds: string[]; marketing: boolean };
+export type Draft = { template: BroadcastTemplate; segment: SegmentRow; channelIds: string[]; marketing: boolean; headerMedia: HeaderMedia | null };
 
 const field = (path: string, message: string) => errors.validation(message, { fields: [{ path, message }] });
 
 /**
  * Loads and checks what a draft names: an approved template of the numbers' WABA, a saved
- * segment, active numbers, and a mapping that fills every variable of the template.
+ * segment, active numbers, a mapping that fills every variable of the template, and the file of
+ * a media header: the user's own upload, of a type the header takes (as in the inbox).
  */
-export async function loadDraft(s: Services, input: DraftInput): Promise<Draft> {
+export async function loadDraft(s: Services, userId: string, input: DraftInput): Promise<Draft> {
   const segment = await findSegment(s.db, input.segmentId);
   if (!segment) {
     throw field('body.segmentId', 'There is no such segment.');
@@ -41,13 +45,14 @@ export async function loadDraft(s: Services, input: DraftInput): Promise<Draft> 
     throw field('body.templateId', wabas.size > 1 ? 'The numbers belong to different WhatsApp Business Accounts.' : 'This template is not approved for these numbers.');
   }
   checkMapping(template.components, input.mapping);
-  return { template, segment, channelIds: input.channelIds, marketing: (template.category ?? '').toUpperCase() === 'MARKETING' };
+  const headerMedia = await templateHeaderMedia(templateVariables(template.components), input, (id) => findOwnUpload(s.db, id, userId));
+  return { template, segment, channelIds: input.channelIds, marketing: (template.category ?? '').toUpperCase() === 'MARKETING', headerMedia };
 }
 
 /** Refuses a broadcast whose fixed texts (template, fixed values, fallbacks) the compliance lexicon blocks. */
 async function screenDraft(s: Services, trx: Trx, draft: Draft, input: DraftInput): Promise<void> {
   const fixed = { waId: '', name: null, country: null, language: null, attributes: {} };
-  const { rendered } = renderFor(draft.template.components, input.mapping, fixed);
+  const { rendered } = renderFor(draft.template.components, input.mapping, fixed, { headerMedia: draft.headerMedia });
   const texts = [rendered.header, rendered.body, rendered.footer, ...input.mapping.map((m) => m.fallback)];
   const screened = await s.lexicon.screen(trx, texts);
   if (screened.verdict === 'block') {
@@ -61,7 +66,7 @@ async function screenDraft(s: Services, trx: Trx, draft: Draft, input: DraftInpu
  * same transaction: no broadcast without its job). The audience is materialised when it starts.
  */
 export async function createBroadcast(s: Services, actor: Actor & { id: string }, input: CreateBroadcastInput): Promise<BroadcastRow> {
-  const draft = await loadDraft(s, input);
+  const draft = await loadDraft(s, actor.id, input);
   const now = s.clock();
   const at = input.scheduledAt ? new Date(input.scheduledAt) : null;
   const later = at !== null && at.getTime() > now.getTime();
@@ -69,7 +74,7 @@ export async function createBroadcast(s: Services, actor: Actor & { id: string }
     await screenDraft(s, trx, draft, input);
     const id = newId();
     await insertBroadcast(trx, {
-      id, name: input.name, template_id: draft.template.id, segment_id: draft.segment.id, channel_ids: draft.channelIds, mapping: input.mapping,
+      id, name: input.name, template_id: draft.template.id, segment_id: draft.segment.id, channel_ids: draft.channelIds, mapping: input.mapping, header_media_id: draft.headerMedia?.id ?? null,
       status: later ? 'scheduled' : 'running', scheduled_at: at, created_by: actor.id,
     });
     await sendJobIn(trx, BROADCAST_JOB, { broadcastId: id }, later ? { startAfter: at } : {});

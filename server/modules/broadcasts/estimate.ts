@@ -65,7 +65,7 @@ export async function previewDraft(s: Services, draft: Draft, input: DraftInput,
     samples: rows.map((r) => ({
       contactId: r.contact_id,
       name: r.profile_name,
-      rendered: renderFor(draft.template.components, input.mapping, { waId: r.wa_id, name: r.profile_name, country: r.country, language: r.language, attributes: r.attributes ?? {} }, shown).rendered,
+      rendered: renderFor(draft.template.components, input.mapping, { waId: r.wa_id, name: r.profile_name, country: r.country, language: r.language, attributes: r.attributes ?? {} }, { phoneShown: shown, headerMedia: draft.headerMedia }).rendered,
     })),
   };
 }

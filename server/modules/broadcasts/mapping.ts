@@ -1,5 +1,6 @@
 import { errors } from '../../lib/errors';
 import type { TemplateComponent } from '../../whatsapp/messages';
+import { headerMediaComponent, type HeaderMedia } from '../conversations';
 import { templateVariables } from '../templates/variables';
 import { PARAMETER_MAX, type TemplateMapping, type VariableMapping } from './schema';
 
@@ -32,15 +33,9 @@ export function templateSlots(components: unknown): Slot[] {
 
 /**
  * Checks a mapping against the template: one source per variable, none for a variable it lacks.
- * A media header cannot be filled from a contact, so such templates are refused here.
+ * (A media header takes a file, the same for every recipient: see the draft's headerMediaId.)
  */
 export function checkMapping(components: unknown, mapping: TemplateMapping, base = 'body.mapping'): void {
-  const needs = templateVariables(components);
-  if (needs.headerFormat !== null && needs.headerFormat !== 'TEXT') {
-    throw errors.validation(`A template with a ${needs.headerFormat.toLowerCase()} header cannot be broadcast yet.`, {
-      fields: [{ path: 'body.templateId', message: 'media headers are not supported in broadcasts' }],
-    });
-  }
   const wanted = new Set(templateSlots(components).map(slotKey));
   const seen = new Set<string>();
   mapping.forEach((m, i) => {
@@ -87,7 +82,13 @@ const fill = (text: string | null, values: Map<number, string>): string | null =
  * texts filled in (the preview and the message history). The preview and the send both call it,
  * so the preview is exactly what goes out.
  */
-export function renderFor(components: unknown, mapping: TemplateMapping, r: RecipientData, phoneShown?: (waId: string) => string): { components: TemplateComponent[]; rendered: Rendered } {
+export function renderFor(
+  components: unknown,
+  mapping: TemplateMapping,
+  r: RecipientData,
+  options: { phoneShown?: (waId: string) => string; headerMedia?: HeaderMedia | null } = {},
+): { components: TemplateComponent[]; rendered: Rendered } {
+  const { phoneShown, headerMedia } = options;
   const list = componentsOf(components);
   const of = (component: Slot['component']) => new Map(mapping.filter((m) => m.component === component).map((m) => [m.index, valueFor(m, r, phoneShown)]));
   const header = of('header');
@@ -95,6 +96,9 @@ export function renderFor(components: unknown, mapping: TemplateMapping, r: Reci
   const buttons = of('button');
   const text = (value: string) => ({ type: 'text' as const, text: value });
   const out: TemplateComponent[] = [];
+  if (headerMedia) {
+    out.push(headerMediaComponent(headerMedia));
+  }
   if (header.size > 0) {
     out.push({ type: 'header', parameters: [text(header.get(1)!)] });
   }
@@ -106,7 +110,7 @@ export function renderFor(components: unknown, mapping: TemplateMapping, r: Reci
   }
   const buttonDefs = (list.find((c) => String(c.type ?? '').toUpperCase() === 'BUTTONS')?.buttons ?? []) as Array<Record<string, unknown>>;
   const rendered: Rendered = {
-    header: fill(textOf(list, 'HEADER'), header),
+    header: headerMedia ? `[${headerMedia.kind}${headerMedia.filename ? `: ${headerMedia.filename}` : ''}]` : fill(textOf(list, 'HEADER'), header),
     body: fill(textOf(list, 'BODY'), body),
     footer: textOf(list, 'FOOTER'),
     buttons: (Array.isArray(buttonDefs) ? buttonDefs : []).map((b, i) => {

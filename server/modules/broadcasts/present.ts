@@ -40,7 +40,7 @@ export function presentProgress(rows: ProgressRow[]) {
 export function presentBroadcast(b: BroadcastRow, progress: ReturnType<typeof presentProgress>) {
   return {
     id: b.id, name: b.name, templateId: b.template_id, templateName: b.template_name, segmentId: b.segment_id, segmentName: b.segment_name,
-    channelIds: b.channel_ids, mapping: b.mapping, status: b.status, scheduledAt: iso(b.scheduled_at), startedAt: iso(b.started_at),
+    channelIds: b.channel_ids, mapping: b.mapping, headerMediaId: b.header_media_id, status: b.status, scheduledAt: iso(b.scheduled_at), startedAt: iso(b.started_at),
     finishedAt: iso(b.finished_at), createdBy: b.created_by, createdAt: b.created_at.toISOString(), progress,
   };
 }

@@ -11,6 +11,8 @@ export type BroadcastRow = {
   segment_id: string;
   channel_ids: string[];
   mapping: TemplateMapping;
+  /** The stored file of a media header (image, video, document); null for other templates. */
+  header_media_id: string | null;
   status: BroadcastStatus;
   scheduled_at: Date | null;
   started_at: Date | null;

@@ -41,14 +41,14 @@ export function registerBroadcastRoutes(t: RouteTable, s: Services): void {
     method: 'post', path: '/broadcasts/estimate', tag: 'broadcasts', summary: 'Cost per country and category, exclusions and tier impact of a draft',
     access: access.can('create', 'Broadcast'), body: draftBody, responses: { 200: { description: 'The estimate', schema: estimateResponse } },
     handler: async (ctx, { body }) => {
-      ctx.body = await estimateDraft(s, await loadDraft(s, body));
+      ctx.body = await estimateDraft(s, await loadDraft(s, authOf(ctx).user.id, body));
     },
   });
   t.add({
     method: 'post', path: '/broadcasts/preview', tag: 'broadcasts', summary: 'The template as three contacts of the segment would receive it',
     access: access.can('create', 'Broadcast'), body: draftBody, responses: { 200: { description: 'The samples', schema: previewResponse } },
     handler: async (ctx, { body }) => {
-      ctx.body = await previewDraft(s, await loadDraft(s, body), body, canReadPhone(authOf(ctx).ability));
+      ctx.body = await previewDraft(s, await loadDraft(s, authOf(ctx).user.id, body), body, canReadPhone(authOf(ctx).ability));
     },
   });
   t.add({

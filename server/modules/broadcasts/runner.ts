@@ -4,9 +4,12 @@ import { systemActor } from '../../lib/actor';
 import { newId } from '../../lib/ids';
 import type { Services } from '../../services';
 import { templateMessage } from '../../whatsapp/messages';
+import { templateHeaderMedia, type HeaderMedia } from '../conversations';
 import { applyStatus, takePendingStatuses } from '../inbox';
+import { findMedia } from '../media';
 import { enqueueBroadcastRows, holdBroadcastRows, type BroadcastOutboxRow } from '../outbox';
 import { findSegment } from '../segments';
+import { templateVariables } from '../templates/variables';
 import { BROADCAST_JOB, withdrawQueued } from './commands';
 import { renderFor } from './mapping';
 import {
@@ -46,8 +49,12 @@ export async function runBroadcast(s: Services, broadcastId: string): Promise<'d
     return 'idle';
   }
   const template = (await findBroadcastTemplate(s.db, started.template_id))!;
+  // The header's file, checked when the broadcast was created, as the sender will send it.
+  const headerMedia = started.header_media_id
+    ? await templateHeaderMedia(templateVariables(template.components), { headerMediaId: started.header_media_id }, (id) => findMedia(s.db, id))
+    : null;
   for (;;) {
-    const outcome = await s.db.transaction((trx) => enqueueChunk(s, trx, broadcastId, template));
+    const outcome = await s.db.transaction((trx) => enqueueChunk(s, trx, broadcastId, { template, headerMedia }));
     if (outcome === 'stopped') {
       return 'idle';
     }
@@ -93,7 +100,8 @@ async function start(s: Services, trx: Trx, broadcastId: string): Promise<Broadc
  * values (name, attributes) are known only here. A blocked one is left out (excluded,
  * lexicon_blocked; one audit event per chunk, naming the terms); a flagged one is sent and flagged.
  */
-async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, template: BroadcastTemplate): Promise<string[] | 'stopped'> {
+async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, message: Message): Promise<string[] | 'stopped'> {
+  const { template } = message;
   const b = await findBroadcast(trx, broadcastId, true);
   if (!b || b.status !== 'running') {
     return 'stopped';
@@ -103,7 +111,7 @@ async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, template
     return [];
   }
   const now = new Date();
-  const all = pending.map((r) => compose(b, template, r));
+  const all = pending.map((r) => compose(b, message, r));
   const verdicts = await s.lexicon.screenEach(trx, all.map((c) => [c.text, ...c.parameters]));
   const screenedAll = all.map((c, i) => ({ c, screened: verdicts[i]! }));
   const blocked = screenedAll.filter((x) => x.screened.verdict === 'block');
@@ -119,7 +127,7 @@ async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, template
   const composed = kept.map((x) => x.c);
   if (composed.length === 0) {
     // The whole chunk left out: on to the next (an empty answer would mean the end).
-    return enqueueChunk(s, trx, broadcastId, template);
+    return enqueueChunk(s, trx, broadcastId, message);
   }
   const conversations = await conversationsFor(trx, composed.map((c) => ({ id: newId(), contact_id: c.r.contact_id, channel_id: c.r.channel_id, preview: (c.text ?? `[${template.name}]`).slice(0, 120) })));
   const messages: BroadcastMessage[] = [];
@@ -130,7 +138,7 @@ async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, template
     const outboxId = newId();
     messages.push({
       id: messageId, created_at: now, conversation_id: conversations.get(`${c.r.contact_id}:${c.r.channel_id}`)!, channel_id: c.r.channel_id, contact_id: c.r.contact_id,
-      text: c.text, content: { name: template.name, language: template.language, parameters: c.parameters, broadcastId },
+      text: c.text, content: { name: template.name, language: template.language, parameters: c.parameters, broadcastId, headerMediaId: message.headerMedia?.id ?? null },
     });
     outbox.push({
       id: outboxId, message_id: messageId, message_created_at: now, channel_id: c.r.channel_id, to_wa_id: c.r.wa_id, payload: JSON.stringify(c.payload),
@@ -147,14 +155,17 @@ async function enqueueChunk(s: Services, trx: Trx, broadcastId: string, template
   return [...new Set(outbox.map((o) => o.channel_id))];
 }
 
+/** What every recipient of a broadcast gets: its template, and the file of a media header. */
+type Message = { template: BroadcastTemplate; headerMedia: HeaderMedia | null };
+
 /** One recipient's Graph API payload and texts, from the same renderer as the preview. */
-function compose(b: BroadcastRow, template: BroadcastTemplate, r: PendingRecipient) {
-  const { components, rendered } = renderFor(template.components, b.mapping, { waId: r.wa_id, name: r.profile_name, country: r.country, language: r.language, attributes: r.attributes ?? {} });
+function compose(b: BroadcastRow, { template, headerMedia }: Message, r: PendingRecipient) {
+  const { components, rendered } = renderFor(template.components, b.mapping, { waId: r.wa_id, name: r.profile_name, country: r.country, language: r.language, attributes: r.attributes ?? {} }, { headerMedia });
   // The sender tags every send with its outbox row (biz_opaque_callback_data), which Meta echoes
   // in each status: it names the recipient even when a crash lost our record of the send
   // (see reconcileOrphans).
   const payload = templateMessage(r.wa_id, template.name, template.language, components);
-  const parameters = components.flatMap((c) => c.parameters.map((p) => ('text' in p ? p.text : '')));
+  const parameters = components.flatMap((c) => c.parameters.flatMap((p) => ('text' in p ? [p.text] : [])));
   return { r, payload, text: rendered.body, parameters };
 }
 

@@ -44,6 +44,8 @@ const draft = {
   segmentId: z.uuid(),
   channelIds: z.array(z.uuid()).min(1).max(CHANNELS_MAX).refine((ids) => new Set(ids).size === ids.length, 'a number is named twice'),
   mapping: templateMapping,
+  /** The file (POST /api/v1/media, the creator's own upload) of a template's image, video or document header. */
+  headerMediaId: z.uuid().optional(),
 };
 export const draftBody = z.strictObject(draft);
 export const createBroadcastBody = z.strictObject({
@@ -78,6 +80,7 @@ export const broadcastSchema = z.object({
   segmentName: z.string().nullable(),
   channelIds: z.array(z.uuid()),
   mapping: templateMapping,
+  headerMediaId: z.uuid().nullable(),
   status: z.enum(BROADCAST_STATUSES),
   scheduledAt: z.string().nullable(),
   startedAt: z.string().nullable(),

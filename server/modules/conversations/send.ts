@@ -102,7 +102,8 @@ async function compose(trx: Trx, c: ConversationRow, input: SendInput, sender: S
  * variable. WhatsApp refuses anything else (132000), so it is refused here, naming the field.
  */
 type TemplateInput = Extract<SendInput, { type: 'template' }>;
-type HeaderMedia = { id: string; kind: 'image' | 'video' | 'document'; filename: string | null };
+/** The stored file a template's image, video or document header carries. */
+export type HeaderMedia = { id: string; kind: 'image' | 'video' | 'document'; filename: string | null };
 
 const refuseTemplate = (path: string, message: string) => errors.validation(`This template cannot be sent that way: ${message}.`, { fields: [{ path, message }] });
 
@@ -114,9 +115,9 @@ const HEADER_MEDIA: Record<string, { kind: HeaderMedia['kind']; accepts: (mime: 
 };
 
 /** The uploaded file for an image, video or document header, checked against the format. */
-async function templateHeaderMedia(
+export async function templateHeaderMedia(
   needs: TemplateVariables,
-  input: TemplateInput,
+  input: { headerMediaId?: string | undefined },
   usableMedia: (id: string) => Promise<MediaRow | undefined>,
 ): Promise<HeaderMedia | null> {
   const format = needs.headerFormat && HEADER_MEDIA[needs.headerFormat];
@@ -125,7 +126,7 @@ async function templateHeaderMedia(
       throw refuseTemplate('body.headerMediaId', 'its header takes no file');
     }
     if (needs.headerFormat !== null && needs.headerFormat !== 'TEXT') {
-      throw refuseTemplate('body.templateId', `its ${needs.headerFormat.toLowerCase()} header cannot be sent from the inbox`);
+      throw refuseTemplate('body.templateId', `its ${needs.headerFormat.toLowerCase()} header cannot be sent from Switchboard`);
     }
     return null;
   }
@@ -140,6 +141,13 @@ async function templateHeaderMedia(
     throw refuseTemplate('body.headerMediaId', `a ${media.mime_type} file cannot be its ${format.kind} header`);
   }
   return { id: media.id, kind: format.kind, filename: media.filename };
+}
+
+/** A template's media header as sent: the sender uploads the stored file to WhatsApp and puts its media id in place. */
+export function headerMediaComponent(headerMedia: HeaderMedia): TemplateComponent {
+  const ref = { id: `${MEDIA_PLACEHOLDER}${headerMedia.id}`, ...(headerMedia.kind === 'document' && headerMedia.filename ? { filename: headerMedia.filename } : {}) };
+  const parameter = headerMedia.kind === 'image' ? { type: 'image' as const, image: ref } : headerMedia.kind === 'video' ? { type: 'video' as const, video: ref } : { type: 'document' as const, document: ref };
+  return { type: 'header', parameters: [parameter] };
 }
 
 function templateComponents(needs: TemplateVariables, input: TemplateInput, headerMedia: HeaderMedia | null): TemplateComponent[] {
@@ -166,10 +174,7 @@ function templateComponents(needs: TemplateVariables, input: TemplateInput, head
   const text = (value: string) => ({ type: 'text' as const, text: value });
   const components: TemplateComponent[] = [];
   if (headerMedia) {
-    // The sender uploads the stored file to WhatsApp and puts its media id in place.
-    const ref = { id: `${MEDIA_PLACEHOLDER}${headerMedia.id}`, ...(headerMedia.kind === 'document' && headerMedia.filename ? { filename: headerMedia.filename } : {}) };
-    const parameter = headerMedia.kind === 'image' ? { type: 'image' as const, image: ref } : headerMedia.kind === 'video' ? { type: 'video' as const, video: ref } : { type: 'document' as const, document: ref };
-    components.push({ type: 'header', parameters: [parameter] });
+    components.push(headerMediaComponent(headerMedia));
   }
   if (input.headerParameter !== undefined) {
     components.push({ type: 'header', parameters: [text(input.headerParameter)] });

@@ -1,3 +1,3 @@
 // What other modules may use of the media module.
-export { findMedia, findUsableMedia, type MediaRow } from './repo';
+export { findMedia, findOwnUpload, findUsableMedia, type MediaRow } from './repo';
 export { openMediaDownload, type MediaDownload } from './download';

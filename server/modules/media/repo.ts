@@ -83,9 +83,17 @@ export async function findUsableMedia(db: Db | Trx, mediaId: string, conversatio
   if (!media || media.state !== 'stored') {
     return undefined;
   }
-  if (media.direction === 'out' && userId !== null && media.uploaded_by === userId) {
+  if (isOwnUpload(media, userId)) {
     return media;
   }
   const inConversation = await db('messages').where({ media_id: mediaId, conversation_id: conversationId }).first('id');
   return inConversation ? media : undefined;
+}
+
+const isOwnUpload = (media: MediaRow, userId: string | null) => media.direction === 'out' && userId !== null && media.uploaded_by === userId;
+
+/** A stored file the user uploaded themselves (what a broadcast's media header may carry). */
+export async function findOwnUpload(db: Db | Trx, mediaId: string, userId: string): Promise<MediaRow | undefined> {
+  const media = await findMedia(db, mediaId);
+  return media && media.state === 'stored' && isOwnUpload(media, userId) ? media : undefined;
 }

@@ -24,6 +24,10 @@ const UNRECORDED_PER_CALL = 8;
 // The same for the recorder the shared lanes have in common.
 const SHARED_UNRECORDED_MAX = 4000;
 const POLL_MS = 1000;
+// How long a lane reuses Meta's media id of one of our files (Meta keeps an upload 30 days), and
+// how many such ids it keeps before it forgets the expired ones.
+const UPLOAD_REUSE_MS = 24 * 3600_000;
+const UPLOADS_KEPT = 1000;
 // The sweep (due rows of idle lanes, interrupted sends) runs at least this often.
 const SWEEP_MS = 30_000;
 
@@ -59,6 +63,8 @@ type Lane = {
   renewAt: number;
   paused: boolean;
   qualitySeen: string | null;
+  /** Our stored files uploaded to WhatsApp by this lane: their media id and when it was had. */
+  uploads: Map<string, { at: number; id: Promise<string> }>;
 };
 
 /**
@@ -133,6 +139,7 @@ export class Sender {
       renewAt: 0,
       paused: false,
       qualitySeen: null,
+      uploads: new Map(),
     };
     this.lanes.set(channelId, lane);
     lane.running = this.run(lane, (fn) => (wakeUp = fn)).finally(() => {
@@ -198,6 +205,7 @@ export class Sender {
       if (credsKey(creds) !== lane.credsKey) {
         lane.client = clientFor(creds, undefined, lane.pool ?? undefined);
         lane.credsKey = credsKey(creds);
+        lane.uploads.clear();
       }
       if (!(await this.holdLease(lane).catch(() => false))) {
         // Another process sends for this number; look again in case it stops or dies.
@@ -277,7 +285,7 @@ export class Sender {
     }
     let wamid: string;
     try {
-      const payload = tagged(await this.resolveMedia(lane.client, row.payload), row.id);
+      const payload = tagged(await this.resolveMedia(lane, row.payload), row.id);
       ({ wamid } = await lane.client.sendMessage(payload as never));
     } catch (err) {
       await this.handleFailure(lane, row, err);
@@ -340,20 +348,52 @@ export class Sender {
    * Uploads our stored media to Meta where a payload refers to it (a media message, or a
    * template's image, video or document header) and puts Meta's id in.
    */
-  private async resolveMedia(client: CloudApiClient, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async resolveMedia(lane: Lane, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (placeholdersIn(payload).length === 0) {
       return payload;
     }
     const resolved = structuredClone(payload);
     for (const ref of placeholdersIn(resolved)) {
-      const media = await findMedia(this.s.db, ref.id.slice(MEDIA_PLACEHOLDER.length));
+      ref.id = await this.uploadOnce(lane, ref.id.slice(MEDIA_PLACEHOLDER.length));
+    }
+    return resolved;
+  }
+
+  /**
+   * Meta's media id for one of our stored files, uploaded once per lane and reused for a day
+   * (Meta keeps uploads 30 days): a broadcast's header image goes to ten thousand recipients as
+   * one upload, not ten thousand. Sends waiting on the same upload share it; a failed one is
+   * forgotten, so the next send tries again.
+   */
+  private uploadOnce(lane: Lane, mediaId: string): Promise<string> {
+    const now = Date.now();
+    const cached = lane.uploads.get(mediaId);
+    if (cached && now - cached.at < UPLOAD_REUSE_MS) {
+      return cached.id;
+    }
+    if (lane.uploads.size >= UPLOADS_KEPT) {
+      for (const [key, entry] of lane.uploads) {
+        if (now - entry.at >= UPLOAD_REUSE_MS) {
+          lane.uploads.delete(key);
+        }
+      }
+    }
+    const client = lane.client;
+    const id = (async () => {
+      const media = await findMedia(this.s.db, mediaId);
       if (!media?.storage_key) {
         throw new Error('media to send is missing from the store');
       }
       const { stream } = await this.s.media.open(media.storage_key);
-      ref.id = await client.uploadMedia(await streamToBuffer(stream), media.mime_type, media.filename ?? 'file');
-    }
-    return resolved;
+      return client.uploadMedia(await streamToBuffer(stream), media.mime_type, media.filename ?? 'file');
+    })();
+    lane.uploads.set(mediaId, { at: now, id });
+    id.catch(() => {
+      if (lane.uploads.get(mediaId)?.id === id) {
+        lane.uploads.delete(mediaId);
+      }
+    });
+    return id;
   }
 
   /** Rows in flight at a crash: recorded from their statuses when Meta accepted them, else failed for an agent to check; never re-sent. */

@@ -1,21 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ChangeEvent, FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useSession } from '../../auth';
-import { conversationsApi, mediaApi, templatesApi } from '../../endpoints';
+import { conversationsApi, templatesApi } from '../../endpoints';
 import { useAction } from '../../hooks';
 import { useI18n } from '../../i18n';
-import type { MessageKey } from '../../i18n';
 import { fillTemplate } from '../../inbox';
 import type { ConversationSummary, Message, Template, UploadedMedia } from '../../types';
 import { Can } from '../Can';
 import { ErrorAlert } from '../ErrorAlert';
+import { HeaderFileField, mediaHeaderFormat } from '../HeaderFileField';
 
-// The files each media header takes, as WhatsApp accepts them.
-const MEDIA_ACCEPT: Record<string, string> = {
-  IMAGE: 'image/jpeg,image/png',
-  VIDEO: 'video/mp4,video/3gpp',
-  DOCUMENT: '*/*',
-};
 
 interface TemplatePickerProps {
   conversation: ConversationSummary;
@@ -40,7 +34,6 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   const [headerValue, setHeaderValue] = useState('');
   const [buttonValues, setButtonValues] = useState<Record<number, string>>({});
   const [headerFile, setHeaderFile] = useState<UploadedMedia | null>(null);
-  const uploading = useAction();
   const loading = useAction();
   const sending = useAction();
   const { run: runLoad } = loading;
@@ -64,13 +57,12 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
   const template = useMemo(() => templates?.find((item) => item.id === templateId) ?? null, [templates, templateId]);
   // An authentication template's copy-code button carries the code itself: no second input.
   const authentication = template?.category?.toUpperCase() === 'AUTHENTICATION';
-  const mediaFormat = template?.header && MEDIA_ACCEPT[template.header.format] ? template.header.format : null;
+  const mediaFormat = mediaHeaderFormat(template?.header);
   const needsHeader = (template?.header?.parameterCount ?? 0) > 0;
   const linkButtons = authentication ? [] : template?.urlButtonParameters ?? [];
   const missing =
     !template ||
     (mediaFormat !== null && !headerFile) ||
-    uploading.busy ||
     parameters.slice(0, template.parameterCount).some((value) => !value.trim()) ||
     parameters.length < template.parameterCount ||
     (needsHeader && !headerValue.trim()) ||
@@ -83,20 +75,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
     setHeaderValue('');
     setButtonValues({});
     setHeaderFile(null);
-    uploading.setError(null);
     sending.setError(null);
-  }
-
-  async function chooseFile(event: ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    setHeaderFile(null);
-    if (!file) {
-      return;
-    }
-    const result = await uploading.run(() => mediaApi.upload(file));
-    if (result) {
-      setHeaderFile(result.media);
-    }
   }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -154,17 +133,7 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
         </div>
         {template && (
           <>
-            {mediaFormat && (
-              <div className="field">
-                <label htmlFor="template-header-file">{t(`inbox.templates.headerFile.${mediaFormat}` as MessageKey)}</label>
-                <input id="template-header-file" name="headerFile" type="file" accept={MEDIA_ACCEPT[mediaFormat]} onChange={(event) => void chooseFile(event)} />
-                {headerFile && (
-                  <p className="hint" role="status" id="template-header-file-ready">
-                    {t('inbox.templates.headerFileReady', { name: headerFile.filename ?? '' })}
-                  </p>
-                )}
-              </div>
-            )}
+            {mediaFormat && <HeaderFileField id="template-header-file" format={mediaFormat} file={headerFile} onChange={setHeaderFile} />}
             {template.bodyText && (
               <div className="field">
                 <span className="label" id="template-preview-label">
@@ -220,7 +189,6 @@ export function TemplatePicker({ conversation, onSent, onClose }: TemplatePicker
           </>
         )}
         <ErrorAlert error={loading.error} />
-        <ErrorAlert error={uploading.error} />
         <ErrorAlert error={sending.error} />
         <div className="form-actions">
           <Can I="create" a="Message">
