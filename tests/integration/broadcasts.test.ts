@@ -192,6 +192,13 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
     ];
     const { labelId } = await seedContacts(db(), people);
     const segmentId = await segmentOf(admin, labelId);
+    // The preview says who would be left out, and why.
+    const preview = await admin.post('/api/v1/broadcasts/preview', { templateId: promoId, segmentId, channelIds: [channelId], mapping: promoMapping });
+    expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
+    const blockedOf = (name: string) => preview.body.samples.find((x: { name: string }) => x.name === name).blockedTerms;
+    expect(blockedOf('Blocked')).to.deep.equal(['snakeoilville']);
+    expect(blockedOf('Clean')).to.deep.equal([]);
+    expect(blockedOf('Flagged')).to.deep.equal([]);
     const created = await admin.post('/api/v1/broadcasts', { name: 'Screened', templateId: promoId, segmentId, channelIds: [channelId], mapping: promoMapping });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id = created.body.broadcast.id;

@@ -191,6 +191,7 @@ export function BroadcastForm({ onClose, onCreated }: { onClose: () => void; onC
                 <p>{s.rendered.body}</p>
                 {s.rendered.footer && <p className="hint">{s.rendered.footer}</p>}
                 {s.rendered.buttons.map((b) => <p key={b} className="hint">▸ {b}</p>)}
+                {s.blockedTerms.length > 0 && <p className="field-error" data-ui="broadcast.sampleBlocked">{t('broadcasts.sampleBlocked', { terms: s.blockedTerms.join(', ') })}</p>}
               </article>
             ))}
           </section>

@@ -2226,6 +2226,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             samples: {
+                                blockedTerms: string[];
                                 /** Format: uuid */
                                 contactId: string;
                                 name: string | null;

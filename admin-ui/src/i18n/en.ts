@@ -1291,6 +1291,7 @@ export const en = {
   'broadcasts.count.noOptIn': 'No marketing opt-in',
   'broadcasts.count.restricted': 'Restricted',
   'broadcasts.count.lexiconBlocked': 'Blocked by the lexicon',
+  'broadcasts.sampleBlocked': 'Left out when sent: the compliance lexicon blocks {terms} in this message.',
   'broadcasts.failedByCode': 'Failed by error code',
   'broadcasts.pause': 'Pause',
   'broadcasts.resume': 'Resume',

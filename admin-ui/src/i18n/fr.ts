@@ -1290,6 +1290,7 @@ export const fr: Messages = {
   'broadcasts.count.noOptIn': 'Sans consentement marketing',
   'broadcasts.count.restricted': 'Restreints',
   'broadcasts.count.lexiconBlocked': 'Bloqués par le lexique',
+  'broadcasts.sampleBlocked': 'Exclu à l’envoi : le lexique de conformité bloque {terms} dans ce message.',
   'broadcasts.failedByCode': 'Échecs par code d’erreur',
   'broadcasts.pause': 'Suspendre',
   'broadcasts.resume': 'Reprendre',

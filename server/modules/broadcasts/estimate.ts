@@ -3,7 +3,7 @@ import { tierLimit } from '../../whatsapp/rateLimit';
 import { estimateCost, rateCardAt, type PricingCategory } from '../costs';
 import { maskPhone } from '../contacts';
 import type { Draft } from './commands';
-import { renderFor, templateSlots } from './mapping';
+import { renderFor, templateSlots, textParameters } from './mapping';
 import { audienceCounts, sampleContacts, tierUsedBy } from './repo';
 import type { DraftInput } from './schema';
 
@@ -60,12 +60,17 @@ export async function estimateDraft(s: Services, draft: Draft) {
 export async function previewDraft(s: Services, draft: Draft, input: DraftInput, phoneVisible: boolean) {
   const rows = await sampleContacts(s.db, draft.segment.filter, s.clock(), { channelIds: draft.channelIds, marketing: draft.marketing }, SAMPLES);
   const shown = (waId: string) => (phoneVisible ? `+${waId}` : maskPhone(waId));
+  const recipientOf = (r: (typeof rows)[number]) => ({ waId: r.wa_id, name: r.profile_name, country: r.country, language: r.language, attributes: r.attributes ?? {} });
+  // Screened as the send will screen them (with the real values, whatever the viewer may see).
+  const sent = rows.map((r) => renderFor(draft.template.components, input.mapping, recipientOf(r), { headerMedia: draft.headerMedia }));
+  const screened = await s.lexicon.screenEach(s.db, sent.map((m) => [m.rendered.body, ...textParameters(m.components)]));
   return {
     variables: templateSlots(draft.template.components),
-    samples: rows.map((r) => ({
+    samples: rows.map((r, i) => ({
       contactId: r.contact_id,
       name: r.profile_name,
-      rendered: renderFor(draft.template.components, input.mapping, { waId: r.wa_id, name: r.profile_name, country: r.country, language: r.language, attributes: r.attributes ?? {} }, { phoneShown: shown, headerMedia: draft.headerMedia }).rendered,
+      rendered: renderFor(draft.template.components, input.mapping, recipientOf(r), { phoneShown: shown, headerMedia: draft.headerMedia }).rendered,
+      blockedTerms: [...new Set(screened[i]!.matches.filter((m) => m.action === 'block').map((m) => m.term))],
     })),
   };
 }

@@ -121,3 +121,8 @@ export function renderFor(
   };
   return { components: out, rendered };
 }
+
+/** The text values a send's components carry (what the lexicon screens and the message keeps). */
+export function textParameters(components: TemplateComponent[]): string[] {
+  return components.flatMap((c) => c.parameters.flatMap((p) => ('text' in p ? [p.text] : [])));
+}

@@ -11,7 +11,7 @@ import { enqueueBroadcastRows, holdBroadcastRows, type BroadcastOutboxRow } from
 import { findSegment } from '../segments';
 import { templateVariables } from '../templates/variables';
 import { BROADCAST_JOB, withdrawQueued } from './commands';
-import { renderFor } from './mapping';
+import { renderFor, textParameters } from './mapping';
 import {
   allHandedOver, broadcastsToRun, excludeRecipients, findBroadcast, hasRecipients, markQueued, materialiseAudience, nextPending, broadcastsToSettle, hasRowsInHand, setBroadcastStatus, takeRunTurn,
   type BroadcastRow, type PendingRecipient,
@@ -165,7 +165,7 @@ function compose(b: BroadcastRow, { template, headerMedia }: Message, r: Pending
   // in each status: it names the recipient even when a crash lost our record of the send
   // (see reconcileOrphans).
   const payload = templateMessage(r.wa_id, template.name, template.language, components);
-  const parameters = components.flatMap((c) => c.parameters.flatMap((p) => ('text' in p ? [p.text] : [])));
+  const parameters = textParameters(components);
   return { r, payload, text: rendered.body, parameters };
 }
 

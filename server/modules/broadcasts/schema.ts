@@ -99,7 +99,8 @@ export const templateQuery = z.strictObject({ templateId: z.uuid() });
 export const variablesResponse = z.object({ variables: slots });
 export const previewResponse = z.object({
   variables: slots,
-  samples: z.array(z.object({ contactId: z.uuid(), name: z.string().nullable(), rendered: renderedSchema })),
+  /** blockedTerms: the lexicon's blocking terms in this contact's message (then left out at send time). */
+  samples: z.array(z.object({ contactId: z.uuid(), name: z.string().nullable(), rendered: renderedSchema, blockedTerms: z.array(z.string()) })),
 });
 export const estimateResponse = z.object({
   audience: z.number(),

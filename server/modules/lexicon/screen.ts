@@ -64,7 +64,7 @@ export class Lexicon {
   }
 
   /** `screen` for many messages at once (a broadcast's chunk): the lexicon is looked up once. */
-  async screenEach(trx: Trx, messages: ReadonlyArray<ReadonlyArray<string | null | undefined>>): Promise<Screened[]> {
+  async screenEach(trx: Db | Trx, messages: ReadonlyArray<ReadonlyArray<string | null | undefined>>): Promise<Screened[]> {
     const present = messages.map((texts) => texts.filter((t): t is string => typeof t === 'string' && t.length > 0));
     const lexicon = present.some((texts) => texts.length > 0) ? await this.cache.current(trx) : null;
     return present.map((texts) => {
