@@ -45,11 +45,7 @@ if (!existsSync(serverMain) || sources > statSync(serverMain).mtimeMs) {
   run('Compiling the server', bin('tsc'), ['-p', 'tsconfig.build.json']);
 }
 
-// A young generation of 64 MB: the sender and the webhook allocate short-lived objects by the
-// thousand a second, and at Node's default (16 MB) scavenges took an eighth of the process's
-// CPU, copying the objects of the hundreds of calls in flight each time (send bench: 0.34 to
-// 0.27 ms of CPU per message). The same flag is in docker/Dockerfile and the benches' server.
-const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=64', serverMain], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--enable-source-maps', serverMain], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => child.kill(signal));
 }

@@ -30,15 +30,14 @@ process.on('exit', () => {
   }
 });
 
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
-
 /** Forks `tests/bench/servers/<script>.ts` under tsx and resolves once it listens. */
 export function forkServer(script: ServerScript, env: Record<string, string> = {}): Promise<ChildServer> {
   // BENCH_CPU_PROF_DIR: each server child writes a .cpuprofile there when it stops.
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const child = fork(path.join(__dirname, `${script}.ts`), [], {
-    // The server's flags as npm start and the image run it (see scripts/start.mjs).
-    execArgv: ['--import', 'tsx', ...SERVER_NODE_FLAGS, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])],
+    // BENCH_SERVER_NODE_FLAGS: Node flags for the server child (e.g. --max-semi-space-size=64, to
+    // measure a tuning the README describes); none by default, as npm start and the image run it.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [])],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     // The child's stdout goes to our stderr.
     stdio: ['ignore', 2, 2, 'ipc'],
