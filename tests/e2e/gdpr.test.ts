@@ -6,7 +6,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { eventually } from '../support/eventually';
 import { unzip } from '../support/gdpr';
 import { insertMessage, makeThread } from '../support/retention';
-import { ensureUiBuilt, launchChromium, signIn as signInAt } from '../support/ui';
+import { ensureUiBuilt, launchChromium, signIn as signInAt, trackRequests } from '../support/ui';
 import { addChannel } from '../support/whatsapp';
 
 // The Data requests page as its users meet it: a compliance officer logs an access request for a
@@ -38,6 +38,7 @@ describe('end to end in Chromium: GDPR data requests', function () {
   it('a compliance officer logs an access request by phone number, builds the archive and downloads it', async () => {
     const officer = await app.userWithRoles(['compliance-officer']);
     const page = await signIn(officer.email);
+    const inFlight = trackRequests(page);
     await page.click('[data-button="nav.gdpr"]');
     await page.waitForSelector('#gdpr-table td.empty >> text=No requests.');
 
@@ -57,6 +58,9 @@ describe('end to end in Chromium: GDPR data requests', function () {
     await page.selectOption('#gdpr-state', 'all');
     const done = page.locator('#gdpr-table tr[data-type="access"][data-state="completed"]');
     await done.waitFor();
+    // The list the filter asked for, not the one before it: on a loaded machine the row could
+    // still be re-rendered by that answer under the click.
+    await eventually('the list settles', async () => inFlight() === 0, 15_000);
     const [download] = await Promise.all([page.waitForEvent('download'), done.locator('[data-button="gdpr.download"]').click()]);
     const bytes = await readFile((await download.path())!);
     const files = await unzip(bytes);
