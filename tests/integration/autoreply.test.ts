@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
+import { customerWrites as customerWritesVia } from '../support/autoreply';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
 import { addChannel } from '../support/whatsapp';
@@ -29,14 +30,7 @@ describe('auto-replies through the real webhook: keyword rules, business hours, 
   const db = () => app.runtime.services.db;
   const nextCustomer = () => String((customer += 1));
 
-  /** The customer writes through the sandbox (a signed webhook); resolves once auto-replies ran. */
-  async function customerWrites(waId: string, text: string): Promise<void> {
-    const replies = app.runtime.services.autoReplies;
-    const before = replies.examined;
-    // The sandbox posts the webhook on its own: wait until the message was examined.
-    await sandbox.customerSends({ phoneNumberId, from: waId, profileName: 'Camille', message: { type: 'text', body: text } });
-    await eventually('the auto-replies to run', async () => replies.examined > before || undefined);
-  }
+  const customerWrites = (waId: string, text: string) => customerWritesVia(app, phoneNumberId, waId, text);
   /** What the customer received, as the sandbox saw it (after the outbox and the sender lane). */
   const received = (waId: string) => sandbox.conversation(phoneNumberId, waId).filter((m) => m.direction === 'out');
   // The sandbox keeps the message's object: { body } for a text, the interactive object for buttons.

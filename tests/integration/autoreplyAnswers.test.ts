@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/app';
 import { approvedTemplate } from '../support/broadcasts';
+import { customerWrites as customerWritesVia } from '../support/autoreply';
 import type { ApiClient } from '../support/client';
 import { eventually } from '../support/eventually';
-import { TINY_PNG } from '../support/media';
+import { TINY_PNG, uploadMedia } from '../support/media';
 import { addChannel } from '../support/whatsapp';
 
 type Sandbox = NonNullable<TestApp['runtime']['sandbox']>['sandbox'];
@@ -32,21 +33,8 @@ describe('auto-reply answers: files, templates and lookups checked at save, and 
   const nextCustomer = () => String((customer += 1));
   const rule = (body: Record<string, unknown>) => ({ mode: 'word', cooldownSeconds: 0, channelIds: [], ...body });
 
-  async function upload(as: ApiClient, filename: string): Promise<string> {
-    const form = new FormData();
-    form.set('file', new Blob([new Uint8Array(TINY_PNG)], { type: 'image/png' }), filename);
-    const res = await fetch(`${app.url}/api/v1/media`, { method: 'POST', headers: { cookie: as.cookieHeader()!, 'x-csrf-token': as.csrfToken! }, body: form });
-    expect(res.status).to.equal(201);
-    return ((await res.json()) as { media: { id: string } }).media.id;
-  }
-
-  /** The customer writes through the sandbox (a signed webhook); resolves once auto-replies ran. */
-  async function customerWrites(waId: string, text: string): Promise<void> {
-    const replies = app.runtime.services.autoReplies;
-    const before = replies.examined;
-    await sandbox.customerSends({ phoneNumberId, from: waId, profileName: 'Camille', message: { type: 'text', body: text } });
-    await eventually('the auto-replies to run', async () => replies.examined > before || undefined);
-  }
+  const upload = (as: ApiClient, filename: string) => uploadMedia(app.url, as, TINY_PNG, 'image/png', filename);
+  const customerWrites = (waId: string, text: string) => customerWritesVia(app, phoneNumberId, waId, text);
   /** The customer's first answer as the sandbox received it (after the outbox and the sender lane). */
   const firstAnswer = (waId: string) =>
     eventually(`an answer to ${waId}`, async () => sandbox.conversation(phoneNumberId, waId).find((m) => m.direction === 'out'));

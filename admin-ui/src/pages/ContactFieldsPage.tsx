@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useSession } from '../auth';
 import { AttributesSection } from '../components/contacts/AttributesSection';
@@ -11,7 +11,7 @@ import { FormField } from '../components/FormField';
 import { ListPage, RowAction } from '../components/ListPage';
 import { labelsApi } from '../contactsApi';
 import type { Label } from '../contactsApi';
-import { useAction } from '../hooks';
+import { useAction, useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { useFormErrors } from '../useFormErrors';
 
@@ -21,23 +21,8 @@ type Open = { kind: 'create' } | { kind: 'edit'; label: Label } | null;
 export function ContactFieldsPage() {
   const { t } = useI18n();
   const { ability } = useSession();
-  const [items, setItems] = useState<Label[]>([]);
-  const [loaded, setLoaded] = useState(false);
+  const { items, setItems, loaded, list, load } = useListLoad(() => labelsApi.list());
   const [open, setOpen] = useState<Open>(null);
-  const list = useAction();
-  const { run } = list;
-
-  const load = useCallback(async () => {
-    const page = await run(() => labelsApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [run]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -7,7 +7,7 @@ import { FormField } from '../components/FormField';
 import { IntegrationForm } from '../components/integrations/IntegrationForm';
 import { ListPage, RowAction } from '../components/ListPage';
 import { useFormats } from '../format';
-import { useAction } from '../hooks';
+import { useAction, useListLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { integrationsApi } from '../integrationsApi';
 import type { Integration, IntegrationTestResult } from '../integrationsApi';
@@ -19,23 +19,8 @@ type Open = { kind: 'create' } | { kind: 'edit'; integration: Integration } | { 
 export function IntegrationsPage() {
   const { t } = useI18n();
   const f = useFormats();
-  const [items, setItems] = useState<Integration[]>([]);
-  const [loaded, setLoaded] = useState(false);
+  const { items, setItems, loaded, list, load } = useListLoad(() => integrationsApi.list());
   const [open, setOpen] = useState<Open>(null);
-  const list = useAction();
-  const { run } = list;
-
-  const load = useCallback(async () => {
-    const page = await run(() => integrationsApi.list());
-    if (page) {
-      setItems(page.items);
-      setLoaded(true);
-    }
-  }, [run]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   return (
     <ListPage<Integration>

@@ -5,7 +5,7 @@ import type { Trx } from '../../db/knex';
 import { errors } from '../../lib/errors';
 import { findChannel } from '../channels';
 import { findIntegration } from '../integrations';
-import { findMedia } from '../media';
+import { findOwnUpload } from '../media';
 import { templateVariables } from '../templates/variables';
 import { findAnswerTemplate } from './repo';
 import type { Answer } from './schema';
@@ -52,9 +52,8 @@ export async function checkAnswer(trx: Trx, answer: Answer, channelIds: readonly
     case 'interactive':
       return;
     case 'media': {
-      // The inbox's rule (media findUsableMedia): a sender attaches their own stored upload.
-      const media = await findMedia(trx, answer.mediaId);
-      if (!media || media.state !== 'stored' || media.direction !== 'out' || sender === null || media.uploaded_by !== sender) {
+      // The inbox's rule: a sender attaches their own stored upload.
+      if (sender === null || !(await findOwnUpload(trx, answer.mediaId, sender))) {
         throw errors.unknownMedia('body.answer.mediaId');
       }
       return;
