@@ -7,9 +7,13 @@ import { sign } from '../../server/whatsapp/signature';
 import { startTestApp, type TestApp } from '../support/app';
 import { addChannel, inbound, metaJson, postWebhook, statusUpdate, wamid, type TestChannel } from '../support/whatsapp';
 
-/** POSTs a body, signed, whose JSON text is given; `"__NEST_n__"` placeholders become n nested arrays. */
+/**
+ * POSTs a body, signed, whose JSON text is given; `"__NEST_n__"` placeholders (n up to six digits,
+ * as the generator makes them) become n nested arrays. An odd string spliced into a placeholder's
+ * digits makes it a plain string, not a depth no string can hold.
+ */
 async function postText(baseUrl: string, secret: string, json: string): Promise<number> {
-  const body = json.replace(/"__NEST_(\d+)__"/g, (_, n: string) => '['.repeat(Number(n)) + ']'.repeat(Number(n)));
+  const body = json.replace(/"__NEST_(\d{1,6})__"/g, (_, n: string) => '['.repeat(Number(n)) + ']'.repeat(Number(n)));
   const res = await fetch(`${baseUrl}/webhooks/whatsapp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(Buffer.from(body), secret) },
