@@ -5,6 +5,7 @@ import { fr } from '../../admin-ui/src/i18n/fr';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import type { ApiClient } from '../support/client';
 import { ensureUiBuilt, launchChromium, signIn } from '../support/ui';
+import { eventually } from '../support/eventually';
 import { addChannel } from '../support/whatsapp';
 
 // Issue 9, "small things that erode trust", as users of each role see them in Chromium.
@@ -118,7 +119,11 @@ describe('end to end in Chromium: pages show what the role may read and do, one 
 
     // Templates: each with its own dates, written with the time zone.
     const sandboxId = await sandboxChannelId();
-    const templates = (await admin.get(`/api/v1/templates?channelId=${sandboxId}`)).body.items as Array<{ id: string; createdAt: string }>;
+    // The sandbox submits its starter template just after start-up; on a slow machine it may not be listed yet.
+    const templates = await eventually('the starter template listed', async () => {
+      const items = (await admin.get(`/api/v1/templates?channelId=${sandboxId}`)).body.items as Array<{ id: string; createdAt: string }>;
+      return items.length > 0 ? items : null;
+    }, 30_000);
     await page.goto(`${app.url}/#/templates`);
     await page.locator(`#templates-channel option[value="${sandboxId}"]`).waitFor({ state: 'attached' });
     await page.selectOption('#templates-channel', sandboxId);
