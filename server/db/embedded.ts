@@ -39,7 +39,14 @@ export async function startEmbeddedPostgres(dir: string, log: Logger): Promise<E
   const place = await placeCluster(dir);
   let password: string;
   const fresh = !existsSync(path.join(place.dataDir, 'PG_VERSION'));
-  if (fresh || !existsSync(credentialsFile)) {
+  if (!fresh && !existsSync(credentialsFile)) {
+    // As root the cluster lives outside the data folder, so deleting the folder leaves it behind;
+    // its password went with the folder. Say so, rather than fail later on a refused password.
+    throw new EmbeddedDbError(
+      `The embedded PostgreSQL in ${place.dataDir} belongs to the data folder ${dir}, but the folder has lost its pg-credentials.json (deleted or replaced): restore the folder, or delete ${place.dataDir} to start afresh with an empty database.`,
+    );
+  }
+  if (fresh) {
     password = randomBytes(18).toString('base64url');
     await writeFile(credentialsFile, JSON.stringify({ user: 'postgres', password }), { mode: 0o600 });
   } else {

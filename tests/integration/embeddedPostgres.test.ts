@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -100,5 +100,24 @@ describe('embedded PostgreSQL from a mode-700 folder', function () {
     const lines = result.stderr.trim().split('\n');
     expect(lines, result.stderr).to.have.length(1);
     expect(lines[0]).to.match(/^Switchboard failed to start: The embedded PostgreSQL in \S+ is already running \(PID \d+\)/);
+  });
+
+  it('refuses, with one line, a cluster whose data folder lost its credentials (the folder deleted, the cluster left behind), and starts once they are back', async () => {
+    await server!.stop();
+    server = null;
+    const credentials = path.join(dataFolder, 'pg-credentials.json');
+    const aside = `${credentials}.aside`;
+    await rename(credentials, aside);
+    let caught: unknown;
+    try {
+      await startEmbeddedPostgres(dataFolder, log);
+    } catch (err) {
+      caught = err;
+    }
+    await rename(aside, credentials);
+    expect(caught).to.be.instanceOf(EmbeddedDbError);
+    expect((caught as Error).message).to.match(/^The embedded PostgreSQL in \S+ belongs to the data folder \S+, but the folder has lost its pg-credentials\.json \(deleted or replaced\): restore the folder, or delete \S+ to start afresh with an empty database\.$/);
+    server = await startEmbeddedPostgres(dataFolder, log);
+    expect(await query(server, 'SELECT note FROM kept')).to.deep.equal([{ note: 'before the restart' }]);
   });
 });
