@@ -6,6 +6,9 @@ import { roleTexts } from './permissions';
 import { rolesApi, teamsApi } from './endpoints';
 import type { Role, Team } from './types';
 
+/** What a name shows while its list is loading. */
+const PENDING = '…';
+
 export interface Lookups {
   roles: Role[];
   teams: Team[];
@@ -20,8 +23,9 @@ export interface Lookups {
 export function useLookups(): Lookups {
   const { ability } = useSession();
   const { lang } = useI18n();
-  const [roles, setRoles] = useState<Role[]>([]);
-  const [teams, setTeams] = useState<Team[]>([]);
+  // null until the list has come back: a name is then shown as "…", not as a raw id for a moment.
+  const [roles, setRoles] = useState<Role[] | null>(null);
+  const [teams, setTeams] = useState<Team[] | null>(null);
   const canReadRoles = ability.can('read', 'Role');
   const canReadTeams = ability.can('read', 'Team');
 
@@ -30,13 +34,13 @@ export function useLookups(): Lookups {
     if (canReadRoles) {
       rolesApi.list().then(
         (page) => live && setRoles(page.items),
-        () => undefined,
+        () => live && setRoles([]),
       );
     }
     if (canReadTeams) {
       teamsApi.list().then(
         (page) => live && setTeams(page.items),
-        () => undefined,
+        () => live && setTeams([]),
       );
     }
     return () => {
@@ -45,13 +49,15 @@ export function useLookups(): Lookups {
   }, [canReadRoles, canReadTeams]);
 
   return useMemo(() => {
-    const roleById = new Map(roles.map((role) => [role.id, roleTexts(role, lang).name]));
-    const teamById = new Map(teams.map((team) => [team.id, team.name]));
+    const rolesPending = canReadRoles && roles === null;
+    const teamsPending = canReadTeams && teams === null;
+    const roleById = new Map((roles ?? []).map((role) => [role.id, roleTexts(role, lang).name]));
+    const teamById = new Map((teams ?? []).map((team) => [team.id, team.name]));
     return {
-      roles,
-      teams,
-      roleName: (id) => roleById.get(id) ?? id,
-      teamName: (id) => teamById.get(id) ?? id,
+      roles: roles ?? [],
+      teams: teams ?? [],
+      roleName: (id) => roleById.get(id) ?? (rolesPending ? PENDING : id),
+      teamName: (id) => teamById.get(id) ?? (teamsPending ? PENDING : id),
     };
-  }, [roles, teams, lang]);
+  }, [roles, teams, lang, canReadRoles, canReadTeams]);
 }
