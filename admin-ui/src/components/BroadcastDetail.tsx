@@ -8,6 +8,8 @@ import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 
 const POLL_MS = 2000;
+// Once every message is sent, delivery and read statuses keep arriving (reads for hours): re-read less often.
+const SETTLED_POLL_MS = 10_000;
 
 /** How far a broadcast got: the recipients past the outbox (sent, delivered, read, failed, cancelled) out of those included. */
 export function ProgressBar({ broadcast }: { broadcast: Broadcast }) {
@@ -23,7 +25,7 @@ export function ProgressBar({ broadcast }: { broadcast: Broadcast }) {
   );
 }
 
-/** A broadcast's live progress (re-read every 2 s while it moves), with Pause, Resume and Cancel. */
+/** A broadcast's live progress (re-read every 2 s while it moves, every 10 s once it is done), with Pause, Resume and Cancel. */
 export function BroadcastDetail({ id, onClose, onChanged }: { id: string; onClose: () => void; onChanged: (b: Broadcast) => void }) {
   const { t } = useI18n();
   const [b, setB] = useState<Broadcast | null>(null);
@@ -40,14 +42,15 @@ export function BroadcastDetail({ id, onClose, onChanged }: { id: string; onClos
   useEffect(() => {
     void reload();
   }, [reload]);
-  const live = b !== null && b.status !== 'completed' && b.status !== 'cancelled';
+  const loaded = b !== null;
+  const moving = loaded && b.status !== 'completed' && b.status !== 'cancelled';
   useEffect(() => {
-    if (!live) {
+    if (!loaded) {
       return undefined;
     }
-    const timer = setInterval(() => void reload(), POLL_MS);
+    const timer = setInterval(() => void reload(), moving ? POLL_MS : SETTLED_POLL_MS);
     return () => clearInterval(timer);
-  }, [live, reload]);
+  }, [loaded, moving, reload]);
   useEffect(() => {
     if (b) {
       onChanged(b);
@@ -98,7 +101,7 @@ export function BroadcastDetail({ id, onClose, onChanged }: { id: string; onClos
               {b.status === 'paused' && (
                 <button type="button" className="button-primary" data-button="broadcasts.resume" disabled={act.busy} onClick={() => void move('resume')}>{t('broadcasts.resume')}</button>
               )}
-              {live && (
+              {moving && (
                 <button type="button" className="button-danger" data-button="broadcasts.cancel" disabled={act.busy} onClick={() => void move('cancel')}>{t('broadcasts.cancel')}</button>
               )}
             </Can>
