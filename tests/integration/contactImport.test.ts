@@ -164,6 +164,19 @@ describe('contact import: upload, mapping, dry run, import job, error report', f
     expect(rejected).to.deep.equal([{ row: 2_102, decision: 'reject', reason: 'duplicate_in_file', detail: 'row 2', line: '+33614000000,Row 0 again,FR,,gold' }]);
   });
 
+  it('fails a file that stops being CSV after its first batches (read in the checking thread), importing none of it', async () => {
+    const rows = Array.from({ length: 2_100 }, (_, i) => `+3361500${String(i).padStart(4, '0')},Row ${i},FR,,gold`);
+    rows.push('+33615009999,"A quote never closed,FR,,gold', '+33615009998,After it,FR,,gold');
+    const up = await upload(admin, Buffer.from(`${HEADER}\n${rows.join('\n')}\n`));
+    const failed = await runToEnd(up.body.import.id, false);
+    expect(failed.status).to.equal('failed');
+    expect(failed.error).to.equal('The file is not readable as CSV.');
+    expect(failed.progress.rowsRead).to.be.at.least(2_000);
+    expect(await app.runtime.services.db('contacts').whereLike('wa_id', '3361500%').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    const audited = await app.runtime.services.db('audit_events').where({ action: 'contact_import.failed', subject_id: up.body.import.id });
+    expect(audited).to.have.length(1);
+  });
+
   it('leaves nothing half-written when the apply fails midway, and says the run failed', async () => {
     const rows = Array.from({ length: 50 }, (_, i) => `+3361300${String(i).padStart(4, '0')},Row ${i},FR,,gold`);
     const up = await upload(admin, Buffer.from(`${HEADER}\n${rows.join('\n')}\n`));

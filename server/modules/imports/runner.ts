@@ -1,47 +1,19 @@
 import { systemActor } from '../../lib/actor';
 import type { Services } from '../../services';
-import { readRecords, removeUpload, shown, type DataDir } from './files';
+import { checkedBatches, lineOf, type CheckedBatch } from './checking';
+import { removeUpload, type DataDir } from './files';
 import {
   addProgress, applyStaged, attributeDefinitions, beginRun, existingWaIds, finishImport, firstRowsOf, insertLabels, insertRejects, labelIdsByName, stageRows,
-  type Counts, type ImportRow, type RejectedRow, type StagedRow,
+  type Counts, type ImportRow, type StagedRow,
 } from './repo';
-import { checkRow, type RowContext } from './rowCheck';
+import type { RowContext } from './rowCheck';
 
 // Rows per staging transaction: big enough for few round trips, small enough to keep memory flat
 // and progress moving (the panel polls the counters).
 const BATCH_ROWS = 2000;
-// The original line kept in the error report, cut so that one huge row cannot bloat it.
-const LINE_MAX = 2000;
 
 /** What a run needs of the services (the import bench runs it with no HTTP side). */
 export type ImportDeps = Pick<Services, 'db' | 'audit' | 'log'> & { config: DataDir };
-
-type Batch = Array<{ row: number; raw: string; cells: string[] }>;
-type CheckedBatch = { rows: number; accepted: Array<{ row: number; raw: string; contact: StagedRow['contact'] }>; rejects: RejectedRow[] };
-
-const lineOf = (raw: string) => shown(raw).slice(0, LINE_MAX);
-
-/** Checks a batch's rows (CPU only): what each would stage, or why it is rejected (a repeat within the batch included). */
-function checkBatch(ctx: RowContext, batch: Batch): CheckedBatch {
-  const rejects: RejectedRow[] = [];
-  const accepted: CheckedBatch['accepted'] = [];
-  const firstInBatch = new Map<string, number>();
-  for (const rec of batch) {
-    const checked = checkRow(rec.cells, ctx);
-    if (!checked.ok) {
-      rejects.push({ row_no: rec.row, reason: checked.reason, detail: checked.detail, line: lineOf(rec.raw) });
-      continue;
-    }
-    const first = firstInBatch.get(checked.contact.wa_id);
-    if (first !== undefined) {
-      rejects.push({ row_no: rec.row, reason: 'duplicate_in_file', detail: `row ${first}`, line: lineOf(rec.raw) });
-      continue;
-    }
-    firstInBatch.set(checked.contact.wa_id, rec.row);
-    accepted.push({ row: rec.row, raw: rec.raw, contact: checked.contact });
-  }
-  return { rows: batch.length, accepted, rejects };
-}
 
 /** Decides create / update / skip against the base and stages a checked batch in one transaction, with its progress. */
 async function storeBatch(s: ImportDeps, imp: ImportRow, batch: CheckedBatch): Promise<void> {
@@ -74,32 +46,13 @@ async function storeBatch(s: ImportDeps, imp: ImportRow, batch: CheckedBatch): P
 }
 
 /**
- * Reads, checks and stages the whole file. While one batch is written, the next is parsed and
- * checked (at most one batch waits, so memory stays flat); batches are written in file order,
- * so the first of two rows with the same number is the one staged.
+ * Stages the whole file, batch by batch in file order (so the first of two rows with the same
+ * number is the one staged); the checking thread reads the next batch while one is written.
  */
 async function stageFile(s: ImportDeps, imp: ImportRow, ctx: RowContext): Promise<void> {
-  let writing: Promise<void> = Promise.resolve();
-  const hand = async (batch: Batch) => {
-    const checked = checkBatch(ctx, batch);
-    await writing;
-    writing = storeBatch(s, imp, checked);
-    // Awaited before the next batch or at the end; this only keeps a failure from being reported as unhandled meanwhile.
-    writing.catch(() => undefined);
-  };
-  let batch: Batch = [];
-  for await (const rec of readRecords(s.config, imp.id)) {
-    if (rec.row === 1) {
-      continue;
-    }
-    batch.push(rec);
-    if (batch.length >= BATCH_ROWS) {
-      await hand(batch);
-      batch = [];
-    }
+  for await (const batch of checkedBatches(s.config, imp.id, ctx, BATCH_ROWS)) {
+    await storeBatch(s, imp, batch);
   }
-  await hand(batch);
-  await writing;
 }
 
 /**
