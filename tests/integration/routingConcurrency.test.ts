@@ -8,12 +8,14 @@ import { eventually } from '../support/eventually';
 import { addChannel, inbound, postWebhook } from '../support/whatsapp';
 
 /** A router in its own OS process (tests/support/routingProcess.ts), driven over stdin/stdout. */
-function routingProcess(databaseUrl: string): { child: ChildProcessWithoutNullStreams; lines: string[] } {
+function routingProcess(databaseUrl: string): { child: ChildProcessWithoutNullStreams; lines: string[]; errors: string[] } {
   const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
   const child = spawn(tsx, [path.join(projectRoot, 'tests', 'support', 'routingProcess.ts')], { env: { ...process.env, DATABASE_URL: databaseUrl } });
   const lines: string[] = [];
+  const errors: string[] = [];
   createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
-  return { child, lines };
+  createInterface({ input: child.stderr }).on('line', (l) => errors.push(l));
+  return { child, lines, errors };
 }
 
 describe('routing under concurrency: two worker processes route the same burst', function () {
@@ -34,8 +36,7 @@ describe('routing under concurrency: two worker processes route the same burst',
     const agents = await Promise.all(Array.from({ length: 10 }, () => app.userWithRoles(['agent'])));
     // Capacity set, everyone offline while the burst arrives: it waits in the queue.
     await db('agent_availability').insert(agents.map((a) => ({ user_id: a.id, state: 'offline', capacity: CAPACITY })));
-    // Nor does the app route after the burst's commits: under load a late kick from it once ran after
-    // the agents came online and took one conversation, which neither process then counted.
+    // Nor does the app route after the burst's commits: the two processes do all of it.
     app.runtime.services.onRoutingNeeded = () => undefined;
     const BURST = 120;
     const posts = Array.from({ length: BURST }, (_, i) =>
@@ -70,10 +71,14 @@ describe('routing under concurrency: two worker processes route the same burst',
       await db('conversations').whereIn('id', ids).where('status', 'open').whereNotNull('assignee_id').update({ status: 'resolved' });
     }
     workers.forEach((w) => w.child.stdin.write('stop\n'));
-    const counts = await Promise.all(workers.map((w) => eventually('a worker to report', async () => {
+    // A process that cannot report fails the test with what it printed (it used to count as -1, which
+    // read as a missing assignment).
+    const counts = await Promise.all(workers.map((w, i) => eventually('a worker to report', async () => {
       const line = w.lines.find((l) => l.startsWith('assigned '));
       return line ? Number(line.split(' ')[1]) : undefined;
-    }, 30_000).catch(() => -1)));
+    }, 30_000).catch((err: Error) => {
+      throw new Error(`routing process ${i + 1} did not report: ${err.message}; it printed: ${[...w.lines, ...w.errors].join(' | ')}`);
+    })));
 
     const events = (await db('audit_events').where('action', 'routing.assigned').whereIn('subject_id', ids).select('subject_id')) as Array<{ subject_id: string }>;
     const perConversation = new Map<string, number>();

@@ -100,6 +100,9 @@ describe('sender lanes: priority, cross-process limits, tier accounting, pause a
     const mps = 20;
     await setChannel({ throughput_mps: mps, messaging_tier: 'TIER_UNLIMITED' });
     sandbox.setThroughput(phoneNumberId, mps);
+    // The sandbox keeps the tokens its bucket had at 2/s (the test before): a second fills it at 20/s,
+    // as Meta's would be for a number that had been quiet. A steady 20/s never refills it otherwise.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const before = throughputViolations();
     const rows: Array<{ id: string; to: string }> = [];
     for (let i = 0; i < 120; i++) {

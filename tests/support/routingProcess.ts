@@ -33,7 +33,12 @@ async function main(): Promise<void> {
       running = true;
       loop = (async () => {
         while (running) {
-          await router.pass();
+          try {
+            await router.pass();
+          } catch (err) {
+            // As the app's Router does: a failed pass is retried, not the end of routing.
+            process.stderr.write(`routing pass failed: ${(err as Error).message}\n`);
+          }
           await new Promise((r) => setImmediate(r));
         }
       })();

@@ -17,7 +17,8 @@ export function laneShape(lane: 'shared' | 'dedicated', mps: number): { batch: n
  * The limits one lane honours, in memory, for the process that holds the lane's lease: the
  * token bucket at the number's throughput (its rate steered by AIMD after 130429), the pair
  * limiter, and the tier counter. On takeover they are rebuilt from the last 24 h of sends, so
- * a new holder starts where the old one stopped rather than with a fresh allowance.
+ * a new holder starts where the old one stopped rather than with a fresh allowance (and its
+ * token bucket starts empty).
  */
 export class LaneLimits {
   readonly bucket: TokenBucket;
@@ -57,6 +58,9 @@ export class LaneLimits {
 
   /** Seeds the tier and pair state from the sends of the last 24 h (see recentSends). */
   rebuild(recent: Array<{ to_wa_id: string; last_counted: Date | null; hour_first: Date | null; hour_count: number; last_sent: Date }>): void {
+    // The previous holder may have spent its burst just before it stopped: the new holder starts
+    // with an empty bucket, so the two together stay within one burst over any second.
+    this.bucket.pauseUntil(Date.now() + 1000 / this.bucket.ratePerSecond);
     const counted = recent.filter((r) => r.last_counted !== null).sort((a, b) => a.last_counted!.getTime() - b.last_counted!.getTime());
     for (const r of counted) {
       this.tier.record(r.to_wa_id, r.last_counted!.getTime());
