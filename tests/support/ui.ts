@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import { projectRoot } from '../../server/lib/paths';
 
 /** Where Chromium (or Chrome) usually is, after CHROMIUM_PATH: Debian/Ubuntu, then macOS. */
@@ -108,17 +108,23 @@ export async function signIn(page: Page, url: string, email: string, password: s
   return page;
 }
 
-/** Follows the page's API requests (the live stream aside), so a check can wait until it settles. */
+/**
+ * Follows the page's API requests (the live stream aside), so a check can wait until it settles.
+ * Requests are followed by identity: one already on its way when tracking starts finishes
+ * without making the count negative (a plain counter then never came back to 0).
+ */
 export function trackRequests(page: Page): () => number {
-  let inFlight = 0;
+  const inFlight = new Set<Request>();
   const counted = (url: string) => url.includes('/api/') && !url.endsWith('/events');
   page.on('request', (r) => {
-    inFlight += counted(r.url()) ? 1 : 0;
+    if (counted(r.url())) {
+      inFlight.add(r);
+    }
   });
-  const done = (r: { url: () => string }) => {
-    inFlight -= counted(r.url()) ? 1 : 0;
+  const done = (r: Request) => {
+    inFlight.delete(r);
   };
   page.on('requestfinished', done);
   page.on('requestfailed', done);
-  return () => inFlight;
+  return () => inFlight.size;
 }
