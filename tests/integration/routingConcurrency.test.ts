@@ -71,11 +71,11 @@ describe('routing under concurrency: two worker processes route the same burst',
       await db('conversations').whereIn('id', ids).where('status', 'open').whereNotNull('assignee_id').update({ status: 'resolved' });
     }
     workers.forEach((w) => w.child.stdin.write('stop\n'));
-    // A process that cannot report fails the test with what it printed (it used to count as -1, which
-    // read as a missing assignment).
-    const counts = await Promise.all(workers.map((w, i) => eventually('a worker to report', async () => {
-      const line = w.lines.find((l) => l.startsWith('assigned '));
-      return line ? Number(line.split(' ')[1]) : undefined;
+    // A process that cannot report fails the test with what it printed. (A report of 0 assignments
+    // used to read as no report, then as -1: a sum of 119 that looked like a missing assignment.)
+    const reports = await Promise.all(workers.map((w, i) => eventually('a worker to report', async () => {
+      const match = w.lines.map((l) => /^assigned (\d+) passes (\d+)$/.exec(l)).find(Boolean);
+      return match ? { assigned: Number(match[1]), passes: Number(match[2]) } : undefined;
     }, 30_000).catch((err: Error) => {
       throw new Error(`routing process ${i + 1} did not report: ${err.message}; it printed: ${[...w.lines, ...w.errors].join(' | ')}`);
     })));
@@ -85,8 +85,10 @@ describe('routing under concurrency: two worker processes route the same burst',
     events.forEach((e) => perConversation.set(e.subject_id, (perConversation.get(e.subject_id) ?? 0) + 1));
     expect(perConversation.size).to.equal(BURST);
     expect([...perConversation.values()].every((n) => n === 1), 'a conversation assigned twice').to.equal(true);
-    // Both processes took part, and between them they made exactly the assignments recorded.
-    expect(counts.reduce((a, b) => a + b, 0)).to.equal(BURST);
-    expect(counts.every((c) => c > 0), `per process: ${counts.join(', ')}`).to.equal(true);
+    // Between them the processes made exactly the assignments recorded. Both routed all along (each
+    // completed passes, taking the lock in turn); which one finds a wave first is theirs to race, and
+    // one may win every wave (a CI run saw 120 and 0), so the split is not asserted.
+    expect(reports.reduce((a, r) => a + r.assigned, 0), `per process: ${JSON.stringify(reports)}`).to.equal(BURST);
+    expect(reports.every((r) => r.passes > 0), `per process: ${JSON.stringify(reports)}`).to.equal(true);
   });
 });

@@ -1,6 +1,6 @@
 // A second (and third) process that routes: a Router on its own pool, over the database named by
 // DATABASE_URL. It routes in a loop from "go" to "stop" (stdin), then prints how many
-// conversations it assigned and exits. tests/integration/routingConcurrency.test.ts runs two.
+// conversations it assigned and how many passes it completed, and exits. tests/integration/routingConcurrency.test.ts runs two.
 import { createInterface } from 'node:readline';
 import { createDb } from '../../server/db/knex';
 import { createLogger } from '../../server/lib/logger';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const log = createLogger('warn');
   const audit = new AuditLog(db, log, () => undefined);
   let assigned = 0;
+  let passes = 0;
   const counting = {
     appendIn: (trx: Knex.Transaction, actor: Actor, entries: AuditEntry[]) => {
       assigned += entries.filter((e) => e.action === 'routing.assigned').length;
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
         while (running) {
           try {
             await router.pass();
+            passes += 1;
           } catch (err) {
             // As the app's Router does: a failed pass is retried, not the end of routing.
             process.stderr.write(`routing pass failed: ${(err as Error).message}\n`);
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
     } else if (line === 'stop') {
       running = false;
       await loop;
-      process.stdout.write(`assigned ${assigned}\n`);
+      process.stdout.write(`assigned ${assigned} passes ${passes}\n`);
       await db.destroy();
       process.exit(0);
     }
