@@ -259,9 +259,10 @@ describe('broadcasts: mapping, preview, estimate, sending, pause/resume/cancel, 
     expect(done.progress.failed).to.equal(0);
     // One upload for the five, and each recipient got WhatsApp's media id with the picture behind it.
     expect(sandbox.stats().media.uploaded - uploadsBefore).to.equal(1);
-    const headers = people.map((p) => ((sandbox.conversation(phoneNumberId, p.waId)[0]!.body as any).components as any[]).find((c) => c.type === 'header'));
-    expect(new Set(headers.map((h) => h.parameters[0].image.id)).size).to.equal(1);
-    expect(headers[0].parameters[0].image.id).not.to.match(/^@media:/);
+    type SentTemplate = { components: Array<{ type: string; parameters: Array<{ image: { id: string } }> }> };
+    const headers = people.map((p) => (sandbox.conversation(phoneNumberId, p.waId)[0]!.body as SentTemplate).components.find((c) => c.type === 'header')!);
+    expect(new Set(headers.map((h) => h.parameters[0]!.image.id)).size).to.equal(1);
+    expect(headers[0]!.parameters[0]!.image.id).not.to.match(/^@media:/);
   });
 
   it('pauses (queued messages held), resumes, and cancels what is not sent yet, counting every recipient once', async () => {
